@@ -1,0 +1,160 @@
+package baseline
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/jirga/jirga"
+)
+
+// Utility functions for the Nash bargaining solution.
+const (
+	UtilityQuadratic = "quadratic" // u_i(x) = 1 − ((x − x_i)/R)²
+	UtilityLinear    = "linear"    // u_i(x) = 1 − |x − x_i|/R
+)
+
+// NBS is the asymmetric Nash bargaining solution, computed numerically issue
+// by issue:
+//
+//	x* = argmax_x Π_i (u_i(x) − d_i)^{w_i},  w_i = c_i s_i
+//
+// over the x in the issue's scale where every u_i(x) ≥ d_i. Utilities are
+// single-peaked at the actor's position, normalised by the issue's range R
+// (Utility, default quadratic). The disagreement point d_i is u_i(status
+// quo) when the issue has a status quo; otherwise it is u_i of the scale end
+// farthest from the actor, the worst outcome i could suffer. When no x gives
+// every actor with weight at least its disagreement utility, there is no
+// bargain and the forecast is the status quo (with a note).
+//
+// With quadratic utilities and equal slack u_i(x*) − d_i for all actors, the
+// first-order condition Σ w_i (x − x_i) = 0 makes x* the weighted mean
+// (Achen 2006).
+type NBS struct {
+	// Utility is UtilityQuadratic (the default) or UtilityLinear.
+	Utility string
+}
+
+// Name returns "nbs".
+func (NBS) Name() string { return "nbs" }
+
+// Forecast implements jirga.Model.
+func (m NBS) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	u := m.Utility
+	if u == "" {
+		u = UtilityQuadratic
+	}
+	if u != UtilityQuadratic && u != UtilityLinear {
+		return nil, jirga.Errorf(jirga.EINVALID, "nbs: utility %q is not one of quadratic, linear", m.Utility)
+	}
+	var notes []string
+	r, err := forecast(ctx, m.Name(), s, func(t *jirga.Table, k int, d issueData) (float64, error) {
+		is := t.Issues[k]
+		lo, hi := t.Min[k], t.Max[k]
+		dis := make([]float64, len(d.pos))
+		for i, xi := range d.pos {
+			if is.StatusQuo != nil {
+				dis[i] = utility(u, xi, is.StatusQuo.Value, hi-lo)
+			} else {
+				dis[i] = utility(u, xi, farthest(xi, lo, hi), hi-lo)
+			}
+		}
+		x, ok := NashBargain(u, d.pos, d.w, dis, lo, hi)
+		if !ok {
+			notes = append(notes, fmt.Sprintf("issue %q: no outcome is at least as good as the status quo for every actor; forecast is the status quo", is.ID))
+			return is.StatusQuo.Value, nil
+		}
+		return x, nil
+	})
+	if r != nil {
+		r.Notes = append(r.Notes, notes...)
+	}
+	return r, err
+}
+
+func farthest(x, lo, hi float64) float64 {
+	if x-lo >= hi-x {
+		return lo
+	}
+	return hi
+}
+
+func utility(kind string, xi, x, r float64) float64 {
+	if r <= 0 {
+		r = 1
+	}
+	d := (x - xi) / r
+	if kind == UtilityLinear {
+		return 1 - math.Abs(d)
+	}
+	return 1 - d*d
+}
+
+// NashBargain maximises Σ w_i log(u_i(x) − d_i) over [lo, hi] for utilities
+// of the given kind peaked at pos. It returns false when no x in [lo, hi]
+// gives every actor with w_i > 0 at least d_i. The objective is concave, so
+// a golden-section search on the feasible interval finds the maximum; it
+// stops when the interval is below 1e-9 of the range.
+func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, bool) {
+	r := hi - lo
+	// Feasible interval: the intersection of {x : u_i(x) ≥ d_i}, each an
+	// interval around x_i of half-width h_i.
+	a, b := lo, hi
+	for i, xi := range pos {
+		if w[i] <= 0 {
+			continue
+		}
+		slack := 1 - d[i] // u_i(x_i) − d_i
+		if slack < 0 {
+			return 0, false
+		}
+		var h float64
+		if kind == UtilityLinear {
+			h = slack * r
+		} else {
+			h = math.Sqrt(slack) * r
+		}
+		a = math.Max(a, xi-h)
+		b = math.Min(b, xi+h)
+	}
+	if a > b+1e-12*r {
+		return 0, false
+	}
+	if b <= a {
+		return a, true
+	}
+	f := func(x float64) float64 {
+		s := 0.0
+		for i, xi := range pos {
+			if w[i] <= 0 {
+				continue
+			}
+			g := utility(kind, xi, x, r) - d[i]
+			if g <= 0 {
+				return math.Inf(-1)
+			}
+			s += w[i] * math.Log(g)
+		}
+		return s
+	}
+	phi := (math.Sqrt(5) - 1) / 2
+	x1, x2 := b-phi*(b-a), a+phi*(b-a)
+	f1, f2 := f(x1), f(x2)
+	for b-a > 1e-9*r {
+		if f1 < f2 {
+			a, x1, f1 = x1, x2, f2
+			x2 = a + phi*(b-a)
+			f2 = f(x2)
+		} else {
+			b, x2, f2 = x2, x1, f1
+			x1 = b - phi*(b-a)
+			f1 = f(x1)
+		}
+	}
+	return (a + b) / 2, true
+}
+
+func nan() float64 { return math.NaN() }
+
+func sortFloats(x []float64) { slices.Sort(x) }

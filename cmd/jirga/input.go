@@ -1,0 +1,142 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/examples"
+	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/models"
+)
+
+// inputFlags are the flags of every command that reads a scenario.
+type inputFlags struct {
+	format     string
+	capability string
+}
+
+func (f *inputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.format, "input-format", "", "input format: "+format.Names()+" (default: detected from the content)")
+	fs.StringVar(&f.capability, "capability", "", "DEU capabilities: equal or council (default equal)")
+}
+
+// load reads the scenarios in path; "" means the built-in flagship scenario,
+// and "example:NAME" a built-in example.
+func (f *inputFlags) load(path string) ([]*jirga.Scenario, error) {
+	opt := format.Options{Format: f.format, Capability: f.capability}
+	if path == "" {
+		path = "example:" + examples.Flagship
+	}
+	if name, ok := strings.CutPrefix(path, "example:"); ok {
+		return examples.Load(name, opt)
+	}
+	return format.ReadFile(path, opt)
+}
+
+// loadOne reads a file that must hold exactly one scenario.
+func (f *inputFlags) loadOne(path string) (*jirga.Scenario, error) {
+	ss, err := f.load(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(ss) != 1 {
+		return nil, jirga.Errorf(jirga.EINVALID, "%s holds %d scenarios; this command takes one", path, len(ss))
+	}
+	return ss[0], nil
+}
+
+// modelFlags are the flags of every command that runs models.
+type modelFlags struct {
+	list   string
+	rounds int
+	seed   uint64
+	opts   optFlag
+}
+
+func (f *modelFlags) register(fs *flag.FlagSet, def string) {
+	fs.StringVar(&f.list, "model", def, "comma-separated models, or all (see jirga models)")
+	fs.IntVar(&f.rounds, "rounds", 0, "rounds of the dynamic models (default: each model's own)")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed for stochastic model options")
+	fs.Var(&f.opts, "opt", "model option MODEL.KEY=VALUE, repeatable (e.g. nbs.utility=linear)")
+}
+
+// build returns the chosen models.
+func (f *modelFlags) build() ([]jirga.Model, error) {
+	names, err := models.Parse(f.list)
+	if err != nil {
+		return nil, err
+	}
+	if f.rounds < 0 {
+		return nil, jirga.Errorf(jirga.EINVALID, "--rounds must be ≥ 0, got %d", f.rounds)
+	}
+	for k := range f.opts {
+		mname, _, _ := strings.Cut(k, ".")
+		if _, ok := models.Lookup(mname); !ok {
+			return nil, jirga.Errorf(jirga.EINVALID, "--opt %s: unknown model %q", k, mname)
+		}
+	}
+	var out []jirga.Model
+	for _, n := range names {
+		m, err := models.New(n, models.Options{Rounds: f.rounds, Seed: f.seed, Params: f.opts.For(n)})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// optFlag collects repeated MODEL.KEY=VALUE flags.
+type optFlag map[string]string
+
+var _ flag.Value = (*optFlag)(nil)
+
+func (o *optFlag) String() string {
+	if o == nil || *o == nil {
+		return ""
+	}
+	var parts []string
+	for k, v := range *o {
+		parts = append(parts, k+"="+v)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func (o *optFlag) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	mname, key, dotted := strings.Cut(k, ".")
+	if !ok || !dotted || mname == "" || key == "" {
+		return fmt.Errorf("want MODEL.KEY=VALUE, got %q", s)
+	}
+	if *o == nil {
+		*o = optFlag{}
+	}
+	(*o)[k] = v
+	return nil
+}
+
+// For returns the options of model name, keys without the prefix.
+func (o optFlag) For(name string) map[string]string {
+	out := map[string]string{}
+	for k, v := range o {
+		if m, key, _ := strings.Cut(k, "."); m == name {
+			out[key] = v
+		}
+	}
+	return out
+}
+
+// oneArg returns the single optional positional argument.
+func oneArg(fs *flag.FlagSet, args []string) (string, error) {
+	switch len(args) {
+	case 0:
+		return "", nil
+	case 1:
+		return args[0], nil
+	}
+	return "", usageErr(fs, "want at most one FILE, got %d arguments", len(args))
+}

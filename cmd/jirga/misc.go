@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/examples"
+	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/models"
+)
+
+func runValidate(_ context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("validate", "FILE [flags]", `
+Check the scenarios in FILE and report every problem at once, each with the
+file, the line where the format has lines, the actor, the issue, the field
+and the allowed range. Exit status 2 when there is any problem.`)
+	var in inputFlags
+	in.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr(fs, "want one FILE")
+	}
+	ss, err := in.load(pos[0])
+	if err != nil {
+		return err
+	}
+	actors, issues := 0, 0
+	for _, s := range ss {
+		actors += len(s.Actors)
+		issues += len(s.Issues)
+	}
+	fmt.Fprintf(m.Stdout, "%s: ok: %d scenario%s, %d actors, %d issues\n", pos[0], len(ss), plural(len(ss)), actors, issues)
+	return nil
+}
+
+func runConvert(_ context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("convert", "FILE --to yaml|json [flags]", `
+Read FILE in any format jirga reads and write it to standard output as jirga
+YAML or JSON. Reading the output back gives the same scenarios.`)
+	var in inputFlags
+	var to string
+	in.register(fs)
+	fs.StringVar(&to, "to", "yaml", "output format: yaml or json")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr(fs, "want one FILE")
+	}
+	if err := checkFormat(fs, to, "yaml", "json"); err != nil {
+		return err
+	}
+	ss, err := in.load(pos[0])
+	if err != nil {
+		return err
+	}
+	return format.Write(m.Stdout, ss, to)
+}
+
+func runModels(_ context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("models", "", `
+List the models: name, what it computes, its citation and its options
+(set with --opt MODEL.KEY=VALUE).`)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	for _, info := range models.All() {
+		kind := "static"
+		if info.Dynamic {
+			kind = "dynamic"
+		}
+		fmt.Fprintf(m.Stdout, "%-10s %s (%s)\n           %s\n", info.Name, info.Summary, kind, info.Citation)
+		for _, p := range info.Params {
+			fmt.Fprintf(m.Stdout, "           --opt %s.%s=%s (default %s): %s\n", info.Name, p.Name, p.Values, p.Default, p.Doc)
+		}
+	}
+	return nil
+}
+
+func runExamples(_ context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("examples", "", `
+List the built-in example scenarios. Use one as FILE with example:NAME, e.g.
+jirga forecast example:emission.`)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
+	for _, e := range examples.All() {
+		fmt.Fprintf(tw, "example:%s\t%s\n", e.Name, e.Title)
+	}
+	return tw.Flush()
+}
+
+// Version is the engine version, set at build time with
+// -ldflags "-X main.Version=v1.2.3"; otherwise taken from the build info.
+var Version = ""
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return jirga.Version
+}
+
+func runVersion(_ context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("version", "", "Print jirga's version.")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "jirga %s\n", version())
+	return nil
+}
+
+func runHelp(_ context.Context, m *Main, args []string) error {
+	if len(args) == 0 {
+		m.usage(m.Stdout)
+		return nil
+	}
+	if args[0] == "--all" {
+		m.usage(m.Stdout)
+		for _, c := range commands {
+			if c.name == "help" {
+				continue
+			}
+			fmt.Fprintf(m.Stdout, "\n## jirga %s\n\n", c.name)
+			helpFor(m, c)
+		}
+		return nil
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			helpFor(m, c)
+			return nil
+		}
+	}
+	return jirga.Errorf(jirga.EINVALID, "help: unknown command %q; commands: %s", args[0], commandNames())
+}
+
+// helpFor prints a command's usage to standard output by running it with -h.
+func helpFor(m *Main, c command) {
+	sub := *m
+	sub.Stderr = m.Stdout
+	c.run(context.Background(), &sub, []string{"-h"})
+}
+
+func commandNames() string {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,143 @@
+package format
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/jirga/jirga"
+)
+
+// The one-issue CSV of the expected-utility literature, as in Bueno de
+// Mesquita's (1994) EC car-emission table: a header
+// actor,capability,position,salience and one row per actor, salience 0–100.
+// The issue's scale is [min position, max position], the range R of the
+// expected-utility model, unless all positions are equal.
+
+var csvHeader = []string{"actor", "capability", "position", "salience"}
+
+func isCSV(_ string, data []byte) bool {
+	line, _, _ := bytes.Cut(bytes.TrimLeft(data, "\ufeff \t\r\n"), []byte("\n"))
+	f := strings.Split(strings.ToLower(strings.TrimSpace(string(line))), ",")
+	if len(f) < len(csvHeader) {
+		return false
+	}
+	for i, h := range csvHeader {
+		if strings.TrimSpace(f[i]) != h {
+			return false
+		}
+	}
+	return true
+}
+
+func decodeCSV(data []byte, _ Options) ([]decoded, error) {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	header, err := r.Read()
+	if err != nil {
+		return nil, csvError(err)
+	}
+	for i, h := range csvHeader {
+		if i >= len(header) || strings.ToLower(strings.TrimSpace(header[i])) != h {
+			return nil, &jirga.ValidationError{Line: 1, Msg: "header must begin actor,capability,position,salience"}
+		}
+	}
+	s := &jirga.Scenario{ID: "scenario", Issues: []*jirga.Issue{{ID: "issue"}}}
+	lines := map[string]int{"": 1, "issues[0]": 1}
+	var errs []error
+	lo, hi := 0.0, 0.0
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, csvError(err))
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		i := len(s.Actors)
+		p := fmt.Sprintf("actors[%d]", i)
+		lines[p] = line
+		lines[p+".capability"] = line
+		lines[p+".stances.issue"] = line
+		lines[p+".stances.issue.position"] = line
+		lines[p+".stances.issue.salience"] = line
+		if len(rec) < 4 {
+			errs = append(errs, &jirga.ValidationError{Line: line, Path: p, Msg: fmt.Sprintf("row has %d fields; want 4 (actor,capability,position,salience)", len(rec))})
+			continue
+		}
+		name := strings.TrimSpace(rec[0])
+		a := &jirga.Actor{ID: idFrom(name), Name: name, Stances: map[string]*jirga.Stance{}}
+		st := &jirga.Stance{}
+		for j, field := range csvHeader[1:] {
+			cell := strings.TrimSpace(rec[j+1])
+			x, err := strconv.ParseFloat(cell, 64)
+			if err != nil {
+				errs = append(errs, &jirga.ValidationError{Line: line, Path: p + "." + field, Actor: a.ID, Field: field, Msg: fmt.Sprintf("%s %q is not a number", field, cell)})
+				continue
+			}
+			switch field {
+			case "capability":
+				a.Capability = jirga.Val(x)
+			case "position":
+				st.Position = jirga.Val(x)
+			case "salience":
+				st.Salience = jirga.Val(x)
+			}
+		}
+		if st.Position != nil {
+			x := st.Position.Value
+			if len(s.Actors) == 0 || x < lo {
+				lo = x
+			}
+			if len(s.Actors) == 0 || x > hi {
+				hi = x
+			}
+		}
+		a.Stances["issue"] = st
+		s.Actors = append(s.Actors, a)
+	}
+	if lo < hi {
+		s.Issues[0].Scale = &jirga.Scale{Min: lo, Max: hi}
+	}
+	return []decoded{{s: s, lines: lines}}, errors.Join(errs...)
+}
+
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &jirga.ValidationError{Line: pe.Line, Msg: "malformed CSV: " + pe.Err.Error()}
+	}
+	return &jirga.ValidationError{Msg: "malformed CSV: " + err.Error()}
+}
+
+// idFrom makes an id from a name: letters and digits kept, runs of anything
+// else turned into one "-".
+func idFrom(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.TrimSpace(name) {
+		ok := r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.')
+		if ok {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	id := strings.TrimRight(b.String(), "-")
+	if len(id) > 64 {
+		id = id[:64]
+	}
+	return id
+}

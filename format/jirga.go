@@ -1,0 +1,486 @@
+package format
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/jirga/jirga"
+)
+
+// jirga's own format: the JSON schema is the source of truth (the json tags
+// of the root types). YAML is read by walking the YAML node tree against that
+// schema, which gives every problem a line number, then decoding the checked
+// tree as JSON, so YAML and JSON accept exactly the same documents.
+
+func isJSON(_ string, data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
+
+func decodeJSON(data []byte, _ Options) ([]decoded, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	var raw any
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	if err := d.Decode(&raw); err != nil {
+		return nil, jsonError(data, err)
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, &jirga.ValidationError{Line: lineAt(data, int(d.InputOffset())), Msg: "unexpected data after the JSON value"}
+	}
+	// Re-read through the YAML parser for line numbers: JSON is YAML.
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 {
+		root = yaml.Node{}
+		return decodeTree(nil, raw)
+	}
+	return decodeDoc(root.Content[0], true)
+}
+
+func jsonError(data []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &jirga.ValidationError{Line: lineAt(data, int(se.Offset)), Msg: "malformed JSON: " + strings.TrimPrefix(se.Error(), "json: ")}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return &jirga.ValidationError{Line: bytes.Count(data, []byte("\n")) + 1, Msg: "malformed JSON: unexpected end of input"}
+	}
+	return &jirga.ValidationError{Msg: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
+}
+
+func lineAt(data []byte, off int) int {
+	if off > len(data) {
+		off = len(data)
+	}
+	if off < 0 {
+		off = 0
+	}
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+// decodeTree is the fallback for JSON the YAML parser rejects (rare): it
+// decodes without line numbers.
+func decodeTree(_ *yaml.Node, raw any) ([]decoded, error) {
+	b, _ := json.Marshal(raw)
+	var list []json.RawMessage
+	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("[")) {
+		if err := json.Unmarshal(b, &list); err != nil {
+			return nil, &jirga.ValidationError{Msg: "malformed JSON: " + err.Error()}
+		}
+	} else {
+		list = []json.RawMessage{b}
+	}
+	var out []decoded
+	for i, item := range list {
+		var s jirga.Scenario
+		d := json.NewDecoder(bytes.NewReader(item))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&s); err != nil {
+			return nil, &jirga.ValidationError{Msg: fmt.Sprintf("scenario %d: %v", i+1, strings.TrimPrefix(err.Error(), "json: "))}
+		}
+		out = append(out, decoded{s: &s})
+	}
+	return out, nil
+}
+
+func decodeYAML(data []byte, _ Options) ([]decoded, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var out []decoded
+	var errs []error
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return out, yamlError(err)
+		}
+		if len(doc.Content) == 0 {
+			continue
+		}
+		ds, err := decodeDoc(doc.Content[0], false)
+		out = append(out, ds...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+func yamlError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ":"); i > 0 {
+			if n, err := strconv.Atoi(rest[:i]); err == nil {
+				line = n
+				msg = strings.TrimSpace(rest[i+1:])
+			}
+		}
+	}
+	return &jirga.ValidationError{Line: line, Msg: "malformed YAML: " + msg}
+}
+
+// decodeDoc decodes one YAML/JSON document: a scenario, or (for JSON) an
+// array of scenarios.
+func decodeDoc(n *yaml.Node, allowList bool) ([]decoded, error) {
+	n = resolve(n)
+	if n.Kind == yaml.SequenceNode && allowList {
+		var out []decoded
+		var errs []error
+		for _, item := range n.Content {
+			ds, err := decodeDoc(item, false)
+			out = append(out, ds...)
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return out, errors.Join(errs...)
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, &jirga.ValidationError{Line: n.Line, Msg: "a scenario must be a mapping with id, issues and actors"}
+	}
+	w := &walker{lines: map[string]int{"": n.Line}}
+	v := w.walk(n, reflect.TypeFor[jirga.Scenario](), "")
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, &jirga.ValidationError{Line: n.Line, Msg: "cannot encode scenario: " + err.Error()}
+	}
+	var s jirga.Scenario
+	if err := json.Unmarshal(b, &s); err != nil {
+		// The walker checked every type, so this is a bug, not bad input.
+		return nil, fmt.Errorf("format: decode checked scenario: %w", err)
+	}
+	return []decoded{{s: &s, lines: w.lines}}, errors.Join(w.errs...)
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// walker converts a YAML node tree into plain JSON values, checking it
+// against a Go type and recording the line of every path.
+type walker struct {
+	lines map[string]int
+	errs  []error
+	depth int
+}
+
+var (
+	estimateType = reflect.TypeFor[jirga.Estimate]()
+	float64Type  = reflect.TypeFor[float64]()
+)
+
+func (w *walker) fail(n *yaml.Node, path, format string, args ...any) {
+	w.errs = append(w.errs, &jirga.ValidationError{Line: n.Line, Path: path, Field: fieldName(path), Msg: fmt.Sprintf(format, args...)})
+}
+
+// fieldName returns the last named element of a path: "capability" for
+// actors[3].capability.
+func fieldName(path string) string {
+	for path != "" {
+		i := strings.LastIndexAny(path, ".[")
+		last := path[i+1:]
+		if !strings.HasSuffix(last, "]") {
+			return last
+		}
+		if i < 0 {
+			return ""
+		}
+		path = path[:i]
+	}
+	return ""
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// walk returns the JSON value for n (nil to drop it) given the target type t.
+func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
+	n = resolve(n)
+	if _, ok := w.lines[path]; !ok {
+		w.lines[path] = n.Line
+	}
+	w.depth++
+	defer func() { w.depth-- }()
+	if w.depth > 64 {
+		w.fail(n, path, "nesting is too deep")
+		return nil
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	if t == estimateType {
+		if n.Kind == yaml.ScalarNode {
+			return w.number(n, path)
+		}
+		if n.Kind != yaml.MappingNode {
+			w.fail(n, path, "want a number or an object such as {value: 50, low: 40, high: 60}")
+			return nil
+		}
+		m := w.structFields(n, t, path)
+		if m == nil {
+			return nil
+		}
+		if _, ok := m["value"]; !ok {
+			w.fail(n, path, "estimate has no value")
+			return nil
+		}
+		return m
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			w.fail(n, path, "want a mapping (%s), got %s", strings.ToLower(t.Name()), kindName(n))
+			return nil
+		}
+		return w.structFields(n, t, path)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			w.fail(n, path, "want a list, got %s", kindName(n))
+			return nil
+		}
+		out := make([]any, 0, len(n.Content))
+		for i, item := range n.Content {
+			v := w.walk(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+			out = append(out, v)
+		}
+		return out
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			w.fail(n, path, "want a mapping, got %s", kindName(n))
+			return nil
+		}
+		out := map[string]any{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := resolve(n.Content[i]), n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				w.fail(k, path, "keys must be plain strings")
+				continue
+			}
+			p := join(path, k.Value)
+			if _, dup := out[k.Value]; dup {
+				w.fail(k, p, "duplicate key %q", k.Value)
+				continue
+			}
+			w.lines[p] = k.Line
+			if v := w.walk(val, t.Elem(), p); v != nil {
+				out[k.Value] = v
+			} else if t.Elem().Kind() == reflect.Pointer {
+				out[k.Value] = nil
+			}
+		}
+		return out
+	case reflect.Float64:
+		return w.number(n, path)
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			w.fail(n, path, "want text, got %s", kindName(n))
+			return nil
+		}
+		return n.Value
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode {
+			w.fail(n, path, "want true or false, got %s", kindName(n))
+			return nil
+		}
+		switch strings.ToLower(n.Value) {
+		case "true", "yes", "on":
+			return true
+		case "false", "no", "off":
+			return false
+		}
+		w.fail(n, path, "want true or false, got %q", n.Value)
+		return nil
+	}
+	return nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "nothing"
+}
+
+func (w *walker) number(n *yaml.Node, path string) any {
+	if n.Kind != yaml.ScalarNode {
+		w.fail(n, path, "want a number, got %s", kindName(n))
+		return nil
+	}
+	var x float64
+	switch strings.ToLower(n.Value) {
+	case ".nan", "nan":
+		x = math.NaN()
+	case ".inf", "+.inf", "inf", "+inf", "infinity":
+		x = math.Inf(1)
+	case "-.inf", "-inf", "-infinity":
+		x = math.Inf(-1)
+	default:
+		v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+		if err != nil {
+			w.fail(n, path, "want a number, got %q", n.Value)
+			return nil
+		}
+		x = v
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		w.fail(n, path, "want a finite number, got %s", n.Value)
+		return nil
+	}
+	return x
+}
+
+// structFields walks a mapping against struct type t, rejecting unknown keys.
+func (w *walker) structFields(n *yaml.Node, t reflect.Type, path string) map[string]any {
+	fields := jsonFields(t)
+	out := map[string]any{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := resolve(n.Content[i]), n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			w.fail(k, path, "keys must be plain strings")
+			continue
+		}
+		p := join(path, k.Value)
+		ft, ok := fields[k.Value]
+		if !ok {
+			w.fail(k, p, "unknown field %q; allowed: %s", k.Value, allowed(fields))
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			w.fail(k, p, "duplicate field %q", k.Value)
+			continue
+		}
+		w.lines[p] = k.Line
+		if v := w.walk(val, ft, p); v != nil {
+			out[k.Value] = v
+		}
+	}
+	return out
+}
+
+func allowed(fields map[string]reflect.Type) string {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// jsonFields maps the JSON names of t's fields to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	m := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		m[name] = f.Type
+	}
+	return m
+}
+
+func writeJSON(w io.Writer, ss []*jirga.Scenario) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if len(ss) == 1 {
+		return enc.Encode(ss[0])
+	}
+	return enc.Encode(ss)
+}
+
+func writeYAML(w io.Writer, ss []*jirga.Scenario) error {
+	for i, s := range ss {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return fmt.Errorf("format: encode scenario %q: %w", s.ID, err)
+		}
+		var n yaml.Node
+		if err := yaml.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("format: re-encode scenario %q: %w", s.ID, err)
+		}
+		blockStyle(&n)
+		if i > 0 {
+			if _, err := io.WriteString(w, "---\n"); err != nil {
+				return err
+			}
+		}
+		enc := yaml.NewEncoder(w)
+		enc.SetIndent(2)
+		if err := enc.Encode(&n); err != nil {
+			return err
+		}
+		if err := enc.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// blockStyle turns the flow style a JSON-parsed tree has into block style,
+// keeping short lists of numbers or ids and bare-number estimates inline.
+func blockStyle(n *yaml.Node) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!!str" {
+			n.Style = 0
+			if strings.Contains(n.Value, "\n") {
+				n.Style = yaml.LiteralStyle
+			}
+		} else {
+			n.Style = 0
+		}
+	case yaml.SequenceNode, yaml.MappingNode, yaml.DocumentNode:
+		n.Style = 0
+		if n.Kind == yaml.SequenceNode && allScalars(n) && len(n.Content) <= 8 {
+			n.Style = yaml.FlowStyle
+		}
+		for _, c := range n.Content {
+			blockStyle(c)
+		}
+	}
+}
+
+func allScalars(n *yaml.Node) bool {
+	for _, c := range n.Content {
+		if c.Kind != yaml.ScalarNode || len(c.Value) > 40 {
+			return false
+		}
+	}
+	return true
+}

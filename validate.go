@@ -1,0 +1,296 @@
+package jirga
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"time"
+)
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$`)
+
+// Validate checks the scenario and returns every problem it finds, joined
+// with errors.Join; each is a *ValidationError. It returns nil for a valid
+// scenario. Validate does not modify s.
+func (s *Scenario) Validate() error {
+	v := &validator{}
+	v.scenario(s)
+	return errors.Join(v.errs...)
+}
+
+type validator struct {
+	errs []error
+}
+
+func (v *validator) add(e *ValidationError) { v.errs = append(v.errs, e) }
+
+func (v *validator) addf(path, actor, issue, field, format string, args ...any) {
+	v.add(&ValidationError{Path: path, Actor: actor, Issue: issue, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) id(path, kind, id string) {
+	switch {
+	case id == "":
+		v.addf(path+".id", "", "", "id", "%s id is missing", kind)
+	case !idPattern.MatchString(id):
+		v.addf(path+".id", "", "", "id", "%s id %q must be 1–64 letters, digits or _.:+- and start with a letter or digit", kind, id)
+	}
+}
+
+func (v *validator) scenario(s *Scenario) {
+	if s == nil {
+		v.addf("", "", "", "", "empty scenario")
+		return
+	}
+	v.id("", "scenario", s.ID)
+	if s.AsOf != "" {
+		if _, err := time.Parse(time.DateOnly, s.AsOf); err != nil {
+			v.addf("as_of", "", "", "as_of", "as_of %q is not a date of the form YYYY-MM-DD", s.AsOf)
+		}
+	}
+	sources := map[string]bool{}
+	for i, src := range s.Sources {
+		p := fmt.Sprintf("sources[%d]", i)
+		if src == nil {
+			v.addf(p, "", "", "", "source %d is empty", i+1)
+			continue
+		}
+		v.id(p, "source", src.ID)
+		if sources[src.ID] && src.ID != "" {
+			v.addf(p+".id", "", "", "id", "duplicate source id %q", src.ID)
+		}
+		sources[src.ID] = true
+		if src.Date != "" {
+			if _, err := time.Parse(time.DateOnly, src.Date); err != nil {
+				if _, err := time.Parse("2006-01", src.Date); err != nil {
+					if _, err := time.Parse("2006", src.Date); err != nil {
+						v.addf(p+".date", "", "", "date", "source %q: date %q is not YYYY-MM-DD, YYYY-MM or YYYY", src.ID, src.Date)
+					}
+				}
+			}
+		}
+	}
+	checkSources := func(path, actor, issue, field string, ids []string) {
+		for _, id := range ids {
+			if !sources[id] {
+				v.addf(path, actor, issue, field, "unknown source id %q (declare it under sources)", id)
+			}
+		}
+	}
+	if len(s.Issues) == 0 {
+		v.addf("issues", "", "", "issues", "the scenario has no issues; at least one is needed")
+	}
+	if len(s.Actors) == 0 {
+		v.addf("actors", "", "", "actors", "the scenario has no actors; at least one is needed")
+	}
+	issues := map[string]*Issue{}
+	for i, is := range s.Issues {
+		p := fmt.Sprintf("issues[%d]", i)
+		if is == nil {
+			v.addf(p, "", "", "", "issue %d is empty", i+1)
+			continue
+		}
+		v.id(p, "issue", is.ID)
+		if _, dup := issues[is.ID]; dup && is.ID != "" {
+			v.addf(p+".id", "", is.ID, "id", "duplicate issue id %q", is.ID)
+		}
+		issues[is.ID] = is
+		lo, hi := is.Bounds()
+		if is.Scale != nil {
+			if !finite(lo) || !finite(hi) || lo >= hi {
+				v.addf(p+".scale", "", is.ID, "scale", "scale must have finite min < max, got [%g, %g]", lo, hi)
+				lo, hi = DefaultScaleMin, DefaultScaleMax
+			}
+		}
+		for j, a := range is.Anchors {
+			if !inRange(a.At, lo, hi) {
+				v.addf(fmt.Sprintf("%s.anchors[%d].at", p, j), "", is.ID, "anchors.at", "anchor %g (%q) is outside the scale [%g, %g]", a.At, a.Label, lo, hi)
+			}
+		}
+		if is.StatusQuo != nil {
+			v.estimate(p+".status_quo", "", is.ID, "status_quo", is.StatusQuo, lo, hi, checkSources)
+		}
+		if is.Outcome != nil && !inRange(*is.Outcome, lo, hi) {
+			v.addf(p+".outcome", "", is.ID, "outcome", "outcome %s is outside the scale [%g, %g]", num(*is.Outcome), lo, hi)
+		}
+	}
+	actors := map[string]bool{}
+	for i, a := range s.Actors {
+		p := fmt.Sprintf("actors[%d]", i)
+		if a == nil {
+			v.addf(p, "", "", "", "actor %d is empty", i+1)
+			continue
+		}
+		v.id(p, "actor", a.ID)
+		if actors[a.ID] && a.ID != "" {
+			v.addf(p+".id", a.ID, "", "id", "duplicate actor id %q", a.ID)
+		}
+		actors[a.ID] = true
+		if a.Role != "" && !slices.Contains(Roles, a.Role) {
+			v.addf(p+".role", a.ID, "", "role", "role %q is not one of party, mediator, guarantor, observer", a.Role)
+		}
+		checkSources(p+".sources", a.ID, "", "sources", a.Sources)
+		if a.Capability == nil {
+			v.addf(p+".capability", a.ID, "", "capability", "capability is missing; it must be a number > 0")
+		} else {
+			c := a.Capability
+			cp := p + ".capability"
+			switch {
+			case !finite(c.Value):
+				v.addf(cp, a.ID, "", "capability", "capability must be a finite number > 0, got %s", num(c.Value))
+			case c.Value <= 0:
+				v.addf(cp, a.ID, "", "capability", "capability must be > 0, got %s", num(c.Value))
+			default:
+				v.estimate(cp, a.ID, "", "capability", c, 0, math.Inf(1), checkSources)
+			}
+		}
+		if len(a.Stances) == 0 {
+			v.addf(p+".stances", a.ID, "", "stances", "actor has no stance on any issue")
+		}
+		for _, issueID := range sortedKeys(a.Stances) {
+			st := a.Stances[issueID]
+			sp := p + ".stances." + issueID
+			is, ok := issues[issueID]
+			if !ok {
+				v.addf(sp, a.ID, issueID, "stances", "unknown issue id %q (declare it under issues)", issueID)
+				continue
+			}
+			if st == nil {
+				v.addf(sp, a.ID, issueID, "", "stance is empty; it needs a position and a salience")
+				continue
+			}
+			lo, hi := is.Bounds()
+			if is.Scale != nil && !(finite(lo) && finite(hi) && lo < hi) {
+				lo, hi = DefaultScaleMin, DefaultScaleMax
+			}
+			if st.Position == nil {
+				v.addf(sp+".position", a.ID, issueID, "position", "position is missing; it must be in [%g, %g]", lo, hi)
+			} else {
+				v.estimate(sp+".position", a.ID, issueID, "position", st.Position, lo, hi, checkSources)
+			}
+			if st.Salience == nil {
+				v.addf(sp+".salience", a.ID, issueID, "salience", "salience is missing; it must be in [0, %d]", SalienceMax)
+			} else {
+				v.estimate(sp+".salience", a.ID, issueID, "salience", st.Salience, 0, SalienceMax, checkSources)
+			}
+			if st.Reservation != nil {
+				v.estimate(sp+".reservation", a.ID, issueID, "reservation", st.Reservation, lo, hi, checkSources)
+			}
+		}
+	}
+	for i, iv := range s.Interventions {
+		p := fmt.Sprintf("interventions[%d]", i)
+		if iv == nil {
+			v.addf(p, "", "", "", "intervention %d is empty", i+1)
+			continue
+		}
+		v.id(p, "intervention", iv.ID)
+		checkSources(p+".sources", "", "", "sources", iv.Sources)
+		if len(iv.Changes) == 0 {
+			v.addf(p+".changes", "", "", "changes", "intervention %q has no changes", iv.ID)
+		}
+		for j, ch := range iv.Changes {
+			cp := fmt.Sprintf("%s.changes[%d]", p, j)
+			v.change(cp, iv.ID, ch, s, issues)
+		}
+	}
+}
+
+func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[string]*Issue) {
+	a := s.Actor(ch.Actor)
+	if a == nil {
+		v.addf(p+".actor", ch.Actor, ch.Issue, "actor", "intervention %q: unknown actor id %q", ivID, ch.Actor)
+	}
+	switch ch.Field {
+	case FieldCapability:
+		if ch.Issue != "" {
+			v.addf(p+".issue", ch.Actor, ch.Issue, "issue", "intervention %q: capability is not per issue; leave issue empty", ivID)
+		}
+	case FieldPosition, FieldSalience, FieldReservation:
+		if _, ok := issues[ch.Issue]; !ok {
+			v.addf(p+".issue", ch.Actor, ch.Issue, "issue", "intervention %q: %s needs a known issue id, got %q", ivID, ch.Field, ch.Issue)
+		}
+	default:
+		v.addf(p+".field", ch.Actor, ch.Issue, "field", "intervention %q: field %q is not one of capability, position, salience, reservation", ivID, ch.Field)
+	}
+	switch {
+	case (ch.Set == nil) == (ch.Delta == nil):
+		v.addf(p, ch.Actor, ch.Issue, ch.Field, "intervention %q: give exactly one of set and delta", ivID)
+	case ch.Set != nil && !finite(*ch.Set):
+		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set must be a finite number", ivID)
+	case ch.Delta != nil && !finite(*ch.Delta):
+		v.addf(p+".delta", ch.Actor, ch.Issue, ch.Field, "intervention %q: delta must be a finite number", ivID)
+	}
+}
+
+// estimate checks value, range and distribution of e against [lo, hi].
+func (v *validator) estimate(p, actor, issue, field string, e *Estimate, lo, hi float64, checkSources func(string, string, string, string, []string)) {
+	rng := fmt.Sprintf("[%g, %g]", lo, hi)
+	if math.IsInf(hi, 1) {
+		rng = fmt.Sprintf("(%g, ∞)", lo)
+	}
+	inr := func(x float64) bool {
+		if math.IsInf(hi, 1) {
+			return finite(x) && x > lo
+		}
+		return inRange(x, lo, hi)
+	}
+	if !inr(e.Value) {
+		v.addf(p, actor, issue, field, "%s %s is outside the allowed range %s", field, num(e.Value), rng)
+	}
+	if e.Low != nil && !inr(*e.Low) {
+		v.addf(p+".low", actor, issue, field, "low %s is outside the allowed range %s", num(*e.Low), rng)
+	}
+	if e.High != nil && !inr(*e.High) {
+		v.addf(p+".high", actor, issue, field, "high %s is outside the allowed range %s", num(*e.High), rng)
+	}
+	if e.Low != nil && finite(*e.Low) && *e.Low > e.Value {
+		v.addf(p+".low", actor, issue, field, "low %s is above the value %s", num(*e.Low), num(e.Value))
+	}
+	if e.High != nil && finite(*e.High) && *e.High < e.Value {
+		v.addf(p+".high", actor, issue, field, "high %s is below the value %s", num(*e.High), num(e.Value))
+	}
+	switch e.Dist {
+	case "", DistUniform, DistTriangular:
+		if e.Dist != "" && (e.Low == nil || e.High == nil) {
+			v.addf(p+".dist", actor, issue, field, "a %s distribution needs low and high", e.Dist)
+		}
+		if e.SD != nil {
+			v.addf(p+".sd", actor, issue, field, "sd applies only to dist: normal")
+		}
+	case DistNormal:
+		if e.SD == nil || !finite(*e.SD) || *e.SD <= 0 {
+			v.addf(p+".sd", actor, issue, field, "a normal distribution needs sd > 0")
+		}
+	default:
+		v.addf(p+".dist", actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
+	}
+	checkSources(p+".sources", actor, issue, field, e.Sources)
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func inRange(x, lo, hi float64) bool { return finite(x) && x >= lo && x <= hi }
+
+func num(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "NaN"
+	case math.IsInf(x, 1):
+		return "+Inf"
+	case math.IsInf(x, -1):
+		return "-Inf"
+	}
+	return fmt.Sprintf("%g", x)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
