@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/jirga/jirga"
 )
@@ -61,6 +60,12 @@ func (m NBS) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, er
 			}
 		}
 		x, ok := NashBargain(u, d.pos, d.w, dis, lo, hi)
+		if !ok && is.StatusQuo == nil {
+			// Without a status quo every actor's disagreement point is its
+			// worst outcome on the scale, so the whole scale is feasible;
+			// reaching here means a bug.
+			return 0, jirga.Errorf(jirga.EINTERNAL, "nbs: issue %q: no feasible outcome without a status quo", is.ID)
+		}
 		if !ok {
 			notes = append(notes, fmt.Sprintf("issue %q: no outcome is at least as good as the status quo for every actor; forecast is the status quo", is.ID))
 			return is.StatusQuo.Value, nil
@@ -156,5 +161,3 @@ func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, boo
 }
 
 func nan() float64 { return math.NaN() }
-
-func sortFloats(x []float64) { slices.Sort(x) }

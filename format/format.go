@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -97,7 +98,7 @@ func ReadFile(path string, opt Options) ([]*jirga.Scenario, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "%s: %v", path, err)
+		return nil, jirga.Errorf(jirga.EINVALID, "%v", err)
 	}
 	return Read(path, data, opt)
 }
@@ -125,10 +126,29 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	// Problems the decoder found at a path are not reported again by the
+	// validator (a malformed number is not also "missing").
+	decoderPaths := map[string]bool{}
+	for _, ve := range jirga.ValidationErrors(err) {
+		if ve.Path != "" {
+			decoderPaths[ve.Path] = true
+		}
+	}
 	var out []*jirga.Scenario
-	for _, d := range docs {
-		verr := d.s.Validate()
-		for _, ve := range jirga.ValidationErrors(verr) {
+	for i, d := range docs {
+		normalize(d.s)
+		for _, ve := range jirga.ValidationErrors(err) {
+			if d.s != nil && docOf(ve, docs) == i {
+				locate(ve, d.s)
+				if ve.Line == 0 {
+					ve.Line = lineOf(d.lines, ve.Path)
+				}
+			}
+		}
+		for _, ve := range jirga.ValidationErrors(d.s.Validate()) {
+			if covered(decoderPaths, ve.Path) && len(docs) == 1 {
+				continue
+			}
 			if ve.Line == 0 {
 				ve.Line = lineOf(d.lines, ve.Path)
 			}
@@ -145,32 +165,120 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 				ve.File = name
 			}
 		}
-		return nil, errors.Join(dedupe(errs)...)
+		return nil, errors.Join(errs...)
 	}
 	return out, nil
 }
 
-// dedupe drops validation errors that repeat a problem already reported at
-// the same path (a malformed value is reported once by the decoder, not
-// again as missing by the validator).
-func dedupe(errs []error) []error {
-	seen := map[string]bool{}
-	var out []error
-	for _, e := range errs {
-		for _, ve := range jirga.ValidationErrors(e) {
-			if ve.Path != "" && seen[ve.Path] {
-				continue
-			}
-			if ve.Path != "" {
-				seen[ve.Path] = true
-			}
-			out = append(out, ve)
+// docOf returns the index of the document a decoder error belongs to: the
+// only one when there is one, otherwise -1 (the decoder sets what it can).
+func docOf(_ *jirga.ValidationError, docs []decoded) int {
+	if len(docs) == 1 {
+		return 0
+	}
+	return -1
+}
+
+// covered reports whether path or one of its ancestors has a decoder error.
+func covered(paths map[string]bool, path string) bool {
+	if path == "" || len(paths) == 0 {
+		return false
+	}
+	for path != "" {
+		if paths[path] {
+			return true
 		}
-		if len(jirga.ValidationErrors(e)) == 0 {
-			out = append(out, e)
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			return false
+		}
+		path = path[:i]
+	}
+	return false
+}
+
+// locate fills in the actor and issue of a decoder error from its path and
+// the decoded scenario, so that every message names them.
+func locate(ve *jirga.ValidationError, s *jirga.Scenario) {
+	var i int
+	var rest string
+	if n, err := fmt.Sscanf(ve.Path, "actors[%d]", &i); err == nil && n == 1 {
+		rest = ve.Path[strings.Index(ve.Path, "]")+1:]
+		if i >= 0 && i < len(s.Actors) && s.Actors[i] != nil && ve.Actor == "" {
+			ve.Actor = s.Actors[i].ID
+		}
+		if ve.Issue == "" {
+			if key, ok := strings.CutPrefix(rest, ".stances."); ok {
+				ve.Issue = issuePrefix(s, key)
+			}
+		}
+		return
+	}
+	if n, err := fmt.Sscanf(ve.Path, "issues[%d]", &i); err == nil && n == 1 {
+		if i >= 0 && i < len(s.Issues) && s.Issues[i] != nil && ve.Issue == "" {
+			ve.Issue = s.Issues[i].ID
 		}
 	}
-	return out
+}
+
+// issuePrefix returns the longest issue id that key is or begins with
+// (issue ids may contain dots), or key up to its first dot.
+func issuePrefix(s *jirga.Scenario, key string) string {
+	best := ""
+	for _, is := range s.Issues {
+		if is != nil && (key == is.ID || strings.HasPrefix(key, is.ID+".")) && len(is.ID) > len(best) {
+			best = is.ID
+		}
+	}
+	if best == "" {
+		best, _, _ = strings.Cut(key, ".")
+	}
+	return best
+}
+
+// normalize makes an empty list or mapping the same as none (nil) anywhere
+// in v, so that a scenario reads the same after a round trip that drops
+// empty fields.
+func normalize(v any) {
+	normalizeValue(reflect.ValueOf(v))
+}
+
+func normalizeValue(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			normalizeValue(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				normalizeValue(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			if !v.IsNil() && v.CanSet() {
+				v.SetZero()
+			}
+			return
+		}
+		for i := range v.Len() {
+			normalizeValue(v.Index(i))
+		}
+	case reflect.Map:
+		if v.Len() == 0 {
+			if !v.IsNil() && v.CanSet() {
+				v.SetZero()
+			}
+			return
+		}
+		for _, k := range v.MapKeys() {
+			e := v.MapIndex(k)
+			if e.Kind() == reflect.Pointer && !e.IsNil() {
+				normalizeValue(e.Elem())
+			}
+		}
+	}
 }
 
 // lineOf returns the line of path or of its nearest ancestor that has one.

@@ -22,9 +22,15 @@ import (
 // schema, which gives every problem a line number, then decoding the checked
 // tree as JSON, so YAML and JSON accept exactly the same documents.
 
-func isJSON(_ string, data []byte) bool {
+func isJSON(name string, data []byte) bool {
 	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
-	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+	if len(t) == 0 || (t[0] != '{' && t[0] != '[') {
+		return false
+	}
+	// A YAML flow mapping also starts with "{": call it JSON only when it
+	// is valid JSON or the file says it is JSON, so that malformed JSON gets
+	// a JSON message and {id: x} a YAML one.
+	return hasExt(name, ".json") || json.Valid(bytes.TrimPrefix(data, []byte("\ufeff")))
 }
 
 func decodeJSON(data []byte, _ Options) ([]decoded, error) {
@@ -41,10 +47,9 @@ func decodeJSON(data []byte, _ Options) ([]decoded, error) {
 	// Re-read through the YAML parser for line numbers: JSON is YAML.
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 {
-		root = yaml.Node{}
-		return decodeTree(nil, raw)
+		return decodeTree(raw)
 	}
-	return decodeDoc(root.Content[0], true)
+	return decodeDoc(root.Content[0], true, len(data))
 }
 
 func jsonError(data []byte, err error) error {
@@ -70,7 +75,7 @@ func lineAt(data []byte, off int) int {
 
 // decodeTree is the fallback for JSON the YAML parser rejects (rare): it
 // decodes without line numbers.
-func decodeTree(_ *yaml.Node, raw any) ([]decoded, error) {
+func decodeTree(raw any) ([]decoded, error) {
 	b, _ := json.Marshal(raw)
 	var list []json.RawMessage
 	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("[")) {
@@ -109,7 +114,7 @@ func decodeYAML(data []byte, _ Options) ([]decoded, error) {
 		if len(doc.Content) == 0 {
 			continue
 		}
-		ds, err := decodeDoc(doc.Content[0], false)
+		ds, err := decodeDoc(doc.Content[0], false, len(data))
 		out = append(out, ds...)
 		if err != nil {
 			errs = append(errs, err)
@@ -134,13 +139,13 @@ func yamlError(err error) error {
 
 // decodeDoc decodes one YAML/JSON document: a scenario, or (for JSON) an
 // array of scenarios.
-func decodeDoc(n *yaml.Node, allowList bool) ([]decoded, error) {
+func decodeDoc(n *yaml.Node, allowList bool, size int) ([]decoded, error) {
 	n = resolve(n)
 	if n.Kind == yaml.SequenceNode && allowList {
 		var out []decoded
 		var errs []error
 		for _, item := range n.Content {
-			ds, err := decodeDoc(item, false)
+			ds, err := decodeDoc(item, false, size)
 			out = append(out, ds...)
 			if err != nil {
 				errs = append(errs, err)
@@ -149,10 +154,13 @@ func decodeDoc(n *yaml.Node, allowList bool) ([]decoded, error) {
 		return out, errors.Join(errs...)
 	}
 	if n.Kind != yaml.MappingNode {
-		return nil, &jirga.ValidationError{Line: n.Line, Msg: "a scenario must be a mapping with id, issues and actors"}
+		return nil, &jirga.ValidationError{Line: n.Line, Msg: fmt.Sprintf("a scenario must be a mapping with id, issues and actors, got %s (read as jirga %s; --input-format chooses another format)", kindName(n), docFormat(allowList))}
 	}
-	w := &walker{lines: map[string]int{"": n.Line}}
+	w := &walker{lines: map[string]int{"": n.Line}, budget: size + minBudget}
 	v := w.walk(n, reflect.TypeFor[jirga.Scenario](), "")
+	if w.exhausted {
+		return nil, errors.Join(w.errs...)
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, &jirga.ValidationError{Line: n.Line, Msg: "cannot encode scenario: " + err.Error()}
@@ -164,6 +172,17 @@ func decodeDoc(n *yaml.Node, allowList bool) ([]decoded, error) {
 	}
 	return []decoded{{s: &s, lines: w.lines}}, errors.Join(w.errs...)
 }
+
+func docFormat(json bool) string {
+	if json {
+		return "JSON"
+	}
+	return "YAML"
+}
+
+// minBudget is the number of values any document may expand to through
+// aliases, beyond one per byte of input; see walker.budget.
+const minBudget = 100_000
 
 func resolve(n *yaml.Node) *yaml.Node {
 	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
@@ -178,6 +197,12 @@ type walker struct {
 	lines map[string]int
 	errs  []error
 	depth int
+	// budget is the number of nodes the walker may still visit. A document
+	// without aliases has fewer nodes than bytes; aliases can make a small
+	// document expand exponentially ("billion laughs"), so the walk stops
+	// when the budget is spent.
+	budget    int
+	exhausted bool
 }
 
 var (
@@ -216,6 +241,14 @@ func join(path, key string) string {
 // walk returns the JSON value for n (nil to drop it) given the target type t.
 func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 	n = resolve(n)
+	if w.exhausted {
+		return nil
+	}
+	if w.budget--; w.budget < 0 {
+		w.exhausted = true
+		w.fail(n, "", "the document expands through aliases to more values than its size allows; expand the aliases by hand")
+		return nil
+	}
 	if _, ok := w.lines[path]; !ok {
 		w.lines[path] = n.Line
 	}
@@ -244,7 +277,9 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 			return nil
 		}
 		if _, ok := m["value"]; !ok {
-			w.fail(n, path, "estimate has no value")
+			if !hasKey(n, "value") {
+				w.fail(n, path, "estimate has no value; write {value: 50, ...}")
+			}
 			return nil
 		}
 		return m
@@ -263,8 +298,15 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 		}
 		out := make([]any, 0, len(n.Content))
 		for i, item := range n.Content {
-			v := w.walk(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
-			out = append(out, v)
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if isNull(item) && t.Elem().Kind() != reflect.Pointer {
+				w.fail(resolve(item), p, "want %s, got null", typeName(t.Elem()))
+				continue
+			}
+			out = append(out, w.walk(item, t.Elem(), p))
+		}
+		if len(out) == 0 {
+			return nil // an empty list is the same as none
 		}
 		return out
 	case reflect.Map:
@@ -285,10 +327,23 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 				continue
 			}
 			w.lines[p] = k.Line
+			if isNull(val) && t.Elem().Kind() != reflect.Pointer {
+				w.fail(resolve(val), p, "want %s, got null", typeName(t.Elem()))
+				out[k.Value] = nil
+				continue
+			}
 			if v := w.walk(val, t.Elem(), p); v != nil {
 				out[k.Value] = v
 			} else if t.Elem().Kind() == reflect.Pointer {
 				out[k.Value] = nil
+			}
+		}
+		if len(out) == 0 {
+			return nil // an empty mapping is the same as none
+		}
+		for k, v := range out {
+			if v == nil && t.Elem().Kind() != reflect.Pointer {
+				delete(out, k)
 			}
 		}
 		return out
@@ -301,7 +356,7 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 		}
 		return n.Value
 	case reflect.Bool:
-		if n.Kind != yaml.ScalarNode {
+		if n.Kind != yaml.ScalarNode || quoted(n) {
 			w.fail(n, path, "want true or false, got %s", kindName(n))
 			return nil
 		}
@@ -315,6 +370,44 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 		return nil
 	}
 	return nil
+}
+
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if resolve(n.Content[i]).Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func isNull(n *yaml.Node) bool {
+	n = resolve(n)
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// quoted reports whether a scalar was written in quotes, i.e. is text even
+// if it looks like a number or a boolean.
+func quoted(n *yaml.Node) bool {
+	return n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
+}
+
+// typeName names a Go type of the schema for messages.
+func typeName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == estimateType, t.Kind() == reflect.Float64:
+		return "a number"
+	case t.Kind() == reflect.String:
+		return "text"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
+	case t.Kind() == reflect.Slice:
+		return "a list"
+	}
+	return fmt.Sprintf("a mapping (%s)", strings.ToLower(t.Name()))
 }
 
 func kindName(n *yaml.Node) string {
@@ -332,6 +425,10 @@ func kindName(n *yaml.Node) string {
 func (w *walker) number(n *yaml.Node, path string) any {
 	if n.Kind != yaml.ScalarNode {
 		w.fail(n, path, "want a number, got %s", kindName(n))
+		return nil
+	}
+	if quoted(n) {
+		w.fail(n, path, "want a number, got the text %s; remove the quotes", kindName(n))
 		return nil
 	}
 	var x float64
