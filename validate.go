@@ -193,7 +193,7 @@ func (v *validator) scenario(s *Scenario) {
 		}
 		held := false
 		for _, a := range s.Actors {
-			if a != nil && a.Stances[is.ID] != nil && a.Stances[is.ID].Position != nil {
+			if a != nil && a.Stances[is.ID] != nil {
 				held = true
 				break
 			}

@@ -99,10 +99,16 @@ func utility(kind string, xi, x, r float64) float64 {
 // NashBargain maximises Σ w_i log(u_i(x) − d_i) over [lo, hi] for utilities
 // of the given kind peaked at pos. It returns false when no x in [lo, hi]
 // gives every actor with w_i > 0 at least d_i. The objective is concave, so
-// a golden-section search on the feasible interval finds the maximum; it
-// stops when the interval is below 1e-9 of the range.
+// its derivative Σ w_i u_i'(x)/(u_i(x) − d_i) decreases in x and a bisection
+// on the derivative's sign finds the maximum; it stops when the interval is
+// below 1e-12 of the range. (A search on the objective's values, such as a
+// golden-section search, cannot get closer than about √ε of the range,
+// because the objective is flat to rounding near its top.)
 func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, bool) {
 	r := hi - lo
+	if r <= 0 {
+		r = 1
+	}
 	// Feasible interval: the intersection of {x : u_i(x) ≥ d_i}, each an
 	// interval around x_i of half-width h_i.
 	a, b := lo, hi
@@ -129,35 +135,50 @@ func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, boo
 	if b <= a {
 		return a, true
 	}
-	f := func(x float64) float64 {
-		s := 0.0
+	// slope returns the sign of the objective's derivative at x: +1 when
+	// the maximum lies above x, −1 when below, 0 at a stationary point.
+	slope := func(x float64) float64 {
+		g := 0.0
 		for i, xi := range pos {
 			if w[i] <= 0 {
 				continue
 			}
-			g := utility(kind, xi, x, r) - d[i]
-			if g <= 0 {
-				return math.Inf(-1)
+			gap := utility(kind, xi, x, r) - d[i]
+			if gap <= 0 {
+				// x is at the edge of i's acceptable interval (rounding):
+				// the objective falls to −∞ there, so move toward x_i.
+				if xi > x {
+					return 1
+				}
+				return -1
 			}
-			s += w[i] * math.Log(g)
+			var du float64
+			if kind == UtilityLinear {
+				switch {
+				case x < xi:
+					du = 1 / r
+				case x > xi:
+					du = -1 / r
+				}
+			} else {
+				du = -2 * (x - xi) / (r * r)
+			}
+			g += w[i] * du / gap
 		}
-		return s
+		return g
 	}
-	phi := (math.Sqrt(5) - 1) / 2
-	x1, x2 := b-phi*(b-a), a+phi*(b-a)
-	f1, f2 := f(x1), f(x2)
-	for b-a > 1e-9*r {
-		if f1 < f2 {
-			a, x1, f1 = x1, x2, f2
-			x2 = a + phi*(b-a)
-			f2 = f(x2)
-		} else {
-			b, x2, f2 = x2, x1, f1
-			x1 = b - phi*(b-a)
-			f1 = f(x1)
+	for i := 0; i < 200 && b-a > 1e-12*r; i++ {
+		mid := a + (b-a)/2
+		switch g := slope(mid); {
+		case g > 0:
+			a = mid
+		case g < 0:
+			b = mid
+		default:
+			return mid, true
 		}
 	}
-	return (a + b) / 2, true
+	return a + (b-a)/2, true
 }
 
 func nan() float64 { return math.NaN() }

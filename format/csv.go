@@ -63,8 +63,9 @@ func decodeCSV(data []byte, _ Options) ([]decoded, error) {
 			break
 		}
 		if err != nil {
-			errs = append(errs, csvError(err))
-			break
+			// The reader cannot resynchronise after a syntax error, and the
+			// rows before it would only add noise ("no actors").
+			return nil, csvError(err)
 		}
 		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
