@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -160,12 +161,26 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 		errs = append(errs, &jirga.ValidationError{Msg: "no scenario found"})
 	}
 	if len(errs) > 0 {
-		for _, ve := range jirga.ValidationErrors(errors.Join(errs...)) {
+		// Report in file order: problems without a line first, then by
+		// line; the decoder's and the validator's findings interleave.
+		var ves []*jirga.ValidationError
+		var other []error
+		for _, e := range errs {
+			if vs := jirga.ValidationErrors(e); len(vs) > 0 {
+				ves = append(ves, vs...)
+			} else {
+				other = append(other, e)
+			}
+		}
+		slices.SortStableFunc(ves, func(a, b *jirga.ValidationError) int { return cmp.Compare(a.Line, b.Line) })
+		out := make([]error, 0, len(ves)+len(other))
+		for _, ve := range ves {
 			if ve.File == "" {
 				ve.File = name
 			}
+			out = append(out, ve)
 		}
-		return nil, errors.Join(errs...)
+		return nil, errors.Join(append(out, other...)...)
 	}
 	return out, nil
 }
