@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jirga/jirga"
 )
@@ -113,6 +114,19 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &jirga.ValidationError{File: name, Msg: "file is empty; it must hold a scenario"}
+	}
+	if !utf8.Valid(data) {
+		// Readers would replace the bad bytes with U+FFFD and lose them.
+		off := 0
+		for off < len(data) {
+			r, size := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			off += size
+		}
+		line := bytes.Count(data[:off], []byte("\n")) + 1
+		return nil, &jirga.ValidationError{File: name, Line: line, Msg: fmt.Sprintf("the file is not UTF-8 text (byte 0x%02x); save it as UTF-8", data[off])}
 	}
 	fname := opt.Format
 	if fname == "" {

@@ -220,6 +220,8 @@ func TestReadInvalid(t *testing.T) {
 			want: []want{{3, "NL", "", "id", `duplicate actor id "NL"`}}},
 		{name: "CSVHeaderOnly", file: "e.csv", src: "actor,capability,position,salience\n",
 			want: []want{{1, "", "", "actors", "the scenario has no actors"}}},
+		{name: "NotUTF8", file: "e.csv", src: "actor,capability,position,salience\nK\xf6ln,1,4,80\n",
+			want: []want{{2, "", "", "", "the file is not UTF-8 text (byte 0xf6); save it as UTF-8"}}},
 		{name: "ForcedFormatMismatch", src: base, input: format.CSV,
 			want: []want{{1, "", "", "", "header has 1 columns"}}},
 		{name: "InterventionProblems", src: base + `interventions:
