@@ -208,22 +208,26 @@ func docOf(_ *jirga.ValidationError, docs []decoded) int {
 	return -1
 }
 
-// covered reports whether path or one of its ancestors has a decoder error.
+// covered reports whether path, one of its ancestors or one of its
+// descendants has a decoder error: a problem the validator finds there is
+// then a consequence of the one already reported (a scale whose max was
+// malformed is not also reported as inverted).
 func covered(paths map[string]bool, path string) bool {
 	if path == "" || len(paths) == 0 {
 		return false
 	}
-	for path != "" {
-		if paths[path] {
+	for d := range paths {
+		if d == path || within(path, d) || within(d, path) {
 			return true
 		}
-		i := strings.LastIndexAny(path, ".[")
-		if i < 0 {
-			return false
-		}
-		path = path[:i]
 	}
 	return false
+}
+
+// within reports whether path lies inside the element at parent.
+func within(path, parent string) bool {
+	rest, ok := strings.CutPrefix(path, parent)
+	return ok && rest != "" && (rest[0] == '.' || rest[0] == '[')
 }
 
 // locate fills in the actor and issue of a decoder error from its path and

@@ -49,7 +49,7 @@ func decodeJSON(data []byte, _ Options) ([]decoded, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 {
 		return decodeTree(raw)
 	}
-	return decodeDoc(root.Content[0], true, len(data))
+	return decodeDoc(root.Content[0], JSON, true, len(data))
 }
 
 func jsonError(data []byte, err error) error {
@@ -114,7 +114,7 @@ func decodeYAML(data []byte, _ Options) ([]decoded, error) {
 		if len(doc.Content) == 0 {
 			continue
 		}
-		ds, err := decodeDoc(doc.Content[0], false, len(data))
+		ds, err := decodeDoc(doc.Content[0], YAML, false, len(data))
 		out = append(out, ds...)
 		if err != nil {
 			errs = append(errs, err)
@@ -139,13 +139,13 @@ func yamlError(err error) error {
 
 // decodeDoc decodes one YAML/JSON document: a scenario, or (for JSON) an
 // array of scenarios.
-func decodeDoc(n *yaml.Node, allowList bool, size int) ([]decoded, error) {
+func decodeDoc(n *yaml.Node, format string, allowList bool, size int) ([]decoded, error) {
 	n = resolve(n)
 	if n.Kind == yaml.SequenceNode && allowList {
 		var out []decoded
 		var errs []error
 		for _, item := range n.Content {
-			ds, err := decodeDoc(item, false, size)
+			ds, err := decodeDoc(item, format, false, size)
 			out = append(out, ds...)
 			if err != nil {
 				errs = append(errs, err)
@@ -154,7 +154,7 @@ func decodeDoc(n *yaml.Node, allowList bool, size int) ([]decoded, error) {
 		return out, errors.Join(errs...)
 	}
 	if n.Kind != yaml.MappingNode {
-		return nil, &jirga.ValidationError{Line: n.Line, Msg: fmt.Sprintf("a scenario must be a mapping with id, issues and actors, got %s (read as jirga %s; --input-format chooses another format)", kindName(n), docFormat(allowList))}
+		return nil, &jirga.ValidationError{Line: n.Line, Msg: fmt.Sprintf("a scenario must be a mapping with id, issues and actors, got %s (read as jirga %s; --input-format chooses another format)", kindName(n), strings.ToUpper(format))}
 	}
 	w := &walker{lines: map[string]int{"": n.Line}, budget: size + minBudget}
 	v := w.walk(n, reflect.TypeFor[jirga.Scenario](), "")
@@ -171,13 +171,6 @@ func decodeDoc(n *yaml.Node, allowList bool, size int) ([]decoded, error) {
 		return nil, fmt.Errorf("format: decode checked scenario: %w", err)
 	}
 	return []decoded{{s: &s, lines: w.lines}}, errors.Join(w.errs...)
-}
-
-func docFormat(json bool) string {
-	if json {
-		return "JSON"
-	}
-	return "YAML"
 }
 
 // minBudget is the number of values any document may expand to through
@@ -477,6 +470,31 @@ func (w *walker) structFields(n *yaml.Node, t reflect.Type, path string) map[str
 		w.lines[p] = k.Line
 		if v := w.walk(val, ft, p); v != nil {
 			out[k.Value] = v
+		}
+	}
+	// A number field that is not optional has no sensible default (a scale
+	// without max, an anchor without at): report it rather than use 0.
+	// Other required fields are checked, with better messages, by
+	// Scenario.Validate; an estimate's value is checked in walk.
+	if t != estimateType {
+		for _, name := range requiredNumbers(t) {
+			if !hasKey(n, name) {
+				w.fail(n, join(path, name), "%s is missing; it must be a number", name)
+			}
+		}
+	}
+	return out
+}
+
+// requiredNumbers returns the JSON names of t's float64 fields that are
+// not omitempty.
+func requiredNumbers(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Type.Kind() == reflect.Float64 && name != "" && name != "-" && !strings.Contains(opts, "omitempty") {
+			out = append(out, name)
 		}
 	}
 	return out
