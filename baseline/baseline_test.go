@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -239,9 +240,13 @@ func TestNBS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, _ := forecastOne(t, baseline.NBS{Utility: tt.utility}, scenario(tt.pos, tt.sal, tt.cap, tt.sq))
+			got, r := forecastOne(t, baseline.NBS{Utility: tt.utility}, scenario(tt.pos, tt.sal, tt.cap, tt.sq))
 			if math.Abs(got-tt.want) > 1e-6 {
 				t.Errorf("NBS=%v, want %v", got, tt.want)
+			}
+			// A veto is explained in a note; an interior bargain is not.
+			if veto := strings.HasSuffix(tt.name, "Veto"); veto != (len(r.Notes) == 1) {
+				t.Errorf("notes=%q, veto %v", r.Notes, veto)
 			}
 		})
 	}

@@ -59,7 +59,10 @@ func (m NBS) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, er
 				dis[i] = utility(u, xi, farthest(xi, lo, hi), hi-lo)
 			}
 		}
-		x, ok := NashBargain(u, d.pos, d.w, dis, lo, hi)
+		x, ok, single := nashBargain(u, d.pos, d.w, dis, lo, hi)
+		if ok && single && is.StatusQuo != nil {
+			notes = append(notes, fmt.Sprintf("issue %q: every move from the status quo %g leaves some actor worse off than no deal, so the bargain is the status quo (a veto)", is.ID, is.StatusQuo.Value))
+		}
 		if !ok && is.StatusQuo == nil {
 			// Without a status quo every actor's disagreement point is its
 			// worst outcome on the scale, so the whole scale is feasible;
@@ -105,6 +108,13 @@ func utility(kind string, xi, x, r float64) float64 {
 // golden-section search, cannot get closer than about √ε of the range,
 // because the objective is flat to rounding near its top.)
 func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, bool) {
+	x, ok, _ := nashBargain(kind, pos, w, d, lo, hi)
+	return x, ok
+}
+
+// nashBargain is NashBargain that also reports whether the feasible set
+// is a single point (single), the case of a veto.
+func nashBargain(kind string, pos, w, d []float64, lo, hi float64) (x float64, ok, single bool) {
 	r := hi - lo
 	if r <= 0 {
 		r = 1
@@ -118,7 +128,7 @@ func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, boo
 		}
 		slack := 1 - d[i] // u_i(x_i) − d_i
 		if slack < 0 {
-			return 0, false
+			return 0, false, false
 		}
 		var h float64
 		if kind == UtilityLinear {
@@ -130,10 +140,10 @@ func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, boo
 		b = math.Min(b, xi+h)
 	}
 	if a > b+1e-12*r {
-		return 0, false
+		return 0, false, false
 	}
-	if b <= a {
-		return a, true
+	if b-a <= 1e-12*r {
+		return math.Min(a, b), true, true
 	}
 	// slope returns the sign of the objective's derivative at x: +1 when
 	// the maximum lies above x, −1 when below, 0 at a stationary point.
@@ -175,10 +185,10 @@ func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, boo
 		case g < 0:
 			b = mid
 		default:
-			return mid, true
+			return mid, true, false
 		}
 	}
-	return a + (b-a)/2, true
+	return a + (b-a)/2, true, false
 }
 
 func nan() float64 { return math.NaN() }
