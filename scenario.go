@@ -11,6 +11,11 @@ const (
 	DefaultScaleMax = 100
 )
 
+// MaxMagnitude bounds every number in a scenario (scale ends, capabilities,
+// distribution widths, intervention changes): far beyond any real use, it
+// keeps sums of weighted positions from overflowing to ±Inf.
+const MaxMagnitude = 1e15
+
 // SalienceMax is the top of the salience scale used in scenario files.
 // Models that want salience in [0, 1] divide by it (see [Table]).
 const SalienceMax = 100

@@ -103,8 +103,8 @@ func (v *validator) scenario(s *Scenario) {
 		issues[is.ID] = is
 		lo, hi := is.Bounds()
 		if is.Scale != nil {
-			if !finite(lo) || !finite(hi) || lo >= hi {
-				v.addf(p+".scale", "", is.ID, "scale", "scale must have finite min < max, got [%g, %g]", lo, hi)
+			if !validScale(lo, hi) {
+				v.addf(p+".scale", "", is.ID, "scale", "scale must have finite min < max within ±%g, got [%g, %g]", MaxMagnitude, lo, hi)
 				lo, hi = DefaultScaleMin, DefaultScaleMax
 			}
 		}
@@ -169,7 +169,7 @@ func (v *validator) scenario(s *Scenario) {
 				continue
 			}
 			lo, hi := is.Bounds()
-			if is.Scale != nil && !(finite(lo) && finite(hi) && lo < hi) {
+			if is.Scale != nil && !validScale(lo, hi) {
 				lo, hi = DefaultScaleMin, DefaultScaleMax
 			}
 			if st.Position == nil {
@@ -259,12 +259,12 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 	switch {
 	case (ch.Set == nil) == (ch.Delta == nil):
 		v.addf(p, ch.Actor, ch.Issue, ch.Field, "intervention %q: give exactly one of set and delta", ivID)
-	case ch.Set != nil && !finite(*ch.Set):
-		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set must be a finite number", ivID)
-	case ch.Delta != nil && !finite(*ch.Delta):
-		v.addf(p+".delta", ch.Actor, ch.Issue, ch.Field, "intervention %q: delta must be a finite number", ivID)
+	case ch.Set != nil && !bounded(*ch.Set):
+		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set must be a finite number within ±%g", ivID, MaxMagnitude)
+	case ch.Delta != nil && !bounded(*ch.Delta):
+		v.addf(p+".delta", ch.Actor, ch.Issue, ch.Field, "intervention %q: delta must be a finite number within ±%g", ivID, MaxMagnitude)
 	case ch.Set != nil && known && hiOpen && *ch.Set <= lo:
-		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set %s is outside the allowed range (0, ∞)", ivID, num(*ch.Set))
+		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set %s is outside the allowed range (0, %g]", ivID, num(*ch.Set), MaxMagnitude)
 	case ch.Set != nil && known && !hiOpen && !inRange(*ch.Set, lo, hi):
 		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set %s is outside the allowed range [%g, %g]", ivID, num(*ch.Set), lo, hi)
 	}
@@ -274,11 +274,11 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 func (v *validator) estimate(p, actor, issue, field string, e *Estimate, lo, hi float64, checkSources func(string, string, string, string, []string)) {
 	rng := fmt.Sprintf("[%g, %g]", lo, hi)
 	if math.IsInf(hi, 1) {
-		rng = fmt.Sprintf("(%g, ∞)", lo)
+		rng = fmt.Sprintf("(%g, %g]", lo, MaxMagnitude)
 	}
 	inr := func(x float64) bool {
 		if math.IsInf(hi, 1) {
-			return finite(x) && x > lo
+			return bounded(x) && x > lo
 		}
 		return inRange(x, lo, hi)
 	}
@@ -306,8 +306,8 @@ func (v *validator) estimate(p, actor, issue, field string, e *Estimate, lo, hi 
 			v.addf(p+".sd", actor, issue, field, "sd applies only to dist: normal")
 		}
 	case DistNormal:
-		if e.SD == nil || !finite(*e.SD) || *e.SD <= 0 {
-			v.addf(p+".sd", actor, issue, field, "a normal distribution needs sd > 0")
+		if e.SD == nil || !bounded(*e.SD) || *e.SD <= 0 {
+			v.addf(p+".sd", actor, issue, field, "a normal distribution needs sd in (0, %g]", MaxMagnitude)
 		}
 	default:
 		v.addf(p+".dist", actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
@@ -316,6 +316,12 @@ func (v *validator) estimate(p, actor, issue, field string, e *Estimate, lo, hi 
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// bounded reports whether x is a number no larger in magnitude than
+// MaxMagnitude.
+func bounded(x float64) bool { return finite(x) && math.Abs(x) <= MaxMagnitude }
+
+func validScale(lo, hi float64) bool { return bounded(lo) && bounded(hi) && lo < hi }
 
 func inRange(x, lo, hi float64) bool { return finite(x) && x >= lo && x <= hi }
 

@@ -42,11 +42,21 @@ func forecast(ctx context.Context, name string, s *jirga.Scenario, f issueFunc) 
 
 // Weights returns c_i·s_i for each actor, or c_i when every product is 0
 // (fellBack true). If the capabilities are all 0 too, every weight is 1.
+// Capabilities are first divided by the largest, which changes no model
+// (only ratios of capabilities matter) and keeps sums of weights far from
+// overflow whatever the unit of capability.
 func Weights(capability, salience []float64) (w []float64, fellBack bool) {
 	w = make([]float64, len(capability))
+	cmax := 0.0
+	for _, c := range capability {
+		cmax = max(cmax, c)
+	}
+	if cmax <= 0 {
+		cmax = 1
+	}
 	total := 0.0
 	for i := range w {
-		w[i] = capability[i] * salience[i]
+		w[i] = capability[i] / cmax * salience[i]
 		total += w[i]
 	}
 	if total > 0 {
@@ -54,7 +64,7 @@ func Weights(capability, salience []float64) (w []float64, fellBack bool) {
 	}
 	total = 0
 	for i := range w {
-		w[i] = capability[i]
+		w[i] = capability[i] / cmax
 		total += w[i]
 	}
 	if total <= 0 {

@@ -260,7 +260,7 @@ func TestNBS(t *testing.T) {
 func TestZeroSalience(t *testing.T) {
 	s := scenario([]float64{0, 100}, []float64{0, 0}, []float64{3, 1}, -1)
 	got, r := forecastOne(t, baseline.Mean{}, s)
-	if got != 25 {
+	if math.Abs(got-25) > 1e-12 {
 		t.Errorf("mean=%v, want 25 (capability-weighted)", got)
 	}
 	if len(r.Notes) != 1 {
