@@ -248,3 +248,38 @@ func TestNewParams(t *testing.T) {
 		}
 	}
 }
+
+// TestExtremeValues checks that valid but extreme numbers (capabilities
+// 15 orders of magnitude apart, scales at ±1e15, all saliences 0) give
+// every model a finite forecast inside the positions.
+func TestExtremeValues(t *testing.T) {
+	big := jirga.MaxMagnitude
+	s := &jirga.Scenario{ID: "extreme", Issues: []*jirga.Issue{
+		{ID: "wide", Scale: &jirga.Scale{Min: -big, Max: big}, StatusQuo: jirga.Val(0)},
+		{ID: "narrow", Scale: &jirga.Scale{Min: 0, Max: 1e-9}},
+	}}
+	caps := []float64{big, 1, 1e-15, big}
+	pos := [][]float64{{-big, 0}, {big, 1e-9}, {0, 5e-10}, {big / 2, 1e-10}}
+	for i := range caps {
+		s.Actors = append(s.Actors, &jirga.Actor{ID: fmt.Sprintf("a%d", i), Capability: jirga.Val(caps[i]), Stances: map[string]*jirga.Stance{
+			"wide":   {Position: jirga.Val(pos[i][0]), Salience: jirga.Val(float64(25 * i))},
+			"narrow": {Position: jirga.Val(pos[i][1]), Salience: jirga.Val(0)},
+		}})
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range models.Names() {
+		r := forecast(t, name, s)
+		for k, is := range s.Issues {
+			x, _ := r.Forecast(is.ID)
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for i := range pos {
+				lo, hi = math.Min(lo, pos[i][k]), math.Max(hi, pos[i][k])
+			}
+			if math.IsNaN(x) || x < lo || x > hi {
+				t.Errorf("%s: issue %s: forecast %v outside [%v, %v]", name, is.ID, x, lo, hi)
+			}
+		}
+	}
+}
