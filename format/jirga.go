@@ -290,13 +290,20 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 			return nil
 		}
 		out := make([]any, 0, len(n.Content))
+		hole := false
 		for i, item := range n.Content {
 			p := fmt.Sprintf("%s[%d]", path, i)
 			if isNull(item) && t.Elem().Kind() != reflect.Pointer {
 				w.fail(resolve(item), p, "want %s, got null", typeName(t.Elem()))
+				hole = true
 				continue
 			}
 			out = append(out, w.walk(item, t.Elem(), p))
+		}
+		if hole {
+			// Dropping the null would shift the indices of the items after
+			// it, and the validator's paths with them; drop the list.
+			return nil
 		}
 		if len(out) == 0 {
 			return nil // an empty list is the same as none
