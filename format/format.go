@@ -150,10 +150,13 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 		}
 	}
 	var out []*jirga.Scenario
-	for i, d := range docs {
+	for _, d := range docs {
 		normalize(d.s)
-		for _, ve := range jirga.ValidationErrors(err) {
-			if d.s != nil && docOf(ve, docs) == i {
+		// With one document, the decoder's errors belong to it: name their
+		// actor and issue, and find their line. (A decoder that reads
+		// several documents sets these itself.)
+		if len(docs) == 1 && d.s != nil {
+			for _, ve := range jirga.ValidationErrors(err) {
 				locate(ve, d.s)
 				if ve.Line == 0 {
 					ve.Line = lineOf(d.lines, ve.Path)
@@ -179,9 +182,9 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 		// line; the decoder's and the validator's findings interleave.
 		var ves []*jirga.ValidationError
 		var other []error
-		for _, e := range errs {
-			if vs := jirga.ValidationErrors(e); len(vs) > 0 {
-				ves = append(ves, vs...)
+		for _, e := range leaves(errs) {
+			if ve, ok := e.(*jirga.ValidationError); ok {
+				ves = append(ves, ve)
 			} else {
 				other = append(other, e)
 			}
@@ -199,13 +202,17 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 	return out, nil
 }
 
-// docOf returns the index of the document a decoder error belongs to: the
-// only one when there is one, otherwise -1 (the decoder sets what it can).
-func docOf(_ *jirga.ValidationError, docs []decoded) int {
-	if len(docs) == 1 {
-		return 0
+// leaves flattens trees of joined errors into their leaves, in order.
+func leaves(errs []error) []error {
+	var out []error
+	for _, e := range errs {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			out = append(out, leaves(j.Unwrap())...)
+		} else if e != nil {
+			out = append(out, e)
+		}
 	}
-	return -1
+	return out
 }
 
 // covered reports whether path, one of its ancestors or one of its
