@@ -238,12 +238,12 @@ func within(path, parent string) bool {
 }
 
 // locate fills in the actor and issue of a decoder error from its path and
-// the decoded scenario, so that every message names them.
+// the decoded scenario, so that every message names them, and adds the
+// allowed range to a message about a malformed number.
 func locate(ve *jirga.ValidationError, s *jirga.Scenario) {
 	var i int
-	var rest string
 	if n, err := fmt.Sscanf(ve.Path, "actors[%d]", &i); err == nil && n == 1 {
-		rest = ve.Path[strings.Index(ve.Path, "]")+1:]
+		rest := ve.Path[strings.Index(ve.Path, "]")+1:]
 		if i >= 0 && i < len(s.Actors) && s.Actors[i] != nil && ve.Actor == "" {
 			ve.Actor = s.Actors[i].ID
 		}
@@ -252,13 +252,32 @@ func locate(ve *jirga.ValidationError, s *jirga.Scenario) {
 				ve.Issue = issuePrefix(s, key)
 			}
 		}
-		return
-	}
-	if n, err := fmt.Sscanf(ve.Path, "issues[%d]", &i); err == nil && n == 1 {
+	} else if n, err := fmt.Sscanf(ve.Path, "issues[%d]", &i); err == nil && n == 1 {
 		if i >= 0 && i < len(s.Issues) && s.Issues[i] != nil && ve.Issue == "" {
 			ve.Issue = s.Issues[i].ID
 		}
 	}
+	if strings.HasPrefix(ve.Msg, "want a number") || strings.HasPrefix(ve.Msg, "want a finite number") || strings.HasPrefix(ve.Msg, "estimate has no value") {
+		if r := allowedRange(s, ve.Field, ve.Issue); r != "" && strings.HasSuffix(ve.Path, ve.Field) {
+			ve.Msg += "; the allowed range is " + r
+		}
+	}
+}
+
+// allowedRange returns the range of values field may take, or "".
+func allowedRange(s *jirga.Scenario, field, issue string) string {
+	switch field {
+	case jirga.FieldSalience:
+		return fmt.Sprintf("[0, %d]", jirga.SalienceMax)
+	case jirga.FieldCapability:
+		return fmt.Sprintf("(0, %g]", jirga.MaxMagnitude)
+	case jirga.FieldPosition, jirga.FieldReservation, "status_quo":
+		if is := s.Issue(issue); is != nil {
+			lo, hi := is.Bounds()
+			return fmt.Sprintf("[%g, %g]", lo, hi)
+		}
+	}
+	return ""
 }
 
 // issuePrefix returns the longest issue id that key is or begins with
