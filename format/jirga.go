@@ -552,11 +552,16 @@ func writeYAML(w io.Writer, ss []*jirga.Scenario) error {
 		if err != nil {
 			return fmt.Errorf("format: encode scenario %q: %w", s.ID, err)
 		}
-		var n yaml.Node
-		if err := yaml.Unmarshal(b, &n); err != nil {
+		// Build the YAML tree from the JSON tokens rather than parse the
+		// JSON text as YAML: YAML forbids some characters raw (C1 controls)
+		// that JSON writes raw, but the YAML encoder escapes them.
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		n, err := jsonNode(dec)
+		if err != nil {
 			return fmt.Errorf("format: re-encode scenario %q: %w", s.ID, err)
 		}
-		blockStyle(&n)
+		blockStyle(n)
 		if i > 0 {
 			if _, err := io.WriteString(w, "---\n"); err != nil {
 				return err
@@ -564,7 +569,7 @@ func writeYAML(w io.Writer, ss []*jirga.Scenario) error {
 		}
 		enc := yaml.NewEncoder(w)
 		enc.SetIndent(2)
-		if err := enc.Encode(&n); err != nil {
+		if err := enc.Encode(n); err != nil {
 			return err
 		}
 		if err := enc.Close(); err != nil {
@@ -572,6 +577,49 @@ func writeYAML(w io.Writer, ss []*jirga.Scenario) error {
 		}
 	}
 	return nil
+}
+
+// jsonNode reads one JSON value from dec as a YAML node, keeping the order
+// of object keys.
+func jsonNode(dec *json.Decoder) (*yaml.Node, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		if t == '{' {
+			n = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		}
+		for dec.More() {
+			if n.Kind == yaml.MappingNode {
+				k, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.(string)})
+			}
+			c, err := jsonNode(dec)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, c)
+		}
+		if _, err := dec.Token(); err != nil { // the closing delimiter
+			return nil, err
+		}
+		return n, nil
+	case string:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t}, nil
+	case json.Number:
+		return &yaml.Node{Kind: yaml.ScalarNode, Value: t.String()}, nil
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(t)}, nil
+	case nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
+	}
+	return nil, fmt.Errorf("unexpected JSON token %v", tok)
 }
 
 // blockStyle turns the flow style a JSON-parsed tree has into block style,
