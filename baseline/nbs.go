@@ -61,7 +61,10 @@ func (m NBS) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, er
 		}
 		x, ok, single := nashBargain(u, d.pos, d.w, dis, lo, hi)
 		if ok && single && is.StatusQuo != nil {
+			// The feasible set is the status quo up to rounding: return it
+			// exactly.
 			notes = append(notes, fmt.Sprintf("issue %q: every move from the status quo %g leaves some actor worse off than no deal, so the bargain is the status quo (a veto)", is.ID, is.StatusQuo.Value))
+			return is.StatusQuo.Value, nil
 		}
 		if !ok && is.StatusQuo == nil {
 			// Without a status quo every actor's disagreement point is its
