@@ -311,3 +311,29 @@ func benchmarkBaseline(b *testing.B, m jirga.Model, n int) {
 		}
 	}
 }
+
+// TestWeightsExact checks that the power-of-two scaling in Weights is
+// exact: multiplying every capability by 2^k gives bit-identical weights,
+// and weights from capabilities near the top of the allowed range do not
+// overflow.
+func TestWeightsExact(t *testing.T) {
+	c := []float64{0.08, 0.16, 0.03, 1e15}
+	s := []float64{0.8, 0.6, 0.2, 1}
+	w, _ := baseline.Weights(c, s)
+	for _, k := range []int{-60, -1, 1, 40} {
+		ck := make([]float64, len(c))
+		for i := range c {
+			ck[i] = math.Ldexp(c[i], k)
+		}
+		wk, _ := baseline.Weights(ck, s)
+		for i := range w {
+			if w[i] != wk[i] {
+				t.Errorf("2^%d: weight %d is %v, want %v", k, i, wk[i], w[i])
+			}
+		}
+	}
+	big, _ := baseline.Weights([]float64{1e300, 1e300}, []float64{1, 1})
+	if x := baseline.WeightedMean([]float64{1e15, -1e15}, big); math.IsNaN(x) || x != 0 {
+		t.Errorf("mean with huge capabilities = %v, want 0", x)
+	}
+}
