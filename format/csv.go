@@ -83,6 +83,9 @@ func decodeCSV(data []byte, _ Options) ([]decoded, error) {
 			continue
 		}
 		name := strings.TrimSpace(rec[0])
+		if name == "" {
+			errs = append(errs, &jirga.ValidationError{Line: line, Path: p + ".id", Field: "actor", Msg: "actor name is missing"})
+		}
 		id := idFrom(name)
 		if id == "" && name != "" {
 			id = fmt.Sprintf("actor-%d", i+1)
@@ -92,12 +95,15 @@ func decodeCSV(data []byte, _ Options) ([]decoded, error) {
 		for j, field := range csvHeader[1:] {
 			cell := strings.TrimSpace(rec[j+1])
 			x, err := strconv.ParseFloat(cell, 64)
+			if cell == "" {
+				err = errMissing
+			}
 			if err != nil {
 				fp := p + ".stances.issue." + field
 				if field == "capability" {
 					fp = p + ".capability"
 				}
-				errs = append(errs, &jirga.ValidationError{Line: line, Path: fp, Actor: a.ID, Issue: "issue", Field: field, Msg: fmt.Sprintf("%s %q is not a number", field, cell)})
+				errs = append(errs, &jirga.ValidationError{Line: line, Path: fp, Actor: a.ID, Issue: "issue", Field: field, Msg: cellProblem(field, cell)})
 				if field == "capability" {
 					errs[len(errs)-1].(*jirga.ValidationError).Issue = ""
 				}
@@ -126,6 +132,23 @@ func decodeCSV(data []byte, _ Options) ([]decoded, error) {
 		s.Issues[0].Scale = &jirga.Scale{Min: math.Min(lo, jirga.DefaultScaleMin), Max: math.Max(hi, jirga.DefaultScaleMax)}
 	}
 	return []decoded{{s: s, lines: lines}}, errors.Join(errs...)
+}
+
+var errMissing = errors.New("missing")
+
+// cellProblem says what is wrong with a CSV cell that is not a number.
+func cellProblem(field, cell string) string {
+	want := "it must be a number"
+	switch field {
+	case "capability":
+		want = "it must be a number > 0"
+	case "salience":
+		want = fmt.Sprintf("it must be a number in [0, %d]", jirga.SalienceMax)
+	}
+	if cell == "" {
+		return fmt.Sprintf("%s is missing; %s", field, want)
+	}
+	return fmt.Sprintf("%s %q is not a number; %s", field, cell, want)
 }
 
 func csvError(err error) error {

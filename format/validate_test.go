@@ -212,7 +212,12 @@ func TestReadInvalid(t *testing.T) {
 		{name: "JSONTrailingData", file: "bad.json", src: "{\"id\": \"s\"}\n{\"id\": \"t\"}\n",
 			want: []want{{2, "", "", "", "unexpected data after the JSON value"}}},
 		{name: "CSVBadNumber", file: "e.csv", src: "actor,capability,position,salience\nNL,0.08,4,80\nBE,x,7,40\n",
-			want: []want{{3, "BE", "", "capability", `capability "x" is not a number`}}},
+			want: []want{{3, "BE", "", "capability", `capability "x" is not a number; it must be a number > 0`}}},
+		{name: "CSVMissingCells", file: "e.csv", src: "actor,capability,position,salience\n,1,4,80\nBE,1,,40\n",
+			want: []want{
+				{2, "", "", "actor", "actor name is missing"},
+				{3, "BE", "issue", "position", "position is missing; it must be a number"},
+			}},
 		{name: "CSVOutOfRange", file: "e.csv", src: "actor,capability,position,salience\nNL,0,4,80\nBE,1,7,140\n",
 			want: []want{
 				{2, "NL", "", "capability", "capability must be > 0, got 0"},
