@@ -84,13 +84,22 @@ func (e Estimate) MarshalJSON() ([]byte, error) {
 func (e *Estimate) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '{' {
-		var o estimateObject
+		// The outer Value shadows the embedded one, so a missing value is
+		// an error rather than a silent 0.
+		var o struct {
+			estimateObject
+			Value *float64 `json:"value"`
+		}
 		d := json.NewDecoder(bytes.NewReader(b))
 		d.DisallowUnknownFields()
 		if err := d.Decode(&o); err != nil {
 			return err
 		}
-		*e = Estimate(o)
+		if o.Value == nil {
+			return fmt.Errorf("estimate: object has no value: %s", b)
+		}
+		*e = Estimate(o.estimateObject)
+		e.Value = *o.Value
 		return nil
 	}
 	var v float64

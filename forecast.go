@@ -1,6 +1,9 @@
 package jirga
 
-import "context"
+import (
+	"context"
+	"math"
+)
 
 // Forecast is the outcome of running several models on one scenario. Its
 // JSON form is the stable contract of `jirga forecast --format json` and of
@@ -11,7 +14,10 @@ type Forecast struct {
 	Results  []*Result `json:"results"`
 }
 
-// Run forecasts s with each model in turn. It stops at the first error.
+// Run forecasts s with each model in turn. It stops at the first error. A
+// result that lacks an issue of s or holds a forecast that is not a finite
+// number breaks the Model contract; Run returns an EINTERNAL error naming
+// the model rather than pass it on.
 func Run(ctx context.Context, s *Scenario, models []Model) (*Forecast, error) {
 	f := &Forecast{Scenario: s.ID, Title: s.Title}
 	for _, m := range models {
@@ -21,6 +27,18 @@ func Run(ctx context.Context, s *Scenario, models []Model) (*Forecast, error) {
 		r, err := m.Forecast(ctx, s)
 		if err != nil {
 			return nil, err
+		}
+		if r == nil {
+			return nil, Errorf(EINTERNAL, "model %s returned no result", m.Name())
+		}
+		for _, is := range s.Issues {
+			x, ok := r.Forecast(is.ID)
+			if !ok {
+				return nil, Errorf(EINTERNAL, "model %s gave no forecast for issue %q", m.Name(), is.ID)
+			}
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, Errorf(EINTERNAL, "model %s gave the forecast %v for issue %q", m.Name(), x, is.ID)
+			}
 		}
 		f.Results = append(f.Results, r)
 	}

@@ -11,6 +11,11 @@ const (
 	DefaultScaleMax = 100
 )
 
+// MaxMagnitude bounds every number in a scenario (scale ends, capabilities,
+// distribution widths, intervention changes): far beyond any real use, it
+// keeps sums of weighted positions from overflowing to ±Inf.
+const MaxMagnitude = 1e15
+
 // SalienceMax is the top of the salience scale used in scenario files.
 // Models that want salience in [0, 1] divide by it (see [Table]).
 const SalienceMax = 100
@@ -192,16 +197,26 @@ func (s *Scenario) Actor(id string) *Actor {
 	return nil
 }
 
-// Clone returns a deep copy of s that shares nothing mutable with it.
+// Clone returns a deep copy of s that shares nothing mutable with it. Nil
+// slices, maps and elements stay nil, so a clone is reflect.DeepEqual to s.
 func (s *Scenario) Clone() *Scenario {
+	if s == nil {
+		return nil
+	}
 	c := *s
-	c.Sources = make([]*Source, len(s.Sources))
+	c.Sources = cloneSlice(s.Sources)
 	for i, src := range s.Sources {
+		if src == nil {
+			continue
+		}
 		cp := *src
 		c.Sources[i] = &cp
 	}
-	c.Issues = make([]*Issue, len(s.Issues))
+	c.Issues = cloneSlice(s.Issues)
 	for i, is := range s.Issues {
+		if is == nil {
+			continue
+		}
 		cp := *is
 		if is.Scale != nil {
 			sc := *is.Scale
@@ -216,8 +231,11 @@ func (s *Scenario) Clone() *Scenario {
 		cp.Attributes = cloneMap(is.Attributes)
 		c.Issues[i] = &cp
 	}
-	c.Actors = make([]*Actor, len(s.Actors))
+	c.Actors = cloneSlice(s.Actors)
 	for i, a := range s.Actors {
+		if a == nil {
+			continue
+		}
 		cp := *a
 		cp.Capability = a.Capability.Clone()
 		cp.Sources = slices.Clone(a.Sources)
@@ -237,11 +255,14 @@ func (s *Scenario) Clone() *Scenario {
 		}
 		c.Actors[i] = &cp
 	}
-	c.Interventions = make([]*Intervention, len(s.Interventions))
+	c.Interventions = cloneSlice(s.Interventions)
 	for i, iv := range s.Interventions {
+		if iv == nil {
+			continue
+		}
 		cp := *iv
 		cp.Sources = slices.Clone(iv.Sources)
-		cp.Changes = make([]Change, len(iv.Changes))
+		cp.Changes = slices.Clone(iv.Changes)
 		for j, ch := range iv.Changes {
 			cp.Changes[j] = ch
 			if ch.Set != nil {
@@ -255,15 +276,13 @@ func (s *Scenario) Clone() *Scenario {
 		}
 		c.Interventions[i] = &cp
 	}
-	if s.Sources == nil {
-		c.Sources = nil
-	}
-	if s.Interventions == nil {
-		c.Interventions = nil
-	}
 	c.Attributes = cloneMap(s.Attributes)
 	return &c
 }
+
+// cloneSlice returns a copy of x (nil for nil) whose elements the caller
+// then replaces with deep copies.
+func cloneSlice[T any](x []T) []T { return slices.Clone(x) }
 
 func cloneMap(m map[string]string) map[string]string {
 	if m == nil {

@@ -31,11 +31,15 @@ func (v *validator) addf(path, actor, issue, field, format string, args ...any) 
 }
 
 func (v *validator) id(path, kind, id string) {
+	p := "id"
+	if path != "" {
+		p = path + ".id"
+	}
 	switch {
 	case id == "":
-		v.addf(path+".id", "", "", "id", "%s id is missing", kind)
+		v.addf(p, "", "", "id", "%s id is missing", kind)
 	case !idPattern.MatchString(id):
-		v.addf(path+".id", "", "", "id", "%s id %q must be 1–64 letters, digits or _.:+- and start with a letter or digit", kind, id)
+		v.addf(p, "", "", "id", "%s id %q must be 1–64 letters, digits or _.:+- and start with a letter or digit", kind, id)
 	}
 }
 
@@ -99,14 +103,17 @@ func (v *validator) scenario(s *Scenario) {
 		issues[is.ID] = is
 		lo, hi := is.Bounds()
 		if is.Scale != nil {
-			if !finite(lo) || !finite(hi) || lo >= hi {
-				v.addf(p+".scale", "", is.ID, "scale", "scale must have finite min < max, got [%g, %g]", lo, hi)
+			if !validScale(lo, hi) {
+				v.addf(p+".scale", "", is.ID, "scale", "scale must have finite min < max within ±%g, got [%g, %g]", MaxMagnitude, lo, hi)
 				lo, hi = DefaultScaleMin, DefaultScaleMax
 			}
 		}
 		for j, a := range is.Anchors {
 			if !inRange(a.At, lo, hi) {
-				v.addf(fmt.Sprintf("%s.anchors[%d].at", p, j), "", is.ID, "anchors.at", "anchor %g (%q) is outside the scale [%g, %g]", a.At, a.Label, lo, hi)
+				v.addf(fmt.Sprintf("%s.anchors[%d].at", p, j), "", is.ID, "anchors.at", "anchor %s (%q) is outside the scale [%g, %g]", num(a.At), a.Label, lo, hi)
+			}
+			if a.Label == "" {
+				v.addf(fmt.Sprintf("%s.anchors[%d].label", p, j), "", is.ID, "anchors.label", "anchor %s has no label", num(a.At))
 			}
 		}
 		if is.StatusQuo != nil {
@@ -162,7 +169,7 @@ func (v *validator) scenario(s *Scenario) {
 				continue
 			}
 			lo, hi := is.Bounds()
-			if is.Scale != nil && !(finite(lo) && finite(hi) && lo < hi) {
+			if is.Scale != nil && !validScale(lo, hi) {
 				lo, hi = DefaultScaleMin, DefaultScaleMax
 			}
 			if st.Position == nil {
@@ -180,6 +187,22 @@ func (v *validator) scenario(s *Scenario) {
 			}
 		}
 	}
+	for k, is := range s.Issues {
+		if is == nil || is.ID == "" {
+			continue
+		}
+		held := false
+		for _, a := range s.Actors {
+			if a != nil && a.Stances[is.ID] != nil {
+				held = true
+				break
+			}
+		}
+		if !held && len(s.Actors) > 0 {
+			v.addf(fmt.Sprintf("issues[%d]", k), "", is.ID, "", "no actor holds a position on the issue; give at least one actor a stance on it")
+		}
+	}
+	interventions := map[string]bool{}
 	for i, iv := range s.Interventions {
 		p := fmt.Sprintf("interventions[%d]", i)
 		if iv == nil {
@@ -187,6 +210,10 @@ func (v *validator) scenario(s *Scenario) {
 			continue
 		}
 		v.id(p, "intervention", iv.ID)
+		if interventions[iv.ID] && iv.ID != "" {
+			v.addf(p+".id", "", "", "id", "duplicate intervention id %q", iv.ID)
+		}
+		interventions[iv.ID] = true
 		checkSources(p+".sources", "", "", "sources", iv.Sources)
 		if len(iv.Changes) == 0 {
 			v.addf(p+".changes", "", "", "changes", "intervention %q has no changes", iv.ID)
@@ -203,25 +230,43 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 	if a == nil {
 		v.addf(p+".actor", ch.Actor, ch.Issue, "actor", "intervention %q: unknown actor id %q", ivID, ch.Actor)
 	}
+	// lo, hi bound the value a set may give; hiOpen means (lo, ∞).
+	lo, hi, hiOpen, known := 0.0, 0.0, false, true
 	switch ch.Field {
 	case FieldCapability:
 		if ch.Issue != "" {
 			v.addf(p+".issue", ch.Actor, ch.Issue, "issue", "intervention %q: capability is not per issue; leave issue empty", ivID)
 		}
+		hiOpen = true
 	case FieldPosition, FieldSalience, FieldReservation:
-		if _, ok := issues[ch.Issue]; !ok {
+		is, ok := issues[ch.Issue]
+		if !ok {
 			v.addf(p+".issue", ch.Actor, ch.Issue, "issue", "intervention %q: %s needs a known issue id, got %q", ivID, ch.Field, ch.Issue)
+			known = false
+			break
+		}
+		if a != nil && a.Stances[ch.Issue] == nil {
+			v.addf(p+".issue", ch.Actor, ch.Issue, "issue", "intervention %q: actor %q has no stance on issue %q to change", ivID, ch.Actor, ch.Issue)
+		}
+		lo, hi = is.Bounds()
+		if ch.Field == FieldSalience {
+			lo, hi = 0, SalienceMax
 		}
 	default:
+		known = false
 		v.addf(p+".field", ch.Actor, ch.Issue, "field", "intervention %q: field %q is not one of capability, position, salience, reservation", ivID, ch.Field)
 	}
 	switch {
 	case (ch.Set == nil) == (ch.Delta == nil):
 		v.addf(p, ch.Actor, ch.Issue, ch.Field, "intervention %q: give exactly one of set and delta", ivID)
-	case ch.Set != nil && !finite(*ch.Set):
-		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set must be a finite number", ivID)
-	case ch.Delta != nil && !finite(*ch.Delta):
-		v.addf(p+".delta", ch.Actor, ch.Issue, ch.Field, "intervention %q: delta must be a finite number", ivID)
+	case ch.Set != nil && !bounded(*ch.Set):
+		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set must be a finite number within ±%g", ivID, MaxMagnitude)
+	case ch.Delta != nil && !bounded(*ch.Delta):
+		v.addf(p+".delta", ch.Actor, ch.Issue, ch.Field, "intervention %q: delta must be a finite number within ±%g", ivID, MaxMagnitude)
+	case ch.Set != nil && known && hiOpen && *ch.Set <= lo:
+		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set %s is outside the allowed range (0, %g]", ivID, num(*ch.Set), MaxMagnitude)
+	case ch.Set != nil && known && !hiOpen && !inRange(*ch.Set, lo, hi):
+		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set %s is outside the allowed range [%g, %g]", ivID, num(*ch.Set), lo, hi)
 	}
 }
 
@@ -229,11 +274,11 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 func (v *validator) estimate(p, actor, issue, field string, e *Estimate, lo, hi float64, checkSources func(string, string, string, string, []string)) {
 	rng := fmt.Sprintf("[%g, %g]", lo, hi)
 	if math.IsInf(hi, 1) {
-		rng = fmt.Sprintf("(%g, ∞)", lo)
+		rng = fmt.Sprintf("(%g, %g]", lo, MaxMagnitude)
 	}
 	inr := func(x float64) bool {
 		if math.IsInf(hi, 1) {
-			return finite(x) && x > lo
+			return bounded(x) && x > lo
 		}
 		return inRange(x, lo, hi)
 	}
@@ -261,8 +306,8 @@ func (v *validator) estimate(p, actor, issue, field string, e *Estimate, lo, hi 
 			v.addf(p+".sd", actor, issue, field, "sd applies only to dist: normal")
 		}
 	case DistNormal:
-		if e.SD == nil || !finite(*e.SD) || *e.SD <= 0 {
-			v.addf(p+".sd", actor, issue, field, "a normal distribution needs sd > 0")
+		if e.SD == nil || !bounded(*e.SD) || *e.SD <= 0 {
+			v.addf(p+".sd", actor, issue, field, "a normal distribution needs sd in (0, %g]", MaxMagnitude)
 		}
 	default:
 		v.addf(p+".dist", actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
@@ -271,6 +316,12 @@ func (v *validator) estimate(p, actor, issue, field string, e *Estimate, lo, hi 
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// bounded reports whether x is a number no larger in magnitude than
+// MaxMagnitude.
+func bounded(x float64) bool { return finite(x) && math.Abs(x) <= MaxMagnitude }
+
+func validScale(lo, hi float64) bool { return bounded(lo) && bounded(hi) && lo < hi }
 
 func inRange(x, lo, hi float64) bool { return finite(x) && x >= lo && x <= hi }
 

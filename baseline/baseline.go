@@ -3,6 +3,7 @@ package baseline
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/jirga/jirga"
 )
@@ -42,11 +43,25 @@ func forecast(ctx context.Context, name string, s *jirga.Scenario, f issueFunc) 
 
 // Weights returns c_i·s_i for each actor, or c_i when every product is 0
 // (fellBack true). If the capabilities are all 0 too, every weight is 1.
+// Capabilities are first scaled by the power of two that brings the
+// largest into [0.5, 1): only ratios of capabilities matter, so this
+// changes no model, and scaling by a power of two is exact, so results are
+// bit for bit those of the unscaled weights, while sums of weights stay far
+// from overflow and underflow whatever the unit of capability.
 func Weights(capability, salience []float64) (w []float64, fellBack bool) {
 	w = make([]float64, len(capability))
+	cmax := 0.0
+	for _, c := range capability {
+		cmax = max(cmax, c)
+	}
+	scale := 1.0
+	if cmax > 0 && !math.IsInf(cmax, 0) {
+		_, e := math.Frexp(cmax)
+		scale = math.Ldexp(1, -e)
+	}
 	total := 0.0
 	for i := range w {
-		w[i] = capability[i] * salience[i]
+		w[i] = capability[i] * scale * salience[i]
 		total += w[i]
 	}
 	if total > 0 {
@@ -54,7 +69,7 @@ func Weights(capability, salience []float64) (w []float64, fellBack bool) {
 	}
 	total = 0
 	for i := range w {
-		w[i] = capability[i]
+		w[i] = capability[i] * scale
 		total += w[i]
 	}
 	if total <= 0 {

@@ -1,8 +1,10 @@
 package baseline
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
 
 	"github.com/jirga/jirga"
 )
@@ -18,6 +20,12 @@ import (
 // (a choice; the sources reviewed give none): among the positions with the
 // largest smallest pairwise margin, take the one with the largest sum of
 // margins; then the lowest position.
+//
+// Summing the votes, the margin of a over b is v^{ab} = (F(b) − F(a))/R with
+// F(y) = Σ_i w_i |x_i − y|, so a beats or ties everyone exactly when it
+// minimises F, and the tie rule picks the lowest position that minimises F
+// (positions minimising F tie on both margins). [CondorcetMedian] uses this
+// to run in O(n log n) rather than O(n³).
 type Condorcet struct{}
 
 // Name returns "condorcet".
@@ -32,37 +40,54 @@ func (m Condorcet) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Resu
 
 // CondorcetMedian returns the Condorcet winner among the positions x with
 // vote weights w (nil: all 1) on an issue of range r, by the tie rule of
-// [Condorcet]. It costs O(n²) in the number of distinct positions.
+// [Condorcet]: the lowest position minimising F(y) = Σ_i w_i |x_i − y|,
+// where values of F within 1e-12 of its range count as equal. It returns
+// NaN for empty x. The range r scales every margin alike and so does not
+// change the winner; it is kept for symmetry with [Vote].
 func CondorcetMedian(x, w []float64, r float64) float64 {
 	if len(x) == 0 {
 		return nan()
 	}
-	if r <= 0 {
-		r = 1
+	type pt struct{ x, w float64 }
+	pts := make([]pt, len(x))
+	totalW, totalWX := 0.0, 0.0
+	for i, xi := range x {
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		pts[i] = pt{xi, wi}
+		totalW += wi
+		totalWX += wi * xi
 	}
-	cands := distinct(x)
-	best, bestMin, bestSum := 0.0, math.Inf(-1), math.Inf(-1)
-	for _, xj := range cands {
-		minM, sum := math.Inf(1), 0.0
-		for _, xk := range cands {
-			if xk == xj {
-				continue
-			}
-			v := Vote(x, w, r, xj, xk)
-			sum += v
-			if v < minM {
-				minM = v
-			}
+	slices.SortFunc(pts, func(a, b pt) int { return cmp.Compare(a.x, b.x) })
+	// F at each distinct position, from prefix sums of w and w·x over the
+	// positions at or below it.
+	cands := make([]float64, 0, len(pts))
+	fs := make([]float64, 0, len(pts))
+	leftW, leftWX := 0.0, 0.0
+	for i, p := range pts {
+		leftW += p.w
+		leftWX += p.w * p.x
+		if i+1 < len(pts) && pts[i+1].x == p.x {
+			continue
 		}
-		if len(cands) == 1 {
-			minM = 0
-		}
-		const eps = 1e-12
-		if minM > bestMin+eps || (math.Abs(minM-bestMin) <= eps && sum > bestSum+eps) {
-			best, bestMin, bestSum = xj, minM, sum
+		f := (p.x*leftW - leftWX) + ((totalWX - leftWX) - p.x*(totalW-leftW))
+		cands = append(cands, p.x)
+		fs = append(fs, f)
+	}
+	fmin, fmax := math.Inf(1), math.Inf(-1)
+	for _, f := range fs {
+		fmin = math.Min(fmin, f)
+		fmax = math.Max(fmax, f)
+	}
+	tol := 1e-12 * math.Max(math.Abs(fmax), math.Abs(fmin))
+	for i, f := range fs {
+		if f <= fmin+tol {
+			return cands[i]
 		}
 	}
-	return best
+	return cands[0]
 }
 
 // Vote returns Σ_i w_i (|x_i − b| − |x_i − a|) / r, the weighted vote for
@@ -77,21 +102,4 @@ func Vote(x, w []float64, r, a, b float64) float64 {
 		v += wi * (math.Abs(xi-b) - math.Abs(xi-a))
 	}
 	return v / r
-}
-
-// distinct returns the distinct values of x in ascending order.
-func distinct(x []float64) []float64 {
-	out := make([]float64, 0, len(x))
-	for _, v := range x {
-		out = append(out, v)
-	}
-	sortFloats(out)
-	j := 0
-	for i, v := range out {
-		if i == 0 || v != out[j-1] {
-			out[j] = v
-			j++
-		}
-	}
-	return out[:j]
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/jirga/jirga"
 )
@@ -60,7 +59,19 @@ func (m NBS) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, er
 				dis[i] = utility(u, xi, farthest(xi, lo, hi), hi-lo)
 			}
 		}
-		x, ok := NashBargain(u, d.pos, d.w, dis, lo, hi)
+		x, ok, single := nashBargain(u, d.pos, d.w, dis, lo, hi)
+		if ok && single && is.StatusQuo != nil {
+			// The feasible set is the status quo up to rounding: return it
+			// exactly.
+			notes = append(notes, fmt.Sprintf("issue %q: every move from the status quo %g leaves some actor worse off than no deal, so the bargain is the status quo (a veto)", is.ID, is.StatusQuo.Value))
+			return is.StatusQuo.Value, nil
+		}
+		if !ok && is.StatusQuo == nil {
+			// Without a status quo every actor's disagreement point is its
+			// worst outcome on the scale, so the whole scale is feasible;
+			// reaching here means a bug.
+			return 0, jirga.Errorf(jirga.EINTERNAL, "nbs: issue %q: no feasible outcome without a status quo", is.ID)
+		}
 		if !ok {
 			notes = append(notes, fmt.Sprintf("issue %q: no outcome is at least as good as the status quo for every actor; forecast is the status quo", is.ID))
 			return is.StatusQuo.Value, nil
@@ -94,10 +105,23 @@ func utility(kind string, xi, x, r float64) float64 {
 // NashBargain maximises Σ w_i log(u_i(x) − d_i) over [lo, hi] for utilities
 // of the given kind peaked at pos. It returns false when no x in [lo, hi]
 // gives every actor with w_i > 0 at least d_i. The objective is concave, so
-// a golden-section search on the feasible interval finds the maximum; it
-// stops when the interval is below 1e-9 of the range.
+// its derivative Σ w_i u_i'(x)/(u_i(x) − d_i) decreases in x and a bisection
+// on the derivative's sign finds the maximum; it stops when the interval is
+// below 1e-12 of the range. (A search on the objective's values, such as a
+// golden-section search, cannot get closer than about √ε of the range,
+// because the objective is flat to rounding near its top.)
 func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, bool) {
+	x, ok, _ := nashBargain(kind, pos, w, d, lo, hi)
+	return x, ok
+}
+
+// nashBargain is NashBargain that also reports whether the feasible set
+// is a single point (single), the case of a veto.
+func nashBargain(kind string, pos, w, d []float64, lo, hi float64) (x float64, ok, single bool) {
 	r := hi - lo
+	if r <= 0 {
+		r = 1
+	}
 	// Feasible interval: the intersection of {x : u_i(x) ≥ d_i}, each an
 	// interval around x_i of half-width h_i.
 	a, b := lo, hi
@@ -107,7 +131,7 @@ func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, boo
 		}
 		slack := 1 - d[i] // u_i(x_i) − d_i
 		if slack < 0 {
-			return 0, false
+			return 0, false, false
 		}
 		var h float64
 		if kind == UtilityLinear {
@@ -119,42 +143,55 @@ func NashBargain(kind string, pos, w, d []float64, lo, hi float64) (float64, boo
 		b = math.Min(b, xi+h)
 	}
 	if a > b+1e-12*r {
-		return 0, false
+		return 0, false, false
 	}
-	if b <= a {
-		return a, true
+	if b-a <= 1e-12*r {
+		return math.Min(a, b), true, true
 	}
-	f := func(x float64) float64 {
-		s := 0.0
+	// slope returns the sign of the objective's derivative at x: +1 when
+	// the maximum lies above x, −1 when below, 0 at a stationary point.
+	slope := func(x float64) float64 {
+		g := 0.0
 		for i, xi := range pos {
 			if w[i] <= 0 {
 				continue
 			}
-			g := utility(kind, xi, x, r) - d[i]
-			if g <= 0 {
-				return math.Inf(-1)
+			gap := utility(kind, xi, x, r) - d[i]
+			if gap <= 0 {
+				// x is at the edge of i's acceptable interval (rounding):
+				// the objective falls to −∞ there, so move toward x_i.
+				if xi > x {
+					return 1
+				}
+				return -1
 			}
-			s += w[i] * math.Log(g)
+			var du float64
+			if kind == UtilityLinear {
+				switch {
+				case x < xi:
+					du = 1 / r
+				case x > xi:
+					du = -1 / r
+				}
+			} else {
+				du = -2 * (x - xi) / (r * r)
+			}
+			g += w[i] * du / gap
 		}
-		return s
+		return g
 	}
-	phi := (math.Sqrt(5) - 1) / 2
-	x1, x2 := b-phi*(b-a), a+phi*(b-a)
-	f1, f2 := f(x1), f(x2)
-	for b-a > 1e-9*r {
-		if f1 < f2 {
-			a, x1, f1 = x1, x2, f2
-			x2 = a + phi*(b-a)
-			f2 = f(x2)
-		} else {
-			b, x2, f2 = x2, x1, f1
-			x1 = b - phi*(b-a)
-			f1 = f(x1)
+	for i := 0; i < 200 && b-a > 1e-12*r; i++ {
+		mid := a + (b-a)/2
+		switch g := slope(mid); {
+		case g > 0:
+			a = mid
+		case g < 0:
+			b = mid
+		default:
+			return mid, true, false
 		}
 	}
-	return (a + b) / 2, true
+	return a + (b-a)/2, true, false
 }
 
 func nan() float64 { return math.NaN() }
-
-func sortFloats(x []float64) { slices.Sort(x) }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -16,7 +17,9 @@ import (
 // Mesquita's (1994) EC car-emission table: a header
 // actor,capability,position,salience and one row per actor, salience 0–100.
 // The issue's scale is [min position, max position], the range R of the
-// expected-utility model, unless all positions are equal.
+// expected-utility model; when all positions are equal it is 0–100, widened
+// to include them. Actor ids are made from the names (see idFrom); a name
+// with no usable letter gives the id actor-N, N the row's actor number.
 
 var csvHeader = []string{"actor", "capability", "position", "salience"}
 
@@ -42,23 +45,27 @@ func decodeCSV(data []byte, _ Options) ([]decoded, error) {
 	if err != nil {
 		return nil, csvError(err)
 	}
+	if len(header) != len(csvHeader) {
+		return nil, &jirga.ValidationError{Line: 1, Msg: fmt.Sprintf("header has %d columns; want exactly actor,capability,position,salience", len(header))}
+	}
 	for i, h := range csvHeader {
-		if i >= len(header) || strings.ToLower(strings.TrimSpace(header[i])) != h {
-			return nil, &jirga.ValidationError{Line: 1, Msg: "header must begin actor,capability,position,salience"}
+		if strings.ToLower(strings.TrimSpace(header[i])) != h {
+			return nil, &jirga.ValidationError{Line: 1, Msg: fmt.Sprintf("header column %d is %q; want actor,capability,position,salience", i+1, header[i])}
 		}
 	}
 	s := &jirga.Scenario{ID: "scenario", Issues: []*jirga.Issue{{ID: "issue"}}}
 	lines := map[string]int{"": 1, "issues[0]": 1}
 	var errs []error
-	lo, hi := 0.0, 0.0
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			errs = append(errs, csvError(err))
-			break
+			// The reader cannot resynchronise after a syntax error, and the
+			// rows before it would only add noise ("no actors").
+			return nil, csvError(err)
 		}
 		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
@@ -71,18 +78,35 @@ func decodeCSV(data []byte, _ Options) ([]decoded, error) {
 		lines[p+".stances.issue"] = line
 		lines[p+".stances.issue.position"] = line
 		lines[p+".stances.issue.salience"] = line
-		if len(rec) < 4 {
-			errs = append(errs, &jirga.ValidationError{Line: line, Path: p, Msg: fmt.Sprintf("row has %d fields; want 4 (actor,capability,position,salience)", len(rec))})
+		if len(rec) != len(csvHeader) {
+			errs = append(errs, &jirga.ValidationError{Line: line, Msg: fmt.Sprintf("row has %d fields; want 4 (actor,capability,position,salience)", len(rec))})
 			continue
 		}
 		name := strings.TrimSpace(rec[0])
-		a := &jirga.Actor{ID: idFrom(name), Name: name, Stances: map[string]*jirga.Stance{}}
+		if name == "" {
+			errs = append(errs, &jirga.ValidationError{Line: line, Path: p + ".id", Field: "actor", Msg: "actor name is missing"})
+		}
+		id := idFrom(name)
+		if id == "" && name != "" {
+			id = fmt.Sprintf("actor-%d", i+1)
+		}
+		a := &jirga.Actor{ID: id, Name: name, Stances: map[string]*jirga.Stance{}}
 		st := &jirga.Stance{}
 		for j, field := range csvHeader[1:] {
 			cell := strings.TrimSpace(rec[j+1])
 			x, err := strconv.ParseFloat(cell, 64)
+			if cell == "" {
+				err = errMissing
+			}
 			if err != nil {
-				errs = append(errs, &jirga.ValidationError{Line: line, Path: p + "." + field, Actor: a.ID, Field: field, Msg: fmt.Sprintf("%s %q is not a number", field, cell)})
+				fp := p + ".stances.issue." + field
+				if field == "capability" {
+					fp = p + ".capability"
+				}
+				errs = append(errs, &jirga.ValidationError{Line: line, Path: fp, Actor: a.ID, Issue: "issue", Field: field, Msg: cellProblem(field, cell)})
+				if field == "capability" {
+					errs[len(errs)-1].(*jirga.ValidationError).Issue = ""
+				}
 				continue
 			}
 			switch field {
@@ -94,22 +118,37 @@ func decodeCSV(data []byte, _ Options) ([]decoded, error) {
 				st.Salience = jirga.Val(x)
 			}
 		}
-		if st.Position != nil {
-			x := st.Position.Value
-			if len(s.Actors) == 0 || x < lo {
-				lo = x
-			}
-			if len(s.Actors) == 0 || x > hi {
-				hi = x
-			}
+		if st.Position != nil && !math.IsNaN(st.Position.Value) && !math.IsInf(st.Position.Value, 0) {
+			lo = math.Min(lo, st.Position.Value)
+			hi = math.Max(hi, st.Position.Value)
 		}
 		a.Stances["issue"] = st
 		s.Actors = append(s.Actors, a)
 	}
-	if lo < hi {
+	switch {
+	case lo < hi:
 		s.Issues[0].Scale = &jirga.Scale{Min: lo, Max: hi}
+	case lo == hi && (lo < jirga.DefaultScaleMin || hi > jirga.DefaultScaleMax):
+		s.Issues[0].Scale = &jirga.Scale{Min: math.Min(lo, jirga.DefaultScaleMin), Max: math.Max(hi, jirga.DefaultScaleMax)}
 	}
 	return []decoded{{s: s, lines: lines}}, errors.Join(errs...)
+}
+
+var errMissing = errors.New("missing")
+
+// cellProblem says what is wrong with a CSV cell that is not a number.
+func cellProblem(field, cell string) string {
+	want := "it must be a number"
+	switch field {
+	case "capability":
+		want = "it must be a number > 0"
+	case "salience":
+		want = fmt.Sprintf("it must be a number in [0, %d]", jirga.SalienceMax)
+	}
+	if cell == "" {
+		return fmt.Sprintf("%s is missing; %s", field, want)
+	}
+	return fmt.Sprintf("%s %q is not a number; %s", field, cell, want)
 }
 
 func csvError(err error) error {
@@ -135,9 +174,9 @@ func idFrom(name string) string {
 			dash = true
 		}
 	}
-	id := strings.TrimRight(b.String(), "-")
+	id := strings.TrimLeft(b.String(), "_.-")
 	if len(id) > 64 {
 		id = id[:64]
 	}
-	return id
+	return strings.TrimRight(id, "-")
 }

@@ -2,13 +2,16 @@ package format
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jirga/jirga"
 )
@@ -97,7 +100,7 @@ func ReadFile(path string, opt Options) ([]*jirga.Scenario, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "%s: %v", path, err)
+		return nil, jirga.Errorf(jirga.EINVALID, "%v", err)
 	}
 	return Read(path, data, opt)
 }
@@ -112,6 +115,19 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &jirga.ValidationError{File: name, Msg: "file is empty; it must hold a scenario"}
 	}
+	if !utf8.Valid(data) {
+		// Readers would replace the bad bytes with U+FFFD and lose them.
+		off := 0
+		for off < len(data) {
+			r, size := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			off += size
+		}
+		line := bytes.Count(data[:off], []byte("\n")) + 1
+		return nil, &jirga.ValidationError{File: name, Line: line, Msg: fmt.Sprintf("the file is not UTF-8 text (byte 0x%02x); save it as UTF-8", data[off])}
+	}
 	fname := opt.Format
 	if fname == "" {
 		fname = Detect(name, data)
@@ -125,10 +141,32 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	// Problems the decoder found at a path are not reported again by the
+	// validator (a malformed number is not also "missing").
+	decoderPaths := map[string]bool{}
+	for _, ve := range jirga.ValidationErrors(err) {
+		if ve.Path != "" {
+			decoderPaths[ve.Path] = true
+		}
+	}
 	var out []*jirga.Scenario
 	for _, d := range docs {
-		verr := d.s.Validate()
-		for _, ve := range jirga.ValidationErrors(verr) {
+		normalize(d.s)
+		// With one document, the decoder's errors belong to it: name their
+		// actor and issue, and find their line. (A decoder that reads
+		// several documents sets these itself.)
+		if len(docs) == 1 && d.s != nil {
+			for _, ve := range jirga.ValidationErrors(err) {
+				locate(ve, d.s)
+				if ve.Line == 0 {
+					ve.Line = lineOf(d.lines, ve.Path)
+				}
+			}
+		}
+		for _, ve := range jirga.ValidationErrors(d.s.Validate()) {
+			if covered(decoderPaths, ve.Path) && len(docs) == 1 {
+				continue
+			}
 			if ve.Line == 0 {
 				ve.Line = lineOf(d.lines, ve.Path)
 			}
@@ -140,37 +178,166 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 		errs = append(errs, &jirga.ValidationError{Msg: "no scenario found"})
 	}
 	if len(errs) > 0 {
-		for _, ve := range jirga.ValidationErrors(errors.Join(errs...)) {
+		// Report in file order: problems without a line first, then by
+		// line; the decoder's and the validator's findings interleave.
+		var ves []*jirga.ValidationError
+		var other []error
+		for _, e := range leaves(errs) {
+			if ve, ok := e.(*jirga.ValidationError); ok {
+				ves = append(ves, ve)
+			} else {
+				other = append(other, e)
+			}
+		}
+		slices.SortStableFunc(ves, func(a, b *jirga.ValidationError) int { return cmp.Compare(a.Line, b.Line) })
+		out := make([]error, 0, len(ves)+len(other))
+		for _, ve := range ves {
 			if ve.File == "" {
 				ve.File = name
 			}
+			out = append(out, ve)
 		}
-		return nil, errors.Join(dedupe(errs)...)
+		return nil, errors.Join(append(out, other...)...)
 	}
 	return out, nil
 }
 
-// dedupe drops validation errors that repeat a problem already reported at
-// the same path (a malformed value is reported once by the decoder, not
-// again as missing by the validator).
-func dedupe(errs []error) []error {
-	seen := map[string]bool{}
+// leaves flattens trees of joined errors into their leaves, in order.
+func leaves(errs []error) []error {
 	var out []error
 	for _, e := range errs {
-		for _, ve := range jirga.ValidationErrors(e) {
-			if ve.Path != "" && seen[ve.Path] {
-				continue
-			}
-			if ve.Path != "" {
-				seen[ve.Path] = true
-			}
-			out = append(out, ve)
-		}
-		if len(jirga.ValidationErrors(e)) == 0 {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			out = append(out, leaves(j.Unwrap())...)
+		} else if e != nil {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// covered reports whether path, one of its ancestors or one of its
+// descendants has a decoder error: a problem the validator finds there is
+// then a consequence of the one already reported (a scale whose max was
+// malformed is not also reported as inverted).
+func covered(paths map[string]bool, path string) bool {
+	if path == "" || len(paths) == 0 {
+		return false
+	}
+	for d := range paths {
+		if d == path || within(path, d) || within(d, path) {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether path lies inside the element at parent.
+func within(path, parent string) bool {
+	rest, ok := strings.CutPrefix(path, parent)
+	return ok && rest != "" && (rest[0] == '.' || rest[0] == '[')
+}
+
+// locate fills in the actor and issue of a decoder error from its path and
+// the decoded scenario, so that every message names them, and adds the
+// allowed range to a message about a malformed number.
+func locate(ve *jirga.ValidationError, s *jirga.Scenario) {
+	var i int
+	if n, err := fmt.Sscanf(ve.Path, "actors[%d]", &i); err == nil && n == 1 {
+		rest := ve.Path[strings.Index(ve.Path, "]")+1:]
+		if i >= 0 && i < len(s.Actors) && s.Actors[i] != nil && ve.Actor == "" {
+			ve.Actor = s.Actors[i].ID
+		}
+		if ve.Issue == "" {
+			if key, ok := strings.CutPrefix(rest, ".stances."); ok {
+				ve.Issue = issuePrefix(s, key)
+			}
+		}
+	} else if n, err := fmt.Sscanf(ve.Path, "issues[%d]", &i); err == nil && n == 1 {
+		if i >= 0 && i < len(s.Issues) && s.Issues[i] != nil && ve.Issue == "" {
+			ve.Issue = s.Issues[i].ID
+		}
+	}
+	if strings.HasPrefix(ve.Msg, "want a number") || strings.HasPrefix(ve.Msg, "want a finite number") || strings.HasPrefix(ve.Msg, "estimate has no value") {
+		if r := allowedRange(s, ve.Field, ve.Issue); r != "" && strings.HasSuffix(ve.Path, ve.Field) {
+			ve.Msg += "; the allowed range is " + r
+		}
+	}
+}
+
+// allowedRange returns the range of values field may take, or "".
+func allowedRange(s *jirga.Scenario, field, issue string) string {
+	switch field {
+	case jirga.FieldSalience:
+		return fmt.Sprintf("[0, %d]", jirga.SalienceMax)
+	case jirga.FieldCapability:
+		return fmt.Sprintf("(0, %g]", jirga.MaxMagnitude)
+	case jirga.FieldPosition, jirga.FieldReservation, "status_quo":
+		if is := s.Issue(issue); is != nil {
+			lo, hi := is.Bounds()
+			return fmt.Sprintf("[%g, %g]", lo, hi)
+		}
+	}
+	return ""
+}
+
+// issuePrefix returns the longest issue id that key is or begins with
+// (issue ids may contain dots), or key up to its first dot.
+func issuePrefix(s *jirga.Scenario, key string) string {
+	best := ""
+	for _, is := range s.Issues {
+		if is != nil && (key == is.ID || strings.HasPrefix(key, is.ID+".")) && len(is.ID) > len(best) {
+			best = is.ID
+		}
+	}
+	if best == "" {
+		best, _, _ = strings.Cut(key, ".")
+	}
+	return best
+}
+
+// normalize makes an empty list or mapping the same as none (nil) anywhere
+// in v, so that a scenario reads the same after a round trip that drops
+// empty fields.
+func normalize(v any) {
+	normalizeValue(reflect.ValueOf(v))
+}
+
+func normalizeValue(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			normalizeValue(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				normalizeValue(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			if !v.IsNil() && v.CanSet() {
+				v.SetZero()
+			}
+			return
+		}
+		for i := range v.Len() {
+			normalizeValue(v.Index(i))
+		}
+	case reflect.Map:
+		if v.Len() == 0 {
+			if !v.IsNil() && v.CanSet() {
+				v.SetZero()
+			}
+			return
+		}
+		for _, k := range v.MapKeys() {
+			e := v.MapIndex(k)
+			if e.Kind() == reflect.Pointer && !e.IsNil() {
+				normalizeValue(e.Elem())
+			}
+		}
+	}
 }
 
 // lineOf returns the line of path or of its nearest ancestor that has one.

@@ -22,9 +22,15 @@ import (
 // schema, which gives every problem a line number, then decoding the checked
 // tree as JSON, so YAML and JSON accept exactly the same documents.
 
-func isJSON(_ string, data []byte) bool {
+func isJSON(name string, data []byte) bool {
 	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
-	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+	if len(t) == 0 || (t[0] != '{' && t[0] != '[') {
+		return false
+	}
+	// A YAML flow mapping also starts with "{": call it JSON only when it
+	// is valid JSON or the file says it is JSON, so that malformed JSON gets
+	// a JSON message and {id: x} a YAML one.
+	return hasExt(name, ".json") || json.Valid(bytes.TrimPrefix(data, []byte("\ufeff")))
 }
 
 func decodeJSON(data []byte, _ Options) ([]decoded, error) {
@@ -41,10 +47,9 @@ func decodeJSON(data []byte, _ Options) ([]decoded, error) {
 	// Re-read through the YAML parser for line numbers: JSON is YAML.
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 {
-		root = yaml.Node{}
-		return decodeTree(nil, raw)
+		return decodeTree(raw)
 	}
-	return decodeDoc(root.Content[0], true)
+	return decodeDoc(root.Content[0], JSON, true, len(data))
 }
 
 func jsonError(data []byte, err error) error {
@@ -70,7 +75,7 @@ func lineAt(data []byte, off int) int {
 
 // decodeTree is the fallback for JSON the YAML parser rejects (rare): it
 // decodes without line numbers.
-func decodeTree(_ *yaml.Node, raw any) ([]decoded, error) {
+func decodeTree(raw any) ([]decoded, error) {
 	b, _ := json.Marshal(raw)
 	var list []json.RawMessage
 	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("[")) {
@@ -109,7 +114,7 @@ func decodeYAML(data []byte, _ Options) ([]decoded, error) {
 		if len(doc.Content) == 0 {
 			continue
 		}
-		ds, err := decodeDoc(doc.Content[0], false)
+		ds, err := decodeDoc(doc.Content[0], YAML, false, len(data))
 		out = append(out, ds...)
 		if err != nil {
 			errs = append(errs, err)
@@ -134,13 +139,13 @@ func yamlError(err error) error {
 
 // decodeDoc decodes one YAML/JSON document: a scenario, or (for JSON) an
 // array of scenarios.
-func decodeDoc(n *yaml.Node, allowList bool) ([]decoded, error) {
+func decodeDoc(n *yaml.Node, format string, allowList bool, size int) ([]decoded, error) {
 	n = resolve(n)
 	if n.Kind == yaml.SequenceNode && allowList {
 		var out []decoded
 		var errs []error
 		for _, item := range n.Content {
-			ds, err := decodeDoc(item, false)
+			ds, err := decodeDoc(item, format, false, size)
 			out = append(out, ds...)
 			if err != nil {
 				errs = append(errs, err)
@@ -149,10 +154,13 @@ func decodeDoc(n *yaml.Node, allowList bool) ([]decoded, error) {
 		return out, errors.Join(errs...)
 	}
 	if n.Kind != yaml.MappingNode {
-		return nil, &jirga.ValidationError{Line: n.Line, Msg: "a scenario must be a mapping with id, issues and actors"}
+		return nil, &jirga.ValidationError{Line: n.Line, Msg: fmt.Sprintf("a scenario must be a mapping with id, issues and actors, got %s (read as jirga %s; --input-format chooses another format)", kindName(n), strings.ToUpper(format))}
 	}
-	w := &walker{lines: map[string]int{"": n.Line}}
+	w := &walker{lines: map[string]int{"": n.Line}, budget: size + minBudget}
 	v := w.walk(n, reflect.TypeFor[jirga.Scenario](), "")
+	if w.exhausted {
+		return nil, errors.Join(w.errs...)
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, &jirga.ValidationError{Line: n.Line, Msg: "cannot encode scenario: " + err.Error()}
@@ -164,6 +172,10 @@ func decodeDoc(n *yaml.Node, allowList bool) ([]decoded, error) {
 	}
 	return []decoded{{s: &s, lines: w.lines}}, errors.Join(w.errs...)
 }
+
+// minBudget is the number of values any document may expand to through
+// aliases, beyond one per byte of input; see walker.budget.
+const minBudget = 100_000
 
 func resolve(n *yaml.Node) *yaml.Node {
 	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
@@ -178,6 +190,12 @@ type walker struct {
 	lines map[string]int
 	errs  []error
 	depth int
+	// budget is the number of nodes the walker may still visit. A document
+	// without aliases has fewer nodes than bytes; aliases can make a small
+	// document expand exponentially ("billion laughs"), so the walk stops
+	// when the budget is spent.
+	budget    int
+	exhausted bool
 }
 
 var (
@@ -216,6 +234,14 @@ func join(path, key string) string {
 // walk returns the JSON value for n (nil to drop it) given the target type t.
 func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 	n = resolve(n)
+	if w.exhausted {
+		return nil
+	}
+	if w.budget--; w.budget < 0 {
+		w.exhausted = true
+		w.fail(n, "", "the document expands through aliases to more values than its size allows; expand the aliases by hand")
+		return nil
+	}
 	if _, ok := w.lines[path]; !ok {
 		w.lines[path] = n.Line
 	}
@@ -244,7 +270,9 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 			return nil
 		}
 		if _, ok := m["value"]; !ok {
-			w.fail(n, path, "estimate has no value")
+			if !hasKey(n, "value") {
+				w.fail(n, path, "estimate has no value; write {value: 50, ...}")
+			}
 			return nil
 		}
 		return m
@@ -262,9 +290,23 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 			return nil
 		}
 		out := make([]any, 0, len(n.Content))
+		hole := false
 		for i, item := range n.Content {
-			v := w.walk(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
-			out = append(out, v)
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if isNull(item) && t.Elem().Kind() != reflect.Pointer {
+				w.fail(resolve(item), p, "want %s, got null", typeName(t.Elem()))
+				hole = true
+				continue
+			}
+			out = append(out, w.walk(item, t.Elem(), p))
+		}
+		if hole {
+			// Dropping the null would shift the indices of the items after
+			// it, and the validator's paths with them; drop the list.
+			return nil
+		}
+		if len(out) == 0 {
+			return nil // an empty list is the same as none
 		}
 		return out
 	case reflect.Map:
@@ -285,10 +327,23 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 				continue
 			}
 			w.lines[p] = k.Line
+			if isNull(val) && t.Elem().Kind() != reflect.Pointer {
+				w.fail(resolve(val), p, "want %s, got null", typeName(t.Elem()))
+				out[k.Value] = nil
+				continue
+			}
 			if v := w.walk(val, t.Elem(), p); v != nil {
 				out[k.Value] = v
 			} else if t.Elem().Kind() == reflect.Pointer {
 				out[k.Value] = nil
+			}
+		}
+		if len(out) == 0 {
+			return nil // an empty mapping is the same as none
+		}
+		for k, v := range out {
+			if v == nil && t.Elem().Kind() != reflect.Pointer {
+				delete(out, k)
 			}
 		}
 		return out
@@ -301,7 +356,7 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 		}
 		return n.Value
 	case reflect.Bool:
-		if n.Kind != yaml.ScalarNode {
+		if n.Kind != yaml.ScalarNode || quoted(n) {
 			w.fail(n, path, "want true or false, got %s", kindName(n))
 			return nil
 		}
@@ -315,6 +370,44 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 		return nil
 	}
 	return nil
+}
+
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if resolve(n.Content[i]).Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func isNull(n *yaml.Node) bool {
+	n = resolve(n)
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// quoted reports whether a scalar was written in quotes, i.e. is text even
+// if it looks like a number or a boolean.
+func quoted(n *yaml.Node) bool {
+	return n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
+}
+
+// typeName names a Go type of the schema for messages.
+func typeName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == estimateType, t.Kind() == reflect.Float64:
+		return "a number"
+	case t.Kind() == reflect.String:
+		return "text"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
+	case t.Kind() == reflect.Slice:
+		return "a list"
+	}
+	return fmt.Sprintf("a mapping (%s)", strings.ToLower(t.Name()))
 }
 
 func kindName(n *yaml.Node) string {
@@ -332,6 +425,10 @@ func kindName(n *yaml.Node) string {
 func (w *walker) number(n *yaml.Node, path string) any {
 	if n.Kind != yaml.ScalarNode {
 		w.fail(n, path, "want a number, got %s", kindName(n))
+		return nil
+	}
+	if quoted(n) {
+		w.fail(n, path, "want a number, got the text %s; remove the quotes", kindName(n))
 		return nil
 	}
 	var x float64
@@ -382,6 +479,31 @@ func (w *walker) structFields(n *yaml.Node, t reflect.Type, path string) map[str
 			out[k.Value] = v
 		}
 	}
+	// A number field that is not optional has no sensible default (a scale
+	// without max, an anchor without at): report it rather than use 0.
+	// Other required fields are checked, with better messages, by
+	// Scenario.Validate; an estimate's value is checked in walk.
+	if t != estimateType {
+		for _, name := range requiredNumbers(t) {
+			if !hasKey(n, name) {
+				w.fail(n, join(path, name), "%s is missing; it must be a number", name)
+			}
+		}
+	}
+	return out
+}
+
+// requiredNumbers returns the JSON names of t's float64 fields that are
+// not omitempty.
+func requiredNumbers(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Type.Kind() == reflect.Float64 && name != "" && name != "-" && !strings.Contains(opts, "omitempty") {
+			out = append(out, name)
+		}
+	}
 	return out
 }
 
@@ -430,11 +552,16 @@ func writeYAML(w io.Writer, ss []*jirga.Scenario) error {
 		if err != nil {
 			return fmt.Errorf("format: encode scenario %q: %w", s.ID, err)
 		}
-		var n yaml.Node
-		if err := yaml.Unmarshal(b, &n); err != nil {
+		// Build the YAML tree from the JSON tokens rather than parse the
+		// JSON text as YAML: YAML forbids some characters raw (C1 controls)
+		// that JSON writes raw, but the YAML encoder escapes them.
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		n, err := jsonNode(dec)
+		if err != nil {
 			return fmt.Errorf("format: re-encode scenario %q: %w", s.ID, err)
 		}
-		blockStyle(&n)
+		blockStyle(n)
 		if i > 0 {
 			if _, err := io.WriteString(w, "---\n"); err != nil {
 				return err
@@ -442,7 +569,7 @@ func writeYAML(w io.Writer, ss []*jirga.Scenario) error {
 		}
 		enc := yaml.NewEncoder(w)
 		enc.SetIndent(2)
-		if err := enc.Encode(&n); err != nil {
+		if err := enc.Encode(n); err != nil {
 			return err
 		}
 		if err := enc.Close(); err != nil {
@@ -450,6 +577,49 @@ func writeYAML(w io.Writer, ss []*jirga.Scenario) error {
 		}
 	}
 	return nil
+}
+
+// jsonNode reads one JSON value from dec as a YAML node, keeping the order
+// of object keys.
+func jsonNode(dec *json.Decoder) (*yaml.Node, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		if t == '{' {
+			n = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		}
+		for dec.More() {
+			if n.Kind == yaml.MappingNode {
+				k, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.(string)})
+			}
+			c, err := jsonNode(dec)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, c)
+		}
+		if _, err := dec.Token(); err != nil { // the closing delimiter
+			return nil, err
+		}
+		return n, nil
+	case string:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t}, nil
+	case json.Number:
+		return &yaml.Node{Kind: yaml.ScalarNode, Value: t.String()}, nil
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(t)}, nil
+	case nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
+	}
+	return nil, fmt.Errorf("unexpected JSON token %v", tok)
 }
 
 // blockStyle turns the flow style a JSON-parsed tree has into block style,

@@ -105,11 +105,20 @@ func Lookup(name string) (Info, bool) {
 	return Info{}, false
 }
 
-// New builds the named model with the given options.
+// New builds the named model with the given options. It rejects a
+// parameter that the model's Info.Params does not list, so that a misspelt
+// option is never silently ignored.
 func New(name string, o Options) (jirga.Model, error) {
 	m, ok := Lookup(name)
 	if !ok {
 		return nil, jirga.Errorf(jirga.EINVALID, "unknown model %q; models are: %s", name, strings.Join(Names(), ", "))
+	}
+	known := make([]string, len(m.Params))
+	for i, p := range m.Params {
+		known[i] = p.Name
+	}
+	if err := checkParams(name, o.Params, known...); err != nil {
+		return nil, err
 	}
 	return m.build(o)
 }
@@ -159,5 +168,8 @@ func checkParams(model string, params map[string]string, known ...string) error 
 		return nil
 	}
 	sort.Strings(bad)
+	if len(known) == 0 {
+		return jirga.Errorf(jirga.EINVALID, "%s: unknown option %s; %s takes no options", model, strings.Join(bad, ", "), model)
+	}
 	return jirga.Errorf(jirga.EINVALID, "%s: unknown option %s; known: %s", model, strings.Join(bad, ", "), strings.Join(known, ", "))
 }

@@ -159,7 +159,7 @@ func (m *Main) newFlagSet(name, synopsis, doc string) *flag.FlagSet {
 	fs.SetOutput(m.Stderr)
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "Usage: jirga %s %s\n\n%s\n", name, synopsis, strings.TrimSpace(doc))
+		fmt.Fprintf(w, "Usage: %s\n\n%s\n", strings.TrimSpace("jirga "+name+" "+synopsis), strings.TrimSpace(doc))
 		hasFlags := false
 		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
 		if hasFlags {

@@ -68,13 +68,19 @@ file) gives one forecast per scenario.`)
 	return nil
 }
 
+// checkFormat checks the value of a command's --format flag.
 func checkFormat(fs interface{ Name() string }, got string, allowed ...string) error {
+	return checkFlag(fs, "format", got, allowed...)
+}
+
+// checkFlag checks that the value got of flag name is one of allowed.
+func checkFlag(fs interface{ Name() string }, name, got string, allowed ...string) error {
 	for _, a := range allowed {
 		if got == a {
 			return nil
 		}
 	}
-	return jirga.Errorf(jirga.EINVALID, "%s: --format %q is not one of %s", fs.Name(), got, strings.Join(allowed, ", "))
+	return jirga.Errorf(jirga.EINVALID, "%s: --%s %q is not one of %s", fs.Name(), name, got, strings.Join(allowed, ", "))
 }
 
 // writeJSON writes one value, or an array when there are several.
@@ -135,15 +141,25 @@ func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
-	// Anchor labels are long, so they follow the table: per issue, each
-	// distinct nearest anchor and the models whose forecast it is nearest.
-	any := false
-	for _, is := range s.Issues {
-		if len(is.Anchors) > 0 {
-			any = true
+	writeAnchors(w, s, fc)
+	for _, r := range fc.Results {
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "note (%s): %s\n", r.Model, n)
 		}
 	}
-	if !any {
+}
+
+// writeAnchors follows the table with the anchor labels, which are long:
+// per issue, each distinct nearest anchor and the models whose forecast it
+// is nearest.
+func writeAnchors(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
+	anchored := false
+	for _, is := range s.Issues {
+		if len(is.Anchors) > 0 {
+			anchored = true
+		}
+	}
+	if !anchored {
 		return
 	}
 	fmt.Fprintln(w, "\nnearest anchor:")
@@ -170,11 +186,6 @@ func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 				name = ""
 			}
 			fmt.Fprintf(w, "  %-10s %s  [%s]\n", name, anchorText(is, l), strings.Join(byLabel[l], ", "))
-		}
-	}
-	for _, r := range fc.Results {
-		for _, n := range r.Notes {
-			fmt.Fprintf(w, "note (%s): %s\n", r.Model, n)
 		}
 	}
 }

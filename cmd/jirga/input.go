@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -72,10 +73,13 @@ func (f *modelFlags) build() ([]jirga.Model, error) {
 	if f.rounds < 0 {
 		return nil, jirga.Errorf(jirga.EINVALID, "--rounds must be ≥ 0, got %d", f.rounds)
 	}
-	for k := range f.opts {
+	for _, k := range sortedKeys(f.opts) {
 		mname, _, _ := strings.Cut(k, ".")
 		if _, ok := models.Lookup(mname); !ok {
 			return nil, jirga.Errorf(jirga.EINVALID, "--opt %s: unknown model %q", k, mname)
+		}
+		if !slices.Contains(names, mname) {
+			return nil, jirga.Errorf(jirga.EINVALID, "--opt %s: model %s is not among the models run (--model %s)", k, mname, f.list)
 		}
 	}
 	var out []jirga.Model
@@ -87,6 +91,15 @@ func (f *modelFlags) build() ([]jirga.Model, error) {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // optFlag collects repeated MODEL.KEY=VALUE flags.

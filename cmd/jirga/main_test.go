@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "update golden files and docs/cli.md")
+
+// run runs the jirga command line args and returns its output and status.
+func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(io.Writer) bool { return false }}
+	code = m.Run(context.Background(), args)
+	return out.String(), errb.String(), code
+}
+
+// TestGolden compares whole command outputs with the files in
+// testdata/golden; go test ./cmd/jirga -update rewrites them.
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"forecast-flagship-table", []string{"forecast"}},
+		{"forecast-flagship-json", []string{"forecast", "--format", "json"}},
+		{"forecast-flagship-csv", []string{"forecast", "--format", "csv", "--model", "all"}},
+		{"forecast-emission-table", []string{"forecast", "example:emission"}},
+		{"forecast-emission-json", []string{"forecast", "example:emission", "--format", "json"}},
+		{"forecast-emission-csv", []string{"forecast", "example:emission", "--format", "csv"}},
+		{"forecast-nbs-linear", []string{"forecast", "--model", "nbs", "--opt", "nbs.utility=linear"}},
+		{"validate-bad", []string{"validate", "testdata/bad.yaml"}},
+		{"validate-flagship", []string{"validate", "example:pakistan-ttp-2022"}},
+		{"convert-emission-yaml", []string{"convert", "example:emission", "--to", "yaml"}},
+		{"convert-emission-json", []string{"convert", "example:emission", "--to", "json"}},
+		{"convert-flagship-json", []string{"convert", "example:pakistan-ttp-2022", "--to", "json"}},
+		{"models", []string{"models"}},
+		{"examples", []string{"examples"}},
+		{"help", []string{"help"}},
+		{"help-forecast", []string{"help", "forecast"}},
+		{"no-arguments", nil},
+		{"unknown-command", []string{"frobnicate"}},
+		{"bad-flag", []string{"forecast", "--no-such-flag"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := run(t, tt.args...)
+			got := fmt.Sprintf("$ jirga %s\n--- stdout\n%s--- stderr\n%s--- exit %d\n", strings.Join(tt.args, " "), stdout, stderr, code)
+			golden := filepath.Join("testdata", "golden", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cmd/jirga -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s (go test ./cmd/jirga -update rewrites it):\n%s", golden, diff(string(want), got))
+			}
+		})
+	}
+}
+
+// diff shows the first differing line of want and got.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n\twant %q\n\tgot  %q", i+1, wl, gl)
+		}
+	}
+	return "(no line differs)"
+}
+
+// TestDocsCLI keeps docs/cli.md equal to jirga help --all, byte for byte.
+// After changing a command, its flags or its help text, regenerate it with
+//
+//	go run ./cmd/jirga help --all > docs/cli.md
+//
+// or go test ./cmd/jirga -run TestDocsCLI -update.
+func TestDocsCLI(t *testing.T) {
+	stdout, stderr, code := run(t, "help", "--all")
+	if code != 0 || stderr != "" {
+		t.Fatalf("help --all: exit %d, stderr %q", code, stderr)
+	}
+	path := filepath.Join("..", "..", "docs", "cli.md")
+	if *update {
+		if err := os.WriteFile(path, []byte(stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdout != string(want) {
+		t.Errorf("docs/cli.md is not the output of jirga help --all; regenerate it with\n\tgo run ./cmd/jirga help --all > docs/cli.md\n%s", diff(string(want), stdout))
+	}
+	for _, c := range commands {
+		if c.name != "help" && !strings.Contains(stdout, "## jirga "+c.name+"\n") {
+			t.Errorf("help --all has no section for %s", c.name)
+		}
+	}
+}
+
+// TestBadInput runs the CLI end to end on bad input: every case must exit
+// with status 2 and a message, never a panic or a stack trace.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	empty := write("empty.yaml", "")
+	malformedJSON := write("bad.json", "{\"id\": \"s\",\n")
+	malformedCSV := write("bad.csv", "actor,capability,position,salience\n\"a,1,2,3\n")
+	nanYAML := write("nan.yaml", "id: s\nissues: [{id: i}]\nactors: [{id: a, capability: .nan, stances: {i: {position: .inf, salience: -.inf}}}]\n")
+	binary := write("binary.dat", "\x00\xff\xfe\x01garbage")
+	tests := []struct {
+		name string
+		args []string
+		msg  string // in stderr
+	}{
+		{"MissingFile", []string{"validate", filepath.Join(dir, "nope.yaml")}, "no such file"},
+		{"Directory", []string{"validate", dir}, "is a directory"},
+		{"EmptyFile", []string{"forecast", empty}, "file is empty"},
+		{"MalformedJSON", []string{"validate", malformedJSON}, "bad.json:2: malformed JSON"},
+		{"MalformedCSV", []string{"convert", malformedCSV}, "bad.csv:2: malformed CSV"},
+		{"NaN", []string{"forecast", nanYAML}, `nan.yaml:3: actor "a", field capability: want a finite number, got .nan`},
+		{"Binary", []string{"validate", binary}, "binary.dat"},
+		{"BadFileWithJSONOutput", []string{"forecast", "testdata/bad.yaml", "--format", "json"}, "problems found"},
+		{"UnknownModel", []string{"forecast", "--model", "mean,oracle"}, `unknown model "oracle"`},
+		{"UnknownFormat", []string{"forecast", "--format", "xml"}, `--format "xml" is not one of table, json, csv`},
+		{"UnknownTo", []string{"convert", "example:emission", "--to", "xml"}, `--to "xml" is not one of yaml, json`},
+		{"UnknownInputFormat", []string{"validate", "example:emission", "--input-format", "excel"}, `unknown input format "excel"`},
+		{"WrongInputFormat", []string{"validate", "example:emission", "--input-format", "json"}, "malformed JSON"},
+		{"UnknownExample", []string{"forecast", "example:atlantis"}, `unknown example "atlantis"`},
+		{"UnknownOption", []string{"forecast", "--opt", "nbs.colour=red"}, "nbs: unknown option colour; known: utility"},
+		{"BadOptionValue", []string{"forecast", "--opt", "nbs.utility=cubic"}, `nbs: utility "cubic" is not one of quadratic, linear`},
+		{"MalformedOption", []string{"forecast", "--opt", "utility"}, "want MODEL.KEY=VALUE"},
+		{"OptionForUnrunModel", []string{"forecast", "--model", "mean", "--opt", "nbs.utility=linear"}, "model nbs is not among the models run"},
+		{"NegativeRounds", []string{"forecast", "--rounds", "-1"}, "--rounds must be ≥ 0"},
+		{"TwoFiles", []string{"forecast", empty, empty}, "want at most one FILE"},
+		{"ValidateNoFile", []string{"validate"}, "want one FILE"},
+		{"ConvertNoFile", []string{"convert"}, "want one FILE"},
+		{"UnknownCommand", []string{"forcast"}, `unknown command "forcast"`},
+		{"HelpUnknown", []string{"help", "forcast"}, `help: unknown command "forcast"`},
+		{"BadFlag", []string{"models", "--verbose"}, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := run(t, tt.args...)
+			if code != exitBadInput {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, exitBadInput, stderr)
+			}
+			if !strings.Contains(stderr, tt.msg) {
+				t.Errorf("stderr does not contain %q:\n%s", tt.msg, stderr)
+			}
+			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
+				t.Errorf("stack trace in stderr:\n%s", stderr)
+			}
+			if strings.Contains(tt.name, "BadFile") && stdout != "" {
+				t.Errorf("output written despite bad input:\n%s", stdout)
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	stdout, _, code := run(t, "version")
+	if code != 0 || !strings.HasPrefix(stdout, "jirga ") {
+		t.Errorf("version: exit %d, output %q", code, stdout)
+	}
+	if stdout2, _, _ := run(t, "--version"); stdout2 != stdout {
+		t.Errorf("--version=%q, version=%q", stdout2, stdout)
+	}
+}
+
+func TestHelpFlag(t *testing.T) {
+	for _, args := range [][]string{{"forecast", "-h"}, {"help", "-h"}, {"--help"}} {
+		if _, _, code := run(t, args...); code != exitOK {
+			t.Errorf("%v: exit %d, want 0", args, code)
+		}
+	}
+}
