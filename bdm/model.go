@@ -262,6 +262,7 @@ func (sv *solver) better(o, p *offer) bool {
 func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which string) {
 	if rd.Median == nil {
 		rd.Median, rd.Mean, rd.Risk = map[string]float64{}, map[string]float64{}, map[string]float64{}
+		rd.RiskByIssue = map[string]map[string]float64{}
 	}
 	for i, a := range ids {
 		if rd.Positions[a] == nil {
@@ -273,6 +274,10 @@ func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which stri
 		if _, ok := rd.Risk[a]; !ok {
 			rd.Risk[a] = sv.r[i]
 		}
+		if rd.RiskByIssue[a] == nil {
+			rd.RiskByIssue[a] = map[string]float64{}
+		}
+		rd.RiskByIssue[a][issue] = sv.r[i]
 	}
 	rd.Median[issue] = sv.median()
 	rd.Mean[issue] = WeightedMean(sv.x, sv.w)
