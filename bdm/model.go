@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
@@ -37,6 +39,9 @@ func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result,
 	converged := cfg.tol > 0
 	for k, is := range t.Issues {
 		idx, c, x, sal := t.Column(k)
+		// Solve in the order of actor ids, so that floating-point sums, and
+		// so the result, do not depend on the order of the actors in the file.
+		canonical(idx, c, x, sal, ids)
 		if len(x) == 0 {
 			return nil, jirga.Errorf(jirga.EINVALID, "bdm: issue %q: no actor holds a position on it", is.ID)
 		}
@@ -226,6 +231,9 @@ func (sv *solver) step() float64 {
 			case cfg.perceiver:
 				b = sv.est[i*n+j] // i's estimate of E^j(U_ji), with r_i
 			}
+			if math.Abs(x[i]-x[j]) <= samePosition*sv.R {
+				continue
+			}
 			kind, pos, ok := classify(x[i], x[j], a, b, cfg.capitulation)
 			if !ok {
 				continue
@@ -292,5 +300,18 @@ func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which stri
 		}
 		rd.Offers = append(rd.Offers, jirga.Offer{From: ids[o.from], To: ids[o.to], Issue: issue,
 			Kind: kindNames[o.kind], Position: o.pos, EUFrom: o.a, EUTo: o.b, Accepted: acc})
+	}
+}
+
+// canonical sorts the column (idx, c, x, sal) by actor id.
+func canonical(idx []int, c, x, sal []float64, ids []string) {
+	perm := make([]int, len(idx))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(a, b int) int { return strings.Compare(ids[idx[a]], ids[idx[b]]) })
+	i2, c2, x2, s2 := slices.Clone(idx), slices.Clone(c), slices.Clone(x), slices.Clone(sal)
+	for to, from := range perm {
+		idx[to], c[to], x[to], sal[to] = i2[from], c2[from], x2[from], s2[from]
 	}
 }

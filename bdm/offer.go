@@ -17,6 +17,16 @@ type offer struct {
 	a, b     float64 // E^from(U_from,to) and from's estimate of E^to(U_to,from)
 }
 
+// zeroEU is the expected utility below which, in absolute value, an EU
+// counts as zero, and the margin by which one EU must exceed another in a
+// conflict, so that rounding noise (EUs are O(1)) cannot create an offer.
+// samePosition is the distance, as a share of R, below which two actors
+// count as holding the same position and make each other no offer.
+const (
+	zeroEU       = 1e-9
+	samePosition = 1e-9
+)
+
 var kindNames = [...]string{KindConflict, KindCompromise, KindCapitulation}
 
 // Classify returns the offer, if any, that actor i at xi makes to actor j at
@@ -39,15 +49,15 @@ func Classify(xi, xj, a, b float64, capitulation bool) (kind string, pos float64
 }
 
 func classify(xi, xj, a, b float64, capitulation bool) (int, float64, bool) {
-	if !(a > 0) || xi == xj {
+	if !(a > zeroEU) || xi == xj {
 		return 0, xj, false
 	}
 	switch {
-	case b > 0:
-		if a > b {
+	case b > zeroEU:
+		if a > b+zeroEU {
 			return 0, xi, true
 		}
-	case b < 0:
+	case b < -zeroEU:
 		if a >= -b {
 			return 1, xj + (xi-xj)*(-b/a), true
 		}

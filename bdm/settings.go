@@ -8,11 +8,11 @@ import (
 	"github.com/jirga/jirga"
 )
 
-// DefaultRounds is the number of rounds run when Settings.Rounds is 0. Scholz,
-// Calbert & Smith (2011, Table 2) report 8 rounds of the EC car-emission
-// case; 10 rounds covers them and matches the run length of the public
-// codings (jmckib reports agreement "up to 10 rounds").
-const DefaultRounds = 10
+// DefaultRounds is the number of rounds run when Settings.Rounds is 0: the
+// length of Scholz, Calbert & Smith (2011) Table 2, so that the default
+// forecast is the median of the last published round. No convergence
+// criterion exists in the 1994 variant (see Settings.Tolerance).
+const DefaultRounds = 8
 
 // DefaultQ is the probability Q that the target of a challenge gives in
 // without a fight (Scholz et al. 2011 use Q = 1, which makes T irrelevant).
