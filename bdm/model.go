@@ -124,6 +124,7 @@ type solver struct {
 	sec        []float64
 	p, eu, est []float64 // n×n: P^i vs j; E^i(U_ij); i's estimate of E^j(U_ji)
 	dist       []float64 // n×n scratch for risk votes
+	lsu, lfu   []float64 // n×n: log(0.5 ∓ 0.5|x_i − x_j|/R)
 	best       []int     // index into offers of the offer each actor took
 	offers     []offer
 	v          votes
@@ -141,7 +142,7 @@ func newSolver(cfg resolved, ids []string, x, sal, w []float64, lo, hi float64) 
 		x: append([]float64(nil), x...), next: make([]float64, n),
 		sal: sal, w: w, r: make([]float64, n), one: make([]float64, n), sec: make([]float64, n),
 		p: make([]float64, n*n), eu: make([]float64, n*n), est: make([]float64, n*n),
-		best: make([]int, n),
+		best: make([]int, n), lsu: make([]float64, n*n), lfu: make([]float64, n*n),
 	}
 	if cfg.riskVotes {
 		sv.dist = make([]float64, n*n)
@@ -176,6 +177,46 @@ func (sv *solver) expected(eu, r []float64) {
 	}
 }
 
+// expectedQ1 fills eu (and est, when a perceiver judges offers) with the
+// exponents r for Q = 1. It is [ExpectedUtility] rearranged for speed: the
+// logarithms of 0.5 ∓ 0.5 d/R are shared by the pair (i, j) and (j, i),
+// U_s and U_f of i against j serve both E^i(U_ij) and i's estimate of
+// E^j(U_ji), and U_sq is computed once per actor, so a round costs 2n²
+// exponentials and n² logarithms instead of 6n² powers.
+func (sv *solver) expectedQ1() {
+	n, x, R := sv.n, sv.x, sv.R
+	for i := range n {
+		sv.lsu[i*n+i], sv.lfu[i*n+i] = 0, 0
+		for j := i + 1; j < n; j++ {
+			a := 0.5 * math.Abs(x[i]-x[j]) / R
+			ls, lf := math.Log(math.Max(0.5-a, 0)), math.Log(0.5+a)
+			sv.lsu[i*n+j], sv.lsu[j*n+i] = ls, ls
+			sv.lfu[i*n+j], sv.lfu[j*n+i] = lf, lf
+		}
+	}
+	for i := range n {
+		ri := sv.r[i]
+		usq := 2 - 4*math.Exp(ri*math.Log(0.5))
+		si := sv.sal[i]
+		row, est := sv.eu[i*n:(i+1)*n], sv.est[i*n:(i+1)*n]
+		lsu, lfu, p := sv.lsu[i*n:(i+1)*n], sv.lfu[i*n:(i+1)*n], sv.p
+		for j := range row {
+			if j == i {
+				row[j], est[j] = 0, 0
+				continue
+			}
+			us := 2 - 4*math.Exp(ri*lsu[j])
+			uf := 2 - 4*math.Exp(ri*lfu[j])
+			pij, sj := p[i*n+j], sv.sal[j]
+			row[j] = sj*(pij*us+(1-pij)*uf) + (1-sj)*us - usq
+			if sv.cfg.perceiver {
+				pji := p[j*n+i]
+				est[j] = si*(pji*us+(1-pji)*uf) + (1-si)*us - usq
+			}
+		}
+	}
+}
+
 // step runs one round and returns the largest move.
 func (sv *solver) step() float64 {
 	n, x, cfg := sv.n, sv.x, sv.cfg
@@ -185,7 +226,18 @@ func (sv *solver) step() float64 {
 	}
 	// 1. Securities and risk exponents from the expected utilities at r = 1.
 	sv.v.linearProbabilities(sv.p, x, cfg.probAll)
-	sv.expected(sv.eu, sv.one)
+	if cfg.q == 1 {
+		// At r = 1: U_s = 4a, U_f = −4a, U_sq = 0 with a = |x_i − x_j|/(2R),
+		// so E^i(U_ij) = 4a (1 − 2 s_j (1 − P^i)).
+		for i := range n {
+			for j := range n {
+				a := 0.5 * math.Abs(x[i]-x[j]) / sv.R
+				sv.eu[i*n+j] = 4 * a * (1 - 2*sv.sal[j]*(1-sv.p[i*n+j]))
+			}
+		}
+	} else {
+		sv.expected(sv.eu, sv.one)
+	}
 	for i := range n {
 		s := 0.0
 		for j := range n {
@@ -200,17 +252,21 @@ func (sv *solver) step() float64 {
 	if cfg.riskVotes {
 		riskProbabilities(sv.p, sv.dist, x, sv.w, sv.r, sv.R, cfg.probAll)
 	}
-	sv.expected(sv.eu, sv.r)
-	if cfg.perceiver {
-		// i's estimate of E^j(U_ji) with i's own exponent.
-		for i := range n {
-			for j := range n {
-				if i == j {
-					sv.est[i*n+j] = 0
-					continue
+	if cfg.q == 1 {
+		sv.expectedQ1()
+	} else {
+		sv.expected(sv.eu, sv.r)
+		if cfg.perceiver {
+			// i's estimate of E^j(U_ji) with i's own exponent.
+			for i := range n {
+				for j := range n {
+					if i == j {
+						sv.est[i*n+j] = 0
+						continue
+					}
+					dmu := math.Abs(x[j] - sv.mu)
+					sv.est[i*n+j] = ExpectedUtility(math.Abs(x[i]-x[j]), dmu, sv.R, sv.r[i], sv.sal[i], sv.p[j*n+i], cfg.q, cfg.dmasad)
 				}
-				dmu := math.Abs(x[j] - sv.mu)
-				sv.est[i*n+j] = ExpectedUtility(math.Abs(x[i]-x[j]), dmu, sv.R, sv.r[i], sv.sal[i], sv.p[j*n+i], cfg.q, cfg.dmasad)
 			}
 		}
 	}
@@ -291,6 +347,9 @@ func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which stri
 	rd.Mean[issue] = WeightedMean(sv.x, sv.w)
 	if which == OffersNone {
 		return
+	}
+	if which == OffersAll {
+		rd.Offers = slices.Grow(rd.Offers, len(sv.offers))
 	}
 	for k := range sv.offers {
 		o := &sv.offers[k]

@@ -149,9 +149,12 @@ func riskProbabilities(p, dist, x, w, r []float64, R float64, all bool) {
 	n := len(x)
 	// dist[a*n+k] = (|x_k − x_a|/R)^{r_k}, so that the voter loop below
 	// runs over contiguous memory.
-	for k := range n {
-		for a := range n {
-			dist[a*n+k] = powr(math.Abs(x[k]-x[a])/R, r[k])
+	// The logarithm of a distance is shared by both orders of the pair.
+	for a := range n {
+		dist[a*n+a] = 0
+		for k := a + 1; k < n; k++ {
+			l := math.Log(math.Abs(x[k]-x[a]) / R)
+			dist[a*n+k], dist[k*n+a] = math.Exp(r[k]*l), math.Exp(r[a]*l)
 		}
 	}
 	total := 0.0
@@ -162,16 +165,17 @@ func riskProbabilities(p, dist, x, w, r []float64, R float64, all bool) {
 				p[i*n+j], p[j*n+i] = 0.5, 0.5
 				continue
 			}
-			fi, fj := 0.0, 0.0
+			// Σ v and Σ |v| give both sides' totals without a branch:
+			// fi = (Σ|v| + Σv)/2, fj = (Σ|v| − Σv)/2.
+			sum, abs := 0.0, 0.0
 			di, dj := dist[i*n:(i+1)*n], dist[j*n:(j+1)*n]
-			for k, wk := range w[:n] {
+			dj = dj[:len(di)]
+			for k, wk := range w[:len(di)] {
 				v := wk * (dj[k] - di[k])
-				if v > 0 {
-					fi += v
-				} else {
-					fj -= v
-				}
+				sum += v
+				abs += math.Abs(v)
 			}
+			fi, fj := math.Max(0.5*(abs+sum), 0), math.Max(0.5*(abs-sum), 0)
 			if all {
 				p[i*n+j], p[j*n+i] = fi, fj
 				total += 2 * (fi + fj) // both orders of the pair
