@@ -14,8 +14,9 @@ import (
 // criterion exists in the 1994 variant (see Settings.Tolerance).
 const DefaultRounds = 8
 
-// DefaultQ is the probability Q that the target of a challenge gives in
-// without a fight (Scholz et al. 2011 use Q = 1, which makes T irrelevant).
+// DefaultQ is the probability Q that the status quo holds when i does not
+// challenge j (with 1 − Q things change anyway, for the better when T = 1).
+// Scholz et al. (2011) use Q = 1, which makes T irrelevant.
 const DefaultQ = 1.0
 
 // Values of the options in Settings. Each string option's zero value ("")
@@ -62,8 +63,8 @@ type Settings struct {
 	// more than Tolerance × R in a round (status converged). 0 runs the
 	// fixed number of rounds, as Scholz et al. do.
 	Tolerance float64
-	// Q is the probability that a challenged actor gives in without
-	// resisting; nil means DefaultQ.
+	// Q is the probability that the status quo holds if i does not
+	// challenge j; nil means DefaultQ.
 	Q *float64
 	// Probability is ProbAll (default) or ProbPair.
 	Probability string
@@ -100,7 +101,7 @@ var Params = []Param{
 	{"median", "condorcet | sequential", MedianCondorcet, "median voter: full pairwise Condorcet comparison, or jmckib's order-dependent single pass"},
 	{"capitulation", "true | false", "true", "whether capitulation offers exist (false mirrors jmckib's dead branch)"},
 	{"qsign", "equation | dmasad", QSignEquation, "sign of the (1 − Q) term of the expected utility (dmasad's sign error; harmless at Q = 1)"},
-	{"q", "[0, 1]", "1", "probability Q that a challenged actor gives in without resisting"},
+	{"q", "[0, 1]", "1", "probability Q that the status quo holds when i does not challenge j (Scholz: 1)"},
 	{"accept", "priority | nearest", AcceptPriority, "offer an actor takes: conflict > compromise > capitulation then least move, or least move"},
 	{"tolerance", "≥ 0", "0", "stop early when no position moves more than tolerance × R (0: fixed rounds)"},
 	{"offers", "all | accepted | none", OffersAll, "offers recorded in each round of the result"},
