@@ -290,7 +290,7 @@ func (sv *solver) step() float64 {
 			if math.Abs(x[i]-x[j]) <= samePosition*sv.R {
 				continue
 			}
-			kind, pos, ok := classify(x[i], x[j], a, b, cfg.capitulation)
+			kind, pos, ok := classify(x[i], x[j], a, b, cfg.capitulation, cfg.minEU)
 			if !ok {
 				continue
 			}

@@ -17,9 +17,10 @@ type offer struct {
 	a, b     float64 // E^from(U_from,to) and from's estimate of E^to(U_to,from)
 }
 
-// zeroEU is the expected utility below which, in absolute value, an EU
-// counts as zero, and the margin by which one EU must exceed another in a
-// conflict, so that rounding noise (EUs are O(1)) cannot create an offer.
+// zeroEU is the expected utility below which, in absolute value, the
+// receiver's EU counts as zero, and the margin by which one EU must exceed
+// another in a conflict, so that rounding noise (EUs are O(1)) cannot
+// create an offer.
 // samePosition is the distance, as a share of R, below which two actors
 // count as holding the same position and make each other no offer.
 const (
@@ -36,20 +37,22 @@ var kindNames = [...]string{KindConflict, KindCompromise, KindCapitulation}
 //	a > 0 > b, a ≥ |b|         compromise: j is to move |b/a| (x_i − x_j) toward i
 //	a > 0 > b, |b| > a         capitulation: j is to move to x_i
 //
+// i makes an offer only when a exceeds minEU (Settings.MinEU): a challenge
+// must be worth something to the challenger.
 // Every other sign pattern gives i no offer to make (j may make one to i,
 // and both negative is the status quo). The compromise moves toward i, as
 // Scholz et al.'s Figure 6 shows, not away as their printed formula says.
 // With capitulation false the last case gives no offer (jmckib).
-func Classify(xi, xj, a, b float64, capitulation bool) (kind string, pos float64, ok bool) {
-	k, p, ok := classify(xi, xj, a, b, capitulation)
+func Classify(xi, xj, a, b float64, capitulation bool, minEU float64) (kind string, pos float64, ok bool) {
+	k, p, ok := classify(xi, xj, a, b, capitulation, max(minEU, zeroEU))
 	if !ok {
 		return "", xj, false
 	}
 	return kindNames[k], p, true
 }
 
-func classify(xi, xj, a, b float64, capitulation bool) (int, float64, bool) {
-	if !(a > zeroEU) || xi == xj {
+func classify(xi, xj, a, b float64, capitulation bool, minEU float64) (int, float64, bool) {
+	if !(a > minEU) || xi == xj {
 		return 0, xj, false
 	}
 	switch {

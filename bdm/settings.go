@@ -2,6 +2,7 @@ package bdm
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,15 @@ const DefaultRounds = 8
 // challenge j (with 1 − Q things change anyway, for the better when T = 1).
 // Scholz et al. (2011) use Q = 1, which makes T irrelevant.
 const DefaultQ = 1.0
+
+// DefaultMinEU is the smallest expected utility of a challenge for which an
+// actor makes an offer. The published descriptions give no such threshold;
+// it is the one reading we found that reproduces every round of Scholz et
+// al. (2011) Table 2 and of the jmckib run (any value in [0.0025, 0.02]
+// does on the emission case; 0 does not from round 4 on, because
+// near-zero compromises between almost equal positions then keep an actor
+// from taking a larger offer). See docs/models/bdm.md.
+const DefaultMinEU = 0.01
 
 // Values of the options in Settings. Each string option's zero value ("")
 // means the first value listed for it, the reading that reproduces Scholz et
@@ -66,6 +76,9 @@ type Settings struct {
 	// Q is the probability that the status quo holds if i does not
 	// challenge j; nil means DefaultQ.
 	Q *float64
+	// MinEU is the smallest E^i(U_ij) for which i makes j an offer; nil
+	// means DefaultMinEU. Values ≤ 1e-9 are treated as 1e-9 (noise).
+	MinEU *float64
 	// Probability is ProbAll (default) or ProbPair.
 	Probability string
 	// Votes is VotesRisk (default) or VotesLinear.
@@ -102,6 +115,7 @@ var Params = []Param{
 	{"capitulation", "true | false", "true", "whether capitulation offers exist (false mirrors jmckib's dead branch)"},
 	{"qsign", "equation | dmasad", QSignEquation, "sign of the (1 − Q) term of the expected utility (dmasad's sign error; harmless at Q = 1)"},
 	{"q", "[0, 1]", "1", "probability Q that the status quo holds when i does not challenge j (Scholz: 1)"},
+	{"min_eu", "≥ 0", "0.01", "smallest expected utility of a challenge for which an actor makes an offer (a fitted reading; see docs/models/bdm.md)"},
 	{"accept", "priority | nearest", AcceptPriority, "offer an actor takes: conflict > compromise > capitulation then least move, or least move"},
 	{"tolerance", "≥ 0", "0", "stop early when no position moves more than tolerance × R (0: fixed rounds)"},
 	{"offers", "all | accepted | none", OffersAll, "offers recorded in each round of the result"},
@@ -149,6 +163,12 @@ func ParseParams(rounds int, p map[string]string) (Settings, error) {
 				err = jirga.Errorf(jirga.EINVALID, "bdm: option q=%q: want a number in [0, 1]", v)
 			}
 			st.Q = &q
+		case "min_eu":
+			e, perr := strconv.ParseFloat(v, 64)
+			if perr != nil || !(e >= 0) || math.IsInf(e, 1) {
+				err = jirga.Errorf(jirga.EINVALID, "bdm: option min_eu=%q: want a number ≥ 0", v)
+			}
+			st.MinEU = &e
 		case "tolerance":
 			t, perr := strconv.ParseFloat(v, 64)
 			if perr != nil || !(t >= 0) {
@@ -175,7 +195,7 @@ func ParseParams(rounds int, p map[string]string) (Settings, error) {
 // resolved is Settings with the defaults filled in.
 type resolved struct {
 	rounds                                              int
-	tol, q                                              float64
+	tol, q, minEU                                       float64
 	probAll, riskVotes, perceiver, receiver, sequential bool
 	capitulation, dmasad, nearest                       bool
 	offers                                              string
@@ -202,6 +222,10 @@ func (s Settings) resolve() resolved {
 	if s.Q != nil {
 		r.q = *s.Q
 	}
+	r.minEU = DefaultMinEU
+	if s.MinEU != nil {
+		r.minEU = max(*s.MinEU, zeroEU)
+	}
 	if r.offers == "" {
 		r.offers = OffersAll
 	}
@@ -217,8 +241,8 @@ func (s Settings) String() string {
 		}
 		return no
 	}
-	return fmt.Sprintf("rounds=%d probability=%s votes=%s estimate=%s median=%s capitulation=%t qsign=%s q=%g accept=%s tolerance=%g",
+	return fmt.Sprintf("rounds=%d probability=%s votes=%s estimate=%s median=%s capitulation=%t qsign=%s q=%g min_eu=%g accept=%s tolerance=%g",
 		r.rounds, pick(r.probAll, ProbAll, ProbPair), pick(r.riskVotes, VotesRisk, VotesLinear),
 		pick(r.perceiver, pick(r.receiver, EstimateReceiver, EstimateProposer), EstimateTarget), pick(r.sequential, MedianSequential, MedianCondorcet),
-		r.capitulation, pick(r.dmasad, QSignDmasad, QSignEquation), r.q, pick(r.nearest, AcceptNearest, AcceptPriority), r.tol)
+		r.capitulation, pick(r.dmasad, QSignDmasad, QSignEquation), r.q, r.minEU, pick(r.nearest, AcceptNearest, AcceptPriority), r.tol)
 }
