@@ -25,6 +25,7 @@ import (
 type votes struct {
 	xs, cw, cwx []float64 // sorted positions; prefix sums of w and w·x
 	order       []int
+	lt, le      []int // per actor: number of positions < and ≤ its own
 }
 
 func (v *votes) reset(x, w []float64) {
@@ -48,11 +49,26 @@ func (v *votes) reset(x, w []float64) {
 		v.cw = append(v.cw, v.cw[len(v.cw)-1]+w[i])
 		v.cwx = append(v.cwx, v.cwx[len(v.cwx)-1]+w[i]*x[i])
 	}
+	// lt[i] and le[i]: how many positions are < x_i and ≤ x_i.
+	if cap(v.lt) < n {
+		v.lt, v.le = make([]int, n), make([]int, n)
+	}
+	v.lt, v.le = v.lt[:n], v.le[:n]
+	for m := 0; m < n; {
+		e := m
+		for e < n && v.xs[e] == v.xs[m] {
+			e++
+		}
+		for _, i := range v.order[m:e] {
+			v.lt[i], v.le[i] = m, e
+		}
+		m = e
+	}
 }
 
-// below returns the number of sorted positions < t; belowEq those ≤ t.
-func (v *votes) below(t float64) int {
-	lo, hi := 0, len(v.xs)
+// belowIn returns the number of sorted positions in [from, to) that are < t.
+func (v *votes) belowIn(t float64, from, to int) int {
+	lo, hi := from, to
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if v.xs[m] < t {
@@ -61,29 +77,22 @@ func (v *votes) below(t float64) int {
 			hi = m
 		}
 	}
-	return lo
-}
-
-func (v *votes) belowEq(t float64) int {
-	lo, hi := 0, len(v.xs)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if v.xs[m] <= t {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
+	return lo - from
 }
 
 // pair returns the linear vote totals (times R) for lo over hi and for hi
 // over lo, lo < hi: the voters left of the midpoint favour lo by
 // min(hi − lo, lo + hi − 2x_k), those right of it favour hi.
-func (v *votes) pair(lo, hi float64) (fLo, fHi float64) {
+// a and b are the indices of the actors at lo and hi.
+func (v *votes) pair(a, b int, lo, hi float64) (fLo, fHi float64) {
 	d, s, mid := hi-lo, lo+hi, 0.5*(lo+hi)
-	nlo, nmid := v.below(lo), v.below(mid)
-	nmidEq, nhiEq := v.belowEq(mid), v.belowEq(hi)
+	nlo, nhiEq := v.lt[a], v.le[b]
+	// The midpoint lies strictly between lo and hi: search only there.
+	nmid := nlo + v.belowIn(mid, nlo, nhiEq)
+	nmidEq := nmid
+	for nmidEq < nhiEq && v.xs[nmidEq] == mid {
+		nmidEq++
+	}
 	wt := v.cw[len(v.cw)-1]
 	fLo = d*v.cw[nlo] + s*(v.cw[nmid]-v.cw[nlo]) - 2*(v.cwx[nmid]-v.cwx[nlo])
 	fHi = d*(wt-v.cw[nhiEq]) + 2*(v.cwx[nhiEq]-v.cwx[nmidEq]) - s*(v.cw[nhiEq]-v.cw[nmidEq])
@@ -104,9 +113,9 @@ func (v *votes) linearProbabilities(p, x []float64, all bool) {
 			}
 			var fi, fj float64
 			if a < b {
-				fi, fj = v.pair(a, b)
+				fi, fj = v.pair(i, j, a, b)
 			} else {
-				fj, fi = v.pair(b, a)
+				fj, fi = v.pair(j, i, b, a)
 			}
 			if all {
 				p[i*n+j], p[j*n+i] = fi, fj
@@ -167,14 +176,7 @@ func riskProbabilities(p, dist, x, w, r []float64, R float64, all bool) {
 			}
 			// Σ v and Σ |v| give both sides' totals without a branch:
 			// fi = (Σ|v| + Σv)/2, fj = (Σ|v| − Σv)/2.
-			sum, abs := 0.0, 0.0
-			di, dj := dist[i*n:(i+1)*n], dist[j*n:(j+1)*n]
-			dj = dj[:len(di)]
-			for k, wk := range w[:len(di)] {
-				v := wk * (dj[k] - di[k])
-				sum += v
-				abs += math.Abs(v)
-			}
+			sum, abs := voteSums(w[:n], dist[i*n:(i+1)*n], dist[j*n:(j+1)*n])
 			fi, fj := math.Max(0.5*(abs+sum), 0), math.Max(0.5*(abs-sum), 0)
 			if all {
 				p[i*n+j], p[j*n+i] = fi, fj
@@ -191,4 +193,27 @@ func riskProbabilities(p, dist, x, w, r []float64, R float64, all bool) {
 	if all {
 		normalizeAll(p, x, total)
 	}
+}
+
+// voteSums returns Σ_k w_k (dj_k − di_k) and Σ_k |w_k (dj_k − di_k)|. Four
+// independent accumulators keep the additions from waiting on each other.
+func voteSums(w, di, dj []float64) (sum, abs float64) {
+	n := len(w)
+	di, dj = di[:n], dj[:n]
+	var s0, s1, s2, s3, a0, a1, a2, a3 float64
+	k := 0
+	for ; k+4 <= n; k += 4 {
+		v0 := w[k] * (dj[k] - di[k])
+		v1 := w[k+1] * (dj[k+1] - di[k+1])
+		v2 := w[k+2] * (dj[k+2] - di[k+2])
+		v3 := w[k+3] * (dj[k+3] - di[k+3])
+		s0, s1, s2, s3 = s0+v0, s1+v1, s2+v2, s3+v3
+		a0, a1, a2, a3 = a0+math.Abs(v0), a1+math.Abs(v1), a2+math.Abs(v2), a3+math.Abs(v3)
+	}
+	for ; k < n; k++ {
+		v := w[k] * (dj[k] - di[k])
+		s0 += v
+		a0 += math.Abs(v)
+	}
+	return (s0 + s1) + (s2 + s3), (a0 + a1) + (a2 + a3)
 }
