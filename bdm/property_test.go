@@ -171,3 +171,53 @@ func TestRegistry(t *testing.T) {
 }
 
 func pt(v float64) *jirga.Estimate { return &jirga.Estimate{Value: v} }
+
+// TestMultiIssue checks that issues are solved separately (an issue's run
+// does not depend on the other issues) and that early stopping keeps every
+// round complete.
+func TestMultiIssue(t *testing.T) {
+	s := randomScenario(12, 3, 11)
+	both := run(t, s, bdm.Settings{})
+	for _, is := range s.Issues {
+		one := s.Clone()
+		one.Issues = []*jirga.Issue{one.Issue(is.ID)}
+		for _, a := range one.Actors {
+			for id := range a.Stances {
+				if id != is.ID {
+					delete(a.Stances, id)
+				}
+			}
+		}
+		alone := run(t, one, bdm.Settings{})
+		for r := range alone.Rounds {
+			if got, want := both.Rounds[r].Median[is.ID], alone.Rounds[r].Median[is.ID]; got != want {
+				t.Errorf("issue %s round %d: median %v with the other issues, %v alone", is.ID, r+1, got, want)
+			}
+		}
+	}
+	// Issue i0 is unanimous, so it stops after round 1 while the others run.
+	for _, a := range s.Actors {
+		if st := a.Stances["i0"]; st != nil {
+			st.Position = pt(50)
+		}
+	}
+	tol := run(t, s, bdm.Settings{Tolerance: 1e-3, Rounds: 5})
+	if len(tol.Rounds) != 5 || tol.Status != jirga.StatusRoundLimit {
+		t.Fatalf("%d rounds, %s; want 5, round_limit", len(tol.Rounds), tol.Status)
+	}
+	for _, rd := range tol.Rounds {
+		for _, is := range s.Issues {
+			if _, ok := rd.Median[is.ID]; !ok {
+				t.Fatalf("round %d lacks issue %s", rd.Round, is.ID)
+			}
+		}
+		if len(rd.Positions) != len(s.Actors) || rd.Median["i0"] != 50 {
+			t.Fatalf("round %d: %d actors with positions (want %d), i0 median %v (want 50)", rd.Round, len(rd.Positions), len(s.Actors), rd.Median["i0"])
+		}
+		for a, ps := range rd.Positions {
+			if _, has := s.Actor(a).Stances["i0"]; has && ps["i0"] != 50 {
+				t.Fatalf("round %d: %s on i0 at %v, want 50", rd.Round, a, ps["i0"])
+			}
+		}
+	}
+}
