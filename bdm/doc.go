@@ -52,10 +52,10 @@
 //
 // # Cost
 //
-// A round costs O(n³) for n actors with the default risk-weighted votes (the
-// vote total of every pair over every voter), and O(n² log n) with
-// VotesLinear (prefix sums over the sorted positions); the expected
-// utilities and the offers are O(n²). A round allocates nothing but the
+// A round costs O(n² log n) time and O(n²) memory for n actors under every
+// reading: the vote totals of a pair split at the midpoint of the two
+// positions, so they are differences of prefix sums over the voters sorted
+// by position (see probability.go). A round allocates nothing but the
 // result it records (tested with testing.AllocsPerRun).
 //
 // Results do not depend on the order of the actors: each issue is solved in

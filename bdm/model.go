@@ -123,7 +123,6 @@ type solver struct {
 	r, one     []float64 // risk exponents this round; all 1
 	sec        []float64
 	p, eu, est []float64 // n×n: P^i vs j; E^i(U_ij); i's estimate of E^j(U_ji)
-	dist       []float64 // n×n scratch for risk votes
 	lsu, lfu   []float64 // n×n: log(0.5 ∓ 0.5|x_i − x_j|/R)
 	best       []int     // index into offers of the offer each actor took
 	offers     []offer
@@ -143,9 +142,6 @@ func newSolver(cfg resolved, ids []string, x, sal, w []float64, lo, hi float64) 
 		sal: sal, w: w, r: make([]float64, n), one: make([]float64, n), sec: make([]float64, n),
 		p: make([]float64, n*n), eu: make([]float64, n*n), est: make([]float64, n*n),
 		best: make([]int, n), lsu: make([]float64, n*n), lfu: make([]float64, n*n),
-	}
-	if cfg.riskVotes {
-		sv.dist = make([]float64, n*n)
 	}
 	for i := range sv.one {
 		sv.one[i] = 1
@@ -225,7 +221,7 @@ func (sv *solver) step() float64 {
 		sv.v.reset(x, sv.w)
 	}
 	// 1. Securities and risk exponents from the expected utilities at r = 1.
-	sv.v.linearProbabilities(sv.p, x, cfg.probAll)
+	sv.v.probabilities(sv.p, x, cfg.probAll, false)
 	if cfg.q == 1 {
 		// At r = 1: U_s = 4a, U_f = −4a, U_sq = 0 with a = |x_i − x_j|/(2R),
 		// so E^i(U_ij) = 4a (1 − 2 s_j (1 − P^i)).
@@ -250,7 +246,8 @@ func (sv *solver) step() float64 {
 	RiskExponents(sv.r, sv.sec)
 	// 2. Expected utilities with the exponents.
 	if cfg.riskVotes {
-		riskProbabilities(sv.p, sv.dist, x, sv.w, sv.r, sv.R, cfg.probAll)
+		sv.v.riskTable(x, sv.w, sv.r, sv.R)
+		sv.v.probabilities(sv.p, x, cfg.probAll, true)
 	}
 	if cfg.q == 1 {
 		sv.expectedQ1()

@@ -25,7 +25,9 @@ import (
 type votes struct {
 	xs, cw, cwx []float64 // sorted positions; prefix sums of w and w·x
 	order       []int
-	lt, le      []int // per actor: number of positions < and ≤ its own
+	lt, le      []int     // per actor: number of positions < and ≤ its own
+	rank        []int     // per actor: its index in position order
+	pre         []float64 // riskTable's prefix sums, n × (n+1)
 }
 
 func (v *votes) reset(x, w []float64) {
@@ -51,9 +53,12 @@ func (v *votes) reset(x, w []float64) {
 	}
 	// lt[i] and le[i]: how many positions are < x_i and ≤ x_i.
 	if cap(v.lt) < n {
-		v.lt, v.le = make([]int, n), make([]int, n)
+		v.lt, v.le, v.rank = make([]int, n), make([]int, n), make([]int, n)
 	}
-	v.lt, v.le = v.lt[:n], v.le[:n]
+	v.lt, v.le, v.rank = v.lt[:n], v.le[:n], v.rank[:n]
+	for m, i := range v.order {
+		v.rank[i] = m
+	}
 	for m := 0; m < n; {
 		e := m
 		for e < n && v.xs[e] == v.xs[m] {
@@ -64,6 +69,20 @@ func (v *votes) reset(x, w []float64) {
 		}
 		m = e
 	}
+}
+
+// midpoint returns the numbers of positions < and ≤ the midpoint of lo (the
+// position of actor a) and hi (of actor b), lo < hi. The midpoint lies
+// strictly between them, so only that stretch is searched.
+func (v *votes) midpoint(a, b int, lo, hi float64) (nmid, nmidEq int) {
+	mid := 0.5 * (lo + hi)
+	from, to := v.lt[a], v.le[b]
+	nmid = from + v.belowIn(mid, from, to)
+	nmidEq = nmid
+	for nmidEq < to && v.xs[nmidEq] == mid {
+		nmidEq++
+	}
+	return nmid, nmidEq
 }
 
 // belowIn returns the number of sorted positions in [from, to) that are < t.
@@ -85,22 +104,19 @@ func (v *votes) belowIn(t float64, from, to int) int {
 // min(hi − lo, lo + hi − 2x_k), those right of it favour hi.
 // a and b are the indices of the actors at lo and hi.
 func (v *votes) pair(a, b int, lo, hi float64) (fLo, fHi float64) {
-	d, s, mid := hi-lo, lo+hi, 0.5*(lo+hi)
+	d, s := hi-lo, lo+hi
 	nlo, nhiEq := v.lt[a], v.le[b]
-	// The midpoint lies strictly between lo and hi: search only there.
-	nmid := nlo + v.belowIn(mid, nlo, nhiEq)
-	nmidEq := nmid
-	for nmidEq < nhiEq && v.xs[nmidEq] == mid {
-		nmidEq++
-	}
+	nmid, nmidEq := v.midpoint(a, b, lo, hi)
 	wt := v.cw[len(v.cw)-1]
 	fLo = d*v.cw[nlo] + s*(v.cw[nmid]-v.cw[nlo]) - 2*(v.cwx[nmid]-v.cwx[nlo])
 	fHi = d*(wt-v.cw[nhiEq]) + 2*(v.cwx[nhiEq]-v.cwx[nmidEq]) - s*(v.cw[nhiEq]-v.cw[nmidEq])
 	return math.Max(fLo, 0), math.Max(fHi, 0)
 }
 
-// linearProbabilities fills p[i*n+j] = P^i against j with linear votes.
-func (v *votes) linearProbabilities(p, x []float64, all bool) {
+// probabilities fills p[i*n+j] = P^i against j, with linear votes or, when
+// risk is true, with the risk-weighted votes of riskTable (which must have
+// been filled for x). It costs O(n² log n).
+func (v *votes) probabilities(p, x []float64, all, risk bool) {
 	n := len(x)
 	total := 0.0
 	for i := range n {
@@ -112,9 +128,14 @@ func (v *votes) linearProbabilities(p, x []float64, all bool) {
 				continue
 			}
 			var fi, fj float64
-			if a < b {
+			switch {
+			case risk && a < b:
+				fi, fj = v.riskPair(i, j, a, b)
+			case risk:
+				fj, fi = v.riskPair(j, i, b, a)
+			case a < b:
 				fi, fj = v.pair(i, j, a, b)
-			} else {
+			default:
 				fj, fi = v.pair(j, i, b, a)
 			}
 			if all {
@@ -152,68 +173,45 @@ func normalizeAll(p, x []float64, total float64) {
 	}
 }
 
-// riskProbabilities fills p with votes whose distances are raised to each
-// voter's exponent r_k. dist is n×n scratch. It costs O(n³).
-func riskProbabilities(p, dist, x, w, r []float64, R float64, all bool) {
+// riskTable fills v.pre, for risk-weighted votes, with the prefix sums over
+// the voters in position order of w_k (|x_k − x_a|/R)^{r_k}, one row of n+1
+// per candidate actor a. It costs n² exponentials and n²/2 logarithms (the
+// logarithm of a distance serves both orders of the pair).
+func (v *votes) riskTable(x, w, r []float64, R float64) {
 	n := len(x)
-	// dist[a*n+k] = (|x_k − x_a|/R)^{r_k}, so that the voter loop below
-	// runs over contiguous memory.
-	// The logarithm of a distance is shared by both orders of the pair.
+	m := n + 1
+	if cap(v.pre) < n*m {
+		v.pre = make([]float64, n*m)
+	}
+	v.pre = v.pre[:n*m]
+	pre, rank := v.pre, v.rank
 	for a := range n {
-		dist[a*n+a] = 0
+		pre[a*m] = 0
+		pre[a*m+rank[a]+1] = 0
 		for k := a + 1; k < n; k++ {
 			l := math.Log(math.Abs(x[k]-x[a]) / R)
-			dist[a*n+k], dist[k*n+a] = math.Exp(r[k]*l), math.Exp(r[a]*l)
+			pre[a*m+rank[k]+1] = w[k] * math.Exp(r[k]*l)
+			pre[k*m+rank[a]+1] = w[a] * math.Exp(r[a]*l)
 		}
 	}
-	total := 0.0
-	for i := range n {
-		p[i*n+i] = 0.5
-		for j := i + 1; j < n; j++ {
-			if x[i] == x[j] {
-				p[i*n+j], p[j*n+i] = 0.5, 0.5
-				continue
-			}
-			// Σ v and Σ |v| give both sides' totals without a branch:
-			// fi = (Σ|v| + Σv)/2, fj = (Σ|v| − Σv)/2.
-			sum, abs := voteSums(w[:n], dist[i*n:(i+1)*n], dist[j*n:(j+1)*n])
-			fi, fj := math.Max(0.5*(abs+sum), 0), math.Max(0.5*(abs-sum), 0)
-			if all {
-				p[i*n+j], p[j*n+i] = fi, fj
-				total += 2 * (fi + fj) // both orders of the pair
-				continue
-			}
-			if den := fi + fj; den > 0 {
-				p[i*n+j], p[j*n+i] = fi/den, fj/den
-			} else {
-				p[i*n+j], p[j*n+i] = 0.5, 0.5
-			}
+	for a := range n {
+		row := pre[a*m : (a+1)*m]
+		for q := 1; q < m; q++ {
+			row[q] += row[q-1]
 		}
-	}
-	if all {
-		normalizeAll(p, x, total)
 	}
 }
 
-// voteSums returns Σ_k w_k (dj_k − di_k) and Σ_k |w_k (dj_k − di_k)|. Four
-// independent accumulators keep the additions from waiting on each other.
-func voteSums(w, di, dj []float64) (sum, abs float64) {
-	n := len(w)
-	di, dj = di[:n], dj[:n]
-	var s0, s1, s2, s3, a0, a1, a2, a3 float64
-	k := 0
-	for ; k+4 <= n; k += 4 {
-		v0 := w[k] * (dj[k] - di[k])
-		v1 := w[k+1] * (dj[k+1] - di[k+1])
-		v2 := w[k+2] * (dj[k+2] - di[k+2])
-		v3 := w[k+3] * (dj[k+3] - di[k+3])
-		s0, s1, s2, s3 = s0+v0, s1+v1, s2+v2, s3+v3
-		a0, a1, a2, a3 = a0+math.Abs(v0), a1+math.Abs(v1), a2+math.Abs(v2), a3+math.Abs(v3)
-	}
-	for ; k < n; k++ {
-		v := w[k] * (dj[k] - di[k])
-		s0 += v
-		a0 += math.Abs(v)
-	}
-	return (s0 + s1) + (s2 + s3), (a0 + a1) + (a2 + a3)
+// riskPair returns the risk-weighted vote totals for the actor a at lo over
+// the actor b at hi, lo < hi, and for b over a. A voter left of the midpoint
+// is nearer lo, so (|x_k − lo|/R)^{r_k} < (|x_k − hi|/R)^{r_k} whatever its
+// exponent: the sides split at the midpoint as with linear votes, and each
+// side's total is a difference of prefix sums from riskTable.
+func (v *votes) riskPair(a, b int, lo, hi float64) (fLo, fHi float64) {
+	m := len(v.xs) + 1
+	pa, pb := v.pre[a*m:(a+1)*m], v.pre[b*m:(b+1)*m]
+	nmid, nmidEq := v.midpoint(a, b, lo, hi)
+	fLo = pb[nmid] - pa[nmid]
+	fHi = (pa[m-1] - pa[nmidEq]) - (pb[m-1] - pb[nmidEq])
+	return math.Max(fLo, 0), math.Max(fHi, 0)
 }

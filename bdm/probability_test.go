@@ -43,6 +43,35 @@ func bruteProbabilities(x, w []float64, all bool) []float64 {
 	return p
 }
 
+// TestRiskProbabilities checks the prefix-sum risk votes against the direct
+// O(n³) sum over voters with random exponents.
+func TestRiskProbabilities(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for trial := range 50 {
+		n := 2 + rng.IntN(14)
+		x, w, r := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n {
+			x[i] = float64(rng.IntN(9)) + 0.5*float64(rng.IntN(2))
+			w[i] = rng.Float64()
+			r[i] = 0.5 + 1.5*rng.Float64()
+		}
+		for _, all := range []bool{false, true} {
+			want := make([]float64, n*n)
+			bruteRiskProbabilities(want, make([]float64, n*n), x, w, r, 8, all)
+			var v votes
+			v.reset(x, w)
+			v.riskTable(x, w, r, 8)
+			got := make([]float64, n*n)
+			v.probabilities(got, x, all, true)
+			for k := range got {
+				if math.Abs(got[k]-want[k]) > 1e-12 {
+					t.Fatalf("trial %d all=%v: x=%v r=%v: P[%d][%d] = %v, want %v", trial, all, x, r, k/n, k%n, got[k], want[k])
+				}
+			}
+		}
+	}
+}
+
 func TestLinearProbabilities(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	for trial := range 50 {
@@ -56,7 +85,7 @@ func TestLinearProbabilities(t *testing.T) {
 			var v votes
 			v.reset(x, w)
 			got := make([]float64, n*n)
-			v.linearProbabilities(got, x, all)
+			v.probabilities(got, x, all, false)
 			want := bruteProbabilities(x, w, all)
 			for k := range got {
 				if math.Abs(got[k]-want[k]) > 1e-12 {
@@ -69,7 +98,8 @@ func TestLinearProbabilities(t *testing.T) {
 				one[i] = 1
 			}
 			risk := make([]float64, n*n)
-			riskProbabilities(risk, make([]float64, n*n), x, w, one, 6, all)
+			v.riskTable(x, w, one, 6)
+			v.probabilities(risk, x, all, true)
 			for k := range risk {
 				if math.Abs(risk[k]-want[k]) > 1e-12 {
 					t.Fatalf("trial %d all=%v: risk path P[%d][%d] = %v, want %v", trial, all, k/n, k%n, risk[k], want[k])
@@ -154,4 +184,70 @@ func TestClassify(t *testing.T) {
 			t.Errorf("case %d: Classify = %q %v %v, want %q %v %v", i, kind, pos, ok, tt.kind, tt.pos, tt.ok)
 		}
 	}
+}
+
+// bruteRiskProbabilities fills p with votes whose distances are raised to each
+// voter's exponent r_k. dist is n×n scratch. It costs O(n³).
+func bruteRiskProbabilities(p, dist, x, w, r []float64, R float64, all bool) {
+	n := len(x)
+	// dist[a*n+k] = (|x_k − x_a|/R)^{r_k}, so that the voter loop below
+	// runs over contiguous memory.
+	// The logarithm of a distance is shared by both orders of the pair.
+	for a := range n {
+		dist[a*n+a] = 0
+		for k := a + 1; k < n; k++ {
+			l := math.Log(math.Abs(x[k]-x[a]) / R)
+			dist[a*n+k], dist[k*n+a] = math.Exp(r[k]*l), math.Exp(r[a]*l)
+		}
+	}
+	total := 0.0
+	for i := range n {
+		p[i*n+i] = 0.5
+		for j := i + 1; j < n; j++ {
+			if x[i] == x[j] {
+				p[i*n+j], p[j*n+i] = 0.5, 0.5
+				continue
+			}
+			// Σ v and Σ |v| give both sides' totals without a branch:
+			// fi = (Σ|v| + Σv)/2, fj = (Σ|v| − Σv)/2.
+			sum, abs := voteSums(w[:n], dist[i*n:(i+1)*n], dist[j*n:(j+1)*n])
+			fi, fj := math.Max(0.5*(abs+sum), 0), math.Max(0.5*(abs-sum), 0)
+			if all {
+				p[i*n+j], p[j*n+i] = fi, fj
+				total += 2 * (fi + fj) // both orders of the pair
+				continue
+			}
+			if den := fi + fj; den > 0 {
+				p[i*n+j], p[j*n+i] = fi/den, fj/den
+			} else {
+				p[i*n+j], p[j*n+i] = 0.5, 0.5
+			}
+		}
+	}
+	if all {
+		normalizeAll(p, x, total)
+	}
+}
+
+// voteSums returns Σ_k w_k (dj_k − di_k) and Σ_k |w_k (dj_k − di_k)|. Four
+// independent accumulators keep the additions from waiting on each other.
+func voteSums(w, di, dj []float64) (sum, abs float64) {
+	n := len(w)
+	di, dj = di[:n], dj[:n]
+	var s0, s1, s2, s3, a0, a1, a2, a3 float64
+	k := 0
+	for ; k+4 <= n; k += 4 {
+		v0 := w[k] * (dj[k] - di[k])
+		v1 := w[k+1] * (dj[k+1] - di[k+1])
+		v2 := w[k+2] * (dj[k+2] - di[k+2])
+		v3 := w[k+3] * (dj[k+3] - di[k+3])
+		s0, s1, s2, s3 = s0+v0, s1+v1, s2+v2, s3+v3
+		a0, a1, a2, a3 = a0+math.Abs(v0), a1+math.Abs(v1), a2+math.Abs(v2), a3+math.Abs(v3)
+	}
+	for ; k < n; k++ {
+		v := w[k] * (dj[k] - di[k])
+		s0 += v
+		a0 += math.Abs(v)
+	}
+	return (s0 + s1) + (s2 + s3), (a0 + a1) + (a2 + a3)
 }
