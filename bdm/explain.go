@@ -89,7 +89,7 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 				case from != to:
 					ew.printf("    %s moves %.3f → %.3f\n", name[id], from, to)
 				default:
-					ew.printf("    %s holds %.3f: no offer\n", name[id], to)
+					ew.printf("    %s holds %.3f: takes no offer\n", name[id], to)
 				}
 				prev[id] = to
 			}
