@@ -221,3 +221,25 @@ func TestMultiIssue(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallIssues runs issues with one and two actors, and an issue whose
+// saliences are all 0, under every reading.
+func TestSmallIssues(t *testing.T) {
+	for _, n := range []int{1, 2, 3} {
+		s := randomScenario(n, 1, uint64(n))
+		for _, st := range settingsGrid() {
+			r := run(t, s, st)
+			if f := r.Issues[0].Forecast; !(f >= 0 && f <= 100) {
+				t.Fatalf("%d actors, %s: forecast %v", n, st, f)
+			}
+		}
+	}
+	s := randomScenario(5, 1, 9)
+	for _, a := range s.Actors {
+		a.Stances["i0"].Salience = pt(0)
+	}
+	r := run(t, s, bdm.Settings{})
+	if len(r.Notes) < 2 {
+		t.Errorf("zero saliences: notes %q, want the fallback note", r.Notes)
+	}
+}
