@@ -55,6 +55,7 @@ func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result,
 			actorIDs[j] = ids[i]
 		}
 		sv := newSolver(cfg, actorIDs, x, sal, w, lo, hi)
+		sv.issues = len(t.Issues)
 		stopped := false
 		for r := 1; r <= cfg.rounds; r++ {
 			if err := ctx.Err(); err != nil {
@@ -62,7 +63,7 @@ func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result,
 			}
 			moved := sv.step()
 			if len(rounds) < r {
-				rounds = append(rounds, jirga.Round{Round: r, Positions: map[string]map[string]float64{}})
+				rounds = append(rounds, jirga.Round{Round: r, Positions: make(map[string]map[string]float64, len(t.Actors))})
 			}
 			sv.record(&rounds[r-1], is.ID, actorIDs, cfg.offers)
 			if cfg.tol > 0 && moved <= cfg.tol*sv.R {
@@ -129,6 +130,7 @@ type solver struct {
 	v          votes
 	mu         float64  // median voter at the start of the last round
 	ids        []string // actor ids, for order-free tie breaks
+	issues     int      // issues in the scenario, to size the result's maps
 }
 
 func newSolver(cfg resolved, ids []string, x, sal, w []float64, lo, hi float64) *solver {
@@ -322,12 +324,13 @@ func (sv *solver) better(o, p *offer) bool {
 // record adds the state after the last step to round rd for issue id.
 func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which string) {
 	if rd.Median == nil {
-		rd.Median, rd.Mean, rd.Risk = map[string]float64{}, map[string]float64{}, map[string]float64{}
-		rd.RiskByIssue = map[string]map[string]float64{}
+		rd.Median, rd.Mean = make(map[string]float64, sv.issues), make(map[string]float64, sv.issues)
+		rd.Risk = make(map[string]float64, len(ids))
+		rd.RiskByIssue = make(map[string]map[string]float64, len(ids))
 	}
 	for i, a := range ids {
 		if rd.Positions[a] == nil {
-			rd.Positions[a] = map[string]float64{}
+			rd.Positions[a] = make(map[string]float64, sv.issues)
 		}
 		rd.Positions[a][issue] = sv.x[i]
 		// An actor's risk exponent is per issue; with several issues the
@@ -336,7 +339,7 @@ func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which stri
 			rd.Risk[a] = sv.r[i]
 		}
 		if rd.RiskByIssue[a] == nil {
-			rd.RiskByIssue[a] = map[string]float64{}
+			rd.RiskByIssue[a] = make(map[string]float64, sv.issues)
 		}
 		rd.RiskByIssue[a][issue] = sv.r[i]
 	}
