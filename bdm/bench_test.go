@@ -1,0 +1,75 @@
+package bdm
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/jirga/jirga"
+)
+
+// benchScenario draws n actors on one issue of scale [0, 100].
+func benchScenario(n int) *jirga.Scenario {
+	rng := rand.New(rand.NewPCG(uint64(n), 2))
+	s := &jirga.Scenario{ID: "bench", Issues: []*jirga.Issue{{ID: "x", Scale: &jirga.Scale{Min: 0, Max: 100}}}}
+	for i := range n {
+		s.Actors = append(s.Actors, &jirga.Actor{
+			ID:         fmt.Sprintf("a%04d", i),
+			Capability: &jirga.Estimate{Value: 1 + 9*rng.Float64()},
+			Stances: map[string]*jirga.Stance{"x": {
+				Position: &jirga.Estimate{Value: 100 * rng.Float64()},
+				Salience: &jirga.Estimate{Value: 100 * rng.Float64()},
+			}},
+		})
+	}
+	return s
+}
+
+// benchmarkForecast runs the default model, 10 rounds, on n actors.
+func benchmarkForecast(b *testing.B, n int, st Settings) {
+	s := benchScenario(n)
+	st.Rounds = 10
+	m := New(st)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Forecast(context.Background(), s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkForecast10(b *testing.B)   { benchmarkForecast(b, 10, Settings{}) }
+func BenchmarkForecast100(b *testing.B)  { benchmarkForecast(b, 100, Settings{}) }
+func BenchmarkForecast1000(b *testing.B) { benchmarkForecast(b, 1000, Settings{}) }
+
+// The linear-vote reading costs O(n² log n) per round instead of O(n³).
+func BenchmarkForecastLinear1000(b *testing.B) {
+	benchmarkForecast(b, 1000, Settings{Votes: VotesLinear})
+}
+
+// TestStepAllocs guards the inner loops: after the first round has sized
+// the offer buffer, a round allocates nothing, under every reading.
+func TestStepAllocs(t *testing.T) {
+	s := benchScenario(60)
+	tb := s.Table()
+	_, c, x, sal := tb.Column(0)
+	w := make([]float64, len(c))
+	ids := make([]string, len(c))
+	for i := range c {
+		w[i] = c[i] * sal[i]
+		ids[i] = tb.Actors[i].ID
+	}
+	for _, st := range []Settings{{}, {Votes: VotesLinear, Probability: ProbPair, Estimate: EstimateTarget}, {Estimate: EstimateProposer, Median: MedianSequential, Accept: AcceptNearest}} {
+		sv := newSolver(st.resolve(), ids, x, sal, w, 0, 100)
+		sv.offers = make([]offer, 0, len(x)*len(x))
+		if a := testing.AllocsPerRun(5, func() { sv.step() }); a != 0 {
+			t.Errorf("%s: %v allocations per round, want 0", st, a)
+		}
+	}
+}
+
+// Recording every offer dominates at 1,000 actors (up to n² offers a round).
+func BenchmarkForecastAccepted1000(b *testing.B) {
+	benchmarkForecast(b, 1000, Settings{Offers: OffersAccepted})
+}

@@ -1,0 +1,208 @@
+package bdm
+
+import (
+	"math"
+	"slices"
+)
+
+// Probability of success. The vote of actor k for x_i over x_j is
+//
+//	v_k^{ij} = c_k s_k (|x_k − x_j| − |x_k − x_i|) / R             (linear)
+//	v_k^{ij} = c_k s_k ((|x_k − x_j|/R)^{r_k} − (|x_k − x_i|/R)^{r_k})  (risk)
+//
+// and the probability that i prevails over j is
+//
+//	P^i = Σ_{k: v_k^{ij} > 0} v_k^{ij} / D
+//
+// where D = Σ_k |v_k^{ij}| (ProbPair, so P^i + P^j = 1) or D = Σ over every
+// ordered pair of actors (a, b) of Σ_k |v_k^{ab}| (ProbAll, jmckib's
+// reading; it makes P^i of the order of 1/N², and reproduces jmckib's
+// published round-1 risk exponents to three decimals only with ordered
+// pairs).
+
+// votes holds the per-round sorted positions and prefix sums that give the
+// linear vote totals of any pair in O(log n).
+type votes struct {
+	xs, cw, cwx []float64 // sorted positions; prefix sums of w and w·x
+	order       []int
+	lt, le      []int     // per actor: number of positions < and ≤ its own
+	pre         []float64 // riskTable's prefix sums, n × (n+1)
+}
+
+func (v *votes) reset(x, w []float64) {
+	n := len(x)
+	v.order = v.order[:0]
+	for i := range n {
+		v.order = append(v.order, i)
+	}
+	slices.SortFunc(v.order, func(a, b int) int {
+		switch {
+		case x[a] < x[b]:
+			return -1
+		case x[a] > x[b]:
+			return 1
+		}
+		return 0
+	})
+	v.xs, v.cw, v.cwx = v.xs[:0], append(v.cw[:0], 0), append(v.cwx[:0], 0)
+	for _, i := range v.order {
+		v.xs = append(v.xs, x[i])
+		v.cw = append(v.cw, v.cw[len(v.cw)-1]+w[i])
+		v.cwx = append(v.cwx, v.cwx[len(v.cwx)-1]+w[i]*x[i])
+	}
+	// lt[i] and le[i]: how many positions are < x_i and ≤ x_i.
+	if cap(v.lt) < n {
+		v.lt, v.le = make([]int, n), make([]int, n)
+	}
+	v.lt, v.le = v.lt[:n], v.le[:n]
+	for m := 0; m < n; {
+		e := m
+		for e < n && v.xs[e] == v.xs[m] {
+			e++
+		}
+		for _, i := range v.order[m:e] {
+			v.lt[i], v.le[i] = m, e
+		}
+		m = e
+	}
+}
+
+// midpoint returns the numbers of positions < and ≤ the midpoint of lo (the
+// position of actor a) and hi (of actor b), lo < hi. The midpoint lies
+// strictly between them, so only that stretch is searched.
+func (v *votes) midpoint(a, b int, lo, hi float64) (nmid, nmidEq int) {
+	mid := 0.5 * (lo + hi)
+	from, to := v.lt[a], v.le[b]
+	nmid = from + v.belowIn(mid, from, to)
+	nmidEq = nmid
+	for nmidEq < to && v.xs[nmidEq] == mid {
+		nmidEq++
+	}
+	return nmid, nmidEq
+}
+
+// belowIn returns the number of sorted positions in [from, to) that are < t.
+func (v *votes) belowIn(t float64, from, to int) int {
+	lo, hi := from, to
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if v.xs[m] < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo - from
+}
+
+// pair returns the linear vote totals (times R) for lo over hi and for hi
+// over lo, lo < hi: the voters left of the midpoint favour lo by
+// min(hi − lo, lo + hi − 2x_k), those right of it favour hi.
+// a and b are the indices of the actors at lo and hi.
+func (v *votes) pair(a, b int, lo, hi float64) (fLo, fHi float64) {
+	d, s := hi-lo, lo+hi
+	nlo, nhiEq := v.lt[a], v.le[b]
+	nmid, nmidEq := v.midpoint(a, b, lo, hi)
+	wt := v.cw[len(v.cw)-1]
+	fLo = d*v.cw[nlo] + s*(v.cw[nmid]-v.cw[nlo]) - 2*(v.cwx[nmid]-v.cwx[nlo])
+	fHi = d*(wt-v.cw[nhiEq]) + 2*(v.cwx[nhiEq]-v.cwx[nmidEq]) - s*(v.cw[nhiEq]-v.cw[nmidEq])
+	return math.Max(fLo, 0), math.Max(fHi, 0)
+}
+
+// probabilities fills p[i*n+j] = P^i against j, with linear votes or, when
+// risk is true, with the risk-weighted votes of riskTable (which must have
+// been filled for x). It costs O(n² log n).
+func (v *votes) probabilities(p, x []float64, all, risk bool) {
+	n := len(x)
+	total := 0.0
+	for i := range n {
+		p[i*n+i] = 0.5
+		for j := i + 1; j < n; j++ {
+			a, b := x[i], x[j]
+			if a == b {
+				p[i*n+j], p[j*n+i] = 0.5, 0.5
+				continue
+			}
+			var fi, fj float64
+			switch {
+			case risk && a < b:
+				fi, fj = v.riskPair(i, j, a, b)
+			case risk:
+				fj, fi = v.riskPair(j, i, b, a)
+			case a < b:
+				fi, fj = v.pair(i, j, a, b)
+			default:
+				fj, fi = v.pair(j, i, b, a)
+			}
+			if all {
+				p[i*n+j], p[j*n+i] = fi, fj
+				total += 2 * (fi + fj) // both orders of the pair
+				continue
+			}
+			if den := fi + fj; den > 0 {
+				p[i*n+j], p[j*n+i] = fi/den, fj/den
+			} else {
+				p[i*n+j], p[j*n+i] = 0.5, 0.5
+			}
+		}
+	}
+	if all {
+		normalizeAll(p, x, total)
+	}
+}
+
+// normalizeAll divides the vote totals of distinct pairs by the total over
+// all pairs.
+func normalizeAll(p, x []float64, total float64) {
+	n := len(x)
+	for i := range n {
+		for j := range n {
+			if i == j || x[i] == x[j] {
+				continue
+			}
+			if total > 0 {
+				p[i*n+j] /= total
+			} else {
+				p[i*n+j] = 0.5
+			}
+		}
+	}
+}
+
+// riskTable fills v.pre, for risk-weighted votes, with the prefix sums over
+// the voters in position order of w_k (|x_k − x_a|/R)^{r_k}, one row of n+1
+// per candidate actor a. It costs n² logarithms and exponentials; each row
+// is written in order, which keeps it in cache at a thousand actors.
+func (v *votes) riskTable(x, w, r []float64, R float64) {
+	n := len(x)
+	m := n + 1
+	if cap(v.pre) < n*m {
+		v.pre = make([]float64, n*m)
+	}
+	v.pre = v.pre[:n*m]
+	for a := range n {
+		row := v.pre[a*m : (a+1)*m]
+		xa, sum := x[a], 0.0
+		row[0] = 0
+		for q, k := range v.order {
+			if d := math.Abs(x[k] - xa); d > 0 {
+				sum += w[k] * math.Exp(r[k]*math.Log(d/R))
+			}
+			row[q+1] = sum
+		}
+	}
+}
+
+// riskPair returns the risk-weighted vote totals for the actor a at lo over
+// the actor b at hi, lo < hi, and for b over a. A voter left of the midpoint
+// is nearer lo, so (|x_k − lo|/R)^{r_k} < (|x_k − hi|/R)^{r_k} whatever its
+// exponent: the sides split at the midpoint as with linear votes, and each
+// side's total is a difference of prefix sums from riskTable.
+func (v *votes) riskPair(a, b int, lo, hi float64) (fLo, fHi float64) {
+	m := len(v.xs) + 1
+	pa, pb := v.pre[a*m:(a+1)*m], v.pre[b*m:(b+1)*m]
+	nmid, nmidEq := v.midpoint(a, b, lo, hi)
+	fLo = pb[nmid] - pa[nmid]
+	fHi = (pa[m-1] - pa[nmidEq]) - (pb[m-1] - pb[nmidEq])
+	return math.Max(fLo, 0), math.Max(fHi, 0)
+}
