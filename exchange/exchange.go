@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"math"
@@ -167,6 +166,7 @@ type state struct {
 	cands []cand
 	cells [][]int32 // candidate ids per (actor·m + issue) cell
 	h     candHeap
+	stale int // entries in h whose candidate is done or recalculated
 }
 
 func newState(t *jirga.Table) (*state, error) {
@@ -266,12 +266,11 @@ type cand struct {
 	done    bool // executed or dropped
 	u       float64
 	// Computed values.
-	dp, dq     float64
-	yj, yi     float64 // j's new position on p, i's new position on q
-	gainI      float64
-	gainJ      float64
-	gain       float64 // ranking key: the smaller of the two gains
-	fromJ, fyI float64 // positions before the move
+	dp, dq float64
+	yj, yi float64 // j's new position on p, i's new position on q
+	gainI  float64
+	gainJ  float64
+	gain   float64 // ranking key: the smaller of the two gains
 }
 
 // compute evaluates c against the current voting positions y and the
@@ -321,7 +320,6 @@ func (st *state) compute(c *cand) bool {
 		return false
 	}
 	c.dp, c.dq, c.gainI, c.gainJ, c.gain = dp, dq, gi, gj, g
-	c.fromJ, c.fyI = xjp, xiq
 	if dp == b1 {
 		c.yj = xip
 	} else {
@@ -344,15 +342,21 @@ func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
 	var out []jirga.Exchange
 	limit := st.n * st.m
 	capped := false
-	for st.h.Len() > 0 {
+	for len(st.h) > 0 {
 		if len(out)%256 == 255 {
 			if err := ctx.Err(); err != nil {
 				return nil, false, err
 			}
 		}
-		e := heap.Pop(&st.h).(entry)
+		if st.stale > len(st.h)/2 {
+			if st.compact(); len(st.h) == 0 {
+				break
+			}
+		}
+		e := st.h.pop()
 		c := &st.cands[e.id]
 		if c.done || c.version != e.version {
+			st.stale--
 			continue
 		}
 		if !st.drop && len(out) >= limit {
@@ -361,12 +365,15 @@ func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
 		}
 		c.done = true
 		j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
+		// The supply cells have not moved since c was computed (a move
+		// recalculates or drops c), so y holds the positions before.
+		fromJ, fromI := st.y[j][p], st.y[i][q]
 		st.y[j][p] = c.yj
 		st.y[i][q] = c.yi
 		a, is := st.t.Actors, st.t.Issues
 		out = append(out, jirga.Exchange{
-			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: c.fromJ, SupplyTo: c.yj,
-			Demander: a[i].ID, DemandIssue: is[q].ID, DemandFrom: c.fyI, DemandTo: c.yi,
+			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: fromJ, SupplyTo: c.yj,
+			Demander: a[i].ID, DemandIssue: is[q].ID, DemandFrom: fromI, DemandTo: c.yi,
 			Gain: c.gain, SupplyShift: c.dp, DemandShift: c.dq,
 			SupplierGain: c.gainJ, DemanderGain: c.gainI,
 		})
@@ -388,16 +395,32 @@ func (st *state) touch(a, k, j, p, i, q int) {
 			cj, cp, ci, cq := int(c.j), int(c.p), int(c.i), int(c.q)
 			if (cj == j && cp == p) || (cj == i && cp == q) || (ci == j && cq == p) || (ci == i && cq == q) {
 				c.done = true
+				st.stale++
 			}
 			continue
 		}
+		st.stale++
 		if !st.compute(c) {
 			c.done = true
 			continue
 		}
 		c.version++
-		heap.Push(&st.h, entry{gain: c.gain, id: id, version: c.version, key: c.key()})
+		st.h.push(entry{gain: c.gain, id: id, version: c.version, key: c.key()})
 	}
+}
+
+// compact drops the stale entries from the heap: cheaper than popping them
+// one by one, as most candidates of a round die before they reach the top.
+func (st *state) compact() {
+	live := st.h[:0]
+	for _, e := range st.h {
+		if c := &st.cands[e.id]; !c.done && c.version == e.version {
+			live = append(live, e)
+		}
+	}
+	st.h = live
+	st.stale = 0
+	st.h.init()
 }
 
 // enumerate lists every feasible exchange of the round's start positions.
@@ -410,6 +433,7 @@ func (st *state) enumerate() {
 		st.cells[c] = st.cells[c][:0]
 	}
 	st.h = st.h[:0]
+	st.stale = 0
 	t := st.t
 	for i := range st.n {
 		for k := range st.m {
@@ -451,7 +475,7 @@ func (st *state) enumerate() {
 			st.pairs(groups[1], groups[2], p, q)
 		}
 	}
-	heap.Init(&st.h)
+	st.h.init()
 }
 
 func (st *state) pairs(as, bs []int, p, q int) {
@@ -499,22 +523,66 @@ type entry struct {
 }
 
 // candHeap is a max-heap on gain; gains within a relative 1e-9 tie and are
-// ordered by key.
+// ordered by key. It is typed (no container/heap) because popping every
+// candidate of a round dominates the run time.
 type candHeap []entry
 
-func (h candHeap) Len() int { return len(h) }
-func (h candHeap) Less(a, b int) bool {
-	ga, gb := h[a].gain, h[b].gain
-	if math.Abs(ga-gb) > 1e-9*max(math.Abs(ga), math.Abs(gb)) {
-		return ga > gb
+// before reports whether entry a comes before entry b.
+func before(a, b *entry) bool {
+	d := a.gain - b.gain
+	if t := 1e-9 * max(a.gain, b.gain); d > t || d < -t {
+		return d > 0
 	}
-	return h[a].key < h[b].key
+	return a.key < b.key
 }
-func (h candHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
-func (h *candHeap) Push(x any)   { *h = append(*h, x.(entry)) }
-func (h *candHeap) Pop() any {
+
+func (h candHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h *candHeap) push(e entry) {
+	*h = append(*h, e)
+	h.up(len(*h) - 1)
+}
+
+func (h *candHeap) pop() entry {
 	old := *h
-	e := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return e
+	n := len(old) - 1
+	top := old[0]
+	old[0] = old[n]
+	*h = old[:n]
+	h.down(0)
+	return top
+}
+
+func (h candHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !before(&h[i], &h[p]) {
+			return
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (h candHeap) down(i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		c := l
+		if r := l + 1; r < n && before(&h[r], &h[l]) {
+			c = r
+		}
+		if !before(&h[c], &h[i]) {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
 }
