@@ -386,7 +386,9 @@ func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
 // touch updates the remaining exchanges that involve the moved cell (a, k)
 // after the exchange with supply cells (j, p) and (i, q) was executed.
 func (st *state) touch(a, k, j, p, i, q int) {
-	for _, id := range st.cells[a*st.m+k] {
+	list := st.cells[a*st.m+k]
+	live := list[:0] // dead candidates leave the list, so later touches are cheaper
+	for _, id := range list {
 		c := &st.cands[id]
 		if c.done {
 			continue
@@ -396,7 +398,9 @@ func (st *state) touch(a, k, j, p, i, q int) {
 			if (cj == j && cp == p) || (cj == i && cp == q) || (ci == j && cq == p) || (ci == i && cq == q) {
 				c.done = true
 				st.stale++
+				continue
 			}
+			live = append(live, id)
 			continue
 		}
 		st.stale++
@@ -406,7 +410,9 @@ func (st *state) touch(a, k, j, p, i, q int) {
 		}
 		c.version++
 		st.h.push(entry{gain: c.gain, id: id, version: c.version, key: c.key()})
+		live = append(live, id)
 	}
+	st.cells[a*st.m+k] = live
 }
 
 // compact drops the stale entries from the heap: cheaper than popping them
