@@ -62,8 +62,10 @@
 // feasible), or under [UpdateDrop] dropped when they share a supply cell and
 // otherwise kept unchanged. This repeats until no exchange is left (or, under
 // recalculation, n·m exchanges have been executed, a guard that is noted in
-// the result when reached). Within a round the outcomes O, the side labels
-// and the clipping bounds are those of the round's start positions.
+// the result when reached). Within a round the outcomes O — the reference of
+// the side labels and of the clipping bounds — are those of the round's start
+// positions; a recalculated exchange labels the current voting positions
+// against them.
 //
 // The next round starts from x′ = (1 − w)·x + w·y with w = 0.1 + 0.4·(1 − s)
 // (the implementation's FIXED_WEIGHT and SALIENCE_WEIGHT): actors that care
