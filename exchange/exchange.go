@@ -164,18 +164,14 @@ type state struct {
 	rng      *rand.Rand
 
 	cands []cand
+	cells [][]int32 // candidate ids per (actor·m + issue) cell
 	h     candHeap
-	// moved is the clock of the last move of each (actor·m + issue) cell in
-	// this round (0: not moved); used marks the cells supplied this round.
-	moved []int32
-	used  []bool
-	clock int32
+	stale int // entries in h whose candidate is done or recalculated
 }
 
 func newState(t *jirga.Table) (*state, error) {
 	n, m := len(t.Actors), len(t.Issues)
-	st := &state{t: t, n: n, m: m, wsum: make([]float64, m), tol: make([]float64, m),
-		moved: make([]int32, n*m), used: make([]bool, n*m)}
+	st := &state{t: t, n: n, m: m, wsum: make([]float64, m), tol: make([]float64, m)}
 	st.w = grid(n, m)
 	st.x = grid(n, m)
 	st.y = grid(n, m)
@@ -264,10 +260,11 @@ func (st *state) issueMap(v []float64) map[string]float64 {
 // cand is a possible exchange: j supplies p (moves on p towards i) and i
 // supplies q (moves on q towards j).
 type cand struct {
-	j, i  int32
-	p, q  int32
-	stamp int32 // the clock when last computed
-	u     float64
+	j, i    int32
+	p, q    int32
+	version int32
+	done    bool // executed or dropped
+	u       float64
 	// Computed values.
 	dp, dq float64
 	yj, yi float64 // j's new position on p, i's new position on q
@@ -336,78 +333,43 @@ func (st *state) compute(c *cand) bool {
 	return true
 }
 
-// crossed reports whether actor a's voting position on issue k no longer
-// sits on the side of the outcome its start position sat on.
-func (st *state) crossed(a, k int) bool {
-	d := st.y[a][k] - st.o[k]
-	switch st.side[a][k] {
-	case 1:
-		return !(d > st.tol[k])
-	case -1:
-		return !(d < -st.tol[k])
-	}
-	return true
-}
-
 // round runs one round from st.x and returns the executed exchanges.
-//
-// Exchanges touching a moved cell are recalculated lazily, when they reach
-// the top of the heap, with the same result as recalculating them at once
-// (refRound in the tests is that definition): an exchange is dropped once
-// one of its actors has reached or crossed an outcome, which makes it
-// infeasible at that moment; otherwise every move brought an actor towards
-// the outcome without crossing it, which can only shrink the bounds on dp,
-// so a recalculated gain never exceeds the recorded one, and an entry that
-// is current when popped has the highest gain of all.
 func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
 	for i := range st.n {
 		copy(st.y[i], st.x[i])
 	}
-	clear(st.moved)
-	clear(st.used)
-	st.clock = 0
 	st.enumerate()
 	var out []jirga.Exchange
 	limit := st.n * st.m
 	capped := false
-	m := st.m
-	for n := 0; len(st.h) > 0; n++ {
-		if n%4096 == 4095 {
+	for len(st.h) > 0 {
+		if len(out)%256 == 255 {
 			if err := ctx.Err(); err != nil {
 				return nil, false, err
 			}
 		}
+		if st.stale > len(st.h)/2 {
+			if st.compact(); len(st.h) == 0 {
+				break
+			}
+		}
 		e := st.h.pop()
 		c := &st.cands[e.id]
-		j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
-		if st.drop {
-			// Each actor supplies each issue at most once per round.
-			if st.used[j*m+p] || st.used[i*m+q] {
-				continue
-			}
-		} else if st.moved[j*m+p] > c.stamp || st.moved[j*m+q] > c.stamp ||
-			st.moved[i*m+p] > c.stamp || st.moved[i*m+q] > c.stamp {
-			// An exchange dies for the round once one of its actors
-			// reaches or crosses an outcome; it does not come back if
-			// the partner crosses too.
-			if !st.crossed(j, p) && !st.crossed(j, q) && !st.crossed(i, p) && !st.crossed(i, q) && st.compute(c) {
-				c.stamp = st.clock
-				st.h.push(entry{gain: c.gain, id: e.id, key: e.key})
-			}
+		if c.done || c.version != e.version {
+			st.stale--
 			continue
 		}
 		if !st.drop && len(out) >= limit {
 			capped = true
 			break
 		}
-		// The supply cells have not moved since c was computed (else c was
-		// recalculated or dropped above), so y holds the positions before.
+		c.done = true
+		j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
+		// The supply cells have not moved since c was computed (a move
+		// recalculates or drops c), so y holds the positions before.
 		fromJ, fromI := st.y[j][p], st.y[i][q]
 		st.y[j][p] = c.yj
 		st.y[i][q] = c.yi
-		st.clock++
-		st.moved[j*m+p], st.moved[i*m+q] = st.clock, st.clock
-		st.used[j*m+p], st.used[i*m+q] = true, true
 		a, is := st.t.Actors, st.t.Issues
 		out = append(out, jirga.Exchange{
 			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: fromJ, SupplyTo: c.yj,
@@ -415,14 +377,69 @@ func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
 			Gain: c.gain, SupplyShift: c.dp, DemandShift: c.dq,
 			SupplierGain: c.gainJ, DemanderGain: c.gainI,
 		})
+		st.touch(j, p, j, p, i, q)
+		st.touch(i, q, j, p, i, q)
 	}
 	return out, capped, nil
+}
+
+// touch updates the remaining exchanges that involve the moved cell (a, k)
+// after the exchange with supply cells (j, p) and (i, q) was executed.
+func (st *state) touch(a, k, j, p, i, q int) {
+	list := st.cells[a*st.m+k]
+	live := list[:0] // dead candidates leave the list, so later touches are cheaper
+	for _, id := range list {
+		c := &st.cands[id]
+		if c.done {
+			continue
+		}
+		if st.drop {
+			cj, cp, ci, cq := int(c.j), int(c.p), int(c.i), int(c.q)
+			if (cj == j && cp == p) || (cj == i && cp == q) || (ci == j && cq == p) || (ci == i && cq == q) {
+				c.done = true
+				st.stale++
+				continue
+			}
+			live = append(live, id)
+			continue
+		}
+		st.stale++
+		if !st.compute(c) {
+			c.done = true
+			continue
+		}
+		c.version++
+		st.h.push(entry{gain: c.gain, id: id, version: c.version, key: c.key()})
+		live = append(live, id)
+	}
+	st.cells[a*st.m+k] = live
+}
+
+// compact drops the stale entries from the heap: cheaper than popping them
+// one by one, as most candidates of a round die before they reach the top.
+func (st *state) compact() {
+	live := st.h[:0]
+	for _, e := range st.h {
+		if c := &st.cands[e.id]; !c.done && c.version == e.version {
+			live = append(live, e)
+		}
+	}
+	st.h = live
+	st.stale = 0
+	st.h.init()
 }
 
 // enumerate lists every feasible exchange of the round's start positions.
 func (st *state) enumerate() {
 	st.cands = st.cands[:0]
+	if st.cells == nil {
+		st.cells = make([][]int32, st.n*st.m)
+	}
+	for c := range st.cells {
+		st.cells[c] = st.cells[c][:0]
+	}
 	st.h = st.h[:0]
+	st.stale = 0
 	t := st.t
 	for i := range st.n {
 		for k := range st.m {
@@ -492,6 +509,9 @@ func (st *state) pairs(as, bs []int, p, q int) {
 			id := int32(len(st.cands))
 			st.cands = append(st.cands, c)
 			st.h = append(st.h, entry{gain: c.gain, id: id, key: c.key()})
+			for _, cell := range [4]int{j*st.m + p, j*st.m + q, i*st.m + p, i*st.m + q} {
+				st.cells[cell] = append(st.cells[cell], id)
+			}
 		}
 	}
 }
@@ -502,9 +522,10 @@ func (c *cand) key() uint64 {
 }
 
 type entry struct {
-	gain float64
-	key  uint64
-	id   int32
+	gain    float64
+	key     uint64
+	id      int32
+	version int32
 }
 
 // candHeap is a max-heap on gain; gains within a relative 1e-9 tie and are
