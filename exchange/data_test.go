@@ -103,6 +103,18 @@ func TestExplain(t *testing.T) {
 			t.Errorf("explanation lacks %q:\n%s", want, b.String())
 		}
 	}
+	// Under a random rate the two gains differ and both are shown.
+	r, err = exchange.Model{Rounds: 1, Rate: exchange.RateRandom, Seed: 3}.Forecast(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Reset()
+	if err := exchange.Explain(&b, s, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "gains ") {
+		t.Errorf("random-rate explanation lacks the two gains:\n%s", b.String())
+	}
 }
 
 // benchmarkExchange runs the default model, 10 rounds, on a generated

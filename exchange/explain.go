@@ -3,6 +3,7 @@ package exchange
 import (
 	"fmt"
 	"io"
+	"math"
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
@@ -20,7 +21,7 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 		return jirga.Errorf(jirga.EINVALID, "exchange: no result to explain")
 	}
 	ew := &errWriter{w: w}
-	ew.printf("Exchange model (Stokman & Van Oosten 1994, equal gain): %d round(s), status %s.\n", len(r.Rounds), r.Status)
+	ew.printf("Exchange model (Stokman & Van Oosten 1994): %d round(s), status %s.\n", len(r.Rounds), r.Status)
 	ew.printf("In each round actors on opposite sides of the outcome on two issues trade: each gives way on the\n")
 	ew.printf("issue it cares less about for a move of the other on the issue it cares more about.\n")
 	prev := map[string]float64{}
@@ -34,9 +35,13 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 				ew.printf("  … and %d more\n", len(rd.Exchanges)-maxListed)
 				break
 			}
-			ew.printf("  %s gives way on %s (%s → %s) for %s's move on %s (%s → %s); gain %.4g each\n",
+			gain := fmt.Sprintf("gain %.4g each", e.Gain)
+			if math.Abs(e.SupplierGain-e.DemanderGain) > 1e-9*max(1, e.Gain) {
+				gain = fmt.Sprintf("gains %.4g and %.4g", e.SupplierGain, e.DemanderGain)
+			}
+			ew.printf("  %s gives way on %s (%s → %s) for %s's move on %s (%s → %s); %s\n",
 				name(s, e.Supplier), e.SupplyIssue, g(e.SupplyFrom), g(e.SupplyTo),
-				name(s, e.Demander), e.DemandIssue, g(e.DemandFrom), g(e.DemandTo), e.Gain)
+				name(s, e.Demander), e.DemandIssue, g(e.DemandFrom), g(e.DemandTo), gain)
 		}
 		tw := tabwriter.NewWriter(ew, 2, 8, 2, ' ', 0)
 		fmt.Fprintf(tw, "  issue\tstart\tafter exchanges\tafter update\n")
