@@ -326,3 +326,27 @@ func TestBadSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestAtOutcome: an actor sitting exactly at the outcome of an issue has no
+// side there and trades no pair that includes the issue (the documented
+// choice for models.md §3.7's first ambiguity).
+func TestAtOutcome(t *testing.T) {
+	// O_p = (0·.5 + 100·.5 + 50·.5)/1.5 = 50: c sits at it.
+	s := scenario([]string{"a", "b", "c"}, []string{"p", "q"}, map[string]map[string]cell{
+		"a": {"p": {0, .5, 1}, "q": {80, .9, 1}},
+		"b": {"p": {100, .5, 1}, "q": {20, .2, 1}},
+		"c": {"p": {50, .5, 1}, "q": {10, .9, 1}},
+	})
+	r, err := exchange.Model{Rounds: 1}.Forecast(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range r.Rounds[0].Exchanges {
+		if e.Supplier == "c" || e.Demander == "c" {
+			t.Errorf("c sits at O_p yet trades: %+v", e)
+		}
+	}
+	if len(r.Rounds[0].Exchanges) == 0 {
+		t.Error("a and b should still trade")
+	}
+}
