@@ -103,6 +103,11 @@ type Round struct {
 	// Change is a model's own measure of movement in this round, where it
 	// has one (SMP's fractional change).
 	Change *float64 `json:"change,omitempty"`
+
+	// VotingOutcome maps issue ids to the outcome of the voting positions
+	// reached by this round's exchanges, before the update that gives
+	// Positions (exchange model).
+	VotingOutcome map[string]float64 `json:"voting_outcome,omitempty"`
 }
 
 // Offer is one proposal in the expected-utility model: From would have To
@@ -149,7 +154,10 @@ type Bargain struct {
 }
 
 // Exchange is one executed trade in the exchange model: Supplier moves on
-// SupplyIssue and Demander moves on DemandIssue.
+// SupplyIssue (from SupplyFrom to SupplyTo, towards the Demander) and in
+// return Demander moves on DemandIssue (towards the Supplier). Gain is the
+// gain used to rank the exchange: the equal gain of both actors, or the
+// smaller of the two under a random rate.
 type Exchange struct {
 	Supplier    string  `json:"supplier"`
 	SupplyIssue string  `json:"supply_issue"`
@@ -160,4 +168,13 @@ type Exchange struct {
 	DemandFrom  float64 `json:"demand_from"`
 	DemandTo    float64 `json:"demand_to"`
 	Gain        float64 `json:"gain"`
+
+	// SupplyShift and DemandShift are the shifts of the outcome on
+	// SupplyIssue and DemandIssue that the two moves cause (dp and dq).
+	SupplyShift float64 `json:"supply_shift,omitempty"`
+	DemandShift float64 `json:"demand_shift,omitempty"`
+	// SupplierGain and DemanderGain are the two actors' gains in salience-
+	// weighted position units (equal under the equal-gain rate).
+	SupplierGain float64 `json:"supplier_gain,omitempty"`
+	DemanderGain float64 `json:"demander_gain,omitempty"`
 }

@@ -145,6 +145,12 @@ type Stance struct {
 	// nil, the issue's status quo.
 	Reservation *Estimate `json:"reservation,omitempty" yaml:"reservation,omitempty"`
 	Notes       string    `json:"notes,omitempty" yaml:"notes,omitempty"`
+
+	// Power is the issue-specific capability: where set, it overrides the
+	// actor's capability on this issue in the models that support it (the
+	// exchange model; see [Table].Power). Decide files give power per actor
+	// and issue. It must be > 0.
+	Power *Estimate `json:"power,omitempty" yaml:"power,omitempty"`
 }
 
 // Intervention is a named what-if: a set of changes to the scenario.
@@ -250,6 +256,7 @@ func (s *Scenario) Clone() *Scenario {
 				stc.Position = st.Position.Clone()
 				stc.Salience = st.Salience.Clone()
 				stc.Reservation = st.Reservation.Clone()
+				stc.Power = st.Power.Clone()
 				cp.Stances[k] = &stc
 			}
 		}

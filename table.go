@@ -15,6 +15,11 @@ type Table struct {
 	Salience   [][]float64 // [actor][issue], in [0, 1]
 	Has        [][]bool    // [actor][issue]
 	Min, Max   []float64   // per issue scale
+
+	// Power is the issue-specific capability [actor][issue]: the stance's
+	// Power where set, else the actor's Capability (also where the actor has
+	// no stance on the issue).
+	Power [][]float64
 }
 
 // Table builds the dense view of s. It assumes s is valid.
@@ -25,6 +30,7 @@ func (s *Scenario) Table() *Table {
 		Issues:     s.Issues,
 		Capability: make([]float64, n),
 		Position:   make([][]float64, n),
+		Power:      make([][]float64, n),
 		Salience:   make([][]float64, n),
 		Has:        make([][]bool, n),
 		Min:        make([]float64, m),
@@ -36,15 +42,21 @@ func (s *Scenario) Table() *Table {
 	pos := make([]float64, n*m)
 	sal := make([]float64, n*m)
 	has := make([]bool, n*m)
+	pow := make([]float64, n*m)
 	for i, a := range s.Actors {
 		t.Position[i] = pos[i*m : (i+1)*m : (i+1)*m]
 		t.Salience[i] = sal[i*m : (i+1)*m : (i+1)*m]
 		t.Has[i] = has[i*m : (i+1)*m : (i+1)*m]
+		t.Power[i] = pow[i*m : (i+1)*m : (i+1)*m]
 		if a.Capability != nil {
 			t.Capability[i] = a.Capability.Value
 		}
 		for k, is := range s.Issues {
 			st := a.Stances[is.ID]
+			t.Power[i][k] = t.Capability[i]
+			if st != nil && st.Power != nil {
+				t.Power[i][k] = st.Power.Value
+			}
 			if st == nil || st.Position == nil || st.Salience == nil {
 				t.Position[i][k] = math.NaN()
 				continue

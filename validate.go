@@ -185,6 +185,9 @@ func (v *validator) scenario(s *Scenario) {
 			if st.Reservation != nil {
 				v.estimate(sp+".reservation", a.ID, issueID, "reservation", st.Reservation, lo, hi, checkSources)
 			}
+			if st.Power != nil {
+				v.estimate(sp+".power", a.ID, issueID, "power", st.Power, 0, math.Inf(1), checkSources)
+			}
 		}
 	}
 	for k, is := range s.Issues {

@@ -15,7 +15,7 @@ import (
 // Flagship is the name of the flagship scenario.
 const Flagship = "pakistan-ttp-2022"
 
-//go:embed *.yaml *.csv
+//go:embed *.yaml *.csv *.tsv
 var files embed.FS
 
 // Example is one built-in scenario file.
@@ -28,6 +28,7 @@ type Example struct {
 var all = []Example{
 	{Name: Flagship, File: "pakistan-ttp-2022.yaml", Title: "Pakistan–TTP talks mediated by the Afghan Taliban, as of 2 June 2022"},
 	{Name: "emission", File: "emission_standards.csv", Title: "EC car-emission standards (Bueno de Mesquita 1994, Table 1)"},
+	{Name: "cop21", File: "cop21-paris.tsv", Title: "UNFCCC CoP21 Paris 2015, Decide exchange-model input (Stokman & Thomson 2015)"},
 }
 
 // All lists the built-in examples.

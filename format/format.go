@@ -59,6 +59,7 @@ func Formats() []Info { return slices.Clone(formats) }
 
 var formats = []Info{
 	{Name: JSON, Description: "jirga JSON (one scenario, or an array of them)", detect: isJSON, decode: decodeJSON},
+	{Name: Decide, Description: "Decide exchange-model file: tagged rows #A actor, #P issue, #M anchor, #D actor issue position salience(0–1) power", detect: isDecide, decode: decodeDecide},
 	{Name: CSV, Description: "one-issue CSV with header actor,capability,position,salience (salience 0–100)", detect: isCSV, decode: decodeCSV},
 	{Name: YAML, Description: "jirga YAML (one or more documents)", detect: func(string, []byte) bool { return true }, decode: decodeYAML},
 }
@@ -115,7 +116,16 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &jirga.ValidationError{File: name, Msg: "file is empty; it must hold a scenario"}
 	}
-	if !utf8.Valid(data) {
+	fname := opt.Format
+	if fname == "" {
+		fname = Detect(name, data)
+	}
+	f, ok := lookup(fname)
+	if !ok {
+		return nil, jirga.Errorf(jirga.EINVALID, "unknown input format %q; use one of %s", fname, Names())
+	}
+	// Decide files in the wild are often Latin-1; its reader converts them.
+	if fname != Decide && !utf8.Valid(data) {
 		// Readers would replace the bad bytes with U+FFFD and lose them.
 		off := 0
 		for off < len(data) {
@@ -127,14 +137,6 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 		}
 		line := bytes.Count(data[:off], []byte("\n")) + 1
 		return nil, &jirga.ValidationError{File: name, Line: line, Msg: fmt.Sprintf("the file is not UTF-8 text (byte 0x%02x); save it as UTF-8", data[off])}
-	}
-	fname := opt.Format
-	if fname == "" {
-		fname = Detect(name, data)
-	}
-	f, ok := lookup(fname)
-	if !ok {
-		return nil, jirga.Errorf(jirga.EINVALID, "unknown input format %q; use one of %s", fname, Names())
 	}
 	docs, err := f.decode(data, opt)
 	var errs []error

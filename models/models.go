@@ -8,11 +8,13 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
 	"github.com/jirga/jirga/bdm"
+	"github.com/jirga/jirga/exchange"
 )
 
 // Options are the settings every model understands, plus model-specific
@@ -95,6 +97,39 @@ var registry = []Info{
 				return nil, err
 			}
 			return bdm.New(st), nil
+		},
+	},
+	{
+		Name:     "exchange",
+		Summary:  "Stokman's equal-gain exchange model: actors trade voting positions across pairs of issues",
+		Citation: "Stokman & Van Oosten (1994), in Bueno de Mesquita & Stokman (eds.), European Community Decision Making, ch. 5; Stokman & Thomson (2015); Dijkstra et al. (2018) for rate=random",
+		Dynamic:  true,
+		Params: []Param{
+			{Name: "update", Values: "recalculate | drop", Default: "recalculate",
+				Doc: "after an exchange, recalculate the exchanges touching a moved position, or drop those sharing an actor and supply issue"},
+			{Name: "rate", Values: "equal | random", Default: "equal",
+				Doc: "equal gains, or a rate drawn (with --seed) between the two actors' indifference rates"},
+			{Name: "fixed_weight", Values: "[0, 1]", Default: "0.1", Doc: "w = fixed_weight + salience_weight·(1 − s) in x′ = (1 − w)x + w·y"},
+			{Name: "salience_weight", Values: "[0, 1]", Default: "0.4", Doc: "see fixed_weight; their sum must be ≤ 1"},
+		},
+		Explain: exchange.Explain,
+		build: func(o Options) (jirga.Model, error) {
+			if err := checkParams("exchange", o.Params, "update", "rate", "fixed_weight", "salience_weight"); err != nil {
+				return nil, err
+			}
+			m := exchange.Model{Rounds: o.Rounds, Seed: o.Seed, Update: o.Params["update"], Rate: o.Params["rate"]}
+			for key, dst := range map[string]**float64{"fixed_weight": &m.FixedWeight, "salience_weight": &m.SalienceWeight} {
+				v, ok := o.Params[key]
+				if !ok {
+					continue
+				}
+				x, err := strconv.ParseFloat(v, 64)
+				if err != nil || x < 0 || x > 1 {
+					return nil, jirga.Errorf(jirga.EINVALID, "exchange: %s must be a number in [0, 1], got %q", key, v)
+				}
+				*dst = &x
+			}
+			return m, nil
 		},
 	},
 }

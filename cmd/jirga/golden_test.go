@@ -3,15 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 )
-
-// update rewrites the golden files: go test ./cmd/jirga -update.
-var update = flag.Bool("update", false, "update golden files")
 
 // runMain runs the CLI with args and returns its exit status and output.
 func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {

@@ -1,0 +1,594 @@
+package exchange
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/jirga/jirga"
+)
+
+// Update rules for the exchanges left in a round after one is executed.
+const (
+	// UpdateRecalculate recalculates, from the current voting positions,
+	// every remaining exchange that involves a moved (actor, issue) cell, and
+	// drops those no longer feasible.
+	UpdateRecalculate = "recalculate"
+	// UpdateDrop drops every remaining exchange that shares a supply cell
+	// (an actor and the issue it supplies) with the executed one and keeps
+	// the others as computed at the start of the round: each actor supplies
+	// each issue at most once per round.
+	UpdateDrop = "drop"
+)
+
+// Exchange rates.
+const (
+	// RateEqual splits the gain equally (Stokman & Van Oosten 1994).
+	RateEqual = "equal"
+	// RateRandom draws the rate between the two actors' indifference rates
+	// (Dijkstra et al. 2018), from the seeded source.
+	RateRandom = "random"
+)
+
+// Defaults.
+const (
+	DefaultRounds         = 10
+	DefaultFixedWeight    = 0.1
+	DefaultSalienceWeight = 0.4
+)
+
+// Model is the exchange model. The zero value is the equal-gain model with
+// the defaults: 10 rounds, recalculation, w = 0.1 + 0.4(1 − s).
+type Model struct {
+	// Rounds is the number of rounds; 0 means DefaultRounds.
+	Rounds int
+	// Update is UpdateRecalculate ("" means it) or UpdateDrop.
+	Update string
+	// Rate is RateEqual ("" means it) or RateRandom.
+	Rate string
+	// Seed seeds RateRandom.
+	Seed uint64
+	// FixedWeight and SalienceWeight set w = FixedWeight +
+	// SalienceWeight·(1 − s) in the update between rounds; nil means the
+	// defaults 0.1 and 0.4.
+	FixedWeight, SalienceWeight *float64
+}
+
+// Name returns "exchange".
+func (Model) Name() string { return "exchange" }
+
+func (m Model) settings() (rounds int, fw, sw float64, err error) {
+	rounds = m.Rounds
+	if rounds == 0 {
+		rounds = DefaultRounds
+	}
+	if rounds < 0 {
+		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: rounds must be ≥ 0, got %d", rounds)
+	}
+	switch m.Update {
+	case "", UpdateRecalculate, UpdateDrop:
+	default:
+		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: update %q is not one of recalculate, drop", m.Update)
+	}
+	switch m.Rate {
+	case "", RateEqual, RateRandom:
+	default:
+		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: rate %q is not one of equal, random", m.Rate)
+	}
+	fw, sw = DefaultFixedWeight, DefaultSalienceWeight
+	if m.FixedWeight != nil {
+		fw = *m.FixedWeight
+	}
+	if m.SalienceWeight != nil {
+		sw = *m.SalienceWeight
+	}
+	if !(fw >= 0 && sw >= 0 && fw+sw <= 1) {
+		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: fixed_weight %g and salience_weight %g must be ≥ 0 with a sum ≤ 1", fw, sw)
+	}
+	return rounds, fw, sw, nil
+}
+
+// Forecast implements jirga.Model.
+func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	rounds, fw, sw, err := m.settings()
+	if err != nil {
+		return nil, err
+	}
+	t := s.Table()
+	st, err := newState(t)
+	if err != nil {
+		return nil, err
+	}
+	st.drop = m.Update == UpdateDrop
+	if m.Rate == RateRandom {
+		st.rng = rand.New(rand.NewPCG(m.Seed, 0x65786368616e6765)) // "exchange"
+	}
+	r := &jirga.Result{Model: m.Name(), Status: jirga.StatusRoundLimit}
+	for _, k := range st.fallback {
+		r.Notes = append(r.Notes, fmt.Sprintf("issue %q: every salience is 0, so capability alone weights the outcome and nobody trades it", t.Issues[k].ID))
+	}
+	for round := 1; round <= rounds; round++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		ex, capped, err := st.round(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if capped {
+			r.Notes = append(r.Notes, fmt.Sprintf("round %d stopped after %d exchanges (n·m), the guard against cycles", round, len(ex)))
+		}
+		voting := st.outcomes(st.y)
+		// x′ = (1 − w)x + w·y, w = fw + sw(1 − s).
+		for i := range st.n {
+			for k := range st.m {
+				if !t.Has[i][k] {
+					continue
+				}
+				w := fw + sw*(1-t.Salience[i][k])
+				st.x[i][k] = (1-w)*st.x[i][k] + w*st.y[i][k]
+			}
+		}
+		st.o = st.outcomes(st.x)
+		r.Rounds = append(r.Rounds, jirga.Round{
+			Round:         round,
+			Positions:     st.positions(),
+			Outcome:       st.issueMap(st.o),
+			VotingOutcome: st.issueMap(voting),
+			Exchanges:     ex,
+		})
+		if len(ex) == 0 {
+			r.Status = jirga.StatusConverged
+			break
+		}
+	}
+	for k, is := range t.Issues {
+		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: st.o[k], Anchor: is.NearestAnchor(st.o[k])})
+	}
+	return r, nil
+}
+
+// state is the model's working data for one run.
+type state struct {
+	t        *jirga.Table
+	n, m     int
+	w        [][]float64 // c·s per actor and issue (0 without a stance)
+	wsum     []float64   // Σ c·s per issue
+	fallback []int       // issues where every c·s is 0
+	tol      []float64   // 1e-9 × scale width per issue
+	x, y     [][]float64 // start and voting positions
+	o        []float64   // outcomes of x
+	side     [][]int8    // side of x relative to o: -1, 0, +1
+	drop     bool
+	rng      *rand.Rand
+
+	cands []cand
+	cells [][]int32 // candidate ids per (actor·m + issue) cell
+	h     candHeap
+	stale int // entries in h whose candidate is done or recalculated
+}
+
+func newState(t *jirga.Table) (*state, error) {
+	n, m := len(t.Actors), len(t.Issues)
+	st := &state{t: t, n: n, m: m, wsum: make([]float64, m), tol: make([]float64, m)}
+	st.w = grid(n, m)
+	st.x = grid(n, m)
+	st.y = grid(n, m)
+	st.side = make([][]int8, n)
+	for i := range st.side {
+		st.side[i] = make([]int8, m)
+	}
+	for k := range m {
+		st.tol[k] = 1e-9 * (t.Max[k] - t.Min[k])
+		has := false
+		for i := range n {
+			if !t.Has[i][k] {
+				st.x[i][k] = math.NaN()
+				continue
+			}
+			has = true
+			st.x[i][k] = t.Position[i][k]
+			st.w[i][k] = t.Power[i][k] * t.Salience[i][k]
+			st.wsum[k] += st.w[i][k]
+		}
+		if !has {
+			return nil, jirga.Errorf(jirga.EINVALID, "exchange: issue %q: no actor holds a position on it", t.Issues[k].ID)
+		}
+		if st.wsum[k] <= 0 {
+			st.fallback = append(st.fallback, k)
+		}
+	}
+	st.o = st.outcomes(st.x)
+	return st, nil
+}
+
+func grid(n, m int) [][]float64 {
+	flat := make([]float64, n*m)
+	g := make([][]float64, n)
+	for i := range g {
+		g[i] = flat[i*m : (i+1)*m : (i+1)*m]
+	}
+	return g
+}
+
+// outcomes returns O_k = Σ c s x / Σ c s for each issue of positions x, or the
+// capability-weighted mean where every c·s is 0.
+func (st *state) outcomes(x [][]float64) []float64 {
+	o := make([]float64, st.m)
+	for k := range st.m {
+		num, den := 0.0, 0.0
+		fb := st.wsum[k] <= 0
+		for i := range st.n {
+			if !st.t.Has[i][k] {
+				continue
+			}
+			w := st.w[i][k]
+			if fb {
+				w = st.t.Power[i][k]
+			}
+			num += w * x[i][k]
+			den += w
+		}
+		o[k] = num / den
+	}
+	return o
+}
+
+func (st *state) positions() map[string]map[string]float64 {
+	out := make(map[string]map[string]float64, st.n)
+	for i, a := range st.t.Actors {
+		pm := map[string]float64{}
+		for k, is := range st.t.Issues {
+			if st.t.Has[i][k] {
+				pm[is.ID] = st.x[i][k]
+			}
+		}
+		out[a.ID] = pm
+	}
+	return out
+}
+
+func (st *state) issueMap(v []float64) map[string]float64 {
+	out := make(map[string]float64, st.m)
+	for k, is := range st.t.Issues {
+		out[is.ID] = v[k]
+	}
+	return out
+}
+
+// cand is a possible exchange: j supplies p (moves on p towards i) and i
+// supplies q (moves on q towards j).
+type cand struct {
+	j, i    int32
+	p, q    int32
+	version int32
+	done    bool // executed or dropped
+	u       float64
+	// Computed values.
+	dp, dq float64
+	yj, yi float64 // j's new position on p, i's new position on q
+	gainI  float64
+	gainJ  float64
+	gain   float64 // ranking key: the smaller of the two gains
+}
+
+// compute evaluates c against the current voting positions y and the
+// round's outcomes; it reports whether the exchange is feasible.
+func (st *state) compute(c *cand) bool {
+	j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
+	y, o := st.y, st.o
+	sideOf := func(a, k int) int8 {
+		d := y[a][k] - o[k]
+		switch {
+		case d > st.tol[k]:
+			return 1
+		case d < -st.tol[k]:
+			return -1
+		}
+		return 0
+	}
+	sjp, sjq := sideOf(j, p), sideOf(j, q)
+	sip, siq := sideOf(i, p), sideOf(i, q)
+	if sjp == 0 || sjq == 0 || sjp != -sip || sjq != -siq {
+		return false
+	}
+	wjp, wiq := st.w[j][p], st.w[i][q]
+	if wjp <= 0 || wiq <= 0 {
+		return false
+	}
+	sal := st.t.Salience
+	Sjp, Sjq, Sip, Siq := sal[j][p], sal[j][q], sal[i][p], sal[i][q]
+	var r float64
+	if c.u < 0 {
+		r = (Sip + Sjp) / (Siq + Sjq)
+	} else {
+		rj, ri := Sjp/Sjq, Sip/Siq
+		r = rj + c.u*(ri-rj)
+	}
+	xjp, xip, xiq, xjq := y[j][p], y[i][p], y[i][q], y[j][q]
+	b1 := math.Abs(xjp-xip) * wjp / st.wsum[p]
+	b2 := math.Abs(xiq-xjq) * wiq / st.wsum[q] / r
+	b3 := math.Abs(o[p] - xip)
+	b4 := math.Abs(o[q]-xjq) / r
+	dp := min(b1, b2, b3, b4)
+	dq := r * dp
+	gi := dp*Sip - dq*Siq
+	gj := dq*Sjq - dp*Sjp
+	g := min(gi, gj)
+	if !(dp > st.tol[p]) || !(g > max(st.tol[p], st.tol[q])) {
+		return false
+	}
+	c.dp, c.dq, c.gainI, c.gainJ, c.gain = dp, dq, gi, gj, g
+	if dp == b1 {
+		c.yj = xip
+	} else {
+		c.yj = xjp + math.Copysign(dp*st.wsum[p]/wjp, xip-xjp)
+	}
+	if dp == b2 {
+		c.yi = xjq
+	} else {
+		c.yi = xiq + math.Copysign(dq*st.wsum[q]/wiq, xjq-xiq)
+	}
+	return true
+}
+
+// round runs one round from st.x and returns the executed exchanges.
+func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
+	for i := range st.n {
+		copy(st.y[i], st.x[i])
+	}
+	st.enumerate()
+	var out []jirga.Exchange
+	limit := st.n * st.m
+	capped := false
+	for len(st.h) > 0 {
+		if len(out)%256 == 255 {
+			if err := ctx.Err(); err != nil {
+				return nil, false, err
+			}
+		}
+		if st.stale > len(st.h)/2 {
+			if st.compact(); len(st.h) == 0 {
+				break
+			}
+		}
+		e := st.h.pop()
+		c := &st.cands[e.id]
+		if c.done || c.version != e.version {
+			st.stale--
+			continue
+		}
+		if !st.drop && len(out) >= limit {
+			capped = true
+			break
+		}
+		c.done = true
+		j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
+		// The supply cells have not moved since c was computed (a move
+		// recalculates or drops c), so y holds the positions before.
+		fromJ, fromI := st.y[j][p], st.y[i][q]
+		st.y[j][p] = c.yj
+		st.y[i][q] = c.yi
+		a, is := st.t.Actors, st.t.Issues
+		out = append(out, jirga.Exchange{
+			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: fromJ, SupplyTo: c.yj,
+			Demander: a[i].ID, DemandIssue: is[q].ID, DemandFrom: fromI, DemandTo: c.yi,
+			Gain: c.gain, SupplyShift: c.dp, DemandShift: c.dq,
+			SupplierGain: c.gainJ, DemanderGain: c.gainI,
+		})
+		st.touch(j, p, j, p, i, q)
+		st.touch(i, q, j, p, i, q)
+	}
+	return out, capped, nil
+}
+
+// touch updates the remaining exchanges that involve the moved cell (a, k)
+// after the exchange with supply cells (j, p) and (i, q) was executed.
+func (st *state) touch(a, k, j, p, i, q int) {
+	list := st.cells[a*st.m+k]
+	live := list[:0] // dead candidates leave the list, so later touches are cheaper
+	for _, id := range list {
+		c := &st.cands[id]
+		if c.done {
+			continue
+		}
+		if st.drop {
+			cj, cp, ci, cq := int(c.j), int(c.p), int(c.i), int(c.q)
+			if (cj == j && cp == p) || (cj == i && cp == q) || (ci == j && cq == p) || (ci == i && cq == q) {
+				c.done = true
+				st.stale++
+				continue
+			}
+			live = append(live, id)
+			continue
+		}
+		st.stale++
+		if !st.compute(c) {
+			c.done = true
+			continue
+		}
+		c.version++
+		st.h.push(entry{gain: c.gain, id: id, version: c.version, key: c.key()})
+		live = append(live, id)
+	}
+	st.cells[a*st.m+k] = live
+}
+
+// compact drops the stale entries from the heap: cheaper than popping them
+// one by one, as most candidates of a round die before they reach the top.
+func (st *state) compact() {
+	live := st.h[:0]
+	for _, e := range st.h {
+		if c := &st.cands[e.id]; !c.done && c.version == e.version {
+			live = append(live, e)
+		}
+	}
+	st.h = live
+	st.stale = 0
+	st.h.init()
+}
+
+// enumerate lists every feasible exchange of the round's start positions.
+func (st *state) enumerate() {
+	st.cands = st.cands[:0]
+	if st.cells == nil {
+		st.cells = make([][]int32, st.n*st.m)
+	}
+	for c := range st.cells {
+		st.cells[c] = st.cells[c][:0]
+	}
+	st.h = st.h[:0]
+	st.stale = 0
+	t := st.t
+	for i := range st.n {
+		for k := range st.m {
+			st.side[i][k] = 0
+			if !t.Has[i][k] {
+				continue
+			}
+			d := st.x[i][k] - st.o[k]
+			if d > st.tol[k] {
+				st.side[i][k] = 1
+			} else if d < -st.tol[k] {
+				st.side[i][k] = -1
+			}
+		}
+	}
+	// groups[g]: actors with side (+,+), (+,−), (−,+), (−,−) on (p, q).
+	var groups [4][]int
+	for p := range st.m {
+		for q := p + 1; q < st.m; q++ {
+			for g := range groups {
+				groups[g] = groups[g][:0]
+			}
+			for a := range st.n {
+				sp, sq := st.side[a][p], st.side[a][q]
+				if sp == 0 || sq == 0 {
+					continue
+				}
+				g := 0
+				if sp < 0 {
+					g += 2
+				}
+				if sq < 0 {
+					g++
+				}
+				groups[g] = append(groups[g], a)
+			}
+			// A↔D and B↔C, in actor order of the pair for determinism.
+			st.pairs(groups[0], groups[3], p, q)
+			st.pairs(groups[1], groups[2], p, q)
+		}
+	}
+	st.h.init()
+}
+
+func (st *state) pairs(as, bs []int, p, q int) {
+	sal := st.t.Salience
+	for _, a := range as {
+		for _, b := range bs {
+			// j has the smaller s_p/s_q: s_jp·s_iq < s_ip·s_jq.
+			l, r := sal[a][p]*sal[b][q], sal[b][p]*sal[a][q]
+			var j, i int
+			switch {
+			case l < r:
+				j, i = a, b
+			case r < l:
+				j, i = b, a
+			default:
+				continue // equal ratios: no gain
+			}
+			c := cand{j: int32(j), i: int32(i), p: int32(p), q: int32(q), u: -1}
+			if st.rng != nil {
+				c.u = st.rng.Float64()
+			}
+			if !st.compute(&c) {
+				continue
+			}
+			id := int32(len(st.cands))
+			st.cands = append(st.cands, c)
+			st.h = append(st.h, entry{gain: c.gain, id: id, key: c.key()})
+			for _, cell := range [4]int{j*st.m + p, j*st.m + q, i*st.m + p, i*st.m + q} {
+				st.cells[cell] = append(st.cells[cell], id)
+			}
+		}
+	}
+}
+
+// key orders tied exchanges: supplier j, supply issue p, partner i, issue q.
+func (c *cand) key() uint64 {
+	return uint64(c.j)<<44 | uint64(c.p)<<32 | uint64(c.i)<<12 | uint64(c.q)
+}
+
+type entry struct {
+	gain    float64
+	key     uint64
+	id      int32
+	version int32
+}
+
+// candHeap is a max-heap on gain; gains within a relative 1e-9 tie and are
+// ordered by key. It is typed (no container/heap) because popping every
+// candidate of a round dominates the run time.
+type candHeap []entry
+
+// before reports whether entry a comes before entry b.
+func before(a, b *entry) bool {
+	d := a.gain - b.gain
+	if t := 1e-9 * max(a.gain, b.gain); d > t || d < -t {
+		return d > 0
+	}
+	return a.key < b.key
+}
+
+func (h candHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h *candHeap) push(e entry) {
+	*h = append(*h, e)
+	h.up(len(*h) - 1)
+}
+
+func (h *candHeap) pop() entry {
+	old := *h
+	n := len(old) - 1
+	top := old[0]
+	old[0] = old[n]
+	*h = old[:n]
+	h.down(0)
+	return top
+}
+
+func (h candHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !before(&h[i], &h[p]) {
+			return
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (h candHeap) down(i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		c := l
+		if r := l + 1; r < n && before(&h[r], &h[l]) {
+			c = r
+		}
+		if !before(&h[c], &h[i]) {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+}

@@ -1,0 +1,106 @@
+package exchange
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+
+	"github.com/jirga/jirga"
+)
+
+// maxListed is the number of exchanges Explain lists per round.
+const maxListed = 10
+
+// Explain writes a readable account of an exchange-model result: per round
+// the number of exchanges, the largest ones (who gives way on what, to whom,
+// in return for what, and the gain), and the issue outcomes; then the
+// forecast with the nearest anchor labels.
+func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
+	if r == nil {
+		return jirga.Errorf(jirga.EINVALID, "exchange: no result to explain")
+	}
+	ew := &errWriter{w: w}
+	ew.printf("Exchange model (Stokman & Van Oosten 1994): %d round(s), status %s.\n", len(r.Rounds), r.Status)
+	ew.printf("In each round actors on opposite sides of the outcome on two issues trade: each gives way on the\n")
+	ew.printf("issue it cares less about for a move of the other on the issue it cares more about.\n")
+	prev := map[string]float64{}
+	for k, v := range initialOutcomes(s) {
+		prev[k] = v
+	}
+	for _, rd := range r.Rounds {
+		ew.printf("\nRound %d: %d exchange(s).\n", rd.Round, len(rd.Exchanges))
+		for n, e := range rd.Exchanges {
+			if n == maxListed {
+				ew.printf("  … and %d more\n", len(rd.Exchanges)-maxListed)
+				break
+			}
+			gain := fmt.Sprintf("gain %.4g each", e.Gain)
+			if math.Abs(e.SupplierGain-e.DemanderGain) > 1e-9*max(1, e.Gain) {
+				gain = fmt.Sprintf("gains %.4g and %.4g", e.SupplierGain, e.DemanderGain)
+			}
+			ew.printf("  %s gives way on %s (%s → %s) for %s's move on %s (%s → %s); %s\n",
+				name(s, e.Supplier), e.SupplyIssue, g(e.SupplyFrom), g(e.SupplyTo),
+				name(s, e.Demander), e.DemandIssue, g(e.DemandFrom), g(e.DemandTo), gain)
+		}
+		tw := tabwriter.NewWriter(ew, 2, 8, 2, ' ', 0)
+		fmt.Fprintf(tw, "  issue\tstart\tafter exchanges\tafter update\n")
+		for _, is := range s.Issues {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", is.ID, g(prev[is.ID]), g(rd.VotingOutcome[is.ID]), g(rd.Outcome[is.ID]))
+			prev[is.ID] = rd.Outcome[is.ID]
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	ew.printf("\nForecast:\n")
+	for _, f := range r.Issues {
+		label := ""
+		if f.Anchor != "" {
+			label = " (" + f.Anchor + ")"
+		}
+		ew.printf("  %s: %s%s\n", f.Issue, g(f.Forecast), label)
+	}
+	for _, n := range r.Notes {
+		ew.printf("Note: %s\n", n)
+	}
+	return ew.err
+}
+
+// initialOutcomes returns O of the scenario's own positions.
+func initialOutcomes(s *jirga.Scenario) map[string]float64 {
+	out := map[string]float64{}
+	st, err := newState(s.Table())
+	if err != nil {
+		return out
+	}
+	for k, is := range s.Issues {
+		out[is.ID] = st.o[k]
+	}
+	return out
+}
+
+func name(s *jirga.Scenario, id string) string {
+	if a := s.Actor(id); a != nil && a.Name != "" && a.Name != id {
+		return a.Name
+	}
+	return id
+}
+
+func g(x float64) string { return fmt.Sprintf("%.2f", x) }
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
