@@ -240,7 +240,7 @@ func decodeDEU(data []byte, opt Options) ([]decoded, error) {
 			}
 			attrs["era"] = string(era)
 		}
-		is := &jirga.Issue{ID: id, Name: get("prname"), Attributes: attrs}
+		is := &jirga.Issue{ID: id, Name: get("prname"), Attributes: cloneAttrs(attrs)}
 		s := &jirga.Scenario{ID: id, Title: get("prname"), Issues: []*jirga.Issue{is}, Attributes: cloneAttrs(attrs)}
 		if s.Title != "" {
 			s.Title = fmt.Sprintf("%s (%s)", s.Title, id)
@@ -304,7 +304,12 @@ func decodeDEU(data []byte, opt Options) ([]decoded, error) {
 	return out, errors.Join(errs...)
 }
 
+// cloneAttrs copies m; an empty map becomes nil, as a round trip through
+// jirga YAML or JSON makes it.
 func cloneAttrs(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
 	c := make(map[string]string, len(m))
 	for k, v := range m {
 		c[k] = v
