@@ -308,4 +308,3 @@ func FitScenarios(ss []*jirga.Scenario, minActors int, opt FitOptions) (*Params,
 	opt = opt.withDefaults()
 	return Fit(Samples(ss, minActors, opt.Features), opt)
 }
-
