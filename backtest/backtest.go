@@ -144,6 +144,10 @@ type Metrics struct {
 	MedianAE float64 `json:"median_ae"`
 	// Within10 is the share of absolute errors of at most 10.
 	Within10 float64 `json:"within10"`
+	// P80AE is the 80th percentile of the absolute errors: with MedianAE,
+	// the half-widths that intervals centred on the forecasts would need to
+	// hold 50% and 80% of the outcomes.
+	P80AE float64 `json:"p80_ae"`
 }
 
 // Group is the accuracy on a subset of the issues.
@@ -340,7 +344,7 @@ func groups(m map[string][]float64) []Group {
 func Measure(e []float64) Metrics {
 	n := len(e)
 	if n == 0 {
-		return Metrics{MAE: nan, RMSE: nan, MedianAE: nan, Within10: nan}
+		return Metrics{MAE: nan, RMSE: nan, MedianAE: nan, Within10: nan, P80AE: nan}
 	}
 	abs := make([]float64, n)
 	sa, ss, w := 0.0, 0.0, 0
@@ -353,7 +357,7 @@ func Measure(e []float64) Metrics {
 		}
 	}
 	return Metrics{N: n, MAE: sa / float64(n), RMSE: math.Sqrt(ss / float64(n)),
-		MedianAE: Median(abs), Within10: float64(w) / float64(n)}
+		MedianAE: Median(abs), Within10: float64(w) / float64(n), P80AE: Quantile(abs, 0.8)}
 }
 
 // Median returns the median of x (the mean of the two middle values when

@@ -114,8 +114,8 @@ func TestCoverageDeterministic(t *testing.T) {
 func TestMeasure(t *testing.T) {
 	m := backtest.Measure([]float64{-2, 4, 12, -20})
 	// |e| = 2, 4, 12, 20: MAE 9.5, RMSE √(564/4), median (4+12)/2 = 8,
-	// within 10: 2 of 4.
-	if m.N != 4 || m.MAE != 9.5 || math.Abs(m.RMSE-math.Sqrt(141)) > 1e-12 || m.MedianAE != 8 || m.Within10 != 0.5 {
+	// within 10: 2 of 4, 80th percentile 12 + 0.4·(20 − 12) = 15.2.
+	if m.N != 4 || math.Abs(m.P80AE-15.2) > 1e-12 || m.MAE != 9.5 || math.Abs(m.RMSE-math.Sqrt(141)) > 1e-12 || m.MedianAE != 8 || m.Within10 != 0.5 {
 		t.Errorf("Measure = %+v", m)
 	}
 	if q := backtest.Quantile([]float64{1, 2, 3, 4, 5}, 0.25); q != 2 {

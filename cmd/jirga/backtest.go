@@ -167,7 +167,7 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	hdr := []string{"model", "n", "failed", "MAE", "RMSE", "MedAE", "≤10"}
+	hdr := []string{"model", "n", "failed", "MAE", "RMSE", "MedAE", "P80AE", "≤10"}
 	for _, g := range waves {
 		hdr = append(hdr, g)
 	}
@@ -183,7 +183,7 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 		if sc.Reference {
 			name = "(ref) " + name
 		}
-		row := []string{name, strconv.Itoa(sc.N), strconv.Itoa(sc.Failed), f1(sc.MAE), f1(sc.RMSE), f1(sc.MedianAE), f1(100*sc.Within10) + "%"}
+		row := []string{name, strconv.Itoa(sc.N), strconv.Itoa(sc.Failed), f1(sc.MAE), f1(sc.RMSE), f1(sc.MedianAE), f1(sc.P80AE), f1(100*sc.Within10) + "%"}
 		for _, g := range waves {
 			row = append(row, groupMAE(sc.ByWave, g))
 		}
@@ -197,6 +197,14 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nMAE overall and by wave and rule (group columns show MAE/n); ≤10: share of errors within 10 points.")
+	for _, sc := range rep.Models {
+		if sc.Model != stack.Name {
+			continue
+		}
+		if p, err := stack.Shipped(); err == nil {
+			fmt.Fprintf(w, "note: stacked was fitted on %s (%d issues); on that file its row is in-sample. Out-of-fold numbers: jirga backtest cv FILE.\n", p.Data, p.N)
+		}
+	}
 	if rep.Coverage != nil {
 		u := rep.Coverage.Uncertainty
 		fmt.Fprintf(w, "coverage: %d draws per scenario, seed %d, uncertainty position ±%g of scale, salience ±%g, capability ±%g%%\n",
@@ -254,7 +262,7 @@ func sortedCounts(m map[string]int) func(func(string, int) bool) {
 
 func writeBacktestCSV(w io.Writer, rep *backtest.Report) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"model", "reference", "group_by", "group", "n", "failed", "mae", "rmse", "median_ae", "within10", "coverage50", "coverage80"})
+	cw.Write([]string{"model", "reference", "group_by", "group", "n", "failed", "mae", "rmse", "median_ae", "p80_ae", "within10", "coverage50", "coverage80"})
 	for _, sc := range rep.Models {
 		ref := strconv.FormatBool(sc.Reference)
 		cov := func(p *float64) string {
@@ -264,7 +272,7 @@ func writeBacktestCSV(w io.Writer, rep *backtest.Report) error {
 			return fmtNum(*p, 4)
 		}
 		line := func(by, name string, m backtest.Metrics, failed string, c50, c80 string) {
-			cw.Write([]string{sc.Model, ref, by, name, strconv.Itoa(m.N), failed, fmtNum(m.MAE, 4), fmtNum(m.RMSE, 4), fmtNum(m.MedianAE, 4), fmtNum(m.Within10, 4), c50, c80})
+			cw.Write([]string{sc.Model, ref, by, name, strconv.Itoa(m.N), failed, fmtNum(m.MAE, 4), fmtNum(m.RMSE, 4), fmtNum(m.MedianAE, 4), fmtNum(m.P80AE, 4), fmtNum(m.Within10, 4), c50, c80})
 		}
 		line("all", "all", sc.Metrics, strconv.Itoa(sc.Failed), cov(sc.Coverage50), cov(sc.Coverage80))
 		for _, g := range sc.ByWave {
