@@ -44,6 +44,15 @@ type CVRow struct {
 	FoldMean float64   `json:"fold_mae_mean"`
 	FoldSD   float64   `json:"fold_mae_sd"`
 	Failed   int       `json:"failed"`
+	// Coverage50 and Coverage80 are the shares of held-out outcomes inside
+	// forecast ± the 50th and 80th percentiles of the model's absolute
+	// errors on the training folds (a split-conformal interval; Vovk,
+	// Gammerman & Shafer 2005); HalfWidth50 and HalfWidth80 are those
+	// percentiles averaged over the folds.
+	Coverage50  float64 `json:"coverage50"`
+	Coverage80  float64 `json:"coverage80"`
+	HalfWidth50 float64 `json:"half_width50"`
+	HalfWidth80 float64 `json:"half_width80"`
 }
 
 // GroupFolds assigns each group to one of k folds: the distinct groups,
@@ -92,6 +101,10 @@ func CrossValidate(ctx context.Context, ss []*jirga.Scenario, learners []Learner
 			res.OOF[r][i] = math.NaN()
 		}
 	}
+	hw := make([][][2]float64, nrow) // [row][fold] half-widths
+	for r := range hw {
+		hw[r] = make([][2]float64, opt.Folds)
+	}
 	for f := range opt.Folds {
 		// Scenarios wholly outside fold f train; the fold's cases test.
 		inFold := map[*jirga.Scenario]bool{}
@@ -125,6 +138,18 @@ func CrossValidate(ctx context.Context, ss []*jirga.Scenario, learners []Learner
 					res.OOF[r][i] = x[0]
 				}
 			}
+			// Interval half-widths from the training folds' errors only.
+			var abs []float64
+			for i, c := range cases {
+				if res.Fold[i] == f {
+					continue
+				}
+				x, errs := forecastIssues(ctx, m, c.Scenario, cases, []int{i})
+				if errs[0] == "" {
+					abs = append(abs, math.Abs(x[0]-c.Outcome))
+				}
+			}
+			hw[r][f] = [2]float64{Quantile(abs, 0.5), Quantile(abs, 0.8)}
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -150,6 +175,21 @@ func CrossValidate(ctx context.Context, ss []*jirga.Scenario, learners []Learner
 			e := x - c.Outcome
 			all = append(all, e)
 			per[res.Fold[i]] = append(per[res.Fold[i]], e)
+			h := hw[r][res.Fold[i]]
+			if math.Abs(e) <= h[0] {
+				row.Coverage50++
+			}
+			if math.Abs(e) <= h[1] {
+				row.Coverage80++
+			}
+		}
+		if len(all) > 0 {
+			row.Coverage50 /= float64(len(all))
+			row.Coverage80 /= float64(len(all))
+		}
+		for f := range hw[r] {
+			row.HalfWidth50 += hw[r][f][0] / float64(opt.Folds)
+			row.HalfWidth80 += hw[r][f][1] / float64(opt.Folds)
 		}
 		row.Metrics = Measure(all)
 		s, ss2 := 0.0, 0.0

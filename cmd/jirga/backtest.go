@@ -196,7 +196,7 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\nMAE overall and by wave and rule (group columns show MAE/n); ≤10: share of errors within 10 points.")
+	fmt.Fprintln(w, "\nMAE overall and by wave and rule (group columns show MAE/n); MedAE and P80AE: median and 80th\npercentile of the absolute errors; ≤10: share of errors within 10 points.")
 	for _, sc := range rep.Models {
 		if sc.Model != stack.Name {
 			continue
@@ -423,15 +423,17 @@ weighted mean and the reference rules are scored on the same folds.`)
 	}
 	fmt.Fprintf(m.Stdout, "%d issues, %d proposal-grouped folds (seed %d)\n\n", res.N, res.Folds, res.Seed)
 	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "model\tn\tOOF MAE\tRMSE\tfold MAE mean\tsd\tmin\tmax\t")
+	fmt.Fprintln(tw, "model\tn\tOOF MAE\tRMSE\tfold MAE mean\tsd\tmin\tmax\tcov50\tcov80\t±50%\t±80%\t")
 	for _, r := range res.Rows {
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, v := range r.FoldMAE {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Model, r.N, f1(r.MAE), f1(r.RMSE), f1(r.FoldMean), f1(r.FoldSD), f1(lo), f1(hi))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s%%\t%s%%\t%s\t%s\t\n", r.Model, r.N, f1(r.MAE), f1(r.RMSE), f1(r.FoldMean), f1(r.FoldSD), f1(lo), f1(hi),
+			fmtNum(100*r.Coverage50, 1), fmtNum(100*r.Coverage80, 1), f1(r.HalfWidth50), f1(r.HalfWidth80))
 	}
 	tw.Flush()
+	fmt.Fprintln(m.Stdout, "\ncov50, cov80: held-out outcomes inside forecast ± the 50th / 80th percentile of the absolute\nerrors on the training folds (±50%, ±80%: those half-widths, averaged over folds).")
 	fmt.Fprintln(m.Stdout, "\nper-fold MAE:")
 	for _, r := range res.Rows {
 		var parts []string
