@@ -391,6 +391,8 @@ weighted mean and the reference rules are scored on the same folds.`)
 	fs.IntVar(&folds, "folds", 10, "outer folds")
 	fs.IntVar(&inner, "inner-folds", 10, "inner folds for choosing the ridge penalty")
 	fs.Uint64Var(&seed, "seed", 1, "seed of the outer fold assignment (the inner one uses seed+1)")
+	var feats string
+	fs.StringVar(&feats, "features", strings.Join(stack.FeatureNames, ","), "features of the stacked model to cross-validate (comma-separated, or all)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -404,6 +406,19 @@ weighted mean and the reference rules are scored on the same folds.`)
 	if folds < 2 || inner < 2 {
 		return jirga.Errorf(jirga.EINVALID, "backtest cv: --folds and --inner-folds must be ≥ 2")
 	}
+	var fnames []string
+	if feats == "all" {
+		for _, f := range stack.AllFeatures {
+			fnames = append(fnames, f.Name)
+		}
+	} else {
+		for _, f := range strings.Split(feats, ",") {
+			fnames = append(fnames, strings.TrimSpace(f))
+		}
+	}
+	if err := stack.CheckFeatures(fnames); err != nil {
+		return jirga.Errorf(jirga.EINVALID, "backtest cv: --features: %v", err)
+	}
 	ss, err := in.load(pos[0])
 	if err != nil {
 		return err
@@ -413,7 +428,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 		return err
 	}
 	fixed := append([]jirga.Model{mean}, backtest.References()[:3]...)
-	res, err := backtest.CrossValidate(ctx, ss, []backtest.Learner{stackedLearner(stack.FitOptions{Folds: inner, Seed: seed + 1})}, fixed,
+	res, err := backtest.CrossValidate(ctx, ss, []backtest.Learner{stackedLearner(stack.FitOptions{Folds: inner, Seed: seed + 1, Features: fnames})}, fixed,
 		backtest.CVOptions{Folds: folds, Seed: seed})
 	if err != nil {
 		return err
@@ -421,7 +436,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 	if outFormat == "json" {
 		return writeJSON(m.Stdout, []*backtest.CVResult{res})
 	}
-	fmt.Fprintf(m.Stdout, "%d issues, %d proposal-grouped folds (seed %d)\n\n", res.N, res.Folds, res.Seed)
+	fmt.Fprintf(m.Stdout, "%d issues, %d proposal-grouped folds (seed %d); stacked features: %s\n\n", res.N, res.Folds, res.Seed, strings.Join(fnames, ","))
 	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "model\tn\tOOF MAE\tRMSE\tfold MAE mean\tsd\tmin\tmax\tcov50\tcov80\t±50%\t±80%\t")
 	for _, r := range res.Rows {
