@@ -170,12 +170,19 @@ func TestDEUQuotedHeader(t *testing.T) {
 }
 
 func TestDEURoundTrip(t *testing.T) {
+	data, err := os.ReadFile(deuDev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every fifth row (all waves, rules and eras) keeps the test fast; the
+	// YAML reader is the slow part.
+	lines := strings.SplitAfter(string(data), "\n")
+	sub := lines[0]
+	for i := 1; i < len(lines); i += 5 {
+		sub += lines[i]
+	}
 	for _, capability := range []string{"equal", "council"} {
-		data, err := os.ReadFile(deuDev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		roundTrip(t, data, format.Options{Capability: capability})
+		roundTrip(t, []byte(sub), format.Options{Capability: capability})
 	}
 }
 
