@@ -74,8 +74,10 @@ var deuActorNames = map[string]string{
 	"sk": "Slovakia", "es": "Spain", "se": "Sweden", "uk": "United Kingdom",
 }
 
+// deuCell unquotes a cell and replaces invalid UTF-8 (which jirga YAML and
+// JSON could not carry) with U+FFFD.
 func deuCell(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
 	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
 		s = strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
 	}
