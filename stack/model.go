@@ -85,6 +85,9 @@ func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result,
 		return nil, err
 	}
 	r := &jirga.Result{Model: Name, Status: jirga.StatusStatic}
+	if s.Actor("com") == nil && s.Actor("ep") == nil {
+		r.Notes = append(r.Notes, "stacked was fitted on EU legislative decisions (DEU); this scenario has no Commission or Parliament, so its correction of the weighted mean is carried over from the EU Council without evidence that it applies here (docs/backtest.md)")
+	}
 	for k, is := range s.Issues {
 		if err := ctx.Err(); err != nil {
 			return nil, err
