@@ -246,7 +246,7 @@ func check(s *jirga.Scenario, models []jirga.Model, opt Options) (u Uncertainty,
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"position", u.Position}, {"salience", u.Salience}, {"capability", u.Capability}} {
+	}{{"position", u.Position}, {"salience", u.Salience}, {"capability", u.Capability}, {"status quo", u.StatusQuo}} {
 		if !(f.v >= 0) || math.IsInf(f.v, 0) {
 			return u, 0, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: %s uncertainty must be a finite number ≥ 0, got %g", f.name, f.v)
 		}
