@@ -210,11 +210,14 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 						return
 					}
 					fc, errs := forecastIssues(ctx, model, s, cases, caseOf[s])
+					var iv map[string][5]float64
+					if opt.Coverage.Draws > 0 {
+						iv = opt.Coverage.intervals(ctx, model, s)
+					}
 					for n, ci := range caseOf[s] {
 						r := Row{Case: ci, Model: model.Name(), Forecast: fc[n], Err: errs[n]}
 						r.P10, r.P25, r.P50, r.P75, r.P90 = nan, nan, nan, nan, nan
-						if opt.Coverage.Draws > 0 && errs[n] == "" {
-							q := opt.Coverage.intervals(ctx, model, s, cases[ci])
+						if q, ok := iv[cases[ci].Issue.ID]; ok && errs[n] == "" {
 							r.P10, r.P25, r.P50, r.P75, r.P90 = q[0], q[1], q[2], q[3], q[4]
 						}
 						rows[m][ci] = r

@@ -2,9 +2,7 @@ package backtest
 
 import (
 	"context"
-	"hash/fnv"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/jirga/jirga"
@@ -12,11 +10,11 @@ import (
 )
 
 // Coverage sets up the Monte Carlo intervals whose coverage a backtest
-// reports: every scored scenario is drawn Draws times with
-// sweep.Draw(s, rng, Uncertainty), the model is run on each draw, and the
-// quantiles p10, p25, p50, p75 and p90 of its forecasts on the issue form
-// the intervals. A well-calibrated 50% interval (p25–p75) holds about half
-// of the outcomes, an 80% interval (p10–p90) about four in five.
+// reports: every scored scenario is swept with sweep.Run (Draws draws with
+// Seed and Uncertainty), and the p10, p25, p50, p75 and p90 of a model's
+// forecasts on an issue over the draws form its intervals. A
+// well-calibrated 50% interval (p25–p75) holds about half of the outcomes,
+// an 80% interval (p10–p90) about four in five.
 type Coverage struct {
 	Draws int    `json:"draws"`
 	Seed  uint64 `json:"seed"`
@@ -25,31 +23,28 @@ type Coverage struct {
 	Uncertainty sweep.Uncertainty `json:"uncertainty"`
 }
 
-// intervals returns p10, p25, p50, p75, p90 of model's forecasts on case c
-// over the draws of s. The random stream depends only on the seed and the
-// scenario id, so results do not depend on the number of workers. Draws on
-// which the model fails are left out; with no successful draw every
-// quantile is NaN.
-func (cv Coverage) intervals(ctx context.Context, model jirga.Model, s *jirga.Scenario, c Case) [5]float64 {
-	h := fnv.New64a()
-	h.Write([]byte(s.ID))
-	rng := rand.New(rand.NewPCG(cv.Seed, h.Sum64()))
-	xs := make([]float64, 0, cv.Draws)
-	for range cv.Draws {
-		d := sweep.Draw(s, rng, cv.Uncertainty)
-		r, err := safeForecast(ctx, model, d)
-		if err != nil {
-			continue
-		}
-		if x, ok := r.Forecast(c.Issue.ID); ok && !math.IsNaN(x) && !math.IsInf(x, 0) {
-			xs = append(xs, x)
-		}
+// intervals sweeps s with model and returns, per issue id, p10, p25, p50,
+// p75 and p90 of the model's forecasts (NaN where every draw failed). The
+// sweep runs on one worker, because Run already forecasts scenarios in
+// parallel; its draws depend only on the seed and the draw number, so the
+// result does not depend on the number of workers.
+func (cv Coverage) intervals(ctx context.Context, model jirga.Model, s *jirga.Scenario) map[string][5]float64 {
+	u := cv.Uncertainty
+	out := map[string][5]float64{}
+	res, err := sweep.Run(ctx, s, []jirga.Model{model}, sweep.Options{Draws: cv.Draws, Seed: cv.Seed, Workers: 1, Uncertainty: &u, Bins: 1})
+	if err != nil || len(res.Results) == 0 {
+		return out
 	}
-	var q [5]float64
-	for i, p := range []float64{0.10, 0.25, 0.50, 0.75, 0.90} {
-		q[i] = Quantile(xs, p)
+	val := func(p *float64) float64 {
+		if p == nil {
+			return math.NaN()
+		}
+		return *p
 	}
-	return q
+	for _, f := range res.Results[0].Issues {
+		out[f.Issue] = [5]float64{val(f.P10), val(f.P25), val(f.P50), val(f.P75), val(f.P90)}
+	}
+	return out
 }
 
 // Quantile returns the p-quantile of x by linear interpolation between

@@ -57,7 +57,7 @@ the draws.
 	fs.BoolVar(&refs, "references", true, "include the reference rows")
 	fs.BoolVar(&cover, "coverage", false, "report the coverage of sweep intervals")
 	fs.IntVar(&draws, "draws", 200, "draws per scenario for --coverage")
-	fs.StringVar(&unc, "uncertainty", formatUncertainty(sweep.DefaultUncertainty), "default uncertainty for --coverage: POSITION,SALIENCE,CAPABILITY (fraction of scale, salience points, fraction of capability)")
+	fs.StringVar(&unc, "uncertainty", "", "default uncertainty for --coverage, changing the sweep default (position=0.1,salience=15,capability=0.2): KEY=VALUE,… with keys position, salience, capability, status_quo")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -83,8 +83,8 @@ the draws.
 		if draws < 2 {
 			return jirga.Errorf(jirga.EINVALID, "backtest: --draws must be ≥ 2, got %d", draws)
 		}
-		u, err := parseUncertainty(unc)
-		if err != nil {
+		u := sweep.DefaultUncertainty
+		if err := parseUncertainty(unc, &u); err != nil {
 			return err
 		}
 		opt.Coverage = backtest.Coverage{Draws: draws, Seed: mf.seed, Uncertainty: u}
@@ -118,27 +118,6 @@ the draws.
 	}
 	writeBacktestTable(m.Stdout, rep, in.capability)
 	return nil
-}
-
-func formatUncertainty(u sweep.Uncertainty) string {
-	return fmt.Sprintf("%g,%g,%g", u.Position, u.Salience, u.Capability)
-}
-
-func parseUncertainty(s string) (sweep.Uncertainty, error) {
-	f := strings.Split(s, ",")
-	bad := jirga.Errorf(jirga.EINVALID, "backtest: --uncertainty %q: want POSITION,SALIENCE,CAPABILITY, three numbers ≥ 0 such as 0.1,15,0.2", s)
-	if len(f) != 3 {
-		return sweep.Uncertainty{}, bad
-	}
-	var v [3]float64
-	for i, x := range f {
-		n, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
-		if err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n) {
-			return sweep.Uncertainty{}, bad
-		}
-		v[i] = n
-	}
-	return sweep.Uncertainty{Position: v[0], Salience: v[1], Capability: v[2]}, nil
 }
 
 func f1(x float64) string {
@@ -207,8 +186,8 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 	}
 	if rep.Coverage != nil {
 		u := rep.Coverage.Uncertainty
-		fmt.Fprintf(w, "coverage: %d draws per scenario, seed %d, uncertainty position ±%g of scale, salience ±%g, capability ±%g%%\n",
-			rep.Coverage.Draws, rep.Coverage.Seed, u.Position, u.Salience, 100*u.Capability)
+		fmt.Fprintf(w, "coverage: %d draws per scenario, seed %d, uncertainty position ±%g of scale, salience ±%g, capability ±%g%%, status quo ±%g of scale\n",
+			rep.Coverage.Draws, rep.Coverage.Seed, u.Position, u.Salience, 100*u.Capability, u.StatusQuo)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 
 const deuDev = "../../backtest/testdata/deu_dev.tsv"
 
-func runMain(t *testing.T, args ...string) (string, string, int) {
+func runBacktestMain(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(io.Writer) bool { return false }}
@@ -24,7 +24,7 @@ func runMain(t *testing.T, args ...string) (string, string, int) {
 
 func TestBacktestJSONContract(t *testing.T) {
 	perIssue := filepath.Join(t.TempDir(), "issues.csv")
-	out, stderr, code := runMain(t, "backtest", deuDev, "--model", "mean,stacked", "--format", "json", "--out", perIssue)
+	out, stderr, code := runBacktestMain(t, "backtest", deuDev, "--model", "mean,stacked", "--format", "json", "--out", perIssue)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -59,23 +59,23 @@ func TestBacktestJSONContract(t *testing.T) {
 }
 
 func TestBacktestTableAndErrors(t *testing.T) {
-	out, stderr, code := runMain(t, "backtest", deuDev, "--model", "mean", "--capability", "council")
+	out, stderr, code := runBacktestMain(t, "backtest", deuDev, "--model", "mean", "--capability", "council")
 	if code != 0 || !strings.Contains(out, "274 scored") || !strings.Contains(out, "capability council") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
-	if _, _, code := runMain(t, "backtest", deuDev, "--model", "nope"); code != exitBadInput {
+	if _, _, code := runBacktestMain(t, "backtest", deuDev, "--model", "nope"); code != exitBadInput {
 		t.Errorf("unknown model: exit %d, want %d", code, exitBadInput)
 	}
-	if _, _, code := runMain(t, "backtest", deuDev, "--coverage", "--uncertainty", "1,2"); code != exitBadInput {
+	if _, _, code := runBacktestMain(t, "backtest", deuDev, "--coverage", "--uncertainty", "position=x"); code != exitBadInput {
 		t.Errorf("bad uncertainty: exit %d, want %d", code, exitBadInput)
 	}
-	if _, _, code := runMain(t, "backtest"); code != exitBadInput {
+	if _, _, code := runBacktestMain(t, "backtest"); code != exitBadInput {
 		t.Errorf("no file: exit %d, want %d", code, exitBadInput)
 	}
 }
 
 func TestBacktestFitMatchesShipped(t *testing.T) {
-	out, stderr, code := runMain(t, "backtest", "fit", deuDev)
+	out, stderr, code := runBacktestMain(t, "backtest", "fit", deuDev)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
