@@ -343,11 +343,12 @@ func groups(m map[string][]float64) []Group {
 
 // Measure returns the metrics of the forecast errors e (forecast minus
 // outcome). The median of an even number of absolute errors is the mean of
-// the two middle ones. With no errors every metric is NaN and N is 0.
+// the two middle ones. With no errors N is 0 and so is every metric (JSON
+// has no NaN); check N.
 func Measure(e []float64) Metrics {
 	n := len(e)
 	if n == 0 {
-		return Metrics{MAE: nan, RMSE: nan, MedianAE: nan, Within10: nan, P80AE: nan}
+		return Metrics{}
 	}
 	abs := make([]float64, n)
 	sa, ss, w := 0.0, 0.0, 0

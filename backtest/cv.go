@@ -149,7 +149,9 @@ func CrossValidate(ctx context.Context, ss []*jirga.Scenario, learners []Learner
 					abs = append(abs, math.Abs(x[0]-c.Outcome))
 				}
 			}
-			hw[r][f] = [2]float64{Quantile(abs, 0.5), Quantile(abs, 0.8)}
+			if len(abs) > 0 {
+				hw[r][f] = [2]float64{Quantile(abs, 0.5), Quantile(abs, 0.8)}
+			}
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err

@@ -162,7 +162,10 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 		if sc.Reference {
 			name = "(ref) " + name
 		}
-		row := []string{name, strconv.Itoa(sc.N), strconv.Itoa(sc.Failed), f1(sc.MAE), f1(sc.RMSE), f1(sc.MedianAE), f1(sc.P80AE), f1(100*sc.Within10) + "%"}
+		row := []string{name, strconv.Itoa(sc.N), strconv.Itoa(sc.Failed), "–", "–", "–", "–", "–"}
+		if sc.N > 0 {
+			row = append(row[:3], f1(sc.MAE), f1(sc.RMSE), f1(sc.MedianAE), f1(sc.P80AE), f1(100*sc.Within10)+"%")
+		}
 		for _, g := range waves {
 			row = append(row, groupMAE(sc.ByWave, g))
 		}

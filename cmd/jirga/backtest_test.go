@@ -69,6 +69,11 @@ func TestBacktestTableAndErrors(t *testing.T) {
 	if _, _, code := runBacktestMain(t, "backtest", deuDev, "--coverage", "--uncertainty", "position=x"); code != exitBadInput {
 		t.Errorf("bad uncertainty: exit %d, want %d", code, exitBadInput)
 	}
+	// No outcomes: nothing scored, and the JSON is still valid.
+	out, stderr, code = runBacktestMain(t, "backtest", "../../examples/pakistan-ttp-2022.yaml", "--model", "mean", "--format", "json")
+	if code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, `"scored": 0`) {
+		t.Errorf("flagship: exit %d, %s\n%s", code, stderr, out)
+	}
 	if _, _, code := runBacktestMain(t, "backtest"); code != exitBadInput {
 		t.Errorf("no file: exit %d, want %d", code, exitBadInput)
 	}
