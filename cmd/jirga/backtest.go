@@ -147,12 +147,8 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	hdr := []string{"model", "n", "failed", "MAE", "RMSE", "MedAE", "P80AE", "≤10"}
-	for _, g := range waves {
-		hdr = append(hdr, g)
-	}
-	for _, g := range rules {
-		hdr = append(hdr, g)
-	}
+	hdr = append(hdr, waves...)
+	hdr = append(hdr, rules...)
 	if rep.Coverage != nil {
 		hdr = append(hdr, "cov50", "cov80", "width50", "width80")
 	}
