@@ -78,3 +78,41 @@ func TestStackedCrossValidation(t *testing.T) {
 		fold[c.Group()] = res.Fold[i]
 	}
 }
+
+// TestCrossValidateNeverTrainsOnTheFold checks the contract of
+// CrossValidate: a learner never sees a scenario of the fold it forecasts,
+// and every proposal's issues are held out together.
+func TestCrossValidateNeverTrainsOnTheFold(t *testing.T) {
+	ss := loadDEU(t, "equal")
+	var trains [][]*jirga.Scenario
+	spy := backtest.Learner{Name: "spy", Fit: func(_ context.Context, train []*jirga.Scenario) (jirga.Model, error) {
+		trains = append(trains, train)
+		return baseline.Mean{}, nil
+	}}
+	res, err := backtest.CrossValidate(context.Background(), ss, []backtest.Learner{spy}, nil, backtest.CVOptions{Folds: 5, Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trains) != 5 {
+		t.Fatalf("%d fits, want 5", len(trains))
+	}
+	for f, train := range trains {
+		seen := map[*jirga.Scenario]bool{}
+		for _, s := range train {
+			seen[s] = true
+		}
+		for i, c := range res.Cases {
+			if res.Fold[i] == f && seen[c.Scenario] {
+				t.Fatalf("fold %d: the learner was trained on held-out issue %s", f, c.Issue.ID)
+			}
+			if res.Fold[i] != f && !seen[c.Scenario] {
+				t.Fatalf("fold %d: training issue %s missing from the training set", f, c.Issue.ID)
+			}
+		}
+	}
+	// With the mean as the learned model, out-of-fold accuracy is the
+	// mean's own: 23.44 (validation.md §2.3).
+	if got := math.Round(res.Rows[0].MAE*100) / 100; got != 23.44 {
+		t.Errorf("OOF MAE %g, want 23.44", got)
+	}
+}
