@@ -427,6 +427,28 @@ weighted mean and the reference rules are scored on the same folds.`)
 	}
 	tw.Flush()
 	fmt.Fprintln(m.Stdout, "\ncov50, cov80: held-out outcomes inside forecast ± the 50th / 80th percentile of the absolute\nerrors on the training folds (±50%, ±80%: those half-widths, averaged over folds).")
+	// Paired comparison with the weighted mean (row 1): mean difference of
+	// absolute errors and its standard error over issues.
+	var d []float64
+	for i, c := range res.Cases {
+		a, b := res.OOF[0][i], res.OOF[1][i]
+		if math.IsNaN(a) || math.IsNaN(b) {
+			continue
+		}
+		d = append(d, math.Abs(a-c.Outcome)-math.Abs(b-c.Outcome))
+	}
+	if n := float64(len(d)); n > 1 {
+		mu, ss2 := 0.0, 0.0
+		for _, v := range d {
+			mu += v / n
+		}
+		for _, v := range d {
+			ss2 += (v - mu) * (v - mu)
+		}
+		se := math.Sqrt(ss2 / (n - 1) / n)
+		fmt.Fprintf(m.Stdout, "\npaired: stacked − mean absolute error = %s ± %s (standard error over %d issues; issues of a proposal are not independent, so the true uncertainty is larger)\n",
+			fmtNum(mu, 2), fmtNum(se, 2), len(d))
+	}
 	fmt.Fprintln(m.Stdout, "\nper-fold MAE:")
 	for _, r := range res.Rows {
 		var parts []string
