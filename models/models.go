@@ -15,6 +15,7 @@ import (
 	"github.com/jirga/jirga/baseline"
 	"github.com/jirga/jirga/bdm"
 	"github.com/jirga/jirga/exchange"
+	"github.com/jirga/jirga/stack"
 )
 
 // Options are the settings every model understands, plus model-specific
@@ -130,6 +131,26 @@ var registry = []Info{
 				*dst = &x
 			}
 			return m, nil
+		},
+	},
+	{
+		Name:     "stacked",
+		Summary:  "weighted mean corrected by a robust regression on other forecasts and issue features, fitted on DEU (EU legislation, 0–100 scales)",
+		Citation: "this project, docs/backtest.md; Huber (1964), Ann. Math. Statist. 35(1); Wolpert (1992), Neural Networks 5(2)",
+		Params: []Param{{Name: "params", Values: "path to a JSON file written by jirga backtest fit", Default: "the parameters shipped with the binary",
+			Doc: "fitted parameters to use instead of the shipped ones"}},
+		build: func(o Options) (jirga.Model, error) {
+			if err := checkParams("stacked", o.Params, "params"); err != nil {
+				return nil, err
+			}
+			if path := o.Params["params"]; path != "" {
+				p, err := stack.ReadParams(path)
+				if err != nil {
+					return nil, err
+				}
+				return &stack.Model{P: p}, nil
+			}
+			return stack.New()
 		},
 	},
 }

@@ -58,7 +58,9 @@ func init() {
 	commands = []command{
 		{"forecast", "forecast a scenario with one or more models", runForecast},
 		{"explain", "narrate a dynamic model's rounds: who challenged whom and who gave way", runExplain},
+		{"sweep", "forecast intervals from Monte Carlo draws of the inputs", runSweep},
 		{"validate", "check a scenario file and report every problem", runValidate},
+		{"backtest", "score models on decisions with known outcomes (DEU); fit and cross-validate the stacked model", runBacktest},
 		{"convert", "convert any readable format to jirga YAML or JSON", runConvert},
 		{"models", "list the models with a line and a citation each", runModels},
 		{"examples", "list the built-in example scenarios", runExamples},

@@ -1,0 +1,67 @@
+package backtest
+
+import (
+	"context"
+	"math"
+	"slices"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/sweep"
+)
+
+// Coverage sets up the Monte Carlo intervals whose coverage a backtest
+// reports: every scored scenario is swept with sweep.Run (Draws draws with
+// Seed and Uncertainty), and the p10, p25, p50, p75 and p90 of a model's
+// forecasts on an issue over the draws form its intervals. A
+// well-calibrated 50% interval (p25–p75) holds about half of the outcomes,
+// an 80% interval (p10–p90) about four in five.
+type Coverage struct {
+	Draws int    `json:"draws"`
+	Seed  uint64 `json:"seed"`
+	// Uncertainty is applied to the numbers that carry no range of their
+	// own (all of them in a DEU file).
+	Uncertainty sweep.Uncertainty `json:"uncertainty"`
+}
+
+// intervals sweeps s with model and returns, per issue id, p10, p25, p50,
+// p75 and p90 of the model's forecasts (NaN where every draw failed). The
+// sweep runs on one worker, because Run already forecasts scenarios in
+// parallel; its draws depend only on the seed and the draw number, so the
+// result does not depend on the number of workers.
+func (cv Coverage) intervals(ctx context.Context, model jirga.Model, s *jirga.Scenario) map[string][5]float64 {
+	u := cv.Uncertainty
+	out := map[string][5]float64{}
+	res, err := sweep.Run(ctx, s, []jirga.Model{model}, sweep.Options{Draws: cv.Draws, Seed: cv.Seed, Workers: 1, Uncertainty: &u, Bins: 1})
+	if err != nil || len(res.Results) == 0 {
+		return out
+	}
+	val := func(p *float64) float64 {
+		if p == nil {
+			return math.NaN()
+		}
+		return *p
+	}
+	for _, f := range res.Results[0].Issues {
+		out[f.Issue] = [5]float64{val(f.P10), val(f.P25), val(f.P50), val(f.P75), val(f.P90)}
+	}
+	return out
+}
+
+// Quantile returns the p-quantile of x by linear interpolation between
+// order statistics (Hyndman & Fan 1996, type 7, the default of R and
+// NumPy); NaN for empty x. x is not modified.
+func Quantile(x []float64, p float64) float64 {
+	n := len(x)
+	if n == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(x)
+	slices.Sort(s)
+	h := p * float64(n-1)
+	lo := math.Floor(h)
+	i := int(lo)
+	if i >= n-1 {
+		return s[n-1]
+	}
+	return s[i] + (h-lo)*(s[i+1]-s[i])
+}

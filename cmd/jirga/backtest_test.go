@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const deuDev = "../../backtest/testdata/deu_dev.tsv"
+
+func runBacktestMain(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(io.Writer) bool { return false }}
+	code := m.Run(context.Background(), args)
+	return out.String(), errb.String(), code
+}
+
+func TestBacktestJSONContract(t *testing.T) {
+	perIssue := filepath.Join(t.TempDir(), "issues.csv")
+	out, stderr, code := runBacktestMain(t, "backtest", deuDev, "--model", "mean,stacked", "--format", "json", "--out", perIssue)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Scored int `json:"scored"`
+		Models []struct {
+			Model string   `json:"model"`
+			N     int      `json:"n"`
+			MAE   *float64 `json:"mae"`
+			RMSE  *float64 `json:"rmse"`
+		} `json:"models"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Scored != 274 || len(rep.Models) != 7 || rep.Models[0].Model != "mean" || rep.Models[0].N != 274 || rep.Models[0].MAE == nil || rep.Models[0].RMSE == nil {
+		t.Fatalf("report: %+v", rep)
+	}
+	f, err := os.Open(perIssue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Header, 7 models × 274 issues, and 8 skipped issues.
+	if len(rows) != 1+7*274+8 {
+		t.Errorf("per-issue CSV has %d rows, want %d", len(rows), 1+7*274+8)
+	}
+}
+
+func TestBacktestTableAndErrors(t *testing.T) {
+	out, stderr, code := runBacktestMain(t, "backtest", deuDev, "--model", "mean", "--capability", "council")
+	if code != 0 || !strings.Contains(out, "274 scored") || !strings.Contains(out, "capability council") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	if _, _, code := runBacktestMain(t, "backtest", deuDev, "--model", "nope"); code != exitBadInput {
+		t.Errorf("unknown model: exit %d, want %d", code, exitBadInput)
+	}
+	if _, _, code := runBacktestMain(t, "backtest", deuDev, "--coverage", "--uncertainty", "position=x"); code != exitBadInput {
+		t.Errorf("bad uncertainty: exit %d, want %d", code, exitBadInput)
+	}
+	// No outcomes: nothing scored, and the JSON is still valid.
+	out, stderr, code = runBacktestMain(t, "backtest", "../../examples/pakistan-ttp-2022.yaml", "--model", "mean", "--format", "json")
+	if code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, `"scored": 0`) {
+		t.Errorf("flagship: exit %d, %s\n%s", code, stderr, out)
+	}
+	if _, _, code := runBacktestMain(t, "backtest"); code != exitBadInput {
+		t.Errorf("no file: exit %d, want %d", code, exitBadInput)
+	}
+}
+
+func TestBacktestFitMatchesShipped(t *testing.T) {
+	out, stderr, code := runBacktestMain(t, "backtest", "fit", deuDev)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	shipped, err := os.ReadFile("../../stack/stacked.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b map[string]any
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(shipped, &b); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"lambda", "n", "training_hash", "command", "features"} {
+		if ja, jb := mustJSON(a[k]), mustJSON(b[k]); ja != jb {
+			t.Errorf("%s: fit gives %s, shipped %s", k, ja, jb)
+		}
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

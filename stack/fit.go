@@ -1,0 +1,310 @@
+package stack
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/jirga/jirga"
+)
+
+// Sample is one training issue: its features, weighted mean and outcome
+// (on 0–100) and the group (proposal) that cross-validation keeps together.
+type Sample struct {
+	Z       []float64
+	Mean    float64
+	Outcome float64
+	Group   string
+}
+
+// Samples returns the training samples of ss with the named features:
+// every issue with an outcome and at least minActors actors holding a
+// position (the backtest's scorable issues).
+func Samples(ss []*jirga.Scenario, minActors int, features []string) []Sample {
+	var out []Sample
+	for _, s := range ss {
+		for k, is := range s.Issues {
+			if is.Outcome == nil {
+				continue
+			}
+			n := 0
+			for _, a := range s.Actors {
+				if st := a.Stances[is.ID]; st != nil && st.Position != nil {
+					n++
+				}
+			}
+			if n < minActors {
+				continue
+			}
+			in, ok := Extract(s, k)
+			if !ok {
+				continue
+			}
+			lo, hi := is.Bounds()
+			g := attr(s, is, "proposal")
+			if g == "" {
+				g = s.ID
+			}
+			out = append(out, Sample{Z: in.Vector(features), Mean: in.Mean, Outcome: 100 * (*is.Outcome - lo) / (hi - lo), Group: g})
+		}
+	}
+	return out
+}
+
+// Predict returns the forecast of coefficients beta for a sample, on 0–100.
+func Predict(beta []float64, x Sample) float64 {
+	y := x.Mean
+	for j, z := range x.Z {
+		y += beta[j] * z
+	}
+	return math.Min(100, math.Max(0, y))
+}
+
+// Huber fits β by minimising Σ ρ_δ(y_i − m_i − z_iᵀβ) + λ||β||² with
+// iteratively reweighted least squares: weights w_i = min(1, δ/|r_i|),
+// then (ZᵀWZ + λI)β = ZᵀW(y − m), until β moves by less than 1e-10 or
+// after 500 iterations. Small δ approaches least absolute deviations. The
+// start is β = 0 (the weighted mean), and the result is deterministic.
+func Huber(xs []Sample, lambda, delta float64) []float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	p := len(xs[0].Z)
+	beta := make([]float64, p)
+	a := make([]float64, p*p)
+	b := make([]float64, p)
+	for range 500 {
+		clear(a)
+		clear(b)
+		for _, x := range xs {
+			r := x.Outcome - x.Mean
+			for j, z := range x.Z {
+				r -= beta[j] * z
+			}
+			w := 1.0
+			if ar := math.Abs(r); ar > delta {
+				w = delta / ar
+			}
+			t := x.Outcome - x.Mean
+			for j, zj := range x.Z {
+				if zj == 0 {
+					continue
+				}
+				b[j] += w * zj * t
+				row := a[j*p : (j+1)*p]
+				for l, zl := range x.Z {
+					row[l] += w * zj * zl
+				}
+			}
+		}
+		for j := range p {
+			a[j*p+j] += lambda
+		}
+		next, err := solve(a, b, p)
+		if err != nil {
+			break
+		}
+		move := 0.0
+		for j := range p {
+			move = math.Max(move, math.Abs(next[j]-beta[j]))
+		}
+		beta = next
+		if move < 1e-10 {
+			break
+		}
+	}
+	return beta
+}
+
+// solve solves the symmetric positive definite system a·x = b (a is p×p,
+// row-major) by Cholesky decomposition. a and b are not modified.
+func solve(a, b []float64, p int) ([]float64, error) {
+	l := make([]float64, p*p)
+	for i := range p {
+		for j := 0; j <= i; j++ {
+			s := a[i*p+j]
+			for k := range j {
+				s -= l[i*p+k] * l[j*p+k]
+			}
+			if i == j {
+				if s <= 0 {
+					return nil, errors.New("stack: matrix is not positive definite")
+				}
+				l[i*p+i] = math.Sqrt(s)
+			} else {
+				l[i*p+j] = s / l[j*p+j]
+			}
+		}
+	}
+	y := make([]float64, p)
+	for i := range p {
+		s := b[i]
+		for k := range i {
+			s -= l[i*p+k] * y[k]
+		}
+		y[i] = s / l[i*p+i]
+	}
+	x := make([]float64, p)
+	for i := p - 1; i >= 0; i-- {
+		s := y[i]
+		for k := i + 1; k < p; k++ {
+			s -= l[k*p+i] * x[k]
+		}
+		x[i] = s / l[i*p+i]
+	}
+	return x, nil
+}
+
+// Folds assigns each distinct group of xs to one of k folds: the groups,
+// sorted, are shuffled with a PCG generator seeded by seed and dealt out
+// in turn. It returns the fold of each sample.
+func Folds(xs []Sample, k int, seed uint64) []int {
+	var groups []string
+	seen := map[string]bool{}
+	for _, x := range xs {
+		if !seen[x.Group] {
+			seen[x.Group] = true
+			groups = append(groups, x.Group)
+		}
+	}
+	slices.Sort(groups)
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	rng.Shuffle(len(groups), func(i, j int) { groups[i], groups[j] = groups[j], groups[i] })
+	fold := map[string]int{}
+	for i, g := range groups {
+		fold[g] = i % k
+	}
+	out := make([]int, len(xs))
+	for i, x := range xs {
+		out[i] = fold[x.Group]
+	}
+	return out
+}
+
+// FitOptions control Fit. The zero value uses the defaults.
+type FitOptions struct {
+	// Lambdas is the grid of ridge penalties searched (default
+	// DefaultLambdas).
+	Lambdas []float64
+	// Delta is the Huber threshold in points (default 1: close to least
+	// absolute deviations, which MAE rewards).
+	Delta float64
+	// Features are the names of the features (default FeatureNames); the
+	// samples must have been built with the same list.
+	Features []string
+	// Folds is the number of proposal-grouped folds used to choose λ
+	// (default 5), and Seed fixes their assignment (default 1).
+	Folds int
+	Seed  uint64
+}
+
+// DefaultLambdas is the default grid of ridge penalties.
+var DefaultLambdas = []float64{1e-1, 1, 3, 1e1, 3e1, 1e2, 3e2, 1e3, 3e3, 1e4, 3e4, 1e5, 1e6}
+
+func (o FitOptions) withDefaults() FitOptions {
+	if len(o.Lambdas) == 0 {
+		o.Lambdas = DefaultLambdas
+	}
+	if len(o.Features) == 0 {
+		o.Features = FeatureNames
+	}
+	if o.Delta <= 0 {
+		o.Delta = 1
+	}
+	if o.Folds <= 1 {
+		o.Folds = 5
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	return o
+}
+
+// Fit chooses λ from the grid by proposal-grouped cross-validation on xs
+// (the λ with the smallest MAE; ties go to the larger λ, the simpler model)
+// and refits on all of xs with it.
+func Fit(xs []Sample, opt FitOptions) (*Params, error) {
+	opt = opt.withDefaults()
+	if len(xs) > 0 && len(xs[0].Z) != len(opt.Features) {
+		return nil, fmt.Errorf("stack: samples have %d features, options name %d", len(xs[0].Z), len(opt.Features))
+	}
+	if len(xs) < 2*opt.Folds {
+		return nil, jirga.Errorf(jirga.EINVALID, "stack: %d training issues are too few for %d folds", len(xs), opt.Folds)
+	}
+	fold := Folds(xs, opt.Folds, opt.Seed)
+	best, bestMAE := 0.0, math.Inf(1)
+	cv := make([]float64, len(opt.Lambdas))
+	lambdas := slices.Clone(opt.Lambdas)
+	slices.Sort(lambdas)
+	for li := len(lambdas) - 1; li >= 0; li-- {
+		lam := lambdas[li]
+		sum := 0.0
+		for f := range opt.Folds {
+			var train, test []Sample
+			for i, x := range xs {
+				if fold[i] == f {
+					test = append(test, x)
+				} else {
+					train = append(train, x)
+				}
+			}
+			beta := Huber(train, lam, opt.Delta)
+			for _, x := range test {
+				sum += math.Abs(Predict(beta, x) - x.Outcome)
+			}
+		}
+		mae := sum / float64(len(xs))
+		cv[li] = mae
+		if mae < bestMAE-1e-12 {
+			best, bestMAE = lam, mae
+		}
+	}
+	beta := Huber(xs, best, opt.Delta)
+	p := &Params{
+		Model:    Name,
+		Features: slices.Clone(opt.Features),
+		Coef:     beta,
+		Lambda:   best,
+		Delta:    opt.Delta,
+		Folds:    opt.Folds,
+		Seed:     opt.Seed,
+		Lambdas:  lambdas,
+		CVMAE:    cv,
+		N:        len(xs),
+		Groups:   countGroups(xs),
+	}
+	p.TrainingHash = hashSamples(xs)
+	return p, nil
+}
+
+func countGroups(xs []Sample) int {
+	seen := map[string]bool{}
+	for _, x := range xs {
+		seen[x.Group] = true
+	}
+	return len(seen)
+}
+
+// hashSamples fingerprints the training data (outcomes, means, features)
+// so that a refit can tell whether it saw the same data.
+func hashSamples(xs []Sample) string {
+	h := fnv.New64a()
+	for _, x := range xs {
+		fmt.Fprintf(h, "%s %.6f %.6f", x.Group, x.Outcome, x.Mean)
+		for _, z := range x.Z {
+			fmt.Fprintf(h, " %.6f", z)
+		}
+		h.Write([]byte{'\n'})
+	}
+	return fmt.Sprintf("fnv64a:%016x", h.Sum64())
+}
+
+// FitScenarios fits the model on the scorable issues of ss (an outcome and
+// at least minActors actors with a position) with opt.
+func FitScenarios(ss []*jirga.Scenario, minActors int, opt FitOptions) (*Params, error) {
+	opt = opt.withDefaults()
+	return Fit(Samples(ss, minActors, opt.Features), opt)
+}
