@@ -57,6 +57,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"forecast", "forecast a scenario with one or more models", runForecast},
+		{"compare", "compare forecasts under the scenario's named interventions", runCompare},
 		{"validate", "check a scenario file and report every problem", runValidate},
 		{"convert", "convert any readable format to jirga YAML or JSON", runConvert},
 		{"models", "list the models with a line and a citation each", runModels},
