@@ -52,13 +52,13 @@ type Result struct {
 	// Acceptable is, per issue and necessary actor, the interval the actor
 	// accepts on that issue alone.
 	Acceptable map[string]map[string]*Interval `json:"acceptable"`
-	Joint      Joint                          `json:"joint"`
+	Joint      Joint                           `json:"joint"`
 	// ForecastAcceptable is, per model, whether its forecast is a deal that
 	// every necessary actor accepts.
 	ForecastAcceptable map[string]*Check `json:"forecast_acceptable"`
-	Draws              int                `json:"draws"`
-	Seed               uint64             `json:"seed"`
-	Uncertainty        sweep.Uncertainty  `json:"uncertainty"`
+	Draws              int               `json:"draws"`
+	Seed               uint64            `json:"seed"`
+	Uncertainty        sweep.Uncertainty `json:"uncertainty"`
 	// Interventions are the deal probabilities under each intervention and
 	// all together (Options.Interventions).
 	Interventions []Variant `json:"interventions,omitempty"`
