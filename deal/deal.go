@@ -394,3 +394,13 @@ func oneDraw(ctx context.Context, s *jirga.Scenario, nec []string, models []jirg
 	}
 	return o
 }
+
+// Slack returns the joint slack of s at its point values among its
+// necessary parties (see [Joint]): positive when a joint deal exists, and
+// the margin of the worst-off party either way. It is the outcome that
+// `jirga levers --target deal` ranks levers by.
+func Slack(s *jirga.Scenario) (float64, error) {
+	p := setup(s, Necessary(s))
+	z, _, _, err := p.joint(-1)
+	return -z, err
+}

@@ -58,6 +58,7 @@ func init() {
 	commands = []command{
 		{"forecast", "forecast a scenario with one or more models", runForecast},
 		{"compare", "compare forecasts under the scenario's named interventions", runCompare},
+		{"levers", "rank which actors' moves change the forecast (or a deal) most", runLevers},
 		{"deal", "is there a zone of possible agreement, and how likely is a deal", runDeal},
 		{"validate", "check a scenario file and report every problem", runValidate},
 		{"convert", "convert any readable format to jirga YAML or JSON", runConvert},
