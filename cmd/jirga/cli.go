@@ -60,6 +60,7 @@ func init() {
 		{"compare", "compare forecasts under the scenario's named interventions", runCompare},
 		{"levers", "rank which actors' moves change the forecast (or a deal) most", runLevers},
 		{"deal", "is there a zone of possible agreement, and how likely is a deal", runDeal},
+		{"report", "write a self-contained HTML report with charts and sources", runReport},
 		{"validate", "check a scenario file and report every problem", runValidate},
 		{"convert", "convert any readable format to jirga YAML or JSON", runConvert},
 		{"models", "list the models with a line and a citation each", runModels},
