@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/jirga/jirga"
@@ -486,6 +487,11 @@ func roundsChart(s *jirga.Scenario, is *jirga.Issue, r *jirga.Result) template.H
 		g.text(xs.at(t), bot+15, trimNum(t), "middle", "tick")
 	}
 	g.text((left+right)/2, bot+32, "round", "middle", "small")
+	type endLabel struct {
+		y    float64
+		text string
+	}
+	var ends []endLabel
 	for i, a := range s.Actors {
 		st := a.Stances[is.ID]
 		if st == nil || st.Position == nil {
@@ -498,8 +504,15 @@ func roundsChart(s *jirga.Scenario, is *jirga.Issue, r *jirga.Result) template.H
 			}
 		}
 		g.group(actorName(s, a.ID), func() { g.polyline(pts, colour(i), 1.5, "") })
-		last := pts[len(pts)-1]
-		g.text(right+6, last[1]+4, short(a.ID, 18), "start", "small")
+		ends = append(ends, endLabel{pts[len(pts)-1][1] + 4, short(a.ID, 18)})
+	}
+	// Spread the end labels so that they do not overlap (11 px apart).
+	slices.SortStableFunc(ends, func(a, b endLabel) int { return cmp.Compare(a.y, b.y) })
+	for i := 1; i < len(ends); i++ {
+		ends[i].y = math.Max(ends[i].y, ends[i-1].y+11)
+	}
+	for _, e := range ends {
+		g.text(right+6, e.y, e.text, "start", "small")
 	}
 	var pts [][2]float64
 	label := ""
@@ -521,7 +534,7 @@ func roundsChart(s *jirga.Scenario, is *jirga.Issue, r *jirga.Result) template.H
 	}
 	if len(pts) > 0 {
 		g.group(r.Model+" "+label, func() { g.polyline(pts, "#000", 2.5, ` stroke-dasharray="6 3"`) })
-		g.text(right+6, pts[len(pts)-1][1]-8, label, "start", "small bold")
+		g.text(right+90, pts[len(pts)-1][1]+4, "— "+label, "start", "small bold")
 	}
 	return g.html()
 }
@@ -655,8 +668,8 @@ func makeShiftTable(s *jirga.Scenario, c *whatif.Comparison) shiftTable {
 func zopaChart(s *jirga.Scenario, dr *deal.Result, fc *jirga.Forecast) template.HTML {
 	np := len(dr.Necessary)
 	band := 8.0
-	rowHt := float64(np)*band + 18
-	h := 30 + float64(len(s.Issues))*rowHt + 40
+	rowHt := float64(np)*band + 26
+	h := 30 + float64(len(s.Issues))*rowHt + 56
 	g := newSVG("chart-zopa", "Zones of possible agreement", chartW, h)
 	for i, is := range s.Issues {
 		y0 := 24 + float64(i)*rowHt
@@ -664,10 +677,10 @@ func zopaChart(s *jirga.Scenario, dr *deal.Result, fc *jirga.Forecast) template.
 		sc.b = plotR - 40
 		lo, hi := is.Bounds()
 		g.text(labelW-8, y0+rowHt/2, is.ID, "end", "label")
-		g.rect(sc.a, y0, sc.b-sc.a, rowHt-8, "#f4f4f4", "")
+		g.rect(sc.a, y0, sc.b-sc.a, rowHt-16, "#f4f4f4", "")
 		if z := dr.ZOPA[is.ID]; z != nil {
 			g.group(fmt.Sprintf("ZOPA %s–%s", trimNum(z.Low), trimNum(z.High)), func() {
-				g.rect(sc.at(z.Low)-1.5, y0, sc.at(z.High)-sc.at(z.Low)+3, rowHt-8, "#59a14f", ` opacity="0.45"`)
+				g.rect(sc.at(z.Low)-1.5, y0, sc.at(z.High)-sc.at(z.Low)+3, rowHt-16, "#59a14f", ` opacity="0.45"`)
 			})
 		} else {
 			g.text(sc.b+6, y0+rowHt/2, "no zone", "start", "small")
@@ -686,16 +699,16 @@ func zopaChart(s *jirga.Scenario, dr *deal.Result, fc *jirga.Forecast) template.
 			if x, ok := r.Forecast(is.ID); ok {
 				px := sc.at(x)
 				g.group(fmt.Sprintf("%s forecast %.1f", r.Model, x), func() {
-					g.line(px, y0-2, px, y0+rowHt-6, "#222", 1.5, "")
+					g.line(px, y0-2, px, y0+rowHt-14, "#222", 1.5, "")
 					g.circle(px, y0-2, 2.5, colour(m+len(dr.Necessary)), ` stroke="#222" stroke-width="0.5"`)
 				})
 			}
 		}
-		g.text(sc.a, y0+rowHt+1, trimNum(lo), "start", "tick")
-		g.text(sc.b, y0+rowHt+1, trimNum(hi), "end", "tick")
+		g.text(sc.a, y0+rowHt-5, trimNum(lo), "start", "tick")
+		g.text(sc.b, y0+rowHt-5, trimNum(hi), "end", "tick")
 	}
 	// Legend.
-	y := 24 + float64(len(s.Issues))*rowHt + 18
+	y := 24 + float64(len(s.Issues))*rowHt + 10
 	x := labelW
 	for j, id := range dr.Necessary {
 		g.rect(x, y-8, 12, 8, colour(j), "")
@@ -704,8 +717,16 @@ func zopaChart(s *jirga.Scenario, dr *deal.Result, fc *jirga.Forecast) template.
 	}
 	g.rect(x, y-8, 12, 8, "#59a14f", ` opacity="0.45"`)
 	g.text(x+16, y, "ZOPA", "start", "small")
-	g.line(x+80, y-10, x+80, y, "#222", 1.5, "")
-	g.text(x+86, y, "model forecasts", "start", "small")
+	y += 18
+	x = labelW
+	g.text(x, y, "forecasts:", "start", "small")
+	x += 62
+	for m, r := range fc.Results {
+		g.line(x, y-10, x, y+2, "#222", 1.5, "")
+		g.circle(x, y-10, 2.5, colour(m+len(dr.Necessary)), ` stroke="#222" stroke-width="0.5"`)
+		g.text(x+6, y, r.Model, "start", "small")
+		x += 20 + 7*float64(len(r.Model))
+	}
 	return g.html()
 }
 
