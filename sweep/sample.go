@@ -12,7 +12,9 @@ import (
 // distribution around the point value, truncated to the field's range (see
 // [Value]). The zero value applies none (every bare number stays fixed).
 //
-// Status quo and reservation points are positions and take Position.
+// A reservation point is an actor's position and takes Position. The status
+// quo is a fact about the present rather than an actor's stance, so it has
+// its own field, which is 0 (fixed) in DefaultUncertainty.
 type Uncertainty struct {
 	// Position is the half-width of the default range of a position, as a
 	// fraction of the issue's scale (0.10 means ±10 points on 0–100).
@@ -23,11 +25,15 @@ type Uncertainty struct {
 	// Capability is the half-width of the default range of a capability,
 	// relative to its value (0.2 means ±20%).
 	Capability float64 `json:"capability"`
+	// StatusQuo is the half-width of the default range of an issue's status
+	// quo, as a fraction of the issue's scale.
+	StatusQuo float64 `json:"status_quo,omitempty"`
 }
 
 // DefaultUncertainty is what a sweep applies to bare numbers unless told
 // otherwise: ±10% of the scale on positions, ±15 points on saliences and
-// ±20% on capabilities, each triangular around the point value.
+// ±20% on capabilities, each triangular around the point value; status quo
+// points stay fixed unless they carry a range of their own.
 var DefaultUncertainty = Uncertainty{Position: 0.10, Salience: 15, Capability: 0.20}
 
 // capabilityFloor is the lower truncation point of a capability as a
@@ -83,7 +89,7 @@ func NewSampler(s *jirga.Scenario, u Uncertainty) *Sampler {
 	}
 	for k, is := range s.Issues {
 		lo, hi := is.Bounds()
-		add(is.StatusQuo, p.dst.Issues[k].StatusQuo, lo, hi, u.Position*(hi-lo))
+		add(is.StatusQuo, p.dst.Issues[k].StatusQuo, lo, hi, u.StatusQuo*(hi-lo))
 	}
 	for i, a := range s.Actors {
 		da := p.dst.Actors[i]

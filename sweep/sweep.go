@@ -246,7 +246,7 @@ func check(s *jirga.Scenario, models []jirga.Model, opt Options) (u Uncertainty,
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"position", u.Position}, {"salience", u.Salience}, {"capability", u.Capability}} {
+	}{{"position", u.Position}, {"salience", u.Salience}, {"capability", u.Capability}, {"status quo", u.StatusQuo}} {
 		if !(f.v >= 0) || math.IsInf(f.v, 0) {
 			return u, 0, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: %s uncertainty must be a finite number ≥ 0, got %g", f.name, f.v)
 		}
@@ -360,7 +360,7 @@ func keep(buf *bytes.Buffer, dir string, d *jirga.Scenario, id string, seed uint
 	c.Attributes["sweep.seed"] = strconv.FormatUint(seed, 10)
 	c.Attributes["sweep.draw"] = strconv.Itoa(k)
 	buf.Reset()
-	fmt.Fprintf(buf, "# Draw %d of a jirga sweep of %q with seed %d. Re-run it with\n# jirga forecast %s\n", k, id, seed, DrawFile(k))
+	fmt.Fprintf(buf, "# Draw %d of a jirga sweep of %q with seed %d. Re-run it with\n# jirga forecast %s\n", k, id, seed, filepath.Join(dir, DrawFile(k)))
 	if err := format.Write(buf, []*jirga.Scenario{&c}, format.YAML); err != nil {
 		return err
 	}

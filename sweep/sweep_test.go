@@ -21,11 +21,19 @@ import (
 )
 
 // allModels builds every registered model with default options.
-func allModels(tb testing.TB) []jirga.Model {
+func allModels(tb testing.TB) []jirga.Model { return registered(tb, true) }
+
+// staticModels builds the registered static models, which are fast.
+func staticModels(tb testing.TB) []jirga.Model { return registered(tb, false) }
+
+func registered(tb testing.TB, dynamic bool) []jirga.Model {
 	tb.Helper()
 	var ms []jirga.Model
-	for _, n := range models.Names() {
-		m, err := models.New(n, models.Options{Seed: 1})
+	for _, info := range models.All() {
+		if info.Dynamic && !dynamic {
+			continue
+		}
+		m, err := models.New(info.Name, models.Options{Seed: 1})
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -45,11 +53,13 @@ func mustRun(tb testing.TB, s *jirga.Scenario, ms []jirga.Model, opt sweep.Optio
 
 func TestRunDeterministic(t *testing.T) {
 	s := flagship(t)
-	ms := allModels(t)
-	draws := 300
-	if testing.Short() {
-		draws = 60
-	}
+	// Every model with a few draws (the dynamic ones are slow), the static
+	// ones with more.
+	t.Run("all", func(t *testing.T) { testDeterministic(t, s, allModels(t), 16) })
+	t.Run("static", func(t *testing.T) { testDeterministic(t, s, staticModels(t), 300) })
+}
+
+func testDeterministic(t *testing.T, s *jirga.Scenario, ms []jirga.Model, draws int) {
 	var want string
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, procs := range []int{1, 2, 4} {
@@ -72,7 +82,7 @@ func TestRunDeterministic(t *testing.T) {
 
 func TestRunSummary(t *testing.T) {
 	s := flagship(t)
-	ms := allModels(t)
+	ms := staticModels(t)
 	const n = 400
 	r := mustRun(t, s, ms, sweep.Options{Draws: n, Seed: 7, Bins: 10})
 	point, err := jirga.Run(context.Background(), s, ms)
@@ -246,6 +256,9 @@ func TestRunFailures(t *testing.T) {
 func TestRunKeep(t *testing.T) {
 	s := flagship(t)
 	ms := allModels(t)
+	if testing.Short() {
+		ms = staticModels(t)
+	}
 	dir := filepath.Join(t.TempDir(), "draws")
 	r := mustRun(t, s, ms, sweep.Options{Draws: 12, Seed: 5, Keep: dir})
 	files, _ := filepath.Glob(filepath.Join(dir, "draw-*.yaml"))

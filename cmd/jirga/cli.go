@@ -57,6 +57,8 @@ var commands []command
 func init() {
 	commands = []command{
 		{"forecast", "forecast a scenario with one or more models", runForecast},
+		{"explain", "narrate a dynamic model's rounds: who challenged whom and who gave way", runExplain},
+		{"sweep", "forecast intervals from Monte Carlo draws of the inputs", runSweep},
 		{"compare", "compare forecasts under the scenario's named interventions", runCompare},
 		{"levers", "rank which actors' moves change the forecast (or a deal) most", runLevers},
 		{"deal", "is there a zone of possible agreement, and how likely is a deal", runDeal},

@@ -21,7 +21,7 @@ func init() {
 	}
 }
 
-func updating() bool {
+func levUpdating() bool {
 	f := flag.Lookup("update")
 	return f != nil && f.Value.String() == "true"
 }
@@ -38,7 +38,7 @@ func levRun(t *testing.T, args ...string) (int, string, string) {
 func levGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if updating() {
+	if levUpdating() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
