@@ -514,22 +514,33 @@ func roundsChart(s *jirga.Scenario, is *jirga.Issue, r *jirga.Result) template.H
 	for _, e := range ends {
 		g.text(right+6, e.y, e.text, "start", "small")
 	}
-	var pts [][2]float64
+	// The model's own per-round series: the one of outcome, median and mean
+	// whose last value is the forecast, else the first one reported.
+	series := func(rd jirga.Round, name string) (float64, bool) {
+		m := map[string]map[string]float64{"outcome": rd.Outcome, "median": rd.Median, "mean": rd.Mean}[name]
+		v, ok := m[is.ID]
+		return v, ok
+	}
 	label := ""
+	fcast, hasF := r.Forecast(is.ID)
+	last := r.Rounds[len(r.Rounds)-1]
+	for _, name := range []string{"outcome", "median", "mean"} {
+		v, ok := series(last, name)
+		if !ok {
+			continue
+		}
+		if label == "" {
+			label = name
+		}
+		if hasF && math.Abs(v-fcast) <= 1e-9*(hi-lo) {
+			label = name
+			break
+		}
+	}
+	var pts [][2]float64
 	for _, rd := range r.Rounds {
-		for _, m := range []struct {
-			name string
-			v    map[string]float64
-		}{{"outcome", rd.Outcome}, {"mean", rd.Mean}, {"median", rd.Median}} {
-			if v, ok := m.v[is.ID]; ok {
-				if label == "" {
-					label = m.name
-				}
-				if label == m.name {
-					pts = append(pts, [2]float64{xs.at(float64(rd.Round)), ys.at(v)})
-				}
-				break
-			}
+		if v, ok := series(rd, label); ok {
+			pts = append(pts, [2]float64{xs.at(float64(rd.Round)), ys.at(v)})
 		}
 	}
 	if len(pts) > 0 {
