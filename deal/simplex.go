@@ -23,7 +23,7 @@ var (
 	errUnbounded  = errors.New("unbounded")
 )
 
-const lpEps = 1e-11
+const lpEps = 1e-10
 
 // simplex minimises c·v subject to rows and v ≥ 0 with the two-phase
 // tableau method and Bland's rule (which cannot cycle), after Chvátal,
@@ -168,6 +168,12 @@ func pivotLoop(T [][]float64, basis []int, cols int) error {
 			}
 		}
 		if l < 0 {
+			if T[m][e] > -1e-7 {
+				// A reduced cost that is rounding noise on a column
+				// with no positive entry: treat it as zero.
+				T[m][e] = 0
+				continue
+			}
 			return errUnbounded
 		}
 		pivot(T, basis, l, e)
