@@ -189,6 +189,9 @@ func (p *problem) joint(bound int) (z float64, x []float64, ok bool, err error) 
 	}
 	for i := range p.parties {
 		pt := &p.parties[i]
+		if !p.constrains(pt) {
+			continue // accepts any package
+		}
 		r := row()
 		for _, tm := range terms {
 			if tm.i == i {
@@ -224,6 +227,17 @@ func (p *problem) joint(bound int) (z float64, x []float64, ok bool, err error) 
 		x[k] = math.Min(p.hi[k], math.Max(p.lo[k], p.lo[k]+sol[k]*(p.hi[k]-p.lo[k])))
 	}
 	return sol[wcol] - 1, x, true, nil
+}
+
+// constrains reports whether the party has a reservation (or status quo) on
+// some issue where it holds a stance; one that has none accepts any package.
+func (p *problem) constrains(pt *party) bool {
+	for k := range pt.has {
+		if pt.has[k] && !pt.free[k] {
+			return true
+		}
+	}
+	return false
 }
 
 // errLP is returned when the simplex fails.
