@@ -3,3 +3,13 @@ module github.com/jirga/jirga
 go 1.26.8
 
 require go.yaml.in/yaml/v3 v3.0.6
+
+require (
+	github.com/chromedp/chromedp v0.23.0
+	gonum.org/v1/gonum v0.17.0
+)
+
+require (
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+)
