@@ -93,15 +93,6 @@ func (f *modelFlags) build() ([]jirga.Model, error) {
 	return out, nil
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // optFlag collects repeated MODEL.KEY=VALUE flags.
 type optFlag map[string]string
 
