@@ -100,8 +100,10 @@ const QMVShare = 0.71
 // 0–100. A missing quantity is NaN.
 type Inputs struct {
 	Mean, PlainMean, WMedian, MembersMedian float64
-	Com, EP, RP, Pivot, NBS                 float64
-	TwoOption, Unanimity, Codecision        bool
+	// Lo and Hi are the lowest and highest positions (0–100).
+	Lo, Hi                           float64
+	Com, EP, RP, Pivot, NBS          float64
+	TwoOption, Unanimity, Codecision bool
 }
 
 // Extract computes the inputs of issue k of s. It returns false when no
@@ -145,6 +147,7 @@ func Extract(s *jirga.Scenario, k int) (Inputs, bool) {
 		return in, false
 	}
 	w, _ := baseline.Weights(capab, sal)
+	in.Lo, in.Hi = slices.Min(pos), slices.Max(pos)
 	in.Mean = baseline.WeightedMean(pos, w)
 	in.PlainMean = baseline.WeightedMean(pos, nil)
 	in.WMedian = baseline.WeightedMedian(pos, w)

@@ -18,6 +18,11 @@ type Sample struct {
 	Mean    float64
 	Outcome float64
 	Group   string
+	// Lo and Hi bound the prediction when Bounded: the range of the actors'
+	// positions, so the correction never leaves the positions' hull (and a
+	// unanimous issue is forecast at its one position).
+	Lo, Hi  float64
+	Bounded bool
 }
 
 // Samples returns the training samples of ss with the named features:
@@ -48,7 +53,7 @@ func Samples(ss []*jirga.Scenario, minActors int, features []string) []Sample {
 			if g == "" {
 				g = s.ID
 			}
-			out = append(out, Sample{Z: in.Vector(features), Mean: in.Mean, Outcome: 100 * (*is.Outcome - lo) / (hi - lo), Group: g})
+			out = append(out, Sample{Z: in.Vector(features), Mean: in.Mean, Outcome: 100 * (*is.Outcome - lo) / (hi - lo), Group: g, Lo: in.Lo, Hi: in.Hi, Bounded: true})
 		}
 	}
 	return out
@@ -60,7 +65,11 @@ func Predict(beta []float64, x Sample) float64 {
 	for j, z := range x.Z {
 		y += beta[j] * z
 	}
-	return math.Min(100, math.Max(0, y))
+	lo, hi := 0.0, 100.0
+	if x.Bounded {
+		lo, hi = math.Max(lo, x.Lo), math.Min(hi, x.Hi)
+	}
+	return math.Min(hi, math.Max(lo, y))
 }
 
 // Huber fits β by minimising Σ ρ_δ(y_i − m_i − z_iᵀβ) + λ||β||² with

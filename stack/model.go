@@ -96,7 +96,7 @@ func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result,
 		if !ok {
 			return nil, jirga.Errorf(jirga.EINVALID, "%s: issue %q: no actor holds a position on it", Name, is.ID)
 		}
-		u := Predict(m.P.Coef, Sample{Z: in.Vector(m.P.Features), Mean: in.Mean})
+		u := Predict(m.P.Coef, Sample{Z: in.Vector(m.P.Features), Mean: in.Mean, Lo: in.Lo, Hi: in.Hi, Bounded: true})
 		lo, hi := is.Bounds()
 		x := lo + u/100*(hi-lo)
 		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: x, Anchor: is.NearestAnchor(x)})
