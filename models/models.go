@@ -8,10 +8,12 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/smp"
 )
 
 // Options are the settings every model understands, plus model-specific
@@ -81,6 +83,48 @@ var registry = []Info{
 			return baseline.NBS{Utility: o.Params["utility"]}, nil
 		},
 	},
+	{
+		Name:     "smp",
+		Summary:  "KTAB Spatial Model of Politics: challenges, third parties, S²P² bargains and probabilistic Condorcet elections, turn by turn",
+		Citation: "KAPSARC Toolkit for Behavioral Analysis (KTAB), MIT licence; Wise, Lester & Efird (2015); Efird, Lester & Wise (2016)",
+		Dynamic:  true,
+		Params:   smpParams(),
+		Explain:  smp.Explain,
+		build: func(o Options) (jirga.Model, error) {
+			known := append(slices.Clone(smp.OptionNames), "turns")
+			if err := checkParams("smp", o.Params, known...); err != nil {
+				return nil, err
+			}
+			set := smp.Settings{MaxTurns: o.Rounds, Seed: o.Seed}
+			for _, k := range smp.OptionNames {
+				if v, ok := o.Params[k]; ok {
+					if err := set.Set(k, v); err != nil {
+						return nil, jirga.Errorf(jirga.EINVALID, "smp: %v", err)
+					}
+				}
+			}
+			if v, ok := o.Params["turns"]; ok {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 {
+					return nil, jirga.Errorf(jirga.EINVALID, "smp: turns %q must be a whole number ≥ 1", v)
+				}
+				set.MaxTurns = n
+			}
+			return smp.Model{Settings: set}, nil
+		},
+	},
+}
+
+// smpParams documents the smp options: the nine KTAB parameters and the
+// turn cap.
+func smpParams() []Param {
+	var ps []Param
+	for _, k := range smp.OptionNames {
+		ps = append(ps, Param{Name: k, Values: strings.Join(smp.OptionValues(k), " | "), Default: smp.Defaults[k],
+			Doc: "KTAB parameter; when not given, the scenario's ktab." + k + " attribute, else KTAB's default"})
+	}
+	ps = append(ps, Param{Name: "turns", Values: "1–∞", Default: "100", Doc: "turn cap (KTAB stops at 100); same as --rounds"})
+	return ps
 }
 
 // All returns every registered model in display order.
