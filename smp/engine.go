@@ -208,9 +208,19 @@ func (e *engine) objective(a, b int) float64 {
 // challenges j, with third parties joining the side they expect to gain
 // from (KTAB's probEduChlg). It returns P_ij.
 func (e *engine) challenge(h, i, j int) float64 {
+	rh := make([]float64, e.n)
+	for k := range rh {
+		rh[k] = e.perceived(h, k)
+	}
+	return e.challengeWith(rh, i, j)
+}
+
+// challengeWith is challenge with h's perceived risk attitudes rh.
+func (e *engine) challengeWith(rh []float64, i, j int) float64 {
 	n := e.n
-	uii, uij := e.util(h, i, i), e.util(h, i, j)
-	uji, ujj := e.util(h, j, i), e.util(h, j, j)
+	u := func(a, b int) float64 { return utility(e.dist[a*n+b], rh[a]) }
+	uii, uij := u(i, i), u(i, j)
+	uji, ujj := u(j, i), u(j, j)
 	ci, cj := 0.0, 0.0
 	add := func(v float64) {
 		if v > 0 {
@@ -227,16 +237,22 @@ func (e *engine) challenge(h, i, j int) float64 {
 			continue
 		}
 		w := e.salSum[k] * e.cap[k]
-		uki, ukj, ukk := e.util(h, k, i), e.util(h, k, j), e.util(h, k, k)
+		uki, ukj, ukk := u(k, i), u(k, j), u(k, k)
 		vk := e.vote(w, uki-ukj)
 		vp, vm := math.Max(0, vk), math.Max(0, -vk)
 		p := (ci + vp) / (ci + vp + cj + vm)
 		var joinI, joinJ float64
 		switch e.commit {
 		case tpFull:
-			joinI = p*3*uki + (1-p)*3*ukj
-			joinJ = p*3*uki + (1-p)*3*ukj
+			// A fully committed third party stays at the side it joins,
+			// win or lose: join i gives 3U_ki if i wins and 2U_kj + U_ki
+			// if j wins (symmetrically for j), so the choice is worth
+			// exactly U_ki − U_kj.
+			joinI = p*3*uki + (1-p)*(2*ukj+uki)
+			joinJ = p*(2*uki+ukj) + (1-p)*3*ukj
 		case tpNo:
+			// An uncommitted third party keeps its position whatever
+			// happens; its choice changes nothing for it, so it abstains.
 			joinI = p*(2*uki+ukk) + (1-p)*(2*ukj+ukk)
 			joinJ = joinI
 		default:

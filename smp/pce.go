@@ -73,6 +73,13 @@ func (e *engine) victory(cab, cba float64) float64 {
 // Rows of the coalition matrix are computed in parallel.
 func (e *engine) election(nOpt int, w []float64, util func(k, a int) float64) []float64 {
 	nv := len(w)
+	// u is voter-major: u[k*nOpt+a].
+	u := make([]float64, nv*nOpt)
+	for k := 0; k < nv; k++ {
+		for a := 0; a < nOpt; a++ {
+			u[k*nOpt+a] = util(k, a)
+		}
+	}
 	coal := make([]float64, nOpt*nOpt)
 	e.parallel(nOpt, func(a int) {
 		for b := 0; b < nOpt; b++ {
@@ -80,9 +87,17 @@ func (e *engine) election(nOpt int, w []float64, util func(k, a int) float64) []
 				continue
 			}
 			c := 0.0
-			for k := 0; k < nv; k++ {
-				if v := e.vote(w[k], util(k, a)-util(k, b)); v > 0 {
-					c += v
+			if e.voting == vrProp {
+				for k := 0; k < nv; k++ {
+					if v := w[k] * (u[k*nOpt+a] - u[k*nOpt+b]); v > 0 {
+						c += v
+					}
+				}
+			} else {
+				for k := 0; k < nv; k++ {
+					if v := e.vote(w[k], u[k*nOpt+a]-u[k*nOpt+b]); v > 0 {
+						c += v
+					}
 				}
 			}
 			coal[a*nOpt+b] = c + coalitionFloor

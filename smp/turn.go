@@ -89,11 +89,15 @@ func (e *engine) bargainsFor(c challengeRec) []bargainRec {
 // perspective; ok is false when no challenge gains more than minGain.
 func (e *engine) bestChallenge(i int) (challengeRec, bool) {
 	best := challengeRec{init: i, target: -1}
+	rh := make([]float64, e.n)
+	for k := range rh {
+		rh[k] = e.perceived(i, k)
+	}
 	for j := 0; j < e.n; j++ {
 		if j == i {
 			continue
 		}
-		p := e.challenge(i, i, j)
+		p := e.challengeWith(rh, i, j)
 		g := e.gain(i, i, i, j, p)
 		if g > minGain && (best.target < 0 || g > best.gain) {
 			best = challengeRec{init: i, target: j, gain: g, p: p}
