@@ -91,11 +91,11 @@ var registry = []Info{
 		Params:   smpParams(),
 		Explain:  smp.Explain,
 		build: func(o Options) (jirga.Model, error) {
-			known := append(slices.Clone(smp.OptionNames), "turns")
+			known := append(slices.Clone(smp.OptionNames), "turns", "seed")
 			if err := checkParams("smp", o.Params, known...); err != nil {
 				return nil, err
 			}
-			set := smp.Settings{MaxTurns: o.Rounds, Seed: o.Seed}
+			set := smp.Settings{MaxTurns: o.Rounds, FallbackSeed: o.Seed}
 			for _, k := range smp.OptionNames {
 				if v, ok := o.Params[k]; ok {
 					if err := set.Set(k, v); err != nil {
@@ -109,6 +109,13 @@ var registry = []Info{
 					return nil, jirga.Errorf(jirga.EINVALID, "smp: turns %q must be a whole number ≥ 1", v)
 				}
 				set.MaxTurns = n
+			}
+			if v, ok := o.Params["seed"]; ok {
+				n, err := strconv.ParseUint(v, 10, 64)
+				if err != nil || n == 0 {
+					return nil, jirga.Errorf(jirga.EINVALID, "smp: seed %q must be a whole number ≥ 1", v)
+				}
+				set.Seed = n
 			}
 			return smp.Model{Settings: set}, nil
 		},
@@ -124,6 +131,8 @@ func smpParams() []Param {
 			Doc: "KTAB parameter; when not given, the scenario's ktab." + k + " attribute, else KTAB's default"})
 	}
 	ps = append(ps, Param{Name: "turns", Values: "1–∞", Default: "100", Doc: "turn cap (KTAB stops at 100); same as --rounds"})
+	ps = append(ps, Param{Name: "seed", Values: "1–2⁶⁴−1", Default: "the scenario's ktab.seed, else --seed",
+		Doc: "seed of the Stochastic transitions; overrides a KTAB file's prngSeed"})
 	return ps
 }
 

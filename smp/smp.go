@@ -61,6 +61,9 @@ func (m Model) resolve(s *jirga.Scenario) (Settings, error) {
 	}
 	if set.Seed == 0 {
 		set.Seed = DefaultSeed
+		if set.FallbackSeed != 0 {
+			set.Seed = set.FallbackSeed
+		}
 		if v, ok := s.Attributes[AttrSeed]; ok {
 			seed, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
 			if err != nil {
@@ -121,6 +124,7 @@ func newEngine(s *jirga.Scenario, set Settings) (*engine, []string, error) {
 			return nil, nil, jirga.Errorf(jirga.EINVALID, "smp: no actor holds a position on issue %q", t.Issues[k].ID)
 		}
 	}
+	var scaled []string
 	for i := 0; i < n; i++ {
 		e.sal[i] = make([]float64, m)
 		e.pos[i] = make([]float64, m)
@@ -133,11 +137,15 @@ func newEngine(s *jirga.Scenario, set Settings) (*engine, []string, error) {
 			for k := range e.sal[i] {
 				e.sal[i][k] /= sum
 			}
-			notes = append(notes, fmt.Sprintf("actor %s: saliences sum to %.4g > 100; scaled to sum to 100 as KTAB requires", t.Actors[i].ID, sum*100))
+			scaled = append(scaled, t.Actors[i].ID)
 			sum = 1
 		}
 		e.salSum[i] = sum
 	}
+	if len(scaled) > 0 {
+		notes = append(notes, fmt.Sprintf("saliences of %s sum above 100 over the issues; each was scaled to sum to 100, as KTAB requires", strings.Join(scaled, ", ")))
+	}
+	var missing []string
 	for k := 0; k < m; k++ {
 		lo, hi := t.Min[k], t.Max[k]
 		span := hi - lo
@@ -163,9 +171,12 @@ func newEngine(s *jirga.Scenario, set Settings) (*engine, []string, error) {
 				e.pos[i][k] = (t.Position[i][k] - lo) / span
 			} else {
 				e.pos[i][k] = fill
-				notes = append(notes, fmt.Sprintf("actor %s has no stance on issue %s: salience 0, placed at the weighted mean", t.Actors[i].ID, t.Issues[k].ID))
+				missing = append(missing, t.Actors[i].ID+"/"+t.Issues[k].ID)
 			}
 		}
+	}
+	if len(missing) > 0 {
+		notes = append(notes, fmt.Sprintf("no stance for %s: salience 0 there, placed at the capability × salience weighted mean", strings.Join(missing, ", ")))
 	}
 	e.idl = make([][]float64, n)
 	for i := range e.pos {
