@@ -132,3 +132,37 @@ func TestExplain(t *testing.T) {
 		t.Error("empty result accepted")
 	}
 }
+
+// TestReceiverBargains checks the receiver-perspective and compromise
+// bargains of turn 0 of dummyData_3Dim against KTAB's log (bargains 1002
+// and 1003 for challenge 0→6: "6 proposes 0 adopt: 71.080 33.450 90.120",
+// "compromise proposes 0 adopt: 73.317 29.169 81.149").
+func TestReceiverBargains(t *testing.T) {
+	s := load(t, "testdata/ktab/dummyData_3Dim/dummyData_3Dim.csv")
+	for _, c := range []struct {
+		model string
+		want  []float64
+		tol   float64
+	}{
+		{"InitRcvrInterp", []float64{71.08, 33.45, 90.12}, 0.006},
+		{"PWCompInterp", []float64{73.317, 29.169, 81.149}, 0.0006},
+	} {
+		r := run(t, s, smp.Settings{Bargain: smp.BargnModel(c.model), MaxTurns: 1})
+		found := false
+		for _, b := range r.Rounds[1].Bargains {
+			if b.Initiator != "SActor-00" || b.Target != "SActor-06" {
+				continue
+			}
+			ok := true
+			for k, is := range s.Issues {
+				if d := b.InitiatorPosition[is.ID] - c.want[k]; d > c.tol || d < -c.tol {
+					ok = false
+				}
+			}
+			found = found || ok
+		}
+		if !found {
+			t.Errorf("%s: no 0→6 bargain proposing %v to SActor-00: %+v", c.model, c.want, r.Rounds[1].Bargains)
+		}
+	}
+}

@@ -9,7 +9,7 @@ import (
 type challengeRec struct {
 	init, target int
 	gain, p      float64 // initiator's expected gain and P[init ≻ target]
-	pRcvr        float64 // the target's estimate of P[init ≻ target]
+	pRcvr        float64 // the weight KTAB uses for the target's perspective (see bestChallenge)
 }
 
 // bargainRec is a proposed pair of positions.
@@ -107,7 +107,14 @@ func (e *engine) bestChallenge(i int) (challengeRec, bool) {
 		return best, false
 	}
 	if e.bargn != bmInitOnly {
-		best.pRcvr = e.challenge(best.target, i, best.target)
+		// KTAB's receiver-side bargain interpolates not with the
+		// receiver's estimate of P but with the receiver's estimate of the
+		// initiator's expected gain (its smpc log shows this, e.g. turn 0
+		// of dummyData_3Dim: bargain 0:6 from 6's perspective matches
+		// 0.0925, 6's estimate of 0's gain, not P = 0.7660).
+		j := best.target
+		p := e.challenge(j, i, j)
+		best.pRcvr = e.gain(j, i, i, j, p)
 	}
 	return best, true
 }
