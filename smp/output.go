@@ -64,7 +64,8 @@ func (o *output) state(turn int, tr *turnRec, change *float64) {
 		}
 		for _, b := range tr.bargains {
 			jb := jirga.Bargain{Initiator: s.Actors[b.init].ID, Target: s.Actors[b.target].ID,
-				InitiatorPosition: o.point(b.posI), TargetPosition: o.point(b.posJ), Probability: b.prob}
+				InitiatorPosition: o.point(b.posI), TargetPosition: o.point(b.posJ), Probability: b.prob,
+				QueueProbabilities: b.queueProbs}
 			for _, q := range b.queues {
 				jb.Queues = append(jb.Queues, s.Actors[q].ID)
 			}

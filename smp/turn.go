@@ -17,6 +17,7 @@ type bargainRec struct {
 	init, target int
 	posI, posJ   []float64 // proposed positions for initiator and target
 	queues       []int     // actors whose queue chose it
+	queueProbs   []float64 // its probability in each of those queues
 	prob         float64   // highest probability it had in a queue that chose it
 }
 
@@ -246,6 +247,7 @@ func (e *engine) step() turnRec {
 		}
 		b := &bargains[it]
 		b.queues = append(b.queues, q)
+		b.queueProbs = append(b.queueProbs, chosenP[q])
 		b.prob = math.Max(b.prob, chosenP[q])
 		if b.init == q {
 			newPos[q] = slices.Clone(b.posI)
