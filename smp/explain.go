@@ -66,12 +66,16 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 				continue
 			}
 			var qs []string
-			for _, q := range b.Queues {
-				qs = append(qs, name(q))
+			for k, q := range b.Queues {
+				if k < len(b.QueueProbabilities) {
+					qs = append(qs, fmt.Sprintf("%s (p = %.2f)", name(q), b.QueueProbabilities[k]))
+				} else {
+					qs = append(qs, name(q))
+				}
 			}
-			ew.printf("  Bargain %s–%s (%s for %s, %s for %s) won the queue of %s (probability %.2f).\n",
+			ew.printf("  Bargain %s–%s (%s for %s, %s for %s) won the queue of %s.\n",
 				name(b.Initiator), name(b.Target), point(b.InitiatorPosition), b.Initiator,
-				point(b.TargetPosition), b.Target, strings.Join(qs, " and "), b.Probability)
+				point(b.TargetPosition), b.Target, strings.Join(qs, " and "))
 		}
 		prev := r.Rounds[rd.Round-1]
 		var moved []string

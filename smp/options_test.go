@@ -120,7 +120,7 @@ func TestExplain(t *testing.T) {
 	for _, want := range []string{
 		"Turn 1.",
 		"SActor-00 challenges SActor-06: it expects to prevail with probability 0.76 and gain 0.0947",
-		"won the queue of SActor-00 and SActor-04",
+		"won the queue of SActor-00 (p = 0.50) and SActor-04 (p = 0.93)", // KTAB log: 0.4968 and 0.9284
 		"The run stopped after 10 turns",
 		"Forecast on Pstn1",
 	} {
