@@ -50,8 +50,8 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 	ew.printf("and each actor adopts the winner of its own queue.\n\n")
 	r0 := r.Rounds[0]
 	ew.printf("Start: the expected outcome (probability-weighted position) is %s.\n", point(r0.Outcome))
-	ew.printf("  Most likely positions to prevail: %s.\n", topProbs(r0.Probabilities, name, 3))
-	ew.printf("  Risk attitudes (−½ risk-seeking … 1 risk-averse): %s.\n\n", riskLine(s, r0.Risk))
+	ew.printf("  Most likely positions to prevail: %s.\n", topProbs(s, r0, point, 3))
+	ew.printf("  Risk attitudes R (negative: risk-seeking, positive: risk-averse): %s.\n\n", riskLine(s, r0.Risk))
 	for _, rd := range r.Rounds[1:] {
 		ew.printf("Turn %d.\n", rd.Round)
 		if len(rd.Challenges) == 0 {
@@ -94,7 +94,7 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 		} else {
 			ew.printf("  Moves: %s.\n", strings.Join(moved, "; "))
 		}
-		ew.printf("  Expected outcome now %s; most likely to prevail: %s.\n", point(rd.Outcome), topProbs(rd.Probabilities, name, 3))
+		ew.printf("  Expected outcome now %s; most likely to prevail: %s.\n", point(rd.Outcome), topProbs(s, rd, point, 3))
 		if rd.Change != nil {
 			ew.printf("  Change relative to the first turn: %.4f (the run stops below %.2f).\n", *rd.Change, stopRatio)
 		}
@@ -123,27 +123,35 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 	return ew.err
 }
 
-// topProbs lists the k actors with the highest outcome probability.
-func topProbs(p map[string]float64, name func(string) string, k int) string {
-	type kv struct {
-		id string
-		p  float64
+// topProbs lists the k most probable positions of a round, each with the
+// actors holding it (actors sharing an option have the same probability).
+func topProbs(s *jirga.Scenario, rd jirga.Round, point func(map[string]float64) string, k int) string {
+	type opt struct {
+		p   float64
+		ids []string
+		at  map[string]float64
 	}
-	var all []kv
-	for id, x := range p {
-		all = append(all, kv{id, x})
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].p != all[j].p {
-			return all[i].p > all[j].p
+	var opts []*opt
+	byP := map[float64]*opt{}
+	for _, a := range s.Actors {
+		p, ok := rd.Probabilities[a.ID]
+		if !ok {
+			continue
 		}
-		return all[i].id < all[j].id
-	})
-	var parts []string
-	for i := 0; i < len(all) && i < k; i++ {
-		parts = append(parts, fmt.Sprintf("%s %.3f", name(all[i].id), all[i].p))
+		o := byP[p]
+		if o == nil {
+			o = &opt{p: p, at: rd.Positions[a.ID]}
+			byP[p] = o
+			opts = append(opts, o)
+		}
+		o.ids = append(o.ids, a.ID)
 	}
-	return strings.Join(parts, ", ")
+	sort.SliceStable(opts, func(i, j int) bool { return opts[i].p > opts[j].p })
+	var parts []string
+	for i := 0; i < len(opts) && i < k; i++ {
+		parts = append(parts, fmt.Sprintf("%s (%s) %.3f", point(opts[i].at), strings.Join(opts[i].ids, ", "), opts[i].p))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func riskLine(s *jirga.Scenario, risk map[string]float64) string {
