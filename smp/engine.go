@@ -218,9 +218,22 @@ func (e *engine) challenge(h, i, j int) float64 {
 // challengeWith is challenge with h's perceived risk attitudes rh.
 func (e *engine) challengeWith(rh []float64, i, j int) float64 {
 	n := e.n
-	u := func(a, b int) float64 { return utility(e.dist[a*n+b], rh[a]) }
-	uii, uij := u(i, i), u(i, j)
-	uji, ujj := u(j, i), u(j, j)
+	uki := make([]float64, n)
+	ukk := make([]float64, n)
+	for k := 0; k < n; k++ {
+		uki[k] = utility(e.dist[k*n+i], rh[k])
+		ukk[k] = utility(e.dist[k*n+k], rh[k])
+	}
+	return e.challengeFast(rh, uki, ukk, i, j)
+}
+
+// challengeFast is challengeWith given, for every actor k, uki[k] = U^h_ki
+// (utility of i's position) and ukk[k] = U^h_kk, which do not depend on j.
+func (e *engine) challengeFast(rh, uki, ukk []float64, i, j int) float64 {
+	n := e.n
+	dist := e.dist
+	uij := utility(dist[i*n+j], rh[i])
+	ujj := utility(dist[j*n+j], rh[j])
 	ci, cj := 0.0, 0.0
 	add := func(v float64) {
 		if v > 0 {
@@ -229,17 +242,22 @@ func (e *engine) challengeWith(rh []float64, i, j int) float64 {
 			cj -= v
 		}
 	}
-	add(e.vote(e.salSum[i]*e.cap[i], uii-uij))
-	add(e.vote(e.salSum[j]*e.cap[j], uji-ujj))
+	add(e.vote(e.salSum[i]*e.cap[i], uki[i]-uij))
+	add(e.vote(e.salSum[j]*e.cap[j], uki[j]-ujj))
 	pi, pj := ci, cj
 	for k := 0; k < n; k++ {
 		if k == i || k == j {
 			continue
 		}
 		w := e.salSum[k] * e.cap[k]
-		uki, ukj, ukk := u(k, i), u(k, j), u(k, k)
-		vk := e.vote(w, uki-ukj)
-		vp, vm := math.Max(0, vk), math.Max(0, -vk)
+		ui, uj, uk := uki[k], utility(dist[k*n+j], rh[k]), ukk[k]
+		vk := e.vote(w, ui-uj)
+		vp, vm := 0.0, 0.0
+		if vk > 0 {
+			vp = vk
+		} else {
+			vm = -vk
+		}
 		p := (ci + vp) / (ci + vp + cj + vm)
 		var joinI, joinJ float64
 		switch e.commit {
@@ -248,16 +266,16 @@ func (e *engine) challengeWith(rh []float64, i, j int) float64 {
 			// win or lose: join i gives 3U_ki if i wins and 2U_kj + U_ki
 			// if j wins (symmetrically for j), so the choice is worth
 			// exactly U_ki − U_kj.
-			joinI = p*3*uki + (1-p)*(2*ukj+uki)
-			joinJ = p*(2*uki+ukj) + (1-p)*3*ukj
+			joinI = p*3*ui + (1-p)*(2*uj+ui)
+			joinJ = p*(2*ui+uj) + (1-p)*3*uj
 		case tpNo:
 			// An uncommitted third party keeps its position whatever
 			// happens; its choice changes nothing for it, so it abstains.
-			joinI = p*(2*uki+ukk) + (1-p)*(2*ukj+ukk)
+			joinI = p*(2*ui+uk) + (1-p)*(2*uj+uk)
 			joinJ = joinI
 		default:
-			joinI = p*(2*uki+ukk) + (1-p)*3*ukj
-			joinJ = p*3*uki + (1-p)*(2*ukj+ukk)
+			joinI = p*(2*ui+uk) + (1-p)*3*uj
+			joinJ = p*3*ui + (1-p)*(2*uj+uk)
 		}
 		v := e.vote(w, joinI-joinJ)
 		if v > 0 {

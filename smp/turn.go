@@ -94,11 +94,18 @@ func (e *engine) bestChallenge(i int) (challengeRec, bool) {
 	for k := range rh {
 		rh[k] = e.perceived(i, k)
 	}
+	n := e.n
+	uki := make([]float64, n)
+	ukk := make([]float64, n)
+	for k := 0; k < n; k++ {
+		uki[k] = utility(e.dist[k*n+i], rh[k])
+		ukk[k] = utility(e.dist[k*n+k], rh[k])
+	}
 	for j := 0; j < e.n; j++ {
 		if j == i {
 			continue
 		}
-		p := e.challengeWith(rh, i, j)
+		p := e.challengeFast(rh, uki, ukk, i, j)
 		g := e.gain(i, i, i, j, p)
 		if g > minGain && (best.target < 0 || g > best.gain) {
 			best = challengeRec{init: i, target: j, gain: g, p: p}
