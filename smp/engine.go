@@ -284,6 +284,9 @@ func (e *engine) challengeFast(rh, uki, ukk []float64, i, j int) float64 {
 			pj -= v
 		}
 	}
+	if pi+pj == 0 {
+		return 0.5 // nobody cares: an even contest
+	}
 	return pi / (pi + pj)
 }
 

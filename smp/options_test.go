@@ -166,3 +166,46 @@ func TestReceiverBargains(t *testing.T) {
 		}
 	}
 }
+
+// TestEdgeCases runs degenerate inputs: two actors, nobody caring, and an
+// actor without a stance on one issue of a multi-issue jirga scenario.
+func TestEdgeCases(t *testing.T) {
+	mk := func(sal float64, missing bool) *jirga.Scenario {
+		s := &jirga.Scenario{ID: "edge", Issues: []*jirga.Issue{{ID: "a"}, {ID: "b", Scale: &jirga.Scale{Min: -10, Max: 10}}}}
+		for i, x := range []float64{10, 90} {
+			a := &jirga.Actor{ID: string(rune('p' + i)), Capability: jirga.Val(1 + float64(i)), Stances: map[string]*jirga.Stance{
+				"a": {Position: jirga.Val(x), Salience: jirga.Val(sal)},
+				"b": {Position: jirga.Val(x/10 - 5), Salience: jirga.Val(sal)},
+			}}
+			s.Actors = append(s.Actors, a)
+		}
+		if missing {
+			delete(s.Actors[0].Stances, "b")
+		}
+		return s
+	}
+	for _, c := range []struct {
+		name string
+		s    *jirga.Scenario
+	}{{"two actors", mk(60, false)}, {"no salience", mk(0, false)}, {"missing stance", mk(40, true)}} {
+		r, err := smp.Model{}.Forecast(context.Background(), c.s)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		for _, f := range r.Issues {
+			lo, hi := 0.0, 100.0
+			if f.Issue == "b" {
+				lo, hi = -10, 10
+			}
+			if !(f.Forecast >= lo && f.Forecast <= hi) {
+				t.Errorf("%s: forecast %s = %v outside [%v, %v]", c.name, f.Issue, f.Forecast, lo, hi)
+			}
+		}
+	}
+	one := mk(50, false)
+	one.Actors = one.Actors[:1]
+	if _, err := (smp.Model{}).Forecast(context.Background(), one); jirga.ErrorCode(err) != jirga.EINVALID {
+		t.Errorf("one actor: %v, want EINVALID", err)
+	}
+}
