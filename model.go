@@ -151,6 +151,9 @@ type Bargain struct {
 	// Probability is the bargain's probability in the queue election that
 	// decided it (the highest over its queues).
 	Probability float64 `json:"probability,omitempty"`
+	// QueueProbabilities are its probabilities in the elections of the
+	// queues listed in Queues, in the same order.
+	QueueProbabilities []float64 `json:"queue_probabilities,omitempty"`
 }
 
 // Exchange is one executed trade in the exchange model: Supplier moves on

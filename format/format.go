@@ -61,6 +61,8 @@ var formats = []Info{
 	{Name: JSON, Description: "jirga JSON (one scenario, or an array of them)", detect: isJSON, decode: decodeJSON},
 	{Name: Decide, Description: "Decide exchange-model file: tagged rows #A actor, #P issue, #M anchor, #D actor issue position salience(0–1) power", detect: isDecide, decode: decodeDecide},
 	{Name: DEU, Description: "DEU TSV (Decision-making in the EU): one one-issue scenario per row, header with prnr, isnr, out", detect: isDEU, decode: decodeDEU},
+	{Name: KTABXML, Description: "KTAB SMP XML (smpSchema.xsd: ModelParameters, prngSeed, Actors, IdealAdjustment)", detect: isKTABXML, decode: decodeKTABXML},
+	{Name: KTABCSV, Description: "KTAB SMP CSV (scenario, description, nActors, nDims; Actor,Description,Influence,Pos/Sal pairs 0–100)", detect: isKTABCSV, decode: decodeKTABCSV},
 	{Name: CSV, Description: "one-issue CSV with header actor,capability,position,salience (salience 0–100)", detect: isCSV, decode: decodeCSV},
 	{Name: YAML, Description: "jirga YAML (one or more documents)", detect: func(string, []byte) bool { return true }, decode: decodeYAML},
 }

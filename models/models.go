@@ -15,6 +15,7 @@ import (
 	"github.com/jirga/jirga/baseline"
 	"github.com/jirga/jirga/bdm"
 	"github.com/jirga/jirga/exchange"
+	"github.com/jirga/jirga/smp"
 	"github.com/jirga/jirga/stack"
 )
 
@@ -101,6 +102,43 @@ var registry = []Info{
 		},
 	},
 	{
+		Name:     "smp",
+		Summary:  "KTAB Spatial Model of Politics: challenges, third parties, S²P² bargains and probabilistic Condorcet elections, turn by turn",
+		Citation: "KAPSARC Toolkit for Behavioral Analysis (KTAB), MIT licence; Wise, Lester & Efird (2015); Efird, Lester & Wise (2016)",
+		Dynamic:  true,
+		Params:   smpParams(),
+		Explain:  smp.Explain,
+		build: func(o Options) (jirga.Model, error) {
+			known := append(slices.Clone(smp.OptionNames), "turns", "seed")
+			if err := checkParams("smp", o.Params, known...); err != nil {
+				return nil, err
+			}
+			set := smp.Settings{MaxTurns: o.Rounds, FallbackSeed: o.Seed}
+			for _, k := range smp.OptionNames {
+				if v, ok := o.Params[k]; ok {
+					if err := set.Set(k, v); err != nil {
+						return nil, jirga.Errorf(jirga.EINVALID, "smp: %v", err)
+					}
+				}
+			}
+			if v, ok := o.Params["turns"]; ok {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 {
+					return nil, jirga.Errorf(jirga.EINVALID, "smp: turns %q must be a whole number ≥ 1", v)
+				}
+				set.MaxTurns = n
+			}
+			if v, ok := o.Params["seed"]; ok {
+				n, err := strconv.ParseUint(v, 10, 64)
+				if err != nil || n == 0 {
+					return nil, jirga.Errorf(jirga.EINVALID, "smp: seed %q must be a whole number ≥ 1", v)
+				}
+				set.Seed = n
+			}
+			return smp.Model{Settings: set}, nil
+		},
+	},
+	{
 		Name:     "exchange",
 		Summary:  "Stokman's equal-gain exchange model: actors trade voting positions across pairs of issues",
 		Citation: "Stokman & Van Oosten (1994), in Bueno de Mesquita & Stokman (eds.), European Community Decision Making, ch. 5; Stokman & Thomson (2015); Dijkstra et al. (2018) for rate=random",
@@ -160,6 +198,20 @@ func bdmParams() []Param {
 	for _, p := range bdm.Params {
 		ps = append(ps, Param{Name: p.Name, Values: p.Values, Default: p.Default, Doc: p.Doc})
 	}
+	return ps
+}
+
+// smpParams documents the smp options: the nine KTAB parameters and the
+// turn cap.
+func smpParams() []Param {
+	var ps []Param
+	for _, k := range smp.OptionNames {
+		ps = append(ps, Param{Name: k, Values: strings.Join(smp.OptionValues(k), " | "), Default: smp.Defaults[k],
+			Doc: "KTAB parameter; when not given, the scenario's ktab." + k + " attribute, else KTAB's default"})
+	}
+	ps = append(ps, Param{Name: "turns", Values: "1–∞", Default: "100", Doc: "turn cap (KTAB stops at 100); same as --rounds"})
+	ps = append(ps, Param{Name: "seed", Values: "1–2⁶⁴−1", Default: "the scenario's ktab.seed, else --seed",
+		Doc: "seed of the Stochastic transitions; overrides a KTAB file's prngSeed"})
 	return ps
 }
 

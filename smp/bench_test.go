@@ -1,0 +1,46 @@
+package smp_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/smp"
+)
+
+// generated builds an n-actor one-dimensional scenario like KTAB's
+// dummyData-aNNN inputs, from a fixed seed.
+func generated(n int) *jirga.Scenario {
+	rng := rand.New(rand.NewPCG(uint64(n), 42))
+	s := &jirga.Scenario{ID: fmt.Sprintf("generated-a%d", n), Issues: []*jirga.Issue{{ID: "xyz"}}}
+	for i := 0; i < n; i++ {
+		s.Actors = append(s.Actors, &jirga.Actor{ID: fmt.Sprintf("a%d", i), Capability: jirga.Val(1 + 4*rng.Float64()),
+			Stances: map[string]*jirga.Stance{"xyz": {Position: jirga.Val(100 * rng.Float64()), Salience: jirga.Val(10 + 80*rng.Float64())}}})
+	}
+	return s
+}
+
+func benchmarkSMP(b *testing.B, size int) {
+	var s *jirga.Scenario
+	if size == 500 {
+		s = generated(size)
+	} else {
+		s = load(b, filepath.Join("testdata", "ktab", "inputs", fmt.Sprintf("dummyData-a%03d.csv", size)))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := smp.Model{}.Forecast(context.Background(), s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(r.Rounds)-1), "turns")
+	}
+}
+
+func BenchmarkSMP40(b *testing.B)  { benchmarkSMP(b, 40) }
+func BenchmarkSMP80(b *testing.B)  { benchmarkSMP(b, 80) }
+func BenchmarkSMP160(b *testing.B) { benchmarkSMP(b, 160) }
+func BenchmarkSMP500(b *testing.B) { benchmarkSMP(b, 500) }

@@ -1,0 +1,300 @@
+package smp
+
+import (
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+)
+
+// Resolved option codes used in the inner loops.
+const (
+	vpLinear = iota
+	vpSquare
+	vpQuartic
+	vpOctic
+	vpBinary
+)
+
+const (
+	pceConditional = iota
+	pceMarkovUniform
+	pceMarkovIncentive
+)
+
+const (
+	vrProp = iota
+	vrBinary
+	vrPropBin
+	vrPropCbc
+	vrCubic
+	vrASymProsp
+)
+
+const (
+	tpSemi = iota
+	tpNo
+	tpFull
+)
+
+const (
+	ivS2P2 = iota
+	ivS1P1
+	ivS2PMax
+)
+
+const (
+	bmInitOnly = iota
+	bmInitRcvr
+	bmPWComp
+)
+
+// minGain is the smallest expected gain for which an actor challenges.
+const minGain = 1e-5
+
+// bargainEps is the weight KTAB adds to the side whose proposed position is
+// computed, so both sides get (almost) the same point.
+const bargainEps = 1e-6
+
+// engine holds one run's state on KTAB's internal [0, 1] scales.
+type engine struct {
+	n, m   int
+	cap    []float64
+	sal    [][]float64 // [actor][dim], in [0, 1]
+	salSum []float64   // Σ_m s_im
+	pos    [][]float64 // [actor][dim], in [0, 1]
+	idl    [][]float64
+	adj    [][]float64 // ideal accommodation matrix A; nil means identity
+
+	vpm, pcem, voting, commit, interp, bargn int
+	stochastic                               bool
+	riskRange, riskAdjust                    string
+	workers                                  int
+	rng                                      *rand.Rand
+
+	// per-state scratch
+	dist []float64 // d(idl_i, pos_j), n×n
+	risk []float64 // R_i
+}
+
+// parallel runs f(0..n-1) on the engine's workers. f must write only to
+// its own index's slots; the result then does not depend on scheduling.
+func (e *engine) parallel(n int, f func(i int)) {
+	w := e.workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	if w > n {
+		w = n
+	}
+	if w <= 1 || n < 8 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	for range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// distance is KTAB's salience-weighted distance from i's ideal to point x:
+// sqrt(Σ_m s_im²(idl_im − x_m)² / Σ_m s_im²). It is 0 when i has no salience.
+func (e *engine) distance(i int, x []float64) float64 {
+	num, den := 0.0, 0.0
+	for k := 0; k < e.m; k++ {
+		s2 := e.sal[i][k] * e.sal[i][k]
+		d := e.idl[i][k] - x[k]
+		num += s2 * d * d
+		den += s2
+	}
+	if den == 0 {
+		return 0
+	}
+	return math.Sqrt(num / den)
+}
+
+// utility is u(d, R) = (1 − d)(1 + d·R).
+func utility(d, r float64) float64 { return (1 - d) * (1 + d*r) }
+
+// computeDistances fills e.dist for the current positions and ideals.
+func (e *engine) computeDistances() {
+	n := e.n
+	if e.dist == nil {
+		e.dist = make([]float64, n*n)
+	}
+	e.parallel(n, func(i int) {
+		for j := 0; j < n; j++ {
+			e.dist[i*n+j] = e.distance(i, e.pos[j])
+		}
+	})
+}
+
+// computeRisk infers the risk attitudes: a PCE over all positions with
+// risk-neutral utilities 1 − d and capability weights gives p; BigRRange
+// maps p to R. It returns p.
+func (e *engine) computeRisk() []float64 {
+	n := e.n
+	p := e.election(n, e.cap, func(k, a int) float64 { return 1 - e.dist[k*n+a] })
+	lo, hi := p[0], p[0]
+	for _, x := range p {
+		lo = math.Min(lo, x)
+		hi = math.Max(hi, x)
+	}
+	if e.risk == nil {
+		e.risk = make([]float64, n)
+	}
+	for i, x := range p {
+		if hi-lo <= 0 {
+			e.risk[i] = 0
+			continue
+		}
+		switch e.riskRange {
+		case "Min":
+			e.risk[i] = (x - lo) / (hi - lo)
+		case "Max":
+			e.risk[i] = (2*x - hi - lo) / (hi - lo)
+		default:
+			e.risk[i] = (3*x - hi - 2*lo) / (2 * (hi - lo))
+		}
+	}
+	return p
+}
+
+// perceived is h's estimate of i's risk attitude under BigRAdjust.
+func (e *engine) perceived(h, i int) float64 {
+	rh, ri := e.risk[h], e.risk[i]
+	switch e.riskAdjust {
+	case "None":
+		return rh
+	case "Half":
+		return (rh + ri) / 2
+	case "TwoThirds":
+		return (rh + 2*ri) / 3
+	case "Full":
+		return ri
+	}
+	return (2*rh + ri) / 3
+}
+
+// util is h's estimate of the utility to actor a of actor b's position.
+func (e *engine) util(h, a, b int) float64 {
+	return utility(e.dist[a*e.n+b], e.perceived(h, a))
+}
+
+// objective is actor a's own utility of b's position.
+func (e *engine) objective(a, b int) float64 {
+	return utility(e.dist[a*e.n+b], e.risk[a])
+}
+
+// challenge is h's estimate of the probability that i prevails when i
+// challenges j, with third parties joining the side they expect to gain
+// from (KTAB's probEduChlg). It returns P_ij.
+func (e *engine) challenge(h, i, j int) float64 {
+	rh := make([]float64, e.n)
+	for k := range rh {
+		rh[k] = e.perceived(h, k)
+	}
+	return e.challengeWith(rh, i, j)
+}
+
+// challengeWith is challenge with h's perceived risk attitudes rh.
+func (e *engine) challengeWith(rh []float64, i, j int) float64 {
+	n := e.n
+	uki := make([]float64, n)
+	ukk := make([]float64, n)
+	for k := 0; k < n; k++ {
+		uki[k] = utility(e.dist[k*n+i], rh[k])
+		ukk[k] = utility(e.dist[k*n+k], rh[k])
+	}
+	return e.challengeFast(rh, uki, ukk, i, j)
+}
+
+// challengeFast is challengeWith given, for every actor k, uki[k] = U^h_ki
+// (utility of i's position) and ukk[k] = U^h_kk, which do not depend on j.
+func (e *engine) challengeFast(rh, uki, ukk []float64, i, j int) float64 {
+	n := e.n
+	dist := e.dist
+	uij := utility(dist[i*n+j], rh[i])
+	ujj := utility(dist[j*n+j], rh[j])
+	ci, cj := 0.0, 0.0
+	add := func(v float64) {
+		if v > 0 {
+			ci += v
+		} else {
+			cj -= v
+		}
+	}
+	add(e.vote(e.salSum[i]*e.cap[i], uki[i]-uij))
+	add(e.vote(e.salSum[j]*e.cap[j], uki[j]-ujj))
+	pi, pj := ci, cj
+	for k := 0; k < n; k++ {
+		if k == i || k == j {
+			continue
+		}
+		w := e.salSum[k] * e.cap[k]
+		ui, uj, uk := uki[k], utility(dist[k*n+j], rh[k]), ukk[k]
+		vk := e.vote(w, ui-uj)
+		vp, vm := 0.0, 0.0
+		if vk > 0 {
+			vp = vk
+		} else {
+			vm = -vk
+		}
+		p := (ci + vp) / (ci + vp + cj + vm)
+		var joinI, joinJ float64
+		switch e.commit {
+		case tpFull:
+			// A fully committed third party stays at the side it joins,
+			// win or lose: join i gives 3U_ki if i wins and 2U_kj + U_ki
+			// if j wins (symmetrically for j), so the choice is worth
+			// exactly U_ki − U_kj.
+			joinI = p*3*ui + (1-p)*(2*uj+ui)
+			joinJ = p*(2*ui+uj) + (1-p)*3*uj
+		case tpNo:
+			// An uncommitted third party keeps its position whatever
+			// happens; its choice changes nothing for it, so it abstains.
+			joinI = p*(2*ui+uk) + (1-p)*(2*uj+uk)
+			joinJ = joinI
+		default:
+			joinI = p*(2*ui+uk) + (1-p)*3*uj
+			joinJ = p*3*ui + (1-p)*(2*uj+uk)
+		}
+		v := e.vote(w, joinI-joinJ)
+		if v > 0 {
+			pi += v
+		} else {
+			pj -= v
+		}
+	}
+	if pi+pj == 0 {
+		return 0.5 // nobody cares: an even contest
+	}
+	return pi / (pi + pj)
+}
+
+// gain is k's expected gain, as h estimates it, when i challenges j and
+// prevails with probability p:
+// (1 − s_j)·2U_ki + s_j·[p·2U_ki + (1 − p)·2U_kj] − (U_ki + U_kj).
+func (e *engine) gain(h, k, i, j int, p float64) float64 {
+	uki, ukj := e.util(h, k, i), e.util(h, k, j)
+	sj := e.salSum[j]
+	return (1-sj)*2*uki + sj*(p*2*uki+(1-p)*2*ukj) - (uki + ukj)
+}

@@ -1,0 +1,144 @@
+package smp
+
+import (
+	"math"
+
+	"github.com/jirga/jirga"
+)
+
+// output turns engine states into jirga rounds.
+type output struct {
+	s      *jirga.Scenario
+	e      *engine
+	lo, sp []float64 // issue scale minimum and span
+	rounds []jirga.Round
+	// of the last state
+	probs []float64
+	optOf []int
+	reps  []int
+}
+
+func newOutput(s *jirga.Scenario, e *engine) *output {
+	o := &output{s: s, e: e}
+	for _, is := range s.Issues {
+		lo, hi := is.Bounds()
+		sp := hi - lo
+		if sp <= 0 {
+			sp = 1
+		}
+		o.lo = append(o.lo, lo)
+		o.sp = append(o.sp, sp)
+	}
+	return o
+}
+
+// scale maps an internal coordinate on dimension k back to the issue scale.
+func (o *output) scale(k int, x float64) float64 { return o.lo[k] + x*o.sp[k] }
+
+func (o *output) point(x []float64) map[string]float64 {
+	m := make(map[string]float64, len(x))
+	for k, is := range o.s.Issues {
+		m[is.ID] = o.scale(k, x[k])
+	}
+	return m
+}
+
+// state records the current engine state as round turn.
+func (o *output) state(turn int, tr *turnRec, change *float64) {
+	e, s := o.e, o.s
+	probs, optOf, reps := e.outcomeProbs()
+	o.probs, o.optOf, o.reps = probs, optOf, reps
+	r := jirga.Round{Round: turn, Positions: map[string]map[string]float64{},
+		Probabilities: map[string]float64{}, Risk: map[string]float64{}, Change: change}
+	for i, a := range s.Actors {
+		r.Positions[a.ID] = o.point(e.pos[i])
+		r.Probabilities[a.ID] = probs[i]
+		r.Risk[a.ID] = e.risk[i]
+	}
+	r.Outcome = o.expected()
+	r.Mean = o.weightedMean()
+	if tr != nil {
+		for _, c := range tr.challenges {
+			r.Challenges = append(r.Challenges, jirga.Challenge{Initiator: s.Actors[c.init].ID,
+				Target: s.Actors[c.target].ID, Gain: c.gain, Probability: c.p})
+		}
+		for _, b := range tr.bargains {
+			jb := jirga.Bargain{Initiator: s.Actors[b.init].ID, Target: s.Actors[b.target].ID,
+				InitiatorPosition: o.point(b.posI), TargetPosition: o.point(b.posJ), Probability: b.prob,
+				QueueProbabilities: b.queueProbs}
+			for _, q := range b.queues {
+				jb.Queues = append(jb.Queues, s.Actors[q].ID)
+			}
+			r.Bargains = append(r.Bargains, jb)
+		}
+	}
+	o.rounds = append(o.rounds, r)
+}
+
+// expected is the probability-weighted position: Σ over distinct positions
+// of the position's "prob :" probability times the position.
+func (o *output) expected() map[string]float64 {
+	e := o.e
+	x := make([]float64, e.m)
+	tot := 0.0
+	for a, rep := range o.reps {
+		p := o.probs[rep]
+		_ = a
+		tot += p
+		for k := range x {
+			x[k] += p * e.pos[rep][k]
+		}
+	}
+	for k := range x {
+		x[k] /= tot
+	}
+	return o.point(x)
+}
+
+// weightedMean is the capability × salience weighted mean of the positions.
+func (o *output) weightedMean() map[string]float64 {
+	e := o.e
+	x := make([]float64, e.m)
+	for k := range x {
+		num, den := 0.0, 0.0
+		for i := 0; i < e.n; i++ {
+			w := e.cap[i] * e.sal[i][k]
+			num += w * e.pos[i][k]
+			den += w
+		}
+		if den > 0 {
+			x[k] = num / den
+		} else {
+			x[k] = math.NaN()
+		}
+	}
+	return o.point(x)
+}
+
+// mostProbable is the distinct position with the highest "prob :"
+// probability (the first on ties).
+func (o *output) mostProbable() map[string]float64 {
+	best := o.reps[0]
+	for _, rep := range o.reps {
+		if o.probs[rep] > o.probs[best] {
+			best = rep
+		}
+	}
+	return o.point(o.e.pos[best])
+}
+
+func (o *output) result(status jirga.Status) *jirga.Result {
+	last := o.rounds[len(o.rounds)-1]
+	r := &jirga.Result{Model: "smp", Status: status, Rounds: o.rounds,
+		Summaries: map[string]map[string]float64{
+			"probability_weighted":  last.Outcome,
+			"most_probable":         o.mostProbable(),
+			"weighted_mean":         last.Mean,
+			"initial_weighted_mean": o.rounds[0].Mean,
+		}}
+	for _, is := range o.s.Issues {
+		x := last.Outcome[is.ID]
+		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: x, Anchor: is.NearestAnchor(x)})
+	}
+	return r
+}

@@ -1,0 +1,301 @@
+package smp
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jirga/jirga"
+)
+
+// DefaultSeed is KTAB's default PRNG seed, used when neither the settings
+// nor the scenario give one.
+const DefaultSeed uint64 = 15455440707583219804
+
+// Attribute keys under which a scenario carries KTAB's run settings (the
+// KTAB importers set them; see package format).
+const (
+	// AttrPrefix prefixes the nine parameters: "ktab.VotingRule" = "Prop".
+	AttrPrefix = "ktab."
+	// AttrSeed holds the PRNG seed as a decimal uint64.
+	AttrSeed = "ktab.seed"
+	// AttrIdealAdjustment holds the ideal accommodation pairs as
+	// "adjusting>reference=weight" separated by ";", with actor ids.
+	AttrIdealAdjustment = "ktab.IdealAdjustment"
+)
+
+// Model is KTAB's Spatial Model of Politics. Each option of Settings left
+// at its zero value is taken from the scenario's KTAB attributes, and
+// failing that is KTAB's default; a zero Seed likewise.
+type Model struct {
+	Settings Settings
+}
+
+// Name returns "smp".
+func (Model) Name() string { return "smp" }
+
+// resolve merges explicit settings, the scenario's KTAB attributes and the
+// defaults.
+func (m Model) resolve(s *jirga.Scenario) (Settings, error) {
+	set := m.Settings
+	for _, name := range OptionNames {
+		if explicit := (&m.Settings).explicit(name); explicit != "" {
+			if err := set.Set(name, explicit); err != nil {
+				return set, jirga.Errorf(jirga.EINVALID, "smp: %v", err)
+			}
+			continue
+		}
+		if v, ok := s.Attributes[AttrPrefix+name]; ok {
+			if err := set.Set(name, v); err != nil {
+				return set, jirga.Errorf(jirga.EINVALID, "smp: scenario attribute %s%s: %v", AttrPrefix, name, err)
+			}
+			continue
+		}
+		if err := set.Set(name, Defaults[name]); err != nil {
+			return set, err
+		}
+	}
+	if set.Seed == 0 {
+		set.Seed = DefaultSeed
+		if set.FallbackSeed != 0 {
+			set.Seed = set.FallbackSeed
+		}
+		if v, ok := s.Attributes[AttrSeed]; ok {
+			seed, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				return set, jirga.Errorf(jirga.EINVALID, "smp: scenario attribute %s %q is not an unsigned integer", AttrSeed, v)
+			}
+			set.Seed = seed
+		}
+	}
+	if set.MaxTurns < 0 {
+		return set, jirga.Errorf(jirga.EINVALID, "smp: turn cap %d must be ≥ 0", set.MaxTurns)
+	}
+	return set, nil
+}
+
+// explicit returns the value set explicitly for name, or "".
+func (s *Settings) explicit(name string) string {
+	switch name {
+	case "VictoryProbModel":
+		return string(s.VictoryProb)
+	case "PCEModel":
+		return string(s.PCE)
+	case "StateTransitions":
+		return string(s.Transitions)
+	case "VotingRule":
+		return string(s.Voting)
+	case "BigRAdjust":
+		return string(s.RiskAdjust)
+	case "BigRRange":
+		return string(s.RiskRange)
+	case "ThirdPartyCommit":
+		return string(s.Commit)
+	case "InterVecBrgn":
+		return string(s.Interp)
+	case "BargnModel":
+		return string(s.Bargain)
+	}
+	return ""
+}
+
+// newEngine builds the engine for s on KTAB's [0, 1] scales.
+func newEngine(s *jirga.Scenario, set Settings) (*engine, []string, error) {
+	t := s.Table()
+	n, m := len(t.Actors), len(t.Issues)
+	if n < 2 {
+		return nil, nil, jirga.Errorf(jirga.EINVALID, "smp: scenario %q has %d actor(s); the model needs at least 2", s.ID, n)
+	}
+	if m == 0 {
+		return nil, nil, jirga.Errorf(jirga.EINVALID, "smp: scenario %q has no issues", s.ID)
+	}
+	var notes []string
+	e := &engine{n: n, m: m, workers: set.Workers}
+	e.cap = slices.Clone(t.Capability)
+	e.sal = make([][]float64, n)
+	e.salSum = make([]float64, n)
+	e.pos = make([][]float64, n)
+	for k := 0; k < m; k++ {
+		if _, _, pos, _ := t.Column(k); len(pos) == 0 {
+			return nil, nil, jirga.Errorf(jirga.EINVALID, "smp: no actor holds a position on issue %q", t.Issues[k].ID)
+		}
+	}
+	var scaled []string
+	for i := 0; i < n; i++ {
+		e.sal[i] = make([]float64, m)
+		e.pos[i] = make([]float64, m)
+		sum := 0.0
+		for k := 0; k < m; k++ {
+			e.sal[i][k] = t.Salience[i][k]
+			sum += t.Salience[i][k]
+		}
+		if sum > 1+1e-12 {
+			for k := range e.sal[i] {
+				e.sal[i][k] /= sum
+			}
+			scaled = append(scaled, t.Actors[i].ID)
+			sum = 1
+		}
+		e.salSum[i] = sum
+	}
+	if len(scaled) > 0 {
+		notes = append(notes, fmt.Sprintf("saliences of %s sum above 100 over the issues; each was scaled to sum to 100, as KTAB requires", strings.Join(scaled, ", ")))
+	}
+	var missing []string
+	for k := 0; k < m; k++ {
+		lo, hi := t.Min[k], t.Max[k]
+		span := hi - lo
+		if span <= 0 {
+			span = 1
+		}
+		// Actors without a stance are placed at the capability × salience
+		// weighted mean of the others; with salience 0 they never care.
+		wm, ws := 0.0, 0.0
+		for i := 0; i < n; i++ {
+			if t.Has[i][k] {
+				w := t.Capability[i] * t.Salience[i][k]
+				wm += w * t.Position[i][k]
+				ws += w
+			}
+		}
+		fill := 0.0
+		if ws > 0 {
+			fill = (wm/ws - lo) / span
+		}
+		for i := 0; i < n; i++ {
+			if t.Has[i][k] {
+				e.pos[i][k] = (t.Position[i][k] - lo) / span
+			} else {
+				e.pos[i][k] = fill
+				missing = append(missing, t.Actors[i].ID+"/"+t.Issues[k].ID)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		notes = append(notes, fmt.Sprintf("no stance for %s: salience 0 there, placed at the capability × salience weighted mean", strings.Join(missing, ", ")))
+	}
+	e.idl = make([][]float64, n)
+	for i := range e.pos {
+		e.idl[i] = slices.Clone(e.pos[i])
+	}
+	if v, ok := s.Attributes[AttrIdealAdjustment]; ok && strings.TrimSpace(v) != "" {
+		adj, err := parseIdealAdjustment(v, t.Actors)
+		if err != nil {
+			return nil, nil, err
+		}
+		e.adj = adj
+	}
+	e.vpm = slices.Index(optionValues["VictoryProbModel"], set.Get("VictoryProbModel"))
+	switch set.Get("PCEModel") {
+	case "MarkovUniform":
+		e.pcem = pceMarkovUniform
+	case "MarkovIncentive":
+		e.pcem = pceMarkovIncentive
+	}
+	e.stochastic = set.Get("StateTransitions") == "Stochastic"
+	e.voting = map[string]int{"Prop": vrProp, "Binary": vrBinary, "PropBin": vrPropBin, "PropCbc": vrPropCbc, "Cubic": vrCubic, "ASymProsp": vrASymProsp}[set.Get("VotingRule")]
+	e.riskAdjust = set.Get("BigRAdjust")
+	e.riskRange = set.Get("BigRRange")
+	e.commit = map[string]int{"SemiCommit": tpSemi, "NoCommit": tpNo, "FullCommit": tpFull}[set.Get("ThirdPartyCommit")]
+	e.interp = map[string]int{"S2P2": ivS2P2, "S1P1": ivS1P1, "S2PMax": ivS2PMax}[set.Get("InterVecBrgn")]
+	e.bargn = map[string]int{"InitOnlyInterp": bmInitOnly, "InitRcvrInterp": bmInitRcvr, "PWCompInterp": bmPWComp}[set.Get("BargnModel")]
+	e.rng = rand.New(rand.NewPCG(set.Seed, 0x6b746162)) // "ktab"
+	return e, notes, nil
+}
+
+// parseIdealAdjustment reads "adjusting>reference=weight;..." into the
+// accommodation matrix A. Pairs not given are 0: an actor none of whose
+// pairs is listed keeps its ideal point.
+func parseIdealAdjustment(v string, actors []*jirga.Actor) ([][]float64, error) {
+	n := len(actors)
+	idx := map[string]int{}
+	for i, a := range actors {
+		idx[a.ID] = i
+	}
+	adj := make([][]float64, n)
+	for i := range adj {
+		adj[i] = make([]float64, n)
+	}
+	for _, pair := range strings.Split(v, ";") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		lhs, w, ok1 := strings.Cut(pair, "=")
+		a, b, ok2 := strings.Cut(lhs, ">")
+		x, err := strconv.ParseFloat(strings.TrimSpace(w), 64)
+		ia, oka := idx[strings.TrimSpace(a)]
+		ib, okb := idx[strings.TrimSpace(b)]
+		if !ok1 || !ok2 || err != nil || !oka || !okb || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, jirga.Errorf(jirga.EINVALID, "smp: attribute %s: pair %q must be ADJUSTING>REFERENCE=WEIGHT with actor ids and a number", AttrIdealAdjustment, pair)
+		}
+		adj[ia][ib] = x
+	}
+	return adj, nil
+}
+
+// Forecast runs the model on s until KTAB's stopping rule or the turn cap.
+func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	set, err := m.resolve(s)
+	if err != nil {
+		return nil, err
+	}
+	e, notes, err := newEngine(s, set)
+	if err != nil {
+		return nil, err
+	}
+	maxTurns := set.MaxTurns
+	if maxTurns == 0 {
+		maxTurns = defaultMaxTurns
+	}
+	out := newOutput(s, e)
+	e.computeDistances()
+	e.computeRisk()
+	out.state(0, nil, nil)
+	start := clonePos(e.pos)
+	prev := start
+	d01 := 0.0
+	status := jirga.StatusRoundLimit
+	for turn := 1; turn <= maxTurns; turn++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		tr := e.step()
+		e.computeDistances()
+		e.computeRisk()
+		if turn == 1 {
+			d01 = sdist(start, e.pos)
+		}
+		change := sdist(prev, e.pos) / (d01 + 1e-4)
+		out.state(turn, &tr, &change)
+		prev = clonePos(e.pos)
+		if turn >= 2 && change < stopRatio {
+			status = jirga.StatusConverged
+			break
+		}
+	}
+	r := out.result(status)
+	r.Notes = append(r.Notes, settingsNote(set))
+	r.Notes = append(r.Notes, notes...)
+	return r, nil
+}
+
+func settingsNote(set Settings) string {
+	var parts []string
+	for _, name := range OptionNames {
+		parts = append(parts, name+"="+set.Get(name))
+	}
+	return "KTAB parameters: " + strings.Join(parts, ", ") + "; seed " + strconv.FormatUint(set.Seed, 10)
+}
+
+func clonePos(p [][]float64) [][]float64 {
+	out := make([][]float64, len(p))
+	for i := range p {
+		out[i] = slices.Clone(p[i])
+	}
+	return out
+}
