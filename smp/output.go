@@ -1,7 +1,6 @@
 package smp
 
 import (
-	"math"
 
 	"github.com/jirga/jirga"
 )
@@ -95,7 +94,8 @@ func (o *output) expected() map[string]float64 {
 	return o.point(x)
 }
 
-// weightedMean is the capability × salience weighted mean of the positions.
+// weightedMean is the capability × salience weighted mean of the positions
+// (capability-weighted on a dimension where every salience is 0).
 func (o *output) weightedMean() map[string]float64 {
 	e := o.e
 	x := make([]float64, e.m)
@@ -108,9 +108,16 @@ func (o *output) weightedMean() map[string]float64 {
 		}
 		if den > 0 {
 			x[k] = num / den
-		} else {
-			x[k] = math.NaN()
+			continue
 		}
+		// Nobody cares about dimension k: fall back to capability weights,
+		// as the baselines do, so the summary is never NaN.
+		num, den = 0, 0
+		for i := 0; i < e.n; i++ {
+			num += e.cap[i] * e.pos[i][k]
+			den += e.cap[i]
+		}
+		x[k] = num / den
 	}
 	return o.point(x)
 }
