@@ -80,15 +80,15 @@ func decodeKTABCSV(data []byte, _ Options) ([]decoded, error) {
 	if len(header) < 3+2*nDims {
 		return nil, &jirga.ValidationError{Line: 2, Msg: fmt.Sprintf("header has %d columns; want Actor,Description,Influence and a position and salience column for each of the %d dimensions", len(header), nDims)}
 	}
-	name := strings.TrimSpace(first[0])
-	s := &jirga.Scenario{ID: idFrom(name), Title: name, Description: strings.TrimSpace(first[1])}
+	name := ktabText(first[0])
+	s := &jirga.Scenario{ID: idFrom(name), Title: name, Description: ktabText(first[1])}
 	if s.ID == "" {
 		s.ID = "scenario"
 	}
 	lines := map[string]int{"": 1}
 	seen := map[string]bool{}
 	for k := 0; k < nDims; k++ {
-		dn := strings.TrimSpace(header[3+2*k])
+		dn := ktabText(header[3+2*k])
 		id := uniqueID(idFrom(dn), fmt.Sprintf("dim%d", k+1), seen)
 		s.Issues = append(s.Issues, &jirga.Issue{ID: id, Name: dn})
 		lines[fmt.Sprintf("issues[%d]", k)] = 2
@@ -117,9 +117,9 @@ func decodeKTABCSV(data []byte, _ Options) ([]decoded, error) {
 			errs = append(errs, &jirga.ValidationError{Line: line, Path: p, Msg: fmt.Sprintf("row has %d fields; want %d (actor, description, influence and a position and salience per dimension)", len(rec), 3+2*nDims)})
 			continue
 		}
-		aname := strings.TrimSpace(rec[0])
+		aname := ktabText(rec[0])
 		a := &jirga.Actor{ID: uniqueID(idFrom(aname), fmt.Sprintf("actor%d", i+1), actorIDs), Name: aname,
-			Description: strings.TrimSpace(rec[1]), Stances: map[string]*jirga.Stance{}}
+			Description: ktabText(rec[1]), Stances: map[string]*jirga.Stance{}}
 		if x, ok := ktabNumber(&errs, rec[2], line, p+".capability", a.ID, "", "influence"); ok {
 			a.Capability = jirga.Val(x)
 		}
@@ -158,6 +158,12 @@ func ktabNumber(errs *[]error, cell string, line int, path, actor, issue, field 
 		return 0, false
 	}
 	return x, true
+}
+
+// ktabText trims a text field and replaces invalid UTF-8, which jirga's
+// YAML and JSON could not carry unchanged.
+func ktabText(s string) string {
+	return strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 func trimTrailingEmpty(rec []string) []string {
@@ -236,8 +242,8 @@ func decodeKTABXML(data []byte, _ Options) ([]decoded, error) {
 		}
 		return 0
 	}
-	name := strings.TrimSpace(x.Name)
-	s := &jirga.Scenario{ID: idFrom(name), Title: name, Description: strings.TrimSpace(x.Desc), Attributes: map[string]string{}}
+	name := ktabText(x.Name)
+	s := &jirga.Scenario{ID: idFrom(name), Title: name, Description: ktabText(x.Desc), Attributes: map[string]string{}}
 	if s.ID == "" {
 		s.ID = "scenario"
 	}
@@ -267,7 +273,7 @@ func decodeKTABXML(data []byte, _ Options) ([]decoded, error) {
 	}
 	seen := map[string]bool{}
 	for k, dn := range x.Dims {
-		dn = strings.TrimSpace(dn)
+		dn = ktabText(dn)
 		s.Issues = append(s.Issues, &jirga.Issue{ID: uniqueID(idFrom(dn), fmt.Sprintf("dim%d", k+1), seen), Name: dn})
 		lines[fmt.Sprintf("issues[%d]", k)] = al.dims
 	}
@@ -277,9 +283,9 @@ func decodeKTABXML(data []byte, _ Options) ([]decoded, error) {
 		line := lineOfActor(i)
 		p := fmt.Sprintf("actors[%d]", i)
 		lines[p], lines[p+".capability"] = line, line
-		aname := strings.TrimSpace(xa.Name)
+		aname := ktabText(xa.Name)
 		a := &jirga.Actor{ID: uniqueID(idFrom(aname), fmt.Sprintf("actor%d", i+1), actorIDs), Name: aname,
-			Description: strings.TrimSpace(xa.Description), Stances: map[string]*jirga.Stance{}}
+			Description: ktabText(xa.Description), Stances: map[string]*jirga.Stance{}}
 		byName[aname] = a.ID
 		if v, ok := ktabNumber(&errs, xa.Capability, line, p+".capability", a.ID, "", "capability"); ok {
 			a.Capability = jirga.Val(v)
@@ -318,8 +324,8 @@ func decodeKTABXML(data []byte, _ Options) ([]decoded, error) {
 		if i < len(al.pairs) {
 			line = al.pairs[i]
 		}
-		a, ok1 := byName[strings.TrimSpace(pr.Adjusting)]
-		b, ok2 := byName[strings.TrimSpace(pr.Reference)]
+		a, ok1 := byName[ktabText(pr.Adjusting)]
+		b, ok2 := byName[ktabText(pr.Reference)]
 		w, err := strconv.ParseFloat(strings.TrimSpace(pr.Adjust), 64)
 		if !ok1 || !ok2 || err != nil || math.IsNaN(w) || math.IsInf(w, 0) {
 			errs = append(errs, &jirga.ValidationError{Line: line, Field: "iaPair",
