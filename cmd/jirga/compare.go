@@ -23,7 +23,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	var mf modelFlags
 	var outFormat string
 	in.register(fs)
-	mf.register(fs, "mean,median,condorcet,nbs")
+	mf.register(fs, publishedModels)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {

@@ -144,3 +144,9 @@ func oneArg(fs *flag.FlagSet, args []string) (string, error) {
 	}
 	return "", usageErr(fs, "want at most one FILE, got %d arguments", len(args))
 }
+
+// publishedModels is the default model list of forecast and compare: every
+// published model, leaving out stacked, which was fitted on EU legislation.
+// Commands that run models on many draws (sweep, deal, report) default to
+// the fast static models instead.
+const publishedModels = "mean,median,condorcet,nbs,bdm,smp,exchange"
