@@ -61,7 +61,7 @@ func TestStepAllocs(t *testing.T) {
 		ids[i] = tb.Actors[i].ID
 	}
 	for _, st := range []Settings{{}, {Votes: VotesLinear, Probability: ProbPair, Estimate: EstimateTarget}, {Estimate: EstimateProposer, Median: MedianSequential, Accept: AcceptNearest}} {
-		sv := newSolver(st.resolve(), ids, x, sal, w, 0, 100)
+		sv := newSolver(nil, st.resolve(), ids, x, sal, w, 0, 100)
 		sv.offers = make([]offer, 0, len(x)*len(x))
 		if a := testing.AllocsPerRun(5, func() { sv.step() }); a != 0 {
 			t.Errorf("%s: %v allocations per round, want 0", st, a)

@@ -27,6 +27,7 @@ type votes struct {
 	order       []int
 	lt, le      []int     // per actor: number of positions < and ≤ its own
 	pre         []float64 // riskTable's prefix sums, n × (n+1)
+	ld          []float64 // riskTable's log(|x_a − x_k|/R), n × n, symmetric
 }
 
 func (v *votes) reset(x, w []float64) {
@@ -171,7 +172,7 @@ func normalizeAll(p, x []float64, total float64) {
 
 // riskTable fills v.pre, for risk-weighted votes, with the prefix sums over
 // the voters in position order of w_k (|x_k − x_a|/R)^{r_k}, one row of n+1
-// per candidate actor a. It costs n² logarithms and exponentials; each row
+// per candidate actor a. It costs n²/2 logarithms and n² exponentials; each row
 // is written in order, which keeps it in cache at a thousand actors.
 func (v *votes) riskTable(x, w, r []float64, R float64) {
 	n := len(x)
@@ -180,13 +181,29 @@ func (v *votes) riskTable(x, w, r []float64, R float64) {
 		v.pre = make([]float64, n*m)
 	}
 	v.pre = v.pre[:n*m]
+	// The logarithms are symmetric (|x_k − x_a| and |x_a − x_k| are the
+	// same float), so each pair's is computed once; zero distances are
+	// skipped below and their entries are never read.
+	if cap(v.ld) < n*n {
+		v.ld = make([]float64, n*n)
+	}
+	ld := v.ld[:n*n]
 	for a := range n {
-		row := v.pre[a*m : (a+1)*m]
+		xa := x[a]
+		for k := a + 1; k < n; k++ {
+			if d := math.Abs(x[k] - xa); d > 0 {
+				l := math.Log(d / R)
+				ld[a*n+k], ld[k*n+a] = l, l
+			}
+		}
+	}
+	for a := range n {
+		row, la := v.pre[a*m:(a+1)*m], ld[a*n:(a+1)*n]
 		xa, sum := x[a], 0.0
 		row[0] = 0
 		for q, k := range v.order {
-			if d := math.Abs(x[k] - xa); d > 0 {
-				sum += w[k] * math.Exp(r[k]*math.Log(d/R))
+			if x[k] != xa {
+				sum += w[k] * math.Exp(r[k]*la[k])
 			}
 			row[q+1] = sum
 		}

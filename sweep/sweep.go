@@ -192,7 +192,8 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r, err := m.Forecast(ctx, s)
+		// Rounds are dropped, so models that can skip recording them do.
+		r, err := jirga.ForecastOnly(ctx, m, s)
 		if err != nil {
 			return nil, err
 		}
@@ -313,7 +314,7 @@ func work(ctx context.Context, cancel context.CancelCauseFunc, s *jirga.Scenario
 		}
 		ok := true
 		for mi, m := range models {
-			r, err := m.Forecast(ctx, d)
+			r, err := jirga.ForecastOnly(ctx, m, d) // only the forecasts are kept
 			if err != nil && ctx.Err() != nil {
 				ok = false // interrupted: the draw is not complete
 				break
