@@ -227,14 +227,14 @@ func (sv *solver) expectedQ1() {
 		sv.lsu[i*n+i], sv.lfu[i*n+i] = 0, 0
 		for j := i + 1; j < n; j++ {
 			a := 0.5 * math.Abs(x[i]-x[j]) / R
-			ls, lf := math.Log(math.Max(0.5-a, 0)), math.Log(0.5+a)
+			ls, lf := math.Log(max(0.5-a, 0)), math.Log(0.5+a)
 			sv.lsu[i*n+j], sv.lsu[j*n+i] = ls, ls
 			sv.lfu[i*n+j], sv.lfu[j*n+i] = lf, lf
 		}
 	}
 	for i := range n {
 		ri := sv.r[i]
-		usq := 2 - 4*math.Exp(ri*math.Log(0.5))
+		usq := 2 - 4*math.Exp(ri*logHalf)
 		si := sv.sal[i]
 		row, est := sv.eu[i*n:(i+1)*n], sv.est[i*n:(i+1)*n]
 		lsu, lfu, p := sv.lsu[i*n:(i+1)*n], sv.lfu[i*n:(i+1)*n], sv.p
@@ -254,6 +254,11 @@ func (sv *solver) expectedQ1() {
 		}
 	}
 }
+
+// logHalf is log(0.5), for U_sq = 2 − 4 exp(r log 0.5). The builtin max and
+// min used in the loops below treat −0 and NaN as math.Max and math.Min do
+// (Go spec), so the results are the same floats, without the calls.
+var logHalf = math.Log(0.5)
 
 // step runs one round and returns the largest move.
 func (sv *solver) step() float64 {
@@ -333,7 +338,7 @@ func (sv *solver) step() float64 {
 			if !ok {
 				continue
 			}
-			pos = math.Min(math.Max(pos, sv.lo), sv.hi)
+			pos = min(max(pos, sv.lo), sv.hi)
 			sv.offers = append(sv.offers, offer{from: i, to: j, kind: kind, pos: pos, a: a, b: b})
 		}
 	}
@@ -350,7 +355,7 @@ func (sv *solver) step() float64 {
 		if b := sv.best[j]; b >= 0 {
 			sv.next[j] = sv.offers[b].pos
 		}
-		moved = math.Max(moved, math.Abs(sv.next[j]-x[j]))
+		moved = max(moved, math.Abs(sv.next[j]-x[j]))
 	}
 	sv.x, sv.next = sv.next, sv.x
 	return moved

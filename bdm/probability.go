@@ -112,7 +112,7 @@ func (v *votes) pairAt(a, b int, lo, hi float64, nmid, nmidEq int) (fLo, fHi flo
 	wt := v.cw[len(v.cw)-1]
 	fLo = d*v.cw[nlo] + s*(v.cw[nmid]-v.cw[nlo]) - 2*(v.cwx[nmid]-v.cwx[nlo])
 	fHi = d*(wt-v.cw[nhiEq]) + 2*(v.cwx[nhiEq]-v.cwx[nmidEq]) - s*(v.cw[nhiEq]-v.cw[nmidEq])
-	return math.Max(fLo, 0), math.Max(fHi, 0)
+	return max(fLo, 0), max(fHi, 0)
 }
 
 // probabilities fills p[i*n+j] = P^i against j, with linear votes or, when
@@ -250,5 +250,5 @@ func (v *votes) riskPairAt(a, b int, nmid, nmidEq int) (fLo, fHi float64) {
 	pa, pb := v.pre[a*m:(a+1)*m], v.pre[b*m:(b+1)*m]
 	fLo = pb[nmid] - pa[nmid]
 	fHi = (pa[m-1] - pa[nmidEq]) - (pb[m-1] - pb[nmidEq])
-	return math.Max(fLo, 0), math.Max(fHi, 0)
+	return max(fLo, 0), max(fHi, 0)
 }
