@@ -170,6 +170,9 @@ type failure struct {
 // Workers and Progress: draw k is drawn with DrawRand(opt.Seed, k), each
 // forecast is stored by draw, and statistics are computed in draw order.
 //
+// Models are run with jirga.ForecastOnly: a model implementing
+// jirga.RoundsOptional (bdm does) skips recording the rounds Run discards.
+//
 // When ctx is cancelled Run stops, waits for its workers and returns the
 // summary of the draws completed so far (draws 1 … Completed) together with
 // ctx.Err(). A model failing on the point values is an error; failing on a
