@@ -14,6 +14,24 @@ type Model interface {
 	Forecast(ctx context.Context, s *Scenario) (*Result, error)
 }
 
+// RoundsOptional is implemented by dynamic models that can forecast without
+// recording Result.Rounds, for callers that would discard them (a sweep
+// runs thousands of draws and keeps only the forecasts). ForecastOnly must
+// return what Forecast returns with Rounds set to nil: the same forecasts,
+// status and notes, bit for bit. Use [ForecastOnly] to call it.
+type RoundsOptional interface {
+	ForecastOnly(ctx context.Context, s *Scenario) (*Result, error)
+}
+
+// ForecastOnly runs m on s without recording rounds when m implements
+// [RoundsOptional], and calls m.Forecast otherwise (so Rounds may be set).
+func ForecastOnly(ctx context.Context, m Model, s *Scenario) (*Result, error) {
+	if ro, ok := m.(RoundsOptional); ok {
+		return ro.ForecastOnly(ctx, s)
+	}
+	return m.Forecast(ctx, s)
+}
+
 // Status records how a dynamic model's run ended.
 type Status string
 

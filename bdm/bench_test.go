@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -39,11 +40,55 @@ func benchmarkForecast(b *testing.B, n int, st Settings) {
 	}
 }
 
+// benchmarkForecastOnly runs ForecastOnly (no rounds recorded, as a sweep
+// does), 10 rounds, on n actors.
+func benchmarkForecastOnly(b *testing.B, n int) {
+	s := benchScenario(n)
+	m := New(Settings{Rounds: 10})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.ForecastOnly(context.Background(), s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkForecastOnly10(b *testing.B)   { benchmarkForecastOnly(b, 10) }
+func BenchmarkForecastOnly100(b *testing.B)  { benchmarkForecastOnly(b, 100) }
+func BenchmarkForecastOnly1000(b *testing.B) { benchmarkForecastOnly(b, 1000) }
+
+// TestForecastOnly: ForecastOnly returns what Forecast returns, without the
+// rounds, bit for bit.
+func TestForecastOnly(t *testing.T) {
+	for _, st := range []Settings{{}, {Votes: VotesLinear, Probability: ProbPair}, {Tolerance: 0.01, Rounds: 30}} {
+		m := New(st)
+		for _, n := range []int{1, 7, 40} {
+			s := benchScenario(n)
+			full, err := m.Forecast(context.Background(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			only, err := m.ForecastOnly(context.Background(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if only.Rounds != nil {
+				t.Errorf("%s n=%d: ForecastOnly recorded %d rounds", st, n, len(only.Rounds))
+			}
+			full.Rounds = nil
+			if !reflect.DeepEqual(full, only) {
+				t.Errorf("%s n=%d: ForecastOnly = %+v, Forecast = %+v", st, n, only, full)
+			}
+		}
+	}
+}
+
 func BenchmarkForecast10(b *testing.B)   { benchmarkForecast(b, 10, Settings{}) }
 func BenchmarkForecast100(b *testing.B)  { benchmarkForecast(b, 100, Settings{}) }
 func BenchmarkForecast1000(b *testing.B) { benchmarkForecast(b, 1000, Settings{}) }
 
-// The linear-vote reading costs O(n² log n) per round instead of O(n³).
+// The linear-vote reading saves the risk table: n² exponentials and n²/2
+// logarithms a round.
 func BenchmarkForecastLinear1000(b *testing.B) {
 	benchmarkForecast(b, 1000, Settings{Votes: VotesLinear})
 }
@@ -61,7 +106,7 @@ func TestStepAllocs(t *testing.T) {
 		ids[i] = tb.Actors[i].ID
 	}
 	for _, st := range []Settings{{}, {Votes: VotesLinear, Probability: ProbPair, Estimate: EstimateTarget}, {Estimate: EstimateProposer, Median: MedianSequential, Accept: AcceptNearest}} {
-		sv := newSolver(st.resolve(), ids, x, sal, w, 0, 100)
+		sv := newSolver(nil, st.resolve(), ids, x, sal, w, 0, 100)
 		sv.offers = make([]offer, 0, len(x)*len(x))
 		if a := testing.AllocsPerRun(5, func() { sv.step() }); a != 0 {
 			t.Errorf("%s: %v allocations per round, want 0", st, a)

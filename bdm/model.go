@@ -28,6 +28,17 @@ func (*Model) Name() string { return "bdm" }
 // the last round. Status is converged only when Settings.Tolerance > 0 and
 // every issue stopped moving before the round limit.
 func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	return m.forecast(ctx, s, true)
+}
+
+// ForecastOnly implements jirga.RoundsOptional: it returns what Forecast
+// returns, without Rounds, at the cost of the rounds alone (recording
+// every round's positions and offers costs about a third of a run).
+func (m *Model) ForecastOnly(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	return m.forecast(ctx, s, false)
+}
+
+func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*jirga.Result, error) {
 	cfg := m.Settings.resolve()
 	t := s.Table()
 	res := &jirga.Result{Model: m.Name(), Status: jirga.StatusRoundLimit}
@@ -36,6 +47,7 @@ func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result,
 		ids[i] = a.ID
 	}
 	var rounds []jirga.Round
+	var sv *solver // reused by every issue
 	converged := cfg.tol > 0
 	for k, is := range t.Issues {
 		idx, c, x, sal := t.Column(k)
@@ -54,7 +66,7 @@ func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result,
 		for j, i := range idx {
 			actorIDs[j] = ids[i]
 		}
-		sv := newSolver(cfg, actorIDs, x, sal, w, lo, hi)
+		sv = newSolver(sv, cfg, actorIDs, x, sal, w, lo, hi)
 		sv.issues = len(t.Issues)
 		stopped := false
 		for r := 1; r <= cfg.rounds; r++ {
@@ -62,10 +74,12 @@ func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result,
 				return nil, err
 			}
 			moved := sv.step()
-			if len(rounds) < r {
-				rounds = append(rounds, jirga.Round{Round: r, Positions: make(map[string]map[string]float64, len(t.Actors))})
+			if keep {
+				if len(rounds) < r {
+					rounds = append(rounds, jirga.Round{Round: r, Positions: make(map[string]map[string]float64, len(t.Actors))})
+				}
+				sv.record(&rounds[r-1], is.ID, actorIDs, cfg.offers)
 			}
-			sv.record(&rounds[r-1], is.ID, actorIDs, cfg.offers)
 			if cfg.tol > 0 && moved <= cfg.tol*sv.R {
 				stopped = true
 				break
@@ -133,22 +147,48 @@ type solver struct {
 	issues     int      // issues in the scenario, to size the result's maps
 }
 
-func newSolver(cfg resolved, ids []string, x, sal, w []float64, lo, hi float64) *solver {
+// newSolver returns a solver for one issue. When old is not nil its buffers
+// are reused (their contents are never read before being written), so the
+// issues of a scenario share one set of n×n tables.
+func newSolver(old *solver, cfg resolved, ids []string, x, sal, w []float64, lo, hi float64) *solver {
 	n := len(x)
 	R := hi - lo
 	if !(R > 0) {
 		R = 1
 	}
-	sv := &solver{cfg: cfg, n: n, ids: ids, lo: lo, hi: hi, R: R,
-		x: append([]float64(nil), x...), next: make([]float64, n),
-		sal: sal, w: w, r: make([]float64, n), one: make([]float64, n), sec: make([]float64, n),
-		p: make([]float64, n*n), eu: make([]float64, n*n), est: make([]float64, n*n),
-		best: make([]int, n), lsu: make([]float64, n*n), lfu: make([]float64, n*n),
+	sv := &solver{}
+	if old != nil {
+		sv.x, sv.next, sv.r, sv.one, sv.sec = old.x, old.next, old.r, old.one, old.sec
+		sv.p, sv.eu, sv.est, sv.lsu, sv.lfu = old.p, old.eu, old.est, old.lsu, old.lfu
+		sv.best, sv.offers, sv.v = old.best, old.offers[:0], old.v
+	}
+	*sv = solver{cfg: cfg, n: n, ids: ids, lo: lo, hi: hi, R: R,
+		x: append(sv.x[:0], x...), next: resize(sv.next, n),
+		sal: sal, w: w, r: resize(sv.r, n), one: resize(sv.one, n), sec: resize(sv.sec, n),
+		p: resize(sv.p, n*n), eu: resize(sv.eu, n*n), est: resize(sv.est, n*n),
+		best: resizeInt(sv.best, n), lsu: resize(sv.lsu, n*n), lfu: resize(sv.lfu, n*n),
+		offers: sv.offers, v: sv.v,
 	}
 	for i := range sv.one {
 		sv.one[i] = 1
 	}
 	return sv
+}
+
+// resize returns b with length n, reusing its storage when it is large
+// enough.
+func resize(b []float64, n int) []float64 {
+	if cap(b) < n {
+		return make([]float64, n)
+	}
+	return b[:n]
+}
+
+func resizeInt(b []int, n int) []int {
+	if cap(b) < n {
+		return make([]int, n)
+	}
+	return b[:n]
 }
 
 // median returns the median voter of the current positions.
@@ -187,14 +227,14 @@ func (sv *solver) expectedQ1() {
 		sv.lsu[i*n+i], sv.lfu[i*n+i] = 0, 0
 		for j := i + 1; j < n; j++ {
 			a := 0.5 * math.Abs(x[i]-x[j]) / R
-			ls, lf := math.Log(math.Max(0.5-a, 0)), math.Log(0.5+a)
+			ls, lf := math.Log(max(0.5-a, 0)), math.Log(0.5+a)
 			sv.lsu[i*n+j], sv.lsu[j*n+i] = ls, ls
 			sv.lfu[i*n+j], sv.lfu[j*n+i] = lf, lf
 		}
 	}
 	for i := range n {
 		ri := sv.r[i]
-		usq := 2 - 4*math.Exp(ri*math.Log(0.5))
+		usq := 2 - 4*math.Exp(ri*logHalf)
 		si := sv.sal[i]
 		row, est := sv.eu[i*n:(i+1)*n], sv.est[i*n:(i+1)*n]
 		lsu, lfu, p := sv.lsu[i*n:(i+1)*n], sv.lfu[i*n:(i+1)*n], sv.p
@@ -214,6 +254,11 @@ func (sv *solver) expectedQ1() {
 		}
 	}
 }
+
+// logHalf is log(0.5), for U_sq = 2 − 4 exp(r log 0.5). The builtin max and
+// min used in the loops below treat −0 and NaN as math.Max and math.Min do
+// (Go spec), so the results are the same floats, without the calls.
+var logHalf = math.Log(0.5)
 
 // step runs one round and returns the largest move.
 func (sv *solver) step() float64 {
@@ -293,7 +338,7 @@ func (sv *solver) step() float64 {
 			if !ok {
 				continue
 			}
-			pos = math.Min(math.Max(pos, sv.lo), sv.hi)
+			pos = min(max(pos, sv.lo), sv.hi)
 			sv.offers = append(sv.offers, offer{from: i, to: j, kind: kind, pos: pos, a: a, b: b})
 		}
 	}
@@ -310,7 +355,7 @@ func (sv *solver) step() float64 {
 		if b := sv.best[j]; b >= 0 {
 			sv.next[j] = sv.offers[b].pos
 		}
-		moved = math.Max(moved, math.Abs(sv.next[j]-x[j]))
+		moved = max(moved, math.Abs(sv.next[j]-x[j]))
 	}
 	sv.x, sv.next = sv.next, sv.x
 	return moved

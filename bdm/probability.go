@@ -27,6 +27,7 @@ type votes struct {
 	order       []int
 	lt, le      []int     // per actor: number of positions < and ≤ its own
 	pre         []float64 // riskTable's prefix sums, n × (n+1)
+	ld          []float64 // riskTable's log(|x_a − x_k|/R), n × n, symmetric
 }
 
 func (v *votes) reset(x, w []float64) {
@@ -100,42 +101,65 @@ func (v *votes) belowIn(t float64, from, to int) int {
 // min(hi − lo, lo + hi − 2x_k), those right of it favour hi.
 // a and b are the indices of the actors at lo and hi.
 func (v *votes) pair(a, b int, lo, hi float64) (fLo, fHi float64) {
+	nmid, nmidEq := v.midpoint(a, b, lo, hi)
+	return v.pairAt(a, b, lo, hi, nmid, nmidEq)
+}
+
+// pairAt is pair with the numbers of positions < and ≤ the midpoint given.
+func (v *votes) pairAt(a, b int, lo, hi float64, nmid, nmidEq int) (fLo, fHi float64) {
 	d, s := hi-lo, lo+hi
 	nlo, nhiEq := v.lt[a], v.le[b]
-	nmid, nmidEq := v.midpoint(a, b, lo, hi)
 	wt := v.cw[len(v.cw)-1]
 	fLo = d*v.cw[nlo] + s*(v.cw[nmid]-v.cw[nlo]) - 2*(v.cwx[nmid]-v.cwx[nlo])
 	fHi = d*(wt-v.cw[nhiEq]) + 2*(v.cwx[nhiEq]-v.cwx[nmidEq]) - s*(v.cw[nhiEq]-v.cw[nmidEq])
-	return math.Max(fLo, 0), math.Max(fHi, 0)
+	return max(fLo, 0), max(fHi, 0)
 }
 
 // probabilities fills p[i*n+j] = P^i against j, with linear votes or, when
 // risk is true, with the risk-weighted votes of riskTable (which must have
-// been filled for x). It costs O(n² log n).
+// been filled for x). v must have been reset for x. It costs O(n²): the
+// pairs are visited in position order, so that for each lower position the
+// midpoints of the pairs it forms only move right and one pointer finds
+// them all. The vote totals are then normalised in actor order, which fixes
+// the order of the floating-point sums.
 func (v *votes) probabilities(p, x []float64, all, risk bool) {
 	n := len(x)
+	xs := v.xs
+	for qa, a := range v.order {
+		lo := xs[qa]
+		nmid := qa // xs[nmid-1] < midpoint for every pair seen so far
+		for qb := qa + 1; qb < n; qb++ {
+			b, hi := v.order[qb], xs[qb]
+			if hi == lo {
+				continue // equal positions: P = 0.5, set below
+			}
+			mid := 0.5 * (lo + hi)
+			for xs[nmid] < mid {
+				nmid++
+			}
+			nmidEq := nmid
+			for xs[nmidEq] == mid {
+				nmidEq++
+			}
+			var fLo, fHi float64
+			if risk {
+				fLo, fHi = v.riskPairAt(a, b, nmid, nmidEq)
+			} else {
+				fLo, fHi = v.pairAt(a, b, lo, hi, nmid, nmidEq)
+			}
+			p[a*n+b], p[b*n+a] = fLo, fHi
+		}
+	}
 	total := 0.0
 	for i := range n {
 		p[i*n+i] = 0.5
 		for j := i + 1; j < n; j++ {
-			a, b := x[i], x[j]
-			if a == b {
+			if x[i] == x[j] {
 				p[i*n+j], p[j*n+i] = 0.5, 0.5
 				continue
 			}
-			var fi, fj float64
-			switch {
-			case risk && a < b:
-				fi, fj = v.riskPair(i, j, a, b)
-			case risk:
-				fj, fi = v.riskPair(j, i, b, a)
-			case a < b:
-				fi, fj = v.pair(i, j, a, b)
-			default:
-				fj, fi = v.pair(j, i, b, a)
-			}
+			fi, fj := p[i*n+j], p[j*n+i]
 			if all {
-				p[i*n+j], p[j*n+i] = fi, fj
 				total += 2 * (fi + fj) // both orders of the pair
 				continue
 			}
@@ -171,7 +195,7 @@ func normalizeAll(p, x []float64, total float64) {
 
 // riskTable fills v.pre, for risk-weighted votes, with the prefix sums over
 // the voters in position order of w_k (|x_k − x_a|/R)^{r_k}, one row of n+1
-// per candidate actor a. It costs n² logarithms and exponentials; each row
+// per candidate actor a. It costs n²/2 logarithms and n² exponentials; each row
 // is written in order, which keeps it in cache at a thousand actors.
 func (v *votes) riskTable(x, w, r []float64, R float64) {
 	n := len(x)
@@ -180,13 +204,29 @@ func (v *votes) riskTable(x, w, r []float64, R float64) {
 		v.pre = make([]float64, n*m)
 	}
 	v.pre = v.pre[:n*m]
+	// The logarithms are symmetric (|x_k − x_a| and |x_a − x_k| are the
+	// same float), so each pair's is computed once; zero distances are
+	// skipped below and their entries are never read.
+	if cap(v.ld) < n*n {
+		v.ld = make([]float64, n*n)
+	}
+	ld := v.ld[:n*n]
 	for a := range n {
-		row := v.pre[a*m : (a+1)*m]
+		xa := x[a]
+		for k := a + 1; k < n; k++ {
+			if d := math.Abs(x[k] - xa); d > 0 {
+				l := math.Log(d / R)
+				ld[a*n+k], ld[k*n+a] = l, l
+			}
+		}
+	}
+	for a := range n {
+		row, la := v.pre[a*m:(a+1)*m], ld[a*n:(a+1)*n]
 		xa, sum := x[a], 0.0
 		row[0] = 0
 		for q, k := range v.order {
-			if d := math.Abs(x[k] - xa); d > 0 {
-				sum += w[k] * math.Exp(r[k]*math.Log(d/R))
+			if x[k] != xa {
+				sum += w[k] * math.Exp(r[k]*la[k])
 			}
 			row[q+1] = sum
 		}
@@ -199,10 +239,16 @@ func (v *votes) riskTable(x, w, r []float64, R float64) {
 // exponent: the sides split at the midpoint as with linear votes, and each
 // side's total is a difference of prefix sums from riskTable.
 func (v *votes) riskPair(a, b int, lo, hi float64) (fLo, fHi float64) {
+	nmid, nmidEq := v.midpoint(a, b, lo, hi)
+	return v.riskPairAt(a, b, nmid, nmidEq)
+}
+
+// riskPairAt is riskPair with the numbers of positions < and ≤ the midpoint
+// given.
+func (v *votes) riskPairAt(a, b int, nmid, nmidEq int) (fLo, fHi float64) {
 	m := len(v.xs) + 1
 	pa, pb := v.pre[a*m:(a+1)*m], v.pre[b*m:(b+1)*m]
-	nmid, nmidEq := v.midpoint(a, b, lo, hi)
 	fLo = pb[nmid] - pa[nmid]
 	fHi = (pa[m-1] - pa[nmidEq]) - (pb[m-1] - pb[nmidEq])
-	return math.Max(fLo, 0), math.Max(fHi, 0)
+	return max(fLo, 0), max(fHi, 0)
 }

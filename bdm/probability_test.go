@@ -251,3 +251,80 @@ func voteSums(w, di, dj []float64) (sum, abs float64) {
 	}
 	return (s0 + s1) + (s2 + s3), (a0 + a1) + (a2 + a3)
 }
+
+// pairwiseProbabilities is probabilities as it was before the one-pointer
+// sweep: actor pairs in id order, a binary search for each midpoint.
+func pairwiseProbabilities(v *votes, p, x []float64, all, risk bool) {
+	n := len(x)
+	total := 0.0
+	for i := range n {
+		p[i*n+i] = 0.5
+		for j := i + 1; j < n; j++ {
+			a, b := x[i], x[j]
+			if a == b {
+				p[i*n+j], p[j*n+i] = 0.5, 0.5
+				continue
+			}
+			var fi, fj float64
+			switch {
+			case risk && a < b:
+				fi, fj = v.riskPair(i, j, a, b)
+			case risk:
+				fj, fi = v.riskPair(j, i, b, a)
+			case a < b:
+				fi, fj = v.pair(i, j, a, b)
+			default:
+				fj, fi = v.pair(j, i, b, a)
+			}
+			if all {
+				p[i*n+j], p[j*n+i] = fi, fj
+				total += 2 * (fi + fj)
+				continue
+			}
+			if den := fi + fj; den > 0 {
+				p[i*n+j], p[j*n+i] = fi/den, fj/den
+			} else {
+				p[i*n+j], p[j*n+i] = 0.5, 0.5
+			}
+		}
+	}
+	if all {
+		normalizeAll(p, x, total)
+	}
+}
+
+// TestProbabilitiesBitIdentical guards the speed-up of probabilities: it must
+// give the same floats, not just close ones, as the pairwise search, so that
+// no forecast changes.
+func TestProbabilitiesBitIdentical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for trial := range 200 {
+		n := 1 + rng.IntN(30)
+		x, w, r := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n {
+			if trial%2 == 0 {
+				x[i] = float64(rng.IntN(7)) // ties and midpoints on positions
+			} else {
+				x[i] = 100 * rng.Float64()
+			}
+			w[i], r[i] = rng.Float64(), 0.5+1.5*rng.Float64()
+		}
+		for _, all := range []bool{false, true} {
+			for _, risk := range []bool{false, true} {
+				var v votes
+				v.reset(x, w)
+				if risk {
+					v.riskTable(x, w, r, 100)
+				}
+				got, want := make([]float64, n*n), make([]float64, n*n)
+				v.probabilities(got, x, all, risk)
+				pairwiseProbabilities(&v, want, x, all, risk)
+				for k := range got {
+					if math.Float64bits(got[k]) != math.Float64bits(want[k]) {
+						t.Fatalf("trial %d all=%v risk=%v: P[%d][%d] = %v, want %v", trial, all, risk, k/n, k%n, got[k], want[k])
+					}
+				}
+			}
+		}
+	}
+}

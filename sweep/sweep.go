@@ -170,6 +170,9 @@ type failure struct {
 // Workers and Progress: draw k is drawn with DrawRand(opt.Seed, k), each
 // forecast is stored by draw, and statistics are computed in draw order.
 //
+// Models are run with jirga.ForecastOnly: a model implementing
+// jirga.RoundsOptional (bdm does) skips recording the rounds Run discards.
+//
 // When ctx is cancelled Run stops, waits for its workers and returns the
 // summary of the draws completed so far (draws 1 … Completed) together with
 // ctx.Err(). A model failing on the point values is an error; failing on a
@@ -192,7 +195,8 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r, err := m.Forecast(ctx, s)
+		// Rounds are dropped, so models that can skip recording them do.
+		r, err := jirga.ForecastOnly(ctx, m, s)
 		if err != nil {
 			return nil, err
 		}
@@ -313,7 +317,7 @@ func work(ctx context.Context, cancel context.CancelCauseFunc, s *jirga.Scenario
 		}
 		ok := true
 		for mi, m := range models {
-			r, err := m.Forecast(ctx, d)
+			r, err := jirga.ForecastOnly(ctx, m, d) // only the forecasts are kept
 			if err != nil && ctx.Err() != nil {
 				ok = false // interrupted: the draw is not complete
 				break
