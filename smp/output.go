@@ -1,7 +1,6 @@
 package smp
 
 import (
-
 	"github.com/jirga/jirga"
 )
 
