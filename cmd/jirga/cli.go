@@ -59,6 +59,7 @@ func init() {
 		{"forecast", "forecast a scenario with one or more models", runForecast},
 		{"validate", "check a scenario file and report every problem", runValidate},
 		{"convert", "convert any readable format to jirga YAML or JSON", runConvert},
+		{"serve", "serve the JSON API and web UI with a run history", runServe},
 		{"models", "list the models with a line and a citation each", runModels},
 		{"examples", "list the built-in example scenarios", runExamples},
 		{"version", "print the version", runVersion},
