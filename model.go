@@ -89,6 +89,10 @@ type Round struct {
 	Outcome map[string]float64 `json:"outcome,omitempty"`
 	// Risk maps actor ids to the risk exponent or attitude used this round.
 	Risk map[string]float64 `json:"risk,omitempty"`
+	// RiskByIssue maps actor ids, then issue ids, to the risk exponent used
+	// on each issue, for models that solve issues separately (bdm); Risk
+	// then holds each actor's exponent on its first issue.
+	RiskByIssue map[string]map[string]float64 `json:"risk_by_issue,omitempty"`
 	// Probabilities maps actor ids to the probability that the actor's
 	// position is the outcome (SMP).
 	Probabilities map[string]float64 `json:"probabilities,omitempty"`
@@ -111,7 +115,9 @@ type Offer struct {
 	Kind     string  `json:"kind"`
 	Position float64 `json:"position"`
 	// EUFrom is From's expected utility of challenging To, E^From(U_From,To);
-	// EUTo is To's expected utility of challenging From, as From perceives it.
+	// EUTo is To's expected utility of challenging From, as From perceives it
+	// (bdm: as the actor whose view judges the offer perceives both; see
+	// the bdm estimate option).
 	EUFrom float64 `json:"eu_from"`
 	EUTo   float64 `json:"eu_to"`
 	// Accepted is true when To took this offer this round.

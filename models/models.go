@@ -12,6 +12,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/bdm"
 )
 
 // Options are the settings every model understands, plus model-specific
@@ -81,6 +82,29 @@ var registry = []Info{
 			return baseline.NBS{Utility: o.Params["utility"]}, nil
 		},
 	},
+	{
+		Name:     "bdm",
+		Summary:  "Bueno de Mesquita's expected-utility (challenge) model, issue by issue, forecast = median voter after the last round",
+		Citation: "Bueno de Mesquita (1994), in Bueno de Mesquita & Stokman (eds.), European Community Decision Making, ch. 4; Scholz, Calbert & Smith (2011), J. Theoretical Politics 23(4)",
+		Dynamic:  true,
+		Params:   bdmParams(),
+		Explain:  bdm.Explain,
+		build: func(o Options) (jirga.Model, error) {
+			st, err := bdm.ParseParams(o.Rounds, o.Params)
+			if err != nil {
+				return nil, err
+			}
+			return bdm.New(st), nil
+		},
+	},
+}
+
+func bdmParams() []Param {
+	var ps []Param
+	for _, p := range bdm.Params {
+		ps = append(ps, Param{Name: p.Name, Values: p.Values, Default: p.Default, Doc: p.Doc})
+	}
+	return ps
 }
 
 // All returns every registered model in display order.

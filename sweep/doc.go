@@ -1,3 +1,30 @@
 // Package sweep quantifies the uncertainty of forecasts: it draws scenarios
-// from the distributions of their inputs and runs models on each draw.
+// from the distributions of their inputs and runs models on each draw
+// (Monte Carlo), and reports forecast intervals.
+//
+// # Drawing
+//
+// Every capability, position, salience, status quo and reservation of a
+// scenario is a [jirga.Estimate]. [Value] draws one from its own range or
+// distribution (uniform, triangular, or normal), or, for a bare number,
+// from a symmetric triangular distribution of the default half-width
+// ([Uncertainty], [DefaultUncertainty]), always truncated to the field's
+// allowed range by inverting the truncated distribution function with one
+// uniform number. [Draw] and [Sampler] draw whole scenarios in a fixed field
+// order, so a seed gives the same scenario on every machine.
+//
+// # Sweeping
+//
+// [Run] draws Options.Draws scenarios, draw k with its own generator
+// [DrawRand](seed, k), runs every model on each in parallel and keeps the
+// forecasts by draw. Summaries are computed in draw order, so the result is
+// byte-identical for any number of workers. Per model and issue it reports
+// the forecast on the point values, the mean, the quantiles p10, p25, p50,
+// p75 and p90 ([Quantile], type 7 of Hyndman & Fan 1996) and a histogram
+// over the issue's scale ([NewHistogram]).
+//
+// Memory: a sweep keeps 8 bytes per draw, model and issue (for
+// [Result.Values]) and refuses more than [MaxValues] of them.
+//
+// See docs/sweep.md for the command line and the defaults.
 package sweep

@@ -9,83 +9,139 @@ import (
 
 // Uncertainty is the default uncertainty applied to numbers that carry no
 // range or distribution of their own. Each default is a symmetric triangular
-// distribution around the point value, clipped to the field's range. The
-// zero value applies none (every bare number stays fixed).
+// distribution around the point value, truncated to the field's range (see
+// [Value]). The zero value applies none (every bare number stays fixed).
+//
+// A reservation point is an actor's position and takes Position. The status
+// quo is a fact about the present rather than an actor's stance, so it has
+// its own field, which is 0 (fixed) in DefaultUncertainty.
 type Uncertainty struct {
 	// Position is the half-width of the default range of a position, as a
 	// fraction of the issue's scale (0.10 means ±10 points on 0–100).
-	Position float64
+	Position float64 `json:"position"`
 	// Salience is the half-width of the default range of a salience, in
 	// salience points (on 0–100).
-	Salience float64
+	Salience float64 `json:"salience"`
 	// Capability is the half-width of the default range of a capability,
 	// relative to its value (0.2 means ±20%).
-	Capability float64
+	Capability float64 `json:"capability"`
+	// StatusQuo is the half-width of the default range of an issue's status
+	// quo, as a fraction of the issue's scale.
+	StatusQuo float64 `json:"status_quo,omitempty"`
 }
 
 // DefaultUncertainty is what a sweep applies to bare numbers unless told
 // otherwise: ±10% of the scale on positions, ±15 points on saliences and
-// ±20% on capabilities, each triangular around the point value.
+// ±20% on capabilities, each triangular around the point value; status quo
+// points stay fixed unless they carry a range of their own.
 var DefaultUncertainty = Uncertainty{Position: 0.10, Salience: 15, Capability: 0.20}
+
+// capabilityFloor is the lower truncation point of a capability as a
+// fraction of its value: capabilities must stay > 0, so a normal or a wide
+// default range is truncated at one thousandth of the point value.
+const capabilityFloor = 1e-3
 
 // Draw returns a copy of s with every capability, position and salience
 // (and status quo and reservation) replaced by a draw from its distribution,
 // using rng. Estimates with no range or distribution of their own use u.
-// Draw does not modify s. The order of draws is fixed (issues, then actors
-// in file order, then each actor's capability and its stances in issue
-// order), so a seed gives the same scenario on every machine.
+// Draw does not modify s.
+//
+// The drawn estimates keep their sources, judgement flag and note but lose
+// their range and distribution: a drawn scenario is a point. The order of
+// draws is fixed (issues' status quo in file order, then actors in file
+// order, each actor's capability and then, in issue order, its position,
+// salience and reservation) and every estimate consumes exactly one
+// rng.Float64, fixed or not, so a seed gives the same scenario on every
+// machine and adding uncertainty to one number does not change the draws
+// of the others (common random numbers).
+//
+// To draw many scenarios from one, a [Sampler] reuses one copy.
 func Draw(s *jirga.Scenario, rng *rand.Rand, u Uncertainty) *jirga.Scenario {
-	c := s.Clone()
-	for _, is := range c.Issues {
-		lo, hi := is.Bounds()
-		if is.StatusQuo != nil {
-			is.StatusQuo = drawn(is.StatusQuo, rng, lo, hi, u.Position*(hi-lo))
+	return NewSampler(s, u).Draw(rng)
+}
+
+// Sampler draws scenarios from one source scenario into a scratch copy that
+// it reuses, so that a draw allocates nothing. A Sampler is not safe for
+// concurrent use; give each goroutine its own.
+type Sampler struct {
+	src, dst *jirga.Scenario
+	fields   []field
+}
+
+// field is one estimate to draw: the source estimate, its drawn copy in the
+// scratch scenario, the range it is truncated to and its default half-width.
+type field struct {
+	src, dst  *jirga.Estimate
+	lo, hi    float64
+	halfWidth float64
+}
+
+// NewSampler returns a sampler of s with default uncertainty u. s must be
+// valid and must not change while the sampler is in use.
+func NewSampler(s *jirga.Scenario, u Uncertainty) *Sampler {
+	p := &Sampler{src: s, dst: s.Clone()}
+	add := func(src, dst *jirga.Estimate, lo, hi, hw float64) {
+		if src == nil {
+			return
 		}
+		dst.Low, dst.High, dst.Dist, dst.SD = nil, nil, "", nil
+		p.fields = append(p.fields, field{src: src, dst: dst, lo: lo, hi: hi, halfWidth: hw})
 	}
-	for _, a := range c.Actors {
+	for k, is := range s.Issues {
+		lo, hi := is.Bounds()
+		add(is.StatusQuo, p.dst.Issues[k].StatusQuo, lo, hi, u.StatusQuo*(hi-lo))
+	}
+	for i, a := range s.Actors {
+		da := p.dst.Actors[i]
 		if a.Capability != nil {
-			// Capability must stay > 0: clip to a small fraction of the value.
 			v := a.Capability.Value
-			a.Capability = drawn(a.Capability, rng, v*1e-3, math.Inf(1), u.Capability*v)
+			add(a.Capability, da.Capability, v*capabilityFloor, math.Inf(1), u.Capability*v)
 		}
-		for _, is := range c.Issues {
+		for _, is := range s.Issues {
 			st := a.Stances[is.ID]
 			if st == nil {
 				continue
 			}
+			dst := da.Stances[is.ID]
 			lo, hi := is.Bounds()
-			if st.Position != nil {
-				st.Position = drawn(st.Position, rng, lo, hi, u.Position*(hi-lo))
-			}
-			if st.Salience != nil {
-				st.Salience = drawn(st.Salience, rng, 0, jirga.SalienceMax, u.Salience)
-			}
-			if st.Reservation != nil {
-				st.Reservation = drawn(st.Reservation, rng, lo, hi, u.Position*(hi-lo))
-			}
+			add(st.Position, dst.Position, lo, hi, u.Position*(hi-lo))
+			add(st.Salience, dst.Salience, 0, jirga.SalienceMax, u.Salience)
+			add(st.Reservation, dst.Reservation, lo, hi, u.Position*(hi-lo))
 		}
 	}
-	return c
+	return p
 }
 
-// drawn returns a bare estimate holding a draw from e, clipped to [lo, hi].
-// halfWidth is the default half-width for an estimate without its own range.
-func drawn(e *jirga.Estimate, rng *rand.Rand, lo, hi, halfWidth float64) *jirga.Estimate {
-	return jirga.Val(Value(e, rng, lo, hi, halfWidth))
+// Draw draws a scenario using rng and returns the sampler's scratch copy,
+// which stays valid until the next call to Draw. Clone it to keep it.
+func (p *Sampler) Draw(rng *rand.Rand) *jirga.Scenario {
+	for _, f := range p.fields {
+		f.dst.Value = Value(f.src, rng, f.lo, f.hi, f.halfWidth)
+	}
+	return p.dst
 }
 
-// Value draws one value from e's distribution, clipped to [lo, hi]:
+// Fields returns the number of estimates a draw consumes, one rng.Float64
+// each.
+func (p *Sampler) Fields() int { return len(p.fields) }
+
+// Value draws one value from e's distribution truncated to [lo, hi], using
+// exactly one rng.Float64 u and the inverse of the truncated distribution
+// function, x = F⁻¹(F(lo) + u·(F(hi) − F(lo))):
 //
-//   - dist normal: Value + SD·z, redrawn until inside [lo, hi] (a truncated
-//     normal; after 64 misses it clips);
+//   - dist normal: N(Value, SD²) truncated to [lo, hi] and, where given, to
+//     [Low, High];
 //   - dist uniform: uniform on [Low, High];
 //   - dist triangular, or Low/High with no dist: triangular on [Low, High]
 //     with mode Value;
-//   - no range: triangular on [Value − halfWidth, Value + halfWidth] (fixed
-//     when halfWidth is 0).
+//   - no range: triangular on [Value − halfWidth, Value + halfWidth]
+//     truncated to [lo, hi] (fixed when halfWidth is 0).
 //
-// A missing Low or High defaults to Value.
+// A missing Low or High defaults to Value. Truncation renormalises the
+// density on [lo, hi]; it puts no mass on the bounds, unlike clipping. A
+// value that is fixed still consumes its rng.Float64.
 func Value(e *jirga.Estimate, rng *rand.Rand, lo, hi, halfWidth float64) float64 {
+	u := rng.Float64()
 	v := e.Value
 	a, b := v, v
 	if e.Low != nil {
@@ -97,27 +153,34 @@ func Value(e *jirga.Estimate, rng *rand.Rand, lo, hi, halfWidth float64) float64
 	var x float64
 	switch {
 	case e.Dist == jirga.DistNormal && e.SD != nil:
-		x = v
-		for range 64 {
-			x = v + *e.SD*rng.NormFloat64()
-			if x >= lo && x <= hi {
-				break
-			}
+		tlo, thi := lo, hi
+		if e.Low != nil {
+			tlo = math.Max(tlo, a)
 		}
+		if e.High != nil {
+			thi = math.Min(thi, b)
+		}
+		x = TruncNormal(u, v, *e.SD, tlo, thi)
 	case e.Dist == jirga.DistUniform:
-		x = a + (b-a)*rng.Float64()
+		a, b = math.Max(a, lo), math.Min(b, hi)
+		x = a + (b-a)*u
 	case e.Low != nil || e.High != nil || e.Dist == jirga.DistTriangular:
-		x = Triangular(rng.Float64(), a, v, b)
+		x = truncTriangular(u, a, v, b, lo, hi)
 	case halfWidth > 0:
-		x = Triangular(rng.Float64(), v-halfWidth, v, v+halfWidth)
+		x = truncTriangular(u, v-halfWidth, v, v+halfWidth, lo, hi)
 	default:
 		x = v
 	}
 	return math.Min(hi, math.Max(lo, x))
 }
 
-// Triangular returns the quantile at p in [0, 1) of the triangular
-// distribution on [a, b] with mode m.
+// Triangular returns the quantile at p in [0, 1] of the triangular
+// distribution on [a, b] with mode m (a ≤ m ≤ b):
+//
+//	F⁻¹(p) = a + √(p (b−a)(m−a))        for p < (m−a)/(b−a)
+//	F⁻¹(p) = b − √((1−p)(b−a)(b−m))     otherwise.
+//
+// When b ≤ a it returns m.
 func Triangular(p, a, m, b float64) float64 {
 	if b <= a {
 		return m
@@ -127,4 +190,85 @@ func Triangular(p, a, m, b float64) float64 {
 		return a + math.Sqrt(p*(b-a)*(m-a))
 	}
 	return b - math.Sqrt((1-p)*(b-a)*(b-m))
+}
+
+// TriangularCDF returns the distribution function at x of the triangular
+// distribution on [a, b] with mode m:
+//
+//	F(x) = (x−a)² / ((b−a)(m−a))        for a < x ≤ m
+//	F(x) = 1 − (b−x)² / ((b−a)(b−m))    for m < x < b
+//
+// with F = 0 below a and 1 from b on. When b ≤ a it is the step at m.
+func TriangularCDF(x, a, m, b float64) float64 {
+	switch {
+	case b <= a:
+		if x < m {
+			return 0
+		}
+		return 1
+	case x <= a:
+		return 0
+	case x >= b:
+		return 1
+	case x <= m:
+		return (x - a) * (x - a) / ((b - a) * (m - a))
+	}
+	return 1 - (b-x)*(b-x)/((b-a)*(b-m))
+}
+
+// truncTriangular returns the quantile at u of the triangular distribution
+// on [a, b] with mode m, truncated to [lo, hi].
+func truncTriangular(u, a, m, b, lo, hi float64) float64 {
+	if lo <= a && hi >= b {
+		return Triangular(u, a, m, b)
+	}
+	fl, fh := TriangularCDF(lo, a, m, b), TriangularCDF(hi, a, m, b)
+	if fh <= fl {
+		// No mass inside [lo, hi]: the nearest point of it to the mode.
+		return math.Min(hi, math.Max(lo, m))
+	}
+	return Triangular(fl+u*(fh-fl), a, m, b)
+}
+
+// TruncNormal returns the quantile at u in [0, 1] of the normal distribution
+// with mean mu and standard deviation sd > 0 truncated to [lo, hi] (either
+// may be infinite):
+//
+//	x = mu + sd·Φ⁻¹(Φ(α) + u·(Φ(β) − Φ(α))),  α = (lo−mu)/sd, β = (hi−mu)/sd.
+//
+// Φ is evaluated through erfc, and an interval in the upper tail is
+// reflected into the lower one, where Φ keeps its relative precision. When
+// the interval is so far in a tail that Φ(β) − Φ(α) underflows, it returns
+// the bound nearer to mu.
+func TruncNormal(u, mu, sd, lo, hi float64) float64 {
+	if !(sd > 0) || lo >= hi {
+		return math.Min(hi, math.Max(lo, mu))
+	}
+	alpha, beta := (lo-mu)/sd, (hi-mu)/sd
+	sign := 1.0
+	if alpha > 0 {
+		// Reflect: Z on [α, β] is −Z on [−β, −α]; u maps to 1 − u.
+		alpha, beta, sign, u = -beta, -alpha, -1, 1-u
+	}
+	pa, pb := phi(alpha), phi(beta)
+	if !(pb > pa) {
+		return math.Min(hi, math.Max(lo, mu))
+	}
+	z := phiInv(pa + u*(pb-pa))
+	x := mu + sign*sd*z
+	return math.Min(hi, math.Max(lo, x))
+}
+
+// phi is the standard normal distribution function.
+func phi(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
+
+// phiInv is the standard normal quantile function.
+func phiInv(p float64) float64 {
+	switch {
+	case p <= 0:
+		return math.Inf(-1)
+	case p >= 1:
+		return math.Inf(1)
+	}
+	return -math.Sqrt2 * math.Erfcinv(2*p)
 }

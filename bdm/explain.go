@@ -1,0 +1,138 @@
+package bdm
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/jirga/jirga"
+)
+
+// Explain writes a readable round-by-round account of a bdm result r for
+// scenario s: per issue and round, the median voter and weighted mean, the
+// risk exponents, and for each actor whether it held its position or gave
+// way, to whom, by which kind of offer, and the expected utilities behind
+// it. Round 0 is the scenario as given.
+func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
+	if r == nil || len(r.Rounds) == 0 {
+		return jirga.Errorf(jirga.EINVALID, "bdm explain: the result has no rounds")
+	}
+	ew := &errWriter{w: w}
+	name := map[string]string{}
+	for _, a := range s.Actors {
+		name[a.ID] = a.ID
+		if a.Name != "" && a.Name != a.ID {
+			name[a.ID] = a.Name
+		}
+	}
+	title := s.Title
+	if title == "" {
+		title = s.ID
+	}
+	ew.printf("%s — Bueno de Mesquita expected-utility model (%s, %d rounds)\n", title, r.Status, len(r.Rounds))
+	for _, n := range r.Notes {
+		ew.printf("note: %s\n", n)
+	}
+	t := s.Table()
+	for k, is := range t.Issues {
+		if _, ok := r.Rounds[0].Median[is.ID]; !ok {
+			continue
+		}
+		idx, c, x, sal := t.Column(k)
+		lo, hi := is.Bounds()
+		wts := make([]float64, len(c))
+		for i := range c {
+			wts[i] = c[i] * sal[i]
+		}
+		ew.printf("\nIssue %s (scale %g–%g)\n", is.ID, lo, hi)
+		prev := map[string]float64{}
+		ew.printf("  round 0: median voter %.3f, weighted mean %.3f\n", MedianVoter(x, wts, hi-lo, false), WeightedMean(x, wts))
+		for j, i := range idx {
+			prev[t.Actors[i].ID] = x[j]
+		}
+		for _, rd := range r.Rounds {
+			ew.printf("\n  round %d: median voter %.3f, weighted mean %.3f\n", rd.Round, rd.Median[is.ID], rd.Mean[is.ID])
+			if len(rd.RiskByIssue) > 0 {
+				var parts []string
+				for _, i := range idx {
+					id := t.Actors[i].ID
+					parts = append(parts, fmt.Sprintf("%s %.2f", id, rd.RiskByIssue[id][is.ID]))
+				}
+				ew.printf("    risk exponents r_i: %s\n", strings.Join(parts, ", "))
+			}
+			got := map[string][]jirga.Offer{}
+			for _, o := range rd.Offers {
+				if o.Issue == is.ID {
+					got[o.To] = append(got[o.To], o)
+				}
+			}
+			for _, i := range idx {
+				id := t.Actors[i].ID
+				from, to := prev[id], rd.Positions[id][is.ID]
+				offers := got[id]
+				var acc *jirga.Offer
+				for k := range offers {
+					if offers[k].Accepted {
+						acc = &offers[k]
+					}
+				}
+				switch {
+				case acc != nil:
+					ew.printf("    %s gives way %.3f → %.3f: takes the %s offer of %s (EU of %s challenging %s %.3f, of %s challenging %s %.3f)%s\n",
+						name[id], from, to, acc.Kind, name[acc.From], name[acc.From], name[id], acc.EUFrom, name[id], name[acc.From], acc.EUTo, why(acc))
+					if len(offers) > 1 {
+						ew.printf("      other offers: %s\n", others(offers, name))
+					}
+				case len(offers) > 0:
+					ew.printf("    %s holds %.3f despite %d offer(s): %s\n", name[id], to, len(offers), others(offers, name))
+				case from != to:
+					ew.printf("    %s moves %.3f → %.3f\n", name[id], from, to)
+				default:
+					ew.printf("    %s holds %.3f: no offer\n", name[id], to)
+				}
+				prev[id] = to
+			}
+		}
+		if f, ok := r.Forecast(is.ID); ok {
+			ew.printf("\n  forecast for %s: %.3f (median voter after round %d)\n", is.ID, f, len(r.Rounds))
+		}
+	}
+	return ew.err
+}
+
+// why says in words why the receiver gave way.
+func why(o *jirga.Offer) string {
+	switch o.Kind {
+	case KindConflict:
+		return ": both would gain from a fight, the proposer more, so it expects to lose and yields"
+	case KindCompromise:
+		return fmt.Sprintf(": it expects to lose %.3f against the proposer's gain of %.3f, so it concedes that share (%.0f%%) of the distance", -o.EUTo, o.EUFrom, 100*-o.EUTo/o.EUFrom)
+	case KindCapitulation:
+		return ": it expects to lose more than the proposer would gain, so it gives in fully"
+	}
+	return ""
+}
+
+func others(offers []jirga.Offer, name map[string]string) string {
+	var parts []string
+	for _, o := range offers {
+		if o.Accepted {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s from %s to %.3f", o.Kind, name[o.From], o.Position))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "; ")
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}

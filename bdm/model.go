@@ -1,0 +1,317 @@
+package bdm
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/baseline"
+)
+
+// Model is the expected-utility model with its settings. The zero value is
+// the default configuration.
+type Model struct {
+	Settings Settings
+}
+
+// New returns the model with settings st.
+func New(st Settings) *Model { return &Model{Settings: st} }
+
+// Name returns "bdm".
+func (*Model) Name() string { return "bdm" }
+
+// Forecast implements jirga.Model. Each issue is solved on its own, over the
+// actors holding a position on it; the forecast is the median voter after
+// the last round. Status is converged only when Settings.Tolerance > 0 and
+// every issue stopped moving before the round limit.
+func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	cfg := m.Settings.resolve()
+	t := s.Table()
+	res := &jirga.Result{Model: m.Name(), Status: jirga.StatusRoundLimit}
+	ids := make([]string, len(t.Actors))
+	for i, a := range t.Actors {
+		ids[i] = a.ID
+	}
+	var rounds []jirga.Round
+	converged := cfg.tol > 0
+	for k, is := range t.Issues {
+		idx, c, x, sal := t.Column(k)
+		// Solve in the order of actor ids, so that floating-point sums, and
+		// so the result, do not depend on the order of the actors in the file.
+		canonical(idx, c, x, sal, ids)
+		if len(x) == 0 {
+			return nil, jirga.Errorf(jirga.EINVALID, "bdm: issue %q: no actor holds a position on it", is.ID)
+		}
+		w, fellBack := baseline.Weights(c, sal)
+		if fellBack {
+			res.Notes = append(res.Notes, fmt.Sprintf("issue %q: every salience is 0, so capability alone weights the median and mean", is.ID))
+		}
+		lo, hi := t.Min[k], t.Max[k]
+		actorIDs := make([]string, len(idx))
+		for j, i := range idx {
+			actorIDs[j] = ids[i]
+		}
+		sv := newSolver(cfg, actorIDs, x, sal, w, lo, hi)
+		stopped := false
+		for r := 1; r <= cfg.rounds; r++ {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			moved := sv.step()
+			if len(rounds) < r {
+				rounds = append(rounds, jirga.Round{Round: r, Positions: map[string]map[string]float64{}})
+			}
+			sv.record(&rounds[r-1], is.ID, actorIDs, cfg.offers)
+			if cfg.tol > 0 && moved <= cfg.tol*sv.R {
+				stopped = true
+				break
+			}
+		}
+		if !stopped {
+			converged = false
+		}
+		f := sv.median()
+		res.Issues = append(res.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: f, Anchor: is.NearestAnchor(f)})
+	}
+	// An issue that converged early keeps its last positions in later rounds.
+	fillForward(rounds, s)
+	res.Rounds = rounds
+	if converged {
+		res.Status = jirga.StatusConverged
+	}
+	res.Notes = append(res.Notes, "bdm settings: "+m.Settings.String())
+	return res, nil
+}
+
+// fillForward copies, for issues that stopped early, the last positions,
+// median and mean into later rounds so that every round is complete.
+func fillForward(rounds []jirga.Round, s *jirga.Scenario) {
+	for r := 1; r < len(rounds); r++ {
+		prev, cur := &rounds[r-1], &rounds[r]
+		for _, is := range s.Issues {
+			if _, ok := cur.Median[is.ID]; ok {
+				continue
+			}
+			if _, ok := prev.Median[is.ID]; !ok {
+				continue
+			}
+			cur.Median[is.ID] = prev.Median[is.ID]
+			cur.Mean[is.ID] = prev.Mean[is.ID]
+			for a, ps := range prev.Positions {
+				if p, ok := ps[is.ID]; ok {
+					if cur.Positions[a] == nil {
+						cur.Positions[a] = map[string]float64{}
+					}
+					cur.Positions[a][is.ID] = p
+				}
+			}
+		}
+	}
+}
+
+// solver runs the rounds of one issue. Its slices are allocated once; a
+// round allocates nothing but the offers it records.
+type solver struct {
+	cfg        resolved
+	n          int
+	lo, hi, R  float64
+	x, next    []float64 // positions now and after the round
+	sal, w     []float64 // salience in [0, 1]; vote weight c·s
+	r, one     []float64 // risk exponents this round; all 1
+	sec        []float64
+	p, eu, est []float64 // n×n: P^i vs j; E^i(U_ij); i's estimate of E^j(U_ji)
+	dist       []float64 // n×n scratch for risk votes
+	best       []int     // index into offers of the offer each actor took
+	offers     []offer
+	v          votes
+	mu         float64  // median voter at the start of the last round
+	ids        []string // actor ids, for order-free tie breaks
+}
+
+func newSolver(cfg resolved, ids []string, x, sal, w []float64, lo, hi float64) *solver {
+	n := len(x)
+	R := hi - lo
+	if !(R > 0) {
+		R = 1
+	}
+	sv := &solver{cfg: cfg, n: n, ids: ids, lo: lo, hi: hi, R: R,
+		x: append([]float64(nil), x...), next: make([]float64, n),
+		sal: sal, w: w, r: make([]float64, n), one: make([]float64, n), sec: make([]float64, n),
+		p: make([]float64, n*n), eu: make([]float64, n*n), est: make([]float64, n*n),
+		best: make([]int, n),
+	}
+	if cfg.riskVotes {
+		sv.dist = make([]float64, n*n)
+	}
+	for i := range sv.one {
+		sv.one[i] = 1
+	}
+	return sv
+}
+
+// median returns the median voter of the current positions.
+func (sv *solver) median() float64 {
+	if sv.cfg.sequential {
+		return MedianVoter(sv.x, sv.w, sv.R, true)
+	}
+	sv.v.reset(sv.x, sv.w)
+	return sv.v.median(sv.x, sv.w, sv.R)
+}
+
+// expected fills eu[i*n+j] = E^i(U_ij) with exponents r.
+func (sv *solver) expected(eu, r []float64) {
+	n, x, q := sv.n, sv.x, sv.cfg.q
+	for i := range n {
+		dmu := math.Abs(x[i] - sv.mu)
+		for j := range n {
+			if i == j {
+				eu[i*n+j] = 0
+				continue
+			}
+			eu[i*n+j] = ExpectedUtility(math.Abs(x[i]-x[j]), dmu, sv.R, r[i], sv.sal[j], sv.p[i*n+j], q, sv.cfg.dmasad)
+		}
+	}
+}
+
+// step runs one round and returns the largest move.
+func (sv *solver) step() float64 {
+	n, x, cfg := sv.n, sv.x, sv.cfg
+	sv.mu = sv.median() // sorts sv.v for the linear votes too
+	if cfg.sequential {
+		sv.v.reset(x, sv.w)
+	}
+	// 1. Securities and risk exponents from the expected utilities at r = 1.
+	sv.v.linearProbabilities(sv.p, x, cfg.probAll)
+	sv.expected(sv.eu, sv.one)
+	for i := range n {
+		s := 0.0
+		for j := range n {
+			if j != i {
+				s += sv.eu[j*n+i]
+			}
+		}
+		sv.sec[i] = s
+	}
+	RiskExponents(sv.r, sv.sec)
+	// 2. Expected utilities with the exponents.
+	if cfg.riskVotes {
+		riskProbabilities(sv.p, sv.dist, x, sv.w, sv.r, sv.R, cfg.probAll)
+	}
+	sv.expected(sv.eu, sv.r)
+	if cfg.perceiver {
+		// i's estimate of E^j(U_ji) with i's own exponent.
+		for i := range n {
+			for j := range n {
+				if i == j {
+					sv.est[i*n+j] = 0
+					continue
+				}
+				dmu := math.Abs(x[j] - sv.mu)
+				sv.est[i*n+j] = ExpectedUtility(math.Abs(x[i]-x[j]), dmu, sv.R, sv.r[i], sv.sal[i], sv.p[j*n+i], cfg.q, cfg.dmasad)
+			}
+		}
+	}
+	// 3. Offers, and the offer each actor takes.
+	sv.offers = sv.offers[:0]
+	for j := range sv.best {
+		sv.best[j] = -1
+	}
+	for i := range n {
+		for j := range n {
+			if i == j {
+				continue
+			}
+			a, b := sv.eu[i*n+j], sv.eu[j*n+i]
+			switch {
+			case cfg.receiver:
+				a = sv.est[j*n+i] // j's estimate of E^i(U_ij), with r_j
+			case cfg.perceiver:
+				b = sv.est[i*n+j] // i's estimate of E^j(U_ji), with r_i
+			}
+			if math.Abs(x[i]-x[j]) <= samePosition*sv.R {
+				continue
+			}
+			kind, pos, ok := classify(x[i], x[j], a, b, cfg.capitulation)
+			if !ok {
+				continue
+			}
+			pos = math.Min(math.Max(pos, sv.lo), sv.hi)
+			sv.offers = append(sv.offers, offer{from: i, to: j, kind: kind, pos: pos, a: a, b: b})
+		}
+	}
+	for k := range sv.offers {
+		o := &sv.offers[k]
+		if b := sv.best[o.to]; b < 0 || sv.better(o, &sv.offers[b]) {
+			sv.best[o.to] = k
+		}
+	}
+	// 4. Simultaneous update.
+	moved := 0.0
+	for j := range n {
+		sv.next[j] = x[j]
+		if b := sv.best[j]; b >= 0 {
+			sv.next[j] = sv.offers[b].pos
+		}
+		moved = math.Max(moved, math.Abs(sv.next[j]-x[j]))
+	}
+	sv.x, sv.next = sv.next, sv.x
+	return moved
+}
+
+// better compares offers by the acceptance rule.
+func (sv *solver) better(o, p *offer) bool {
+	return better(o, p, sv.x[o.to], sv.cfg.nearest, sv.ids)
+}
+
+// record adds the state after the last step to round rd for issue id.
+func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which string) {
+	if rd.Median == nil {
+		rd.Median, rd.Mean, rd.Risk = map[string]float64{}, map[string]float64{}, map[string]float64{}
+		rd.RiskByIssue = map[string]map[string]float64{}
+	}
+	for i, a := range ids {
+		if rd.Positions[a] == nil {
+			rd.Positions[a] = map[string]float64{}
+		}
+		rd.Positions[a][issue] = sv.x[i]
+		// An actor's risk exponent is per issue; with several issues the
+		// map keeps the first issue's (Risk is keyed by actor only).
+		if _, ok := rd.Risk[a]; !ok {
+			rd.Risk[a] = sv.r[i]
+		}
+		if rd.RiskByIssue[a] == nil {
+			rd.RiskByIssue[a] = map[string]float64{}
+		}
+		rd.RiskByIssue[a][issue] = sv.r[i]
+	}
+	rd.Median[issue] = sv.median()
+	rd.Mean[issue] = WeightedMean(sv.x, sv.w)
+	if which == OffersNone {
+		return
+	}
+	for k := range sv.offers {
+		o := &sv.offers[k]
+		acc := sv.best[o.to] == k
+		if which == OffersAccepted && !acc {
+			continue
+		}
+		rd.Offers = append(rd.Offers, jirga.Offer{From: ids[o.from], To: ids[o.to], Issue: issue,
+			Kind: kindNames[o.kind], Position: o.pos, EUFrom: o.a, EUTo: o.b, Accepted: acc})
+	}
+}
+
+// canonical sorts the column (idx, c, x, sal) by actor id.
+func canonical(idx []int, c, x, sal []float64, ids []string) {
+	perm := make([]int, len(idx))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(a, b int) int { return strings.Compare(ids[idx[a]], ids[idx[b]]) })
+	i2, c2, x2, s2 := slices.Clone(idx), slices.Clone(c), slices.Clone(x), slices.Clone(sal)
+	for to, from := range perm {
+		idx[to], c[to], x[to], sal[to] = i2[from], c2[from], x2[from], s2[from]
+	}
+}

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/sweep"
+)
+
+func runSweep(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("sweep", "[FILE] [flags]", `
+Run each model on --draws scenarios drawn from the uncertainty of the inputs
+of FILE (the built-in flagship scenario by default) and report, per model and
+issue, the forecast on the point values, the mean, the 10th, 25th, 50th, 75th
+and 90th percentiles and a histogram over the issue's scale.
+
+Every capability, position and salience (and status quo and reservation) is
+drawn from its own low/high range or dist (uniform, triangular, normal with
+sd), truncated to its allowed range. Numbers without one get the default
+uncertainty: a triangular distribution around the value with half-width
+position=0.1 (of the scale), salience=15 (points) and capability=0.2 (of the
+value); status quo points stay fixed unless they carry a range (or
+status_quo=FRACTION is given). --uncertainty changes these,
+--no-default-uncertainty switches them off.
+
+The output depends only on the input, the models and --seed, never on
+--workers. --keep DIR writes every drawn scenario as DIR/draw-000001.yaml …
+so that any draw can be re-run with jirga forecast. Interrupted (Ctrl-C), the
+sweep prints the summary of the draws done so far. See docs/sweep.md.`)
+	var in inputFlags
+	var mf modelFlags
+	var outFormat, keep, uflag string
+	var draws, workers, bins int
+	var noDefault bool
+	in.register(fs)
+	mf.register(fs, "mean,median,condorcet,nbs")
+	fs.Lookup("seed").Usage = "seed of the draws (and of stochastic model options)"
+	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "number of scenarios to draw")
+	fs.IntVar(&workers, "workers", 0, "parallel workers (default GOMAXPROCS); the output does not depend on it")
+	fs.IntVar(&bins, "bins", sweep.DefaultBins, "histogram bins over each issue's scale")
+	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
+	fs.StringVar(&keep, "keep", "", "directory to write each drawn scenario to (draw-000001.yaml, …)")
+	fs.BoolVar(&noDefault, "no-default-uncertainty", false, "apply no default uncertainty to numbers without a range or dist of their own")
+	fs.StringVar(&uflag, "uncertainty", "", "default uncertainty, e.g. position=0.1,salience=15,capability=0.2,status_quo=0.05 (keys not given keep their default, or 0 with --no-default-uncertainty)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneArg(fs, pos)
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(fs, outFormat, "table", "json", "csv"); err != nil {
+		return err
+	}
+	switch {
+	case draws < 1:
+		return jirga.Errorf(jirga.EINVALID, "sweep: --draws must be ≥ 1, got %d", draws)
+	case workers < 0:
+		return jirga.Errorf(jirga.EINVALID, "sweep: --workers must be ≥ 0, got %d", workers)
+	case bins < 1 || bins > 200:
+		return jirga.Errorf(jirga.EINVALID, "sweep: --bins must be in [1, 200], got %d", bins)
+	}
+	u := sweep.DefaultUncertainty
+	if noDefault {
+		u = sweep.Uncertainty{}
+	}
+	if err := parseUncertainty(uflag, &u); err != nil {
+		return err
+	}
+	ms, err := mf.build()
+	if err != nil {
+		return err
+	}
+	ss, err := in.load(path)
+	if err != nil {
+		return err
+	}
+	var results []*sweep.Result
+	var runErr error
+	for _, s := range ss {
+		opt := sweep.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Bins: bins, Keep: keep}
+		if keep != "" && len(ss) > 1 {
+			opt.Keep = filepath.Join(keep, s.ID)
+		}
+		if m.IsTerminal != nil && m.IsTerminal(m.Stderr) {
+			opt.Progress = progressBar(m.Stderr, s.ID)
+		}
+		r, err := sweep.Run(ctx, s, ms, opt)
+		if opt.Progress != nil {
+			fmt.Fprint(m.Stderr, "\r\033[K")
+		}
+		if r != nil {
+			results = append(results, r)
+		}
+		if err != nil {
+			runErr = err
+			break
+		}
+	}
+	if len(results) > 0 {
+		var werr error
+		switch outFormat {
+		case "json":
+			werr = writeJSON(m.Stdout, results)
+		case "csv":
+			werr = writeSweepCSV(m.Stdout, results)
+		default:
+			for i, r := range results {
+				if i > 0 {
+					fmt.Fprintln(m.Stdout)
+				}
+				writeSweepTable(m.Stdout, ss[i], r)
+			}
+		}
+		if werr != nil && runErr == nil {
+			runErr = werr
+		}
+	}
+	if runErr != nil && errors.Is(runErr, context.Canceled) && len(results) > 0 {
+		r := results[len(results)-1]
+		fmt.Fprintf(m.Stderr, "jirga sweep: interrupted after %d of %d draws of %s\n", r.Completed, r.Draws, r.Scenario)
+	}
+	return runErr
+}
+
+// parseUncertainty sets the fields of u named in a list such as
+// "position=0.1,salience=15,capability=0.2".
+func parseUncertainty(list string, u *sweep.Uncertainty) error {
+	if strings.TrimSpace(list) == "" {
+		return nil
+	}
+	for _, kv := range strings.Split(list, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if !ok || err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+			return jirga.Errorf(jirga.EINVALID, "sweep: --uncertainty %q: want KEY=NUMBER ≥ 0 with KEY position, salience, capability or status_quo", kv)
+		}
+		switch strings.TrimSpace(k) {
+		case "position":
+			if x > 1 {
+				return jirga.Errorf(jirga.EINVALID, "sweep: --uncertainty position=%g: it is a fraction of the issue's scale, in [0, 1]", x)
+			}
+			u.Position = x
+		case "salience":
+			if x > jirga.SalienceMax {
+				return jirga.Errorf(jirga.EINVALID, "sweep: --uncertainty salience=%g: it is in salience points, in [0, %d]", x, jirga.SalienceMax)
+			}
+			u.Salience = x
+		case "capability":
+			u.Capability = x
+		case "status_quo":
+			if x > 1 {
+				return jirga.Errorf(jirga.EINVALID, "sweep: --uncertainty status_quo=%g: it is a fraction of the issue's scale, in [0, 1]", x)
+			}
+			u.StatusQuo = x
+		default:
+			return jirga.Errorf(jirga.EINVALID, "sweep: --uncertainty: unknown key %q; keys are position, salience, capability and status_quo", k)
+		}
+	}
+	return nil
+}
+
+// progressBar returns a sweep progress function that redraws a bar on w
+// each time the percentage done changes.
+func progressBar(w io.Writer, label string) func(done, total int) {
+	last := -1
+	return func(done, total int) {
+		pct := done * 100 / total
+		if pct == last {
+			return
+		}
+		last = pct
+		const width = 30
+		fill := done * width / total
+		fmt.Fprintf(w, "\r%s %s%s %3d%% %d/%d", label, strings.Repeat("█", fill), strings.Repeat("░", width-fill), pct, done, total)
+	}
+}
+
+// describeUncertainty says which default uncertainty a sweep applied.
+func describeUncertainty(u sweep.Uncertainty) string {
+	if u == (sweep.Uncertainty{}) {
+		return "no default uncertainty"
+	}
+	d := fmt.Sprintf("default uncertainty of bare numbers: position ±%g%% of the scale, salience ±%g, capability ±%g%%", u.Position*100, u.Salience, u.Capability*100)
+	if u.StatusQuo > 0 {
+		d += fmt.Sprintf(", status quo ±%g%% of the scale", u.StatusQuo*100)
+	}
+	return d + " (triangular)"
+}
+
+// writeSweepTable writes one row per model and issue.
+func writeSweepTable(w io.Writer, s *jirga.Scenario, r *sweep.Result) {
+	title := s.Title
+	if title == "" {
+		title = s.ID
+	}
+	fmt.Fprint(w, title)
+	if s.AsOf != "" {
+		fmt.Fprintf(w, " (as of %s)", s.AsOf)
+	}
+	fmt.Fprintln(w)
+	if r.Completed < r.Draws {
+		fmt.Fprintf(w, "interrupted after %d of %d draws, seed %d; %s\n", r.Completed, r.Draws, r.Seed, describeUncertainty(r.Uncertainty))
+	} else {
+		fmt.Fprintf(w, "%d draws, seed %d; %s\n", r.Draws, r.Seed, describeUncertainty(r.Uncertainty))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "model\tissue\tscale\tforecast\tmean\tp10\tp25\tp50\tp75\tp90\thistogram")
+	for _, res := range r.Results {
+		for _, f := range res.Issues {
+			lo, hi := float64(jirga.DefaultScaleMin), float64(jirga.DefaultScaleMax)
+			if is := s.Issue(f.Issue); is != nil {
+				lo, hi = is.Bounds()
+			}
+			row := []string{res.Model, f.Issue, fmt.Sprintf("%g–%g", lo, hi), fmtNum(f.Forecast, 1)}
+			for _, q := range []*float64{f.Mean, f.P10, f.P25, f.P50, f.P75, f.P90} {
+				row = append(row, optNum(q, 1))
+			}
+			h := "–"
+			if f.Histogram != nil {
+				h = "▕" + sparkline(f.Histogram.Counts) + "▏"
+			}
+			row = append(row, h)
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+	}
+	tw.Flush()
+	for _, res := range r.Results {
+		if n := r.Failed[res.Model]; n > 0 {
+			fmt.Fprintf(w, "note (%s): failed on %d of %d draws, left out of its statistics; first: %s\n", res.Model, n, r.Completed, r.Errors[res.Model])
+		}
+		for _, n := range res.Notes {
+			fmt.Fprintf(w, "note (%s): %s\n", res.Model, n)
+		}
+	}
+}
+
+// sparkline draws counts as one block character each, eighths of the
+// largest count rounded up, a space for an empty bin.
+func sparkline(counts []int) string {
+	const blocks = "▁▂▃▄▅▆▇█"
+	top := 0
+	for _, c := range counts {
+		top = max(top, c)
+	}
+	var b strings.Builder
+	for _, c := range counts {
+		if c == 0 || top == 0 {
+			b.WriteByte(' ')
+			continue
+		}
+		lvl := (8*c + top - 1) / top // ceil(8c/top) in 1 … 8
+		b.WriteString(string([]rune(blocks)[lvl-1]))
+	}
+	return b.String()
+}
+
+func optNum(x *float64, prec int) string {
+	if x == nil {
+		return "–"
+	}
+	return fmtNum(*x, prec)
+}
+
+// writeSweepCSV writes one row per scenario, model and issue.
+func writeSweepCSV(w io.Writer, rs []*sweep.Result) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"scenario", "model", "issue", "forecast", "mean", "p10", "p25", "p50", "p75", "p90",
+		"draws", "completed", "failed", "seed", "hist_min", "hist_max", "histogram"})
+	opt := func(x *float64) string {
+		if x == nil {
+			return ""
+		}
+		return fmtNum(*x, 4)
+	}
+	for _, r := range rs {
+		for _, res := range r.Results {
+			for _, f := range res.Issues {
+				hmin, hmax, counts := "", "", ""
+				if h := f.Histogram; h != nil {
+					hmin, hmax = strconv.FormatFloat(h.Min, 'g', -1, 64), strconv.FormatFloat(h.Max, 'g', -1, 64)
+					cs := make([]string, len(h.Counts))
+					for i, c := range h.Counts {
+						cs[i] = strconv.Itoa(c)
+					}
+					counts = strings.Join(cs, " ")
+				}
+				cw.Write([]string{r.Scenario, res.Model, f.Issue, fmtNum(f.Forecast, 4), opt(f.Mean),
+					opt(f.P10), opt(f.P25), opt(f.P50), opt(f.P75), opt(f.P90),
+					strconv.Itoa(r.Draws), strconv.Itoa(r.Completed), strconv.Itoa(r.Failed[res.Model]),
+					strconv.FormatUint(r.Seed, 10), hmin, hmax, counts})
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

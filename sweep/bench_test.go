@@ -1,0 +1,150 @@
+package sweep_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/sweep"
+)
+
+// synthetic returns a scenario of n actors on 5 issues with positions,
+// saliences and capabilities drawn from a fixed seed, bare numbers only.
+func synthetic(n int) *jirga.Scenario {
+	rng := rand.New(rand.NewPCG(uint64(n), 1))
+	s := &jirga.Scenario{ID: fmt.Sprintf("synthetic-%d", n)}
+	for k := range 5 {
+		s.Issues = append(s.Issues, &jirga.Issue{ID: fmt.Sprintf("i%d", k), StatusQuo: jirga.Val(float64(rng.IntN(101)))})
+	}
+	for i := range n {
+		a := &jirga.Actor{ID: fmt.Sprintf("a%d", i), Capability: jirga.Val(1 + float64(rng.IntN(100))), Stances: map[string]*jirga.Stance{}}
+		for _, is := range s.Issues {
+			a.Stances[is.ID] = &jirga.Stance{Position: jirga.Val(float64(rng.IntN(101))), Salience: jirga.Val(float64(rng.IntN(101)))}
+		}
+		s.Actors = append(s.Actors, a)
+	}
+	return s
+}
+
+// scenarioOf returns the benchmark scenario of a size: 0 is the flagship.
+func scenarioOf(tb testing.TB, size int) *jirga.Scenario {
+	if size == 0 {
+		return flagship(tb)
+	}
+	return synthetic(size)
+}
+
+func sizeName(size int) string {
+	if size == 0 {
+		return "flagship"
+	}
+	return fmt.Sprintf("actors=%d", size)
+}
+
+// sizes are the benchmark scenarios: the flagship (9 actors, 6 issues) and
+// synthetic ones of 50 and 200 actors on 5 issues.
+var sizes = []int{0, 50, 200}
+
+func BenchmarkDraw(b *testing.B) {
+	for _, size := range sizes {
+		b.Run(sizeName(size), func(b *testing.B) { benchmarkDraw(b, size) })
+	}
+}
+
+// benchmarkDraw compares Draw, which copies the scenario on every draw,
+// with a Sampler, which reuses one copy.
+func benchmarkDraw(b *testing.B, size int) {
+	s := scenarioOf(b, size)
+	rng := rand.New(rand.NewPCG(1, 1))
+	b.Run("clone", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sweep.Draw(s, rng, sweep.DefaultUncertainty)
+		}
+	})
+	b.Run("sampler", func(b *testing.B) {
+		p := sweep.NewSampler(s, sweep.DefaultUncertainty)
+		b.ReportAllocs()
+		for b.Loop() {
+			p.Draw(rng)
+		}
+	})
+}
+
+// slow is the time of one forecast above which a model is left out of a
+// benchmark size, so that the benchmarks stay short.
+const slow = 20 * time.Millisecond
+
+// BenchmarkSweep measures draws per second of each registered model, at
+// each size, with 1 and 2 workers. One op is one draw (drawn, forecast and
+// stored); draws/s is the throughput.
+func BenchmarkSweep(b *testing.B) {
+	for _, name := range models.Names() {
+		for _, size := range sizes {
+			for _, workers := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%s/workers=%d", name, sizeName(size), workers), func(b *testing.B) {
+					benchmarkSweep(b, name, size, workers)
+				})
+			}
+		}
+	}
+}
+
+func benchmarkSweep(b *testing.B, name string, size, workers int) {
+	s := scenarioOf(b, size)
+	m, err := models.New(name, models.Options{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Now()
+	if _, err := m.Forecast(context.Background(), s); err != nil {
+		b.Fatal(err)
+	}
+	if d := time.Since(t0); d > slow {
+		b.Skipf("%s takes %v per forecast at %s", name, d, sizeName(size))
+	}
+	b.ResetTimer()
+	r, err := sweep.Run(context.Background(), s, []jirga.Model{m}, sweep.Options{Draws: b.N, Workers: workers, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if r.Completed != b.N {
+		b.Fatalf("completed %d of %d", r.Completed, b.N)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "draws/s")
+}
+
+// BenchmarkFlagship10k is the target of issue 5: 10,000 draws of the
+// flagship scenario through every static model and bdm (when registered),
+// under 10 s on two cores.
+func BenchmarkFlagship10k(b *testing.B) {
+	var ms []jirga.Model
+	var names []string
+	for _, info := range models.All() {
+		if info.Dynamic && info.Name != "bdm" {
+			continue
+		}
+		m, err := models.New(info.Name, models.Options{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ms = append(ms, m)
+		names = append(names, info.Name)
+	}
+	s := flagship(b)
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			b.Logf("models: %v", names)
+			for b.Loop() {
+				if _, err := sweep.Run(context.Background(), s, ms, sweep.Options{Draws: 10000, Workers: workers, Seed: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "draws/s")
+		})
+	}
+}

@@ -1,0 +1,348 @@
+package sweep_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/sweep"
+)
+
+// allModels builds every registered model with default options.
+func allModels(tb testing.TB) []jirga.Model { return registered(tb, true) }
+
+// staticModels builds the registered static models, which are fast.
+func staticModels(tb testing.TB) []jirga.Model { return registered(tb, false) }
+
+func registered(tb testing.TB, dynamic bool) []jirga.Model {
+	tb.Helper()
+	var ms []jirga.Model
+	for _, info := range models.All() {
+		if info.Dynamic && !dynamic {
+			continue
+		}
+		m, err := models.New(info.Name, models.Options{Seed: 1})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+	return ms
+}
+
+func mustRun(tb testing.TB, s *jirga.Scenario, ms []jirga.Model, opt sweep.Options) *sweep.Result {
+	tb.Helper()
+	r, err := sweep.Run(context.Background(), s, ms, opt)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+func TestRunDeterministic(t *testing.T) {
+	s := flagship(t)
+	// Every model with a few draws (the dynamic ones are slow), the static
+	// ones with more.
+	t.Run("all", func(t *testing.T) { testDeterministic(t, s, allModels(t), 16) })
+	t.Run("static", func(t *testing.T) { testDeterministic(t, s, staticModels(t), 300) })
+}
+
+func testDeterministic(t *testing.T, s *jirga.Scenario, ms []jirga.Model, draws int) {
+	var want string
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for _, workers := range []int{0, 1, 2, 7} {
+			r := mustRun(t, s, ms, sweep.Options{Draws: draws, Seed: 42, Workers: workers})
+			got := mustJSON(t, r)
+			if want == "" {
+				want = got
+			} else if got != want {
+				t.Fatalf("GOMAXPROCS %d, %d workers: output differs from the first run", procs, workers)
+			}
+		}
+	}
+	// Another seed gives another sweep.
+	if got := mustJSON(t, mustRun(t, s, ms, sweep.Options{Draws: draws, Seed: 43})); got == want {
+		t.Error("seeds 42 and 43 gave the same sweep")
+	}
+}
+
+func TestRunSummary(t *testing.T) {
+	s := flagship(t)
+	ms := staticModels(t)
+	const n = 400
+	r := mustRun(t, s, ms, sweep.Options{Draws: n, Seed: 7, Bins: 10})
+	point, err := jirga.Run(context.Background(), s, ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Draws != n || r.Completed != n || r.Seed != 7 || r.Scenario != s.ID || r.Uncertainty != sweep.DefaultUncertainty {
+		t.Errorf("draws %d completed %d seed %d scenario %q uncertainty %+v", r.Draws, r.Completed, r.Seed, r.Scenario, r.Uncertainty)
+	}
+	if len(r.Failed) != 0 {
+		t.Errorf("failures on the flagship: %v %v", r.Failed, r.Errors)
+	}
+	for mi, res := range r.Results {
+		if res.Model != ms[mi].Name() || len(res.Rounds) != 0 {
+			t.Errorf("result %d: model %q with %d rounds", mi, res.Model, len(res.Rounds))
+		}
+		for ii, f := range res.Issues {
+			if want := point.Results[mi].Issues[ii]; f.Forecast != want.Forecast || f.Anchor != want.Anchor {
+				t.Errorf("%s %s: forecast %g %q, want the point forecast %g %q", res.Model, f.Issue, f.Forecast, f.Anchor, want.Forecast, want.Anchor)
+			}
+			v := r.Values(res.Model, f.Issue)
+			if len(v) != n {
+				t.Fatalf("%s %s: %d values, want %d", res.Model, f.Issue, len(v), n)
+			}
+			sorted := slices.Sorted(slices.Values(v))
+			for _, q := range []struct {
+				got *float64
+				p   float64
+			}{{f.P10, 0.1}, {f.P25, 0.25}, {f.P50, 0.5}, {f.P75, 0.75}, {f.P90, 0.9}} {
+				if q.got == nil || *q.got != sweep.Quantile(sorted, q.p) {
+					t.Errorf("%s %s: p%g = %v, want %g", res.Model, f.Issue, q.p*100, q.got, sweep.Quantile(sorted, q.p))
+				}
+			}
+			if f.Mean == nil || *f.Mean != sweep.Mean(v) {
+				t.Errorf("%s %s: mean %v, want %g", res.Model, f.Issue, f.Mean, sweep.Mean(v))
+			}
+			if !(*f.P10 <= *f.P25 && *f.P25 <= *f.P50 && *f.P50 <= *f.P75 && *f.P75 <= *f.P90) {
+				t.Errorf("%s %s: quantiles out of order", res.Model, f.Issue)
+			}
+			is := s.Issue(f.Issue)
+			lo, hi := is.Bounds()
+			h := f.Histogram
+			sum := 0
+			for _, c := range h.Counts {
+				sum += c
+			}
+			if h.Min != lo || h.Max != hi || len(h.Counts) != 10 || sum != n {
+				t.Errorf("%s %s: histogram on [%g, %g] with %d bins and %d values, want [%g, %g], 10, %d", res.Model, f.Issue, h.Min, h.Max, len(h.Counts), sum, lo, hi, n)
+			}
+		}
+	}
+	if r.Values("nope", "merger") != nil || r.Values("mean", "nope") != nil {
+		t.Error("Values of an unknown model or issue is not nil")
+	}
+	// The default uncertainty spreads the forecasts.
+	if v := r.Values("mean", "merger"); slices.Min(v) == slices.Max(v) {
+		t.Error("mean forecast on merger does not vary over the draws")
+	}
+}
+
+// TestRunNoUncertainty: a scenario of bare numbers with no default
+// uncertainty gives every draw the point forecast.
+func TestRunNoUncertainty(t *testing.T) {
+	s := small()
+	r := mustRun(t, s, allModels(t), sweep.Options{Draws: 20, Uncertainty: &sweep.Uncertainty{}})
+	for _, res := range r.Results {
+		for _, f := range res.Issues {
+			for _, q := range []*float64{f.P10, f.P50, f.P90} {
+				if *q != f.Forecast {
+					t.Errorf("%s %s: %g, want the point forecast %g", res.Model, f.Issue, *q, f.Forecast)
+				}
+			}
+			// The mean of equal values is them up to rounding in the sum.
+			if math.Abs(*f.Mean-f.Forecast) > 1e-12*math.Max(1, math.Abs(f.Forecast)) {
+				t.Errorf("%s %s: mean %g, want the point forecast %g", res.Model, f.Issue, *f.Mean, f.Forecast)
+			}
+		}
+	}
+}
+
+// cancelAfter wraps a model and cancels a context on its n-th forecast.
+type cancelAfter struct {
+	jirga.Model
+	n      int64
+	calls  atomic.Int64
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	if c.calls.Add(1) == c.n {
+		c.cancel()
+	}
+	return c.Model.Forecast(ctx, s)
+}
+
+func TestRunCancel(t *testing.T) {
+	s := flagship(t)
+	for _, workers := range []int{1, 3} {
+		ctx, cancel := context.WithCancel(context.Background())
+		mean, _ := models.New("mean", models.Options{})
+		m := &cancelAfter{Model: mean, n: 50, cancel: cancel}
+		progress := 0
+		r, err := sweep.Run(ctx, s, []jirga.Model{m}, sweep.Options{Draws: 1000, Seed: 3, Workers: workers,
+			Progress: func(done, total int) { progress = done }})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("workers %d: err = %v, want context.Canceled", workers, err)
+		}
+		if r == nil || r.Completed >= 1000 || r.Completed < 1 || progress < r.Completed {
+			t.Fatalf("workers %d: result %v, progress %d", workers, r, progress)
+		}
+		// The partial summary is that of a sweep of Completed draws.
+		full := mustRun(t, s, []jirga.Model{mean}, sweep.Options{Draws: r.Completed, Seed: 3})
+		r.Draws = full.Draws
+		if a, b := mustJSON(t, r), mustJSON(t, full); a != b {
+			t.Errorf("workers %d: interrupted sweep of %d draws differs from a full one:\n%s\n%s", workers, r.Completed, a, b)
+		}
+	}
+	// Cancelled before the start: an error and no result.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := sweep.Run(ctx, s, allModels(t), sweep.Options{Draws: 10}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: err = %v", err)
+	}
+}
+
+// failing fails on draws where actor x's capability is above 10.
+type failing struct{ jirga.Model }
+
+func (f failing) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	if c := s.Actor("x").Capability.Value; c > 10 {
+		return nil, fmt.Errorf("capability %g too high", c)
+	}
+	return f.Model.Forecast(ctx, s)
+}
+
+func TestRunFailures(t *testing.T) {
+	mean, _ := models.New("mean", models.Options{})
+	median, _ := models.New("median", models.Options{})
+	r := mustRun(t, small(), []jirga.Model{failing{mean}, median}, sweep.Options{Draws: 200, Seed: 1})
+	v := r.Values("mean", "a")
+	nan := 0
+	for _, x := range v {
+		if math.IsNaN(x) {
+			nan++
+		}
+	}
+	// Capability 10 ± 20% triangular: half the draws are above 10.
+	if nan == 0 || nan == 200 || r.Failed["mean"] != nan || r.Failed["median"] != 0 {
+		t.Fatalf("failed %v, %d NaN values", r.Failed, nan)
+	}
+	if msg := r.Errors["mean"]; !strings.HasPrefix(msg, "draw ") || !strings.Contains(msg, "too high") {
+		t.Errorf("errors = %v", r.Errors)
+	}
+	f := r.Results[0].Issues[0]
+	sum := 0
+	for _, c := range f.Histogram.Counts {
+		sum += c
+	}
+	if sum != 200-nan {
+		t.Errorf("histogram counts %d values, want %d", sum, 200-nan)
+	}
+	// A model failing on the point values is an error.
+	s := small()
+	s.Actors[0].Capability.Value = 11
+	if _, err := sweep.Run(context.Background(), s, []jirga.Model{failing{mean}}, sweep.Options{Draws: 5}); err == nil {
+		t.Error("no error when the model fails on the point scenario")
+	}
+}
+
+func TestRunKeep(t *testing.T) {
+	s := flagship(t)
+	ms := allModels(t)
+	if testing.Short() {
+		ms = staticModels(t)
+	}
+	dir := filepath.Join(t.TempDir(), "draws")
+	r := mustRun(t, s, ms, sweep.Options{Draws: 12, Seed: 5, Keep: dir})
+	files, _ := filepath.Glob(filepath.Join(dir, "draw-*.yaml"))
+	if len(files) != 12 {
+		t.Fatalf("%d kept files, want 12", len(files))
+	}
+	for _, k := range []int{1, 7, 12} {
+		ss, err := format.ReadFile(filepath.Join(dir, sweep.DrawFile(k)), format.Options{})
+		if err != nil {
+			t.Fatalf("draw %d: %v", k, err)
+		}
+		d := ss[0]
+		if d.Attributes["sweep.draw"] != fmt.Sprint(k) || d.Attributes["sweep.seed"] != "5" || d.Attributes["sweep.scenario"] != s.ID {
+			t.Errorf("draw %d: attributes %v", k, d.Attributes)
+		}
+		// Re-running a kept draw gives exactly the sweep's forecast.
+		fc, err := jirga.Run(context.Background(), d, ms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, res := range fc.Results {
+			for _, f := range res.Issues {
+				if want := r.Values(res.Model, f.Issue)[k-1]; f.Forecast != want {
+					t.Errorf("draw %d, %s %s: re-run gives %v, the sweep had %v", k, res.Model, f.Issue, f.Forecast, want)
+				}
+			}
+		}
+		// And DrawRand reproduces it without the file.
+		again := sweep.Draw(s, sweep.DrawRand(5, k), sweep.DefaultUncertainty)
+		again.Attributes = d.Attributes
+		if a, b := mustJSON(t, again), mustJSON(t, d); a != b {
+			t.Errorf("draw %d: Draw with DrawRand differs from the kept file", k)
+		}
+	}
+	// A kept directory that cannot be created is an error.
+	bad := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(bad, nil, 0o644)
+	if _, err := sweep.Run(context.Background(), s, ms, sweep.Options{Draws: 2, Keep: filepath.Join(bad, "x")}); err == nil {
+		t.Error("no error for an impossible --keep directory")
+	}
+}
+
+func TestRunOptions(t *testing.T) {
+	s := small()
+	ms := allModels(t)
+	bad := []sweep.Options{
+		{Draws: -1},
+		{Workers: -2},
+		{Bins: -1},
+		{Uncertainty: &sweep.Uncertainty{Position: -0.1}},
+		{Uncertainty: &sweep.Uncertainty{Salience: math.NaN()}},
+		{Draws: sweep.MaxValues},
+	}
+	for i, opt := range bad {
+		if _, err := sweep.Run(context.Background(), s, ms, opt); jirga.ErrorCode(err) != jirga.EINVALID {
+			t.Errorf("case %d: err = %v, want EINVALID", i, err)
+		}
+	}
+	if _, err := sweep.Run(context.Background(), s, nil, sweep.Options{}); jirga.ErrorCode(err) != jirga.EINVALID {
+		t.Errorf("no models: err = %v", err)
+	}
+	r := mustRun(t, s, ms[:1], sweep.Options{})
+	if r.Draws != sweep.DefaultDraws || len(r.Results[0].Issues[0].Histogram.Counts) != sweep.DefaultBins {
+		t.Errorf("defaults: %d draws, %d bins", r.Draws, len(r.Results[0].Issues[0].Histogram.Counts))
+	}
+}
+
+// TestResultJSON checks the contract: the forecast fields at the top, the
+// interval fields per issue.
+func TestResultJSON(t *testing.T) {
+	r := mustRun(t, small(), allModels(t)[:1], sweep.Options{Draws: 10})
+	var m map[string]any
+	if err := json.Unmarshal([]byte(mustJSON(t, r)), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"scenario", "results", "draws", "completed", "seed", "uncertainty"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("JSON lacks %q", k)
+		}
+	}
+	is := m["results"].([]any)[0].(map[string]any)["issues"].([]any)[0].(map[string]any)
+	for _, k := range []string{"issue", "forecast", "mean", "p10", "p25", "p50", "p75", "p90", "histogram"} {
+		if _, ok := is[k]; !ok {
+			t.Errorf("issue JSON lacks %q", k)
+		}
+	}
+}
