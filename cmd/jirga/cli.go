@@ -59,6 +59,7 @@ func init() {
 		{"forecast", "forecast a scenario with one or more models", runForecast},
 		{"explain", "narrate a dynamic model's rounds: who challenged whom and who gave way", runExplain},
 		{"sweep", "forecast intervals from Monte Carlo draws of the inputs", runSweep},
+		{"compare", "compare forecasts under the scenario's named interventions", runCompare},
 		{"validate", "check a scenario file and report every problem", runValidate},
 		{"convert", "convert any readable format to jirga YAML or JSON", runConvert},
 		{"serve", "serve the JSON API and web UI with a run history", runServe},

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/whatif"
+)
+
+func runCompare(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("compare", "[FILE] [flags]", `
+Forecast the scenario in FILE as given (the baseline), under each of its
+named interventions alone, and under all of them together, with each model.
+The table shows, per model, issues in rows and variants in columns: the
+forecast and, in brackets, its shift from the baseline. With no FILE, use the
+built-in flagship scenario (Pakistan–TTP, 2022).`)
+	var in inputFlags
+	var mf modelFlags
+	var outFormat string
+	in.register(fs)
+	mf.register(fs, "mean,median,condorcet,nbs")
+	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneArg(fs, pos)
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(fs, outFormat, "table", "json", "csv"); err != nil {
+		return err
+	}
+	ms, err := mf.build()
+	if err != nil {
+		return err
+	}
+	s, err := in.loadOne(path)
+	if err != nil {
+		return err
+	}
+	c, err := whatif.Compare(ctx, s, ms)
+	if err != nil {
+		return err
+	}
+	switch outFormat {
+	case "json":
+		return writeJSON(m.Stdout, []*whatif.Comparison{c})
+	case "csv":
+		return writeCompareCSV(m.Stdout, c)
+	}
+	writeCompareTable(m.Stdout, s, c)
+	return nil
+}
+
+func writeCompareCSV(w io.Writer, c *whatif.Comparison) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"variant", "model", "issue", "forecast", "shift", "anchor"})
+	for _, r := range c.Rows {
+		cw.Write([]string{r.Variant, r.Model, r.Issue, fmtNum(r.Forecast, 4), fmtNum(r.Shift, 4), r.Anchor})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
+	title := s.Title
+	if title == "" {
+		title = s.ID
+	}
+	fmt.Fprintf(w, "%s", title)
+	if s.AsOf != "" {
+		fmt.Fprintf(w, " (as of %s)", s.AsOf)
+	}
+	fmt.Fprintln(w)
+	if len(c.Variants) == 1 {
+		fmt.Fprintln(w, "the scenario has no interventions: only the baseline is shown")
+	}
+	for _, model := range c.Models {
+		fmt.Fprintf(w, "\nmodel %s: forecast (shift from baseline)\n", model)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		hdr := []string{"issue"}
+		for _, v := range c.Variants {
+			hdr = append(hdr, v.ID)
+		}
+		fmt.Fprintln(tw, strings.Join(hdr, "\t"))
+		for _, issue := range c.Issues {
+			row := []string{issue}
+			for _, v := range c.Variants {
+				r, ok := c.Forecast(v.ID, model, issue)
+				switch {
+				case !ok:
+					row = append(row, "–")
+				case v.ID == whatif.Baseline:
+					row = append(row, fmtNum(r.Forecast, 1))
+				default:
+					row = append(row, fmt.Sprintf("%s (%s)", fmtNum(r.Forecast, 1), signed(r.Shift)))
+				}
+			}
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		tw.Flush()
+	}
+	if len(c.Variants) > 1 {
+		fmt.Fprintln(w, "\nvariants:")
+		for _, v := range c.Variants[1:] {
+			kind := ""
+			if v.Kind != "" {
+				kind = " [" + v.Kind + "]"
+			}
+			fmt.Fprintf(w, "  %-22s %s%s\n", v.ID, v.Name, kind)
+			for _, n := range v.Notes {
+				fmt.Fprintf(w, "  %-22s note: %s\n", "", n)
+			}
+		}
+	}
+}
+
+// signed formats x with one decimal and an explicit sign (+0.0 for zero).
+func signed(x float64) string {
+	s := fmtNum(x, 1)
+	if s == "-0.0" {
+		s = "0.0"
+	}
+	if !strings.HasPrefix(s, "-") {
+		s = "+" + s
+	}
+	return s
+}

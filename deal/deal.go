@@ -1,0 +1,396 @@
+package deal
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/sweep"
+)
+
+// DefaultDraws is the number of Monte Carlo draws when Options.Draws is 0.
+const DefaultDraws = 1000
+
+// Options control [Analyze]. The zero value runs DefaultDraws draws with
+// seed 0, GOMAXPROCS workers and sweep.DefaultUncertainty.
+type Options struct {
+	// Draws is the number of scenarios drawn from the inputs' uncertainty;
+	// 0 means DefaultDraws; negative means none (point values only).
+	Draws int
+	// Seed seeds the draws: draw k uses sweep.DrawRand(Seed, k), so the
+	// result does not depend on Workers.
+	Seed uint64
+	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	Workers int
+	// Uncertainty applies to numbers without a range of their own: nil means
+	// sweep.DefaultUncertainty, &sweep.Uncertainty{} none.
+	Uncertainty *sweep.Uncertainty
+	// Interventions, when set, also computes the deal probability under each
+	// of the scenario's interventions and under all of them together.
+	Interventions bool
+}
+
+// Result is the outcome of [Analyze]. Its JSON form is the contract of
+// `jirga deal --format json`.
+type Result struct {
+	Scenario string `json:"scenario"`
+	// Necessary lists the actors whose consent a deal needs.
+	Necessary []string `json:"necessary"`
+	// DealProbability is the share of draws in which a joint zone of possible
+	// agreement exists (the point values' answer when there are no draws).
+	DealProbability float64 `json:"deal_probability"`
+	// IssueProbability is, per issue, the share of draws in which the
+	// issue's own zone is not empty.
+	IssueProbability map[string]float64 `json:"issue_probability"`
+	// ZOPA is, per issue, the zone of possible agreement on that issue alone
+	// at the point values; null where it is empty.
+	ZOPA map[string]*Interval `json:"zopa"`
+	// Acceptable is, per issue and necessary actor, the interval the actor
+	// accepts on that issue alone.
+	Acceptable map[string]map[string]*Interval `json:"acceptable"`
+	Joint      Joint                          `json:"joint"`
+	// ForecastAcceptable is, per model, whether its forecast is a deal that
+	// every necessary actor accepts.
+	ForecastAcceptable map[string]*Check `json:"forecast_acceptable"`
+	Draws              int                `json:"draws"`
+	Seed               uint64             `json:"seed"`
+	Uncertainty        sweep.Uncertainty  `json:"uncertainty"`
+	// Interventions are the deal probabilities under each intervention and
+	// all together (Options.Interventions).
+	Interventions []Variant `json:"interventions,omitempty"`
+	// Notes explain choices made on this input.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Joint is the zone of possible agreement across all issues at once.
+type Joint struct {
+	// Exists is true when some package of outcomes is acceptable to every
+	// necessary actor.
+	Exists bool `json:"exists"`
+	// Slack is −z*, the smallest margin by which a necessary actor prefers
+	// the best package to its reservation, as a share of its salience-weighted
+	// scale (negative: the shortfall of the worst-off actor).
+	Slack float64 `json:"slack"`
+	// Point is the package that maximises the smallest margin.
+	Point map[string]float64 `json:"point"`
+	// Bounds are, per issue, the lowest and highest outcome of any jointly
+	// acceptable package; absent when no deal exists.
+	Bounds map[string]*Interval `json:"bounds,omitempty"`
+}
+
+// Check is one model's forecast tested against the zones.
+type Check struct {
+	// Acceptable is true when every necessary actor accepts the forecast
+	// package jointly.
+	Acceptable bool `json:"acceptable"`
+	// Issues says per issue whether the forecast lies in that issue's zone.
+	Issues map[string]bool `json:"issues"`
+	// RejectedBy lists the necessary actors that reject the forecast package.
+	RejectedBy []string `json:"rejected_by,omitempty"`
+	// Probability is the share of draws in which the model's forecast on the
+	// drawn scenario is jointly acceptable.
+	Probability float64 `json:"probability"`
+}
+
+// Variant is the deal probability under an intervention.
+type Variant struct {
+	ID              string  `json:"id"`
+	Name            string  `json:"name,omitempty"`
+	Kind            string  `json:"kind,omitempty"`
+	DealProbability float64 `json:"deal_probability"`
+	// Shift is DealProbability minus the baseline's.
+	Shift float64 `json:"shift"`
+	// Exists is whether a joint deal exists at the point values.
+	Exists bool `json:"exists"`
+}
+
+// Necessary returns the ids of the actors marked necessary, or, when none
+// is, of every actor whose role is party.
+func Necessary(s *jirga.Scenario) []string {
+	var ids []string
+	for _, a := range s.Actors {
+		if a.Necessary {
+			ids = append(ids, a.ID)
+		}
+	}
+	if len(ids) > 0 {
+		return ids
+	}
+	for _, a := range s.Actors {
+		if a.RoleOrDefault() == jirga.RoleParty {
+			ids = append(ids, a.ID)
+		}
+	}
+	return ids
+}
+
+// Analyze computes the zones of possible agreement of s among its necessary
+// actors (see the package documentation), tests each model's forecast
+// against them, and estimates by Monte Carlo over the inputs' uncertainty
+// the probability that a deal exists.
+func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Options) (*Result, error) {
+	u := sweep.DefaultUncertainty
+	if opt.Uncertainty != nil {
+		u = *opt.Uncertainty
+	}
+	draws := opt.Draws
+	switch {
+	case draws == 0:
+		draws = DefaultDraws
+	case draws < 0:
+		draws = 0
+	}
+	nec := Necessary(s)
+	r := &Result{Scenario: s.ID, Necessary: nec, Draws: draws, Seed: opt.Seed, Uncertainty: u,
+		IssueProbability: map[string]float64{}, ZOPA: map[string]*Interval{},
+		Acceptable: map[string]map[string]*Interval{}, ForecastAcceptable: map[string]*Check{}}
+	if !hasNecessaryFlag(s) {
+		r.Notes = append(r.Notes, "no actor is marked necessary, so every party is taken as necessary")
+	}
+	p := setup(s, nec)
+	for k, id := range p.issues {
+		r.ZOPA[id] = p.zopa(k)
+		r.Acceptable[id] = map[string]*Interval{}
+		for i := range p.parties {
+			pt := &p.parties[i]
+			if a := p.acceptable(pt, k); a != nil {
+				r.Acceptable[id][pt.id] = a
+			}
+			if pt.has[k] && pt.free[k] {
+				r.Notes = append(r.Notes, fmt.Sprintf("%s has no reservation and issue %q no status quo: it accepts any outcome there", pt.id, id))
+			}
+		}
+	}
+	z, x, _, err := p.joint(-1)
+	if err != nil {
+		return nil, err
+	}
+	r.Joint = Joint{Exists: z <= 1e-9, Slack: -z, Point: map[string]float64{}}
+	for k, id := range p.issues {
+		r.Joint.Point[id] = x[k]
+	}
+	if r.Joint.Exists {
+		r.Joint.Bounds = map[string]*Interval{}
+		for k, id := range p.issues {
+			_, xl, okl, err := p.joint(2 * k)
+			if err != nil {
+				return nil, err
+			}
+			_, xh, okh, err := p.joint(2*k + 1)
+			if err != nil {
+				return nil, err
+			}
+			if okl && okh {
+				r.Joint.Bounds[id] = &Interval{xl[k], xh[k]}
+			}
+		}
+	}
+	for _, m := range models {
+		f, err := m.Forecast(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		r.ForecastAcceptable[m.Name()] = check(&p, f)
+	}
+	base, err := monteCarlo(ctx, s, nec, models, draws, opt, u)
+	if err != nil {
+		return nil, err
+	}
+	if draws == 0 {
+		base.deal = b2f(r.Joint.Exists)
+		for k, id := range p.issues {
+			base.issue[id] = b2f(r.ZOPA[p.issues[k]] != nil)
+		}
+		for _, m := range models {
+			base.model[m.Name()] = b2f(r.ForecastAcceptable[m.Name()].Acceptable)
+		}
+	}
+	r.DealProbability = base.deal
+	r.IssueProbability = base.issue
+	for name, pr := range base.model {
+		r.ForecastAcceptable[name].Probability = pr
+	}
+	if opt.Interventions {
+		var variants [][]*jirga.Intervention
+		for _, iv := range s.Interventions {
+			variants = append(variants, []*jirga.Intervention{iv})
+		}
+		if len(s.Interventions) >= 2 {
+			variants = append(variants, s.Interventions)
+		}
+		for i, ivs := range variants {
+			sc, err := s.Apply(ivs...)
+			if err != nil {
+				return nil, err
+			}
+			v := Variant{ID: "all", Name: "all interventions together"}
+			if i < len(s.Interventions) {
+				v = Variant{ID: ivs[0].ID, Name: ivs[0].Name, Kind: ivs[0].Kind}
+			}
+			vp := setup(sc, nec)
+			z, _, _, err := vp.joint(-1)
+			if err != nil {
+				return nil, err
+			}
+			v.Exists = z <= 1e-9
+			mc, err := monteCarlo(ctx, sc, nec, nil, draws, opt, u)
+			if err != nil {
+				return nil, err
+			}
+			v.DealProbability = mc.deal
+			if draws == 0 {
+				v.DealProbability = b2f(v.Exists)
+			}
+			v.Shift = v.DealProbability - r.DealProbability
+			r.Interventions = append(r.Interventions, v)
+		}
+	}
+	return r, nil
+}
+
+func hasNecessaryFlag(s *jirga.Scenario) bool {
+	for _, a := range s.Actors {
+		if a.Necessary {
+			return true
+		}
+	}
+	return false
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// check tests one forecast against the point problem.
+func check(p *problem, f *jirga.Result) *Check {
+	c := &Check{Acceptable: true, Issues: map[string]bool{}}
+	x := make([]float64, len(p.issues))
+	for k, id := range p.issues {
+		v, ok := f.Forecast(id)
+		if !ok {
+			v = math.NaN()
+		}
+		x[k] = v
+		c.Issues[id] = p.zopa(k).Contains(v, p.hi[k]-p.lo[k])
+	}
+	for i := range p.parties {
+		if !p.accepts(&p.parties[i], x) {
+			c.Acceptable = false
+			c.RejectedBy = append(c.RejectedBy, p.parties[i].id)
+		}
+	}
+	return c
+}
+
+// mcResult holds the shares of the draws.
+type mcResult struct {
+	deal  float64
+	issue map[string]float64
+	model map[string]float64
+}
+
+// drawOutcome is what one draw found.
+type drawOutcome struct {
+	deal  bool
+	issue []bool
+	model []bool
+	err   error
+}
+
+// monteCarlo draws the scenario draws times (draw k from
+// sweep.DrawRand(opt.Seed, k)) and counts the draws with a joint deal, a
+// zone on each issue, and each model's forecast acceptable. Results are
+// stored by draw index and summed in order, so they do not depend on the
+// number of workers.
+func monteCarlo(ctx context.Context, s *jirga.Scenario, nec []string, models []jirga.Model, draws int, opt Options, u sweep.Uncertainty) (*mcResult, error) {
+	out := &mcResult{issue: map[string]float64{}, model: map[string]float64{}}
+	if draws == 0 {
+		return out, nil
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, draws)
+	res := make([]drawOutcome, draws)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				res[k] = oneDraw(ctx, s, nec, models, sweep.DrawRand(opt.Seed, k+1), u)
+			}
+		}()
+	}
+	for k := 0; k < draws; k++ {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	nd, ni, nm := 0, make([]int, len(s.Issues)), make([]int, len(models))
+	for k := range res {
+		if res[k].err != nil {
+			return nil, fmt.Errorf("draw %d: %w", k+1, res[k].err)
+		}
+		if res[k].deal {
+			nd++
+		}
+		for j, b := range res[k].issue {
+			if b {
+				ni[j]++
+			}
+		}
+		for j, b := range res[k].model {
+			if b {
+				nm[j]++
+			}
+		}
+	}
+	n := float64(draws)
+	out.deal = float64(nd) / n
+	for j, is := range s.Issues {
+		out.issue[is.ID] = float64(ni[j]) / n
+	}
+	for j, m := range models {
+		out.model[m.Name()] = float64(nm[j]) / n
+	}
+	return out, nil
+}
+
+// oneDraw evaluates one drawn scenario.
+func oneDraw(ctx context.Context, s *jirga.Scenario, nec []string, models []jirga.Model, rng *rand.Rand, u sweep.Uncertainty) drawOutcome {
+	d := sweep.Draw(s, rng, u)
+	p := setup(d, nec)
+	z, _, _, err := p.joint(-1)
+	if err != nil {
+		return drawOutcome{err: err}
+	}
+	o := drawOutcome{deal: z <= 1e-9, issue: make([]bool, len(p.issues)), model: make([]bool, len(models))}
+	for k := range p.issues {
+		o.issue[k] = p.zopa(k) != nil
+	}
+	for j, m := range models {
+		f, err := m.Forecast(ctx, d)
+		if err != nil {
+			// A model failing on a draw counts as not acceptable there.
+			continue
+		}
+		o.model[j] = check(&p, f).Acceptable
+	}
+	return o
+}
