@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/sweep"
 )
 
 // kind is how the server runs one kind of run.
@@ -24,7 +26,12 @@ type kind struct {
 // (see docs/api.md, "Run kinds").
 var kinds = map[jirga.RunKind]kind{
 	jirga.KindForecast: {check: checkModels, run: runForecast},
+	jirga.KindSweep:    {check: checkDraws, run: runSweep},
+	jirga.KindDeal:     {check: checkDraws, run: runDeal},
 }
+
+// MaxDraws bounds the draws of one sweep or deal run.
+const MaxDraws = 100_000
 
 // kindNames lists the kinds this build can run, sorted.
 func kindNames() []string {
@@ -82,6 +89,36 @@ func buildModels(r *jirga.RunRecord) ([]jirga.Model, error) {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// checkDraws validates the models and the number of draws.
+func checkDraws(r *jirga.RunRecord) error {
+	if r.Options.Draws < 0 || r.Options.Draws > MaxDraws {
+		return jirga.Errorf(jirga.EINVALID, "draws must be in [0, %d] (0 means the default), got %d", MaxDraws, r.Options.Draws)
+	}
+	return checkModels(r)
+}
+
+// runSweep runs a Monte Carlo sweep with one goroutine, so that the
+// server's worker pool bounds the CPU it uses; the result does not depend
+// on the number of goroutines.
+func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	return sweep.Run(ctx, s, ms, sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1})
+}
+
+// runDeal computes the zones of possible agreement and the deal
+// probability, with one goroutine as runSweep, including the deal
+// probability under each of the scenario's interventions.
+func runDeal(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	return deal.Analyze(ctx, s, ms, deal.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Interventions: len(s.Interventions) > 0})
 }
 
 // runForecast forecasts with each model: the result is a jirga.Forecast,
