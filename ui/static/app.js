@@ -231,7 +231,7 @@ function renderGrid() {
     });
     return h("tr", {}, h("td", {}, h("span", { class: "actor-name" }, a.name || a.id), h("div", { class: "muted" }, a.id, a.role && a.role !== "party" ? " · " + a.role : "", a.necessary ? " · necessary" : "")), capCell, cells);
   });
-  grid.replaceChildren(head, rows);
+  grid.replaceChildren(head, ...rows);
 }
 
 function estInputs(ai, issue, field, e, ranges) {
@@ -473,10 +473,12 @@ function weight(a, issue) {
 // whose area is proportional to capability × salience) and each model's
 // forecast (a triangle), with the sweep's intervals when present.
 function issueChart(is, sc, results, color, intervals) {
-  const W = 420, pad = 22, top = 16, axisY = 96;
+  const W = 420, pad = 22, padR = 48, top = 16, axisY = 96;
   const [lo, hi] = issueBounds(is);
-  const x = v => pad + (W - 2 * pad) * (v - lo) / ((hi - lo) || 1);
-  const g = s("svg", { width: W, height: axisY + 46 + (intervals ? results.length * 12 : 0), viewBox: `0 0 ${W} ${axisY + 46 + (intervals ? results.length * 12 : 0)}`, role: "img", "aria-label": "positions on " + is.id });
+  const x = v => pad + (W - pad - padR) * (v - lo) / ((hi - lo) || 1);
+  const ivTop = axisY + 30 + 10 * results.length;
+  const H = ivTop + (intervals ? results.length * 12 : 0);
+  const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "positions on " + is.id });
   g.append(s("line", { x1: x(lo), x2: x(hi), y1: axisY, y2: axisY, stroke: "#6b7280" }));
   for (let t = 0; t <= 4; t++) {
     const v = lo + (hi - lo) * t / 4;
@@ -499,15 +501,19 @@ function issueChart(is, sc, results, color, intervals) {
     const cy = axisY - 14 - (n - 1) * 17;
     g.append(s("circle", { cx: x(d.pos), cy, r, fill: "#9aa4b2", "fill-opacity": .55, stroke: "#495057" },
       s("title", {}, `${d.a.name || d.a.id}: position ${fmt(d.pos)}, weight ${fmt(d.w, 2)}`)));
+    g.append(s("text", { x: x(d.pos) + r + 2, y: cy + 3, "font-size": 8, fill: "#343a40", stroke: "#fff", "stroke-width": 2.5, "paint-order": "stroke" }, d.a.id));
   }
-  // Forecasts.
+  // Forecasts, as triangles below the axis, stacked where they coincide.
+  const placed = [];
   results.forEach((res, i) => {
     const f = res.issues.find(q => q.issue === is.id);
     if (!f) return;
     const fx = x(f.forecast), c = color(res.model);
-    g.append(s("path", { d: `M${fx},${axisY + 18} l-5,9 h10 z`, fill: c }, s("title", {}, `${res.model}: ${fmt(f.forecast)} ${f.anchor || ""}`)));
+    const level = placed.filter(px => Math.abs(px - fx) < 9).length;
+    placed.push(fx);
+    g.append(s("path", { d: `M${fx},${axisY + 20 + 10 * level} l-5,9 h10 z`, fill: c }, s("title", {}, `${res.model}: ${fmt(f.forecast)} ${f.anchor || ""}`)));
     if (intervals && f.p10 !== undefined) {
-      const y = axisY + 38 + i * 12;
+      const y = ivTop + i * 12;
       g.append(s("line", { x1: x(f.p10), x2: x(f.p90), y1: y, y2: y, stroke: c, "stroke-width": 2 }),
         s("line", { x1: x(f.p25), x2: x(f.p75), y1: y, y2: y, stroke: c, "stroke-width": 6 }),
         s("circle", { cx: x(f.p50), cy: y, r: 3.5, fill: "#fff", stroke: c, "stroke-width": 2 },

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/examples"
+	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/models"
+)
+
+// chromiumPath returns Debian's chromium (or $JIRGA_CHROMIUM), or skips.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("JIRGA_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("chromium is not installed (apt-get install -y chromium); skipping the browser test")
+	return ""
+}
+
+// newBrowser starts headless chromium with a temporary profile and no
+// network features beyond the page's own requests.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1400, 1000),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	ctx, cancelC := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelC(); cancelB(); cancelA() })
+	// Report the page's JavaScript errors and console errors.
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			d := ev.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			t.Errorf("page exception at %d:%d: %s", d.LineNumber, d.ColumnNumber, msg)
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, string(a.Value))
+				}
+				t.Errorf("console error: %s", strings.Join(args, " "))
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// screenshot saves a full-page PNG into $JIRGA_SCREENSHOTS when it is set.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("JIRGA_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// expectedMean is the mean model's forecast on merger with ttp's salience
+// on merger set to sal, computed without the server.
+func expectedMean(t *testing.T, sal float64) string {
+	ss, err := examples.Load(examples.Flagship, format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := ss[0]
+	if sal >= 0 {
+		s.Actor("ttp").Stances["merger"].Salience.Value = sal
+	}
+	m, _ := models.New("mean", models.Options{})
+	fc, err := jirga.Run(context.Background(), s, []jirga.Model{m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := fc.Results[0].Forecast("merger")
+	return strconv.FormatFloat(x, 'f', 1, 64)
+}
+
+// waitRun waits until the results panel shows a run other than prev and
+// returns its id.
+func waitRun(ctx context.Context, prev string) (string, error) {
+	return chromedp.Run(ctx, chromedp.Poll[string](fmt.Sprintf(`(() => { const r = document.querySelector("#results"); const id = r && r.dataset.run; return id && id !== %q && document.querySelector("#forecast-table") ? id : false; })()`, prev), chromedp.WithPollingTimeout(30*time.Second)))
+}
+
+// TestBrowser drives the web UI in headless chromium: open the flagship
+// scenario, run the default models, lower the TTP's salience on the merger
+// from 95 to 85 in the grid, run again, and see the mean forecast move to the value the
+// engine computes for the edited scenario.
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped under -short")
+	}
+	ctx := newBrowser(t)
+	url, _ := startServe(t, filepath.Join(t.TempDir(), "jirga.db"))
+	cell := `#forecast-table td[data-model="mean"][data-issue="merger"]`
+	salience := `#grid input[data-actor="ttp"][data-issue="merger"][data-field="salience"][data-part="value"]`
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(url+"/"),
+		chromedp.WaitVisible(`#scenario-list a`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	scenarios, err := chromedp.Run(ctx, chromedp.Text(`#scenario-list`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(scenarios, examples.Flagship) {
+		t.Fatalf("scenario list %q lacks the flagship", scenarios)
+	}
+	screenshot(t, ctx, "1-list")
+	if err := chromedp.Do(ctx, chromedp.Click(`#scenario-list a`)); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	err = chromedp.Do(wctx, chromedp.WaitVisible(salience))
+	cancel()
+	if err != nil {
+		screenshot(t, ctx, "fail-grid")
+		t.Fatalf("the grid did not show: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(`#run`)); err != nil {
+		t.Fatal(err)
+	}
+	firstRun, err := waitRun(ctx, "")
+	if err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	before, err := chromedp.Run(ctx, chromedp.Text(cell))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := expectedMean(t, -1); strings.TrimSpace(before) != want {
+		t.Fatalf("mean on merger before the edit = %q, want %s", before, want)
+	}
+	screenshot(t, ctx, "2-forecast")
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(salience, "85"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+strconv.Quote(salience)+`).dispatchEvent(new Event("change"))`),
+		chromedp.Click(`#run`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitRun(ctx, firstRun); err != nil {
+		msg, _ := chromedp.Run(ctx, chromedp.Text(`#save-msg`))
+		screenshot(t, ctx, "fail-second-run")
+		t.Fatalf("second run: %v; save message %q", err, msg)
+	}
+	after, err := chromedp.Run(ctx, chromedp.Text(cell))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := chromedp.Run(ctx, chromedp.Text(`#save-msg`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := expectedMean(t, 85)
+	if strings.TrimSpace(after) != want || after == before {
+		t.Fatalf("mean on merger after lowering the TTP's salience = %q (before %q), want %s", after, before, want)
+	}
+	if !strings.Contains(saved, "Saved version 2") {
+		t.Errorf("save message %q, want it to name version 2", saved)
+	}
+	screenshot(t, ctx, "3-edited")
+	t.Logf("mean forecast on merger: %s before, %s after lowering the TTP's salience to 85 (the low end of its range)", strings.TrimSpace(before), strings.TrimSpace(after))
+}
