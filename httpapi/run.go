@@ -132,7 +132,17 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 		s.Error(w, r, err)
 		return
 	}
-	sv, err := s.Store.FindScenario(ctx, run.ScenarioID, run.Version)
+	version := run.Version
+	if version == 0 {
+		// The latest version: one cheap lookup without the body.
+		vs, err := s.Store.FindScenarioVersions(ctx, run.ScenarioID)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		version = vs[len(vs)-1].Version
+	}
+	sv, err := s.runner.cache.find(ctx, s.Store, run.ScenarioID, version)
 	if err != nil {
 		s.Error(w, r, err)
 		return

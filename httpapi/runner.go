@@ -22,6 +22,7 @@ var (
 // stored as queued; it marks them running, then done, failed or canceled.
 type runner struct {
 	store   jirga.Store
+	cache   *versionCache
 	log     *slog.Logger
 	queue   chan int64
 	ctx     context.Context
@@ -43,7 +44,7 @@ type job struct {
 
 func newRunner(store jirga.Store, workers, maxQueue int, log *slog.Logger) *runner {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	r := &runner{store: store, log: log, queue: make(chan int64, maxQueue), ctx: ctx, stopAll: cancel, jobs: map[int64]*job{}}
+	r := &runner{store: store, cache: newVersionCache(64), log: log, queue: make(chan int64, maxQueue), ctx: ctx, stopAll: cancel, jobs: map[int64]*job{}}
 	for range workers {
 		r.wg.Add(1)
 		go r.work()
@@ -209,7 +210,7 @@ func (r *runner) execute(ctx context.Context, id int64) {
 		r.log.Error("mark run running", slog.Int64("run", id), slog.Any("err", err))
 		return
 	}
-	result, err := compute(ctx, r.store, run)
+	result, err := compute(ctx, r.cache, r.store, run)
 	now := time.Now().UTC()
 	switch cause := context.Cause(ctx); {
 	case errors.Is(cause, errShutdown):
@@ -233,12 +234,12 @@ func (r *runner) execute(ctx context.Context, id int64) {
 // compute loads the run's scenario version and runs its kind. The result is
 // compact JSON without HTML escaping, so the same input always gives the
 // same bytes.
-func compute(ctx context.Context, store jirga.Store, run *jirga.RunRecord) (json.RawMessage, error) {
+func compute(ctx context.Context, cache *versionCache, store jirga.Store, run *jirga.RunRecord) (json.RawMessage, error) {
 	kd, err := lookupKind(run.Kind)
 	if err != nil {
 		return nil, err
 	}
-	sv, err := store.FindScenario(ctx, run.ScenarioID, run.Version)
+	sv, err := cache.find(ctx, store, run.ScenarioID, run.Version)
 	if err != nil {
 		return nil, err
 	}
