@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -204,4 +206,84 @@ func TestBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, "3-edited")
 	t.Logf("mean forecast on merger: %s before, %s after lowering the TTP's salience to 85 (the low end of its range)", strings.TrimSpace(before), strings.TrimSpace(after))
+}
+
+// runIn sets the run form (kind, models, draws) with JavaScript, clicks Run
+// and waits for the results of a new run.
+func runIn(t *testing.T, ctx context.Context, kind string, modelNames []string, draws string, prev string) string {
+	t.Helper()
+	js := fmt.Sprintf(`(() => {
+		document.querySelector("#kind").value = %q;
+		for (const i of document.querySelectorAll("#models input")) i.checked = %s.includes(i.value);
+		document.querySelector("#draws").value = %q;
+		return true; })()`, kind, mustJSONString(modelNames), draws)
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](js), chromedp.Click(`#run`)); err != nil {
+		t.Fatal(err)
+	}
+	id, err := chromedp.Run(ctx, chromedp.Poll[string](fmt.Sprintf(`(() => { const r = document.querySelector("#results"); const id = r && r.dataset.run; return id && id !== %q ? id : false; })()`, prev), chromedp.WithPollingTimeout(60*time.Second)))
+	if err != nil {
+		screenshot(t, ctx, "fail-"+kind)
+		t.Fatalf("%s run: %v", kind, err)
+	}
+	return id
+}
+
+func mustJSONString(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// TestBrowserKinds runs a dynamic model, a sweep and a deal analysis from
+// the UI and checks that each draws its charts, then opens the run history.
+func TestBrowserKinds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped under -short")
+	}
+	ctx := newBrowser(t)
+	url, _ := startServe(t, filepath.Join(t.TempDir(), "jirga.db"))
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/#/s/"+examples.Flagship), chromedp.WaitVisible(`#run`)); err != nil {
+		t.Fatal(err)
+	}
+	count := func(sel string) int {
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(` + strconv.Quote(sel) + `).length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	id := runIn(t, ctx, "forecast", []string{"mean", "bdm"}, "", "")
+	if n := count(`svg[aria-label^="rounds on"]`); n != 6 {
+		t.Errorf("bdm run drew %d rounds charts, want one per issue (6)", n)
+	}
+	screenshot(t, ctx, "4-bdm")
+	kinds, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#kind option")].map(o => o.value)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(kinds, "sweep") {
+		id = runIn(t, ctx, "sweep", []string{"mean", "median"}, "200", id)
+		if n := count(`#forecast-table .muted`); n != 12 {
+			t.Errorf("sweep table shows %d intervals, want 12", n)
+		}
+		screenshot(t, ctx, "5-sweep")
+	}
+	if slices.Contains(kinds, "deal") {
+		id = runIn(t, ctx, "deal", []string{"mean", "median"}, "200", id)
+		p, err := chromedp.Run(ctx, chromedp.Text(`#deal-probability`))
+		if err != nil || !strings.HasSuffix(p, "%") {
+			t.Errorf("deal probability %q, %v", p, err)
+		}
+		screenshot(t, ctx, "6-deal")
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/#/runs"), chromedp.WaitVisible(`table.runs`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "7-history")
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/#/runs/"+id), chromedp.WaitVisible(`#results h2`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "8-run")
 }

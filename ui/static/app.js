@@ -529,14 +529,21 @@ function issueChart(is, sc, results, color, intervals) {
 function roundsChart(is, sc, res) {
   const W = 320, H = 180, L = 32, R = 8, T = 10, B = 22;
   const [lo, hi] = issueBounds(is);
-  const rounds = res.rounds;
+  // Round 0 is the scenario's own positions.
+  const start = { round: 0, positions: {} };
+  for (const a of sc.actors) {
+    const st = (a.stances || {})[is.id];
+    if (st && st.position !== undefined) start.positions[a.id] = { [is.id]: est(st.position).value };
+  }
+  const rounds = [start].concat(res.rounds);
   const n = rounds.length;
   const x = i => L + (W - L - R) * (n > 1 ? i / (n - 1) : 0.5);
   const y = v => T + (H - T - B) * (1 - (v - lo) / ((hi - lo) || 1));
   const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "rounds on " + is.id });
   g.append(s("line", { x1: L, x2: L, y1: T, y2: H - B, stroke: "#6b7280" }), s("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: "#6b7280" }));
   for (const v of [lo, (lo + hi) / 2, hi]) g.append(s("text", { x: L - 4, y: y(v) + 3, "text-anchor": "end", "font-size": 9, fill: "#6b7280" }, fmt(v, 0)));
-  g.append(s("text", { x: W - R, y: H - 6, "text-anchor": "end", "font-size": 9, fill: "#6b7280" }, "round " + rounds[n - 1].round));
+  g.append(s("text", { x: L, y: H - 6, "font-size": 9, fill: "#6b7280" }, "start"),
+    s("text", { x: W - R, y: H - 6, "text-anchor": "end", "font-size": 9, fill: "#6b7280" }, "round " + rounds[n - 1].round));
   const line = (vals, attrs, label) => {
     const pts = vals.map((v, i) => v === undefined ? null : x(i) + "," + y(v)).filter(Boolean);
     if (pts.length) g.append(s("polyline", Object.assign({ points: pts.join(" "), fill: "none" }, attrs), s("title", {}, label)));
@@ -544,16 +551,17 @@ function roundsChart(is, sc, res) {
   for (const a of sc.actors) {
     line(rounds.map(r => (r.positions[a.id] || {})[is.id]), { stroke: "#9aa4b2", "stroke-width": 1 }, a.name || a.id);
   }
-  if (rounds[0].median) line(rounds.map(r => r.median[is.id]), { stroke: PALETTE[0], "stroke-width": 2.5 }, "median");
-  if (rounds[0].mean) line(rounds.map(r => r.mean[is.id]), { stroke: PALETTE[1], "stroke-width": 2, "stroke-dasharray": "4 3" }, "mean");
-  if (rounds[0].outcome) line(rounds.map(r => r.outcome[is.id]), { stroke: PALETTE[2], "stroke-width": 2 }, "outcome");
+  const series = key => rounds.map(r => r[key] ? r[key][is.id] : undefined);
+  if (rounds[1].median) line(series("median"), { stroke: PALETTE[0], "stroke-width": 2.5 }, "median");
+  if (rounds[1].mean) line(series("mean"), { stroke: PALETTE[1], "stroke-width": 2, "stroke-dasharray": "4 3" }, "mean");
+  if (rounds[1].outcome) line(series("outcome"), { stroke: PALETTE[2], "stroke-width": 2 }, "outcome");
   return h("div", { class: "chart" }, h("h3", {}, is.name || is.id),
     h("div", { class: "legend" }, h("span", { style: "--c:" + PALETTE[0] }, "median"), h("span", { style: "--c:" + PALETTE[1] }, "mean"), h("span", { style: "--c:#9aa4b2" }, "actors")), g);
 }
 
 // hbars draws labelled horizontal bars for values in [min, max].
 function hbars(rows, min, max, fmtv) {
-  const W = 460, L = 150, rowH = 22, R = 60;
+  const W = 520, L = 200, rowH = 22, R = 60;
   const H = rows.length * rowH + 8;
   const x = v => L + (W - L - R) * (v - min) / ((max - min) || 1);
   const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img" });
@@ -594,21 +602,29 @@ function renderDeal(where, r, sc) {
 }
 
 function zopaChart(is, r) {
-  const W = 300, H = 40 + Object.keys((r.acceptable || {})[is.id] || {}).length * 12, pad = 14;
+  const acc = Object.entries((r.acceptable || {})[is.id] || {});
+  const W = 330, pad = 14, padR = 78, axisY = 30, H = axisY + 14 + acc.length * 13;
   const [lo, hi] = issueBounds(is);
-  const x = v => pad + (W - 2 * pad) * (v - lo) / ((hi - lo) || 1);
-  const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}` });
-  g.append(s("line", { x1: x(lo), x2: x(hi), y1: 20, y2: 20, stroke: "#6b7280" }));
-  const z = (r.zopa || {})[is.id];
-  if (z) g.append(s("rect", { x: x(z.low !== undefined ? z.low : z.min), y: 12, width: Math.max(2, x(z.high !== undefined ? z.high : z.max) - x(z.low !== undefined ? z.low : z.min)), height: 16, fill: "#2b8a3e", "fill-opacity": .6 }, s("title", {}, "zone of agreement")));
-  else g.append(s("text", { x: W / 2, y: 16, "text-anchor": "middle", "font-size": 10, fill: "#b42318" }, "no zone of agreement"));
-  let i = 0;
-  for (const [actor, iv] of Object.entries((r.acceptable || {})[is.id] || {})) {
-    const y = 36 + i++ * 12;
-    if (!iv) continue;
-    const a = iv.low !== undefined ? iv.low : iv.min, b = iv.high !== undefined ? iv.high : iv.max;
-    g.append(s("line", { x1: x(a), x2: x(b), y1: y, y2: y, stroke: PALETTE[i % PALETTE.length], "stroke-width": 3 }, s("title", {}, actor + " accepts " + fmt(a) + "–" + fmt(b))));
+  const x = v => pad + (W - pad - padR) * (v - lo) / ((hi - lo) || 1);
+  const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "zone of agreement on " + is.id });
+  g.append(s("line", { x1: x(lo), x2: x(hi), y1: axisY, y2: axisY, stroke: "#6b7280" }));
+  for (const v of [lo, (lo + hi) / 2, hi]) {
+    g.append(s("text", { x: x(v), y: axisY + 11, "text-anchor": "middle", "font-size": 9, fill: "#6b7280" }, fmt(v, 0)));
   }
+  const z = (r.zopa || {})[is.id];
+  if (z) {
+    g.append(s("rect", { x: x(z.low), y: axisY - 14, width: Math.max(2, x(z.high) - x(z.low)), height: 12, fill: "#2b8a3e", "fill-opacity": .6 }, s("title", {}, `zone of agreement ${fmt(z.low)}–${fmt(z.high)}`)),
+      s("text", { x: x(hi) + 6, y: axisY - 4, "font-size": 9, fill: "#2b8a3e" }, "zone " + fmt(z.low, 0) + "–" + fmt(z.high, 0)));
+  } else {
+    g.append(s("text", { x: x(hi) + 6, y: axisY - 4, "font-size": 9, fill: "#b42318" }, "no zone"));
+  }
+  acc.forEach(([actor, iv], i) => {
+    const y = axisY + 22 + i * 13;
+    const c = PALETTE[(i + 1) % PALETTE.length];
+    g.append(s("text", { x: x(hi) + 6, y: y + 3, "font-size": 9, fill: c }, actor));
+    if (!iv) return;
+    g.append(s("line", { x1: x(iv.low), x2: Math.max(x(iv.high), x(iv.low) + 2), y1: y, y2: y, stroke: c, "stroke-width": 4 }, s("title", {}, `${actor} accepts ${fmt(iv.low)}–${fmt(iv.high)}`)));
+  });
   return h("div", { class: "chart" }, h("h3", {}, is.name || is.id), g);
 }
 
