@@ -12,7 +12,7 @@ import (
 	"github.com/jirga/jirga/models"
 )
 
-func (s *Server) registerRunRoutes(mux *http.ServeMux) {
+func (s *Server) registerRunRoutes(mux router) {
 	mux.HandleFunc("GET /api/runs", s.handleRunList)
 	mux.HandleFunc("POST /api/runs", s.handleRunCreate)
 	mux.HandleFunc("GET /api/runs/{id}", s.handleRunGet)

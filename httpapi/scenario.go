@@ -10,7 +10,7 @@ import (
 	"github.com/jirga/jirga/format"
 )
 
-func (s *Server) registerScenarioRoutes(mux *http.ServeMux) {
+func (s *Server) registerScenarioRoutes(mux router) {
 	mux.HandleFunc("GET /api/scenarios", s.handleScenarioList)
 	mux.HandleFunc("POST /api/scenarios", s.handleScenarioCreate)
 	mux.HandleFunc("GET /api/scenarios/{id}", s.handleScenarioGet)

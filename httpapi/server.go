@@ -228,3 +228,9 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error
 	}
 	return nil
 }
+
+// router is where routes are registered: an *http.ServeMux, or a recorder
+// in tests.
+type router interface {
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
