@@ -52,13 +52,13 @@ type Result struct {
 	// Acceptable is, per issue and necessary actor, the interval the actor
 	// accepts on that issue alone.
 	Acceptable map[string]map[string]*Interval `json:"acceptable"`
-	Joint      Joint                          `json:"joint"`
+	Joint      Joint                           `json:"joint"`
 	// ForecastAcceptable is, per model, whether its forecast is a deal that
 	// every necessary actor accepts.
 	ForecastAcceptable map[string]*Check `json:"forecast_acceptable"`
-	Draws              int                `json:"draws"`
-	Seed               uint64             `json:"seed"`
-	Uncertainty        sweep.Uncertainty  `json:"uncertainty"`
+	Draws              int               `json:"draws"`
+	Seed               uint64            `json:"seed"`
+	Uncertainty        sweep.Uncertainty `json:"uncertainty"`
 	// Interventions are the deal probabilities under each intervention and
 	// all together (Options.Interventions).
 	Interventions []Variant `json:"interventions,omitempty"`
@@ -393,4 +393,14 @@ func oneDraw(ctx context.Context, s *jirga.Scenario, nec []string, models []jirg
 		o.model[j] = check(&p, f).Acceptable
 	}
 	return o
+}
+
+// Slack returns the joint slack of s at its point values among its
+// necessary parties (see [Joint]): positive when a joint deal exists, and
+// the margin of the worst-off party either way. It is the outcome that
+// `jirga levers --target deal` ranks levers by.
+func Slack(s *jirga.Scenario) (float64, error) {
+	p := setup(s, Necessary(s))
+	z, _, _, err := p.joint(-1)
+	return -z, err
 }

@@ -360,7 +360,7 @@ func keep(buf *bytes.Buffer, dir string, d *jirga.Scenario, id string, seed uint
 	c.Attributes["sweep.seed"] = strconv.FormatUint(seed, 10)
 	c.Attributes["sweep.draw"] = strconv.Itoa(k)
 	buf.Reset()
-	fmt.Fprintf(buf, "# Draw %d of a jirga sweep of %q with seed %d. Re-run it with\n# jirga forecast %s\n", k, id, seed, DrawFile(k))
+	fmt.Fprintf(buf, "# Draw %d of a jirga sweep of %q with seed %d. Re-run it with\n# jirga forecast %s\n", k, id, seed, filepath.Join(dir, DrawFile(k)))
 	if err := format.Write(buf, []*jirga.Scenario{&c}, format.YAML); err != nil {
 		return err
 	}

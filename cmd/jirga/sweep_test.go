@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -280,4 +281,41 @@ func sweepOf(t *testing.T, out string) *sweep.Result {
 		t.Fatal(err)
 	}
 	return r
+}
+
+func init() {
+	// Other test files may declare -update too; declare it only once.
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// TestSweepGolden pins the table and CSV layouts (regenerate with -update).
+func TestSweepGolden(t *testing.T) {
+	for _, c := range []struct{ name, format string }{{"flagship.table", "table"}, {"flagship.csv", "csv"}} {
+		var errb bytes.Buffer
+		code, out := runMain(context.Background(), false, &errb, "sweep", "--model", "mean,median", "--draws", "200", "--seed", "1", "--format", c.format)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		golden := filepath.Join("testdata", "sweep", c.name+".golden")
+		if updating() {
+			os.MkdirAll(filepath.Dir(golden), 0o755)
+			if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -update to create it)", err)
+		}
+		if out != string(want) {
+			t.Errorf("%s: output differs from %s:\n%s\nwant:\n%s", c.name, golden, out, want)
+		}
+	}
 }

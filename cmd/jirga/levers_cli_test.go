@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The -update flag may also be defined by other tests of this package;
+// register it only when nobody has.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files")
+	}
+}
+
+func levUpdating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// run runs the jirga command line and returns its exit status and output.
+func levRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(io.Writer) bool { return false }}
+	code := m.Run(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+func levGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if levUpdating() {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, got)
+	}
+}
+
+// The flagship comparison, as a table and as CSV, is fixed by golden files.
+func TestCompareGolden(t *testing.T) {
+	for _, tt := range []struct{ name, format string }{{"compare.golden", "table"}, {"compare.csv.golden", "csv"}} {
+		code, out, errs := levRun(t, "compare", "--model", "mean,median", "--format", tt.format)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		levGolden(t, tt.name, out)
+	}
+}
+
+func TestCompareJSON(t *testing.T) {
+	code, out, errs := levRun(t, "compare", "--model", "mean", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var c struct {
+		Variants []struct{ ID string }
+		Rows     []struct {
+			Variant, Model, Issue string
+			Forecast, Shift       float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	// baseline + 5 interventions + all, each with 6 issues.
+	if len(c.Variants) != 7 || c.Variants[0].ID != "baseline" || c.Variants[6].ID != "all" {
+		t.Errorf("variants %+v", c.Variants)
+	}
+	if len(c.Rows) != 7*6 {
+		t.Errorf("%d rows, want 42", len(c.Rows))
+	}
+}
+
+func TestLeversJSONContract(t *testing.T) {
+	code, out, errs := levRun(t, "levers", "--model", "median", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r struct {
+		Levers []map[string]any `json:"levers"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Levers) == 0 {
+		t.Fatal("no levers")
+	}
+	prev := math.Inf(1)
+	for _, l := range r.Levers {
+		for _, k := range []string{"actor", "field", "issue", "delta", "effect"} {
+			if _, ok := l[k]; !ok {
+				t.Fatalf("lever %v lacks %s", l, k)
+			}
+		}
+		switch l["field"] {
+		case "capability", "salience", "position":
+		default:
+			t.Errorf("field %v", l["field"])
+		}
+		e := math.Abs(l["effect"].(float64))
+		if e > prev {
+			t.Fatalf("not sorted by |effect|: %g after %g", e, prev)
+		}
+		prev = e
+	}
+}
+
+func TestDealJSONContract(t *testing.T) {
+	code, out, errs := levRun(t, "deal", "--draws", "100", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r struct {
+		DealProbability    *float64                   `json:"deal_probability"`
+		ZOPA               map[string]json.RawMessage `json:"zopa"`
+		ForecastAcceptable map[string]struct {
+			Acceptable *bool `json:"acceptable"`
+		} `json:"forecast_acceptable"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.DealProbability == nil || *r.DealProbability < 0 || *r.DealProbability > 1 {
+		t.Errorf("deal_probability %v", r.DealProbability)
+	}
+	if len(r.ZOPA) != 6 || string(r.ZOPA["merger"]) != "null" || !strings.Contains(string(r.ZOPA["ceasefire"]), `"low"`) {
+		t.Errorf("zopa %s", out)
+	}
+	for _, m := range []string{"mean", "median", "condorcet", "nbs"} {
+		if c, ok := r.ForecastAcceptable[m]; !ok || c.Acceptable == nil {
+			t.Errorf("forecast_acceptable lacks %s", m)
+		}
+	}
+	// The table runs too, and a bad flag is a usage error.
+	if code, out, errs := levRun(t, "deal", "--draws", "20"); code != 0 || !strings.Contains(out, "deal probability") {
+		t.Errorf("table: exit %d: %s%s", code, out, errs)
+	}
+	if code, _, _ := levRun(t, "deal", "--draws", "-3"); code != 2 {
+		t.Errorf("--draws -3: exit %d, want 2", code)
+	}
+}
+
+func TestReportCLI(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.html")
+	if code, _, errs := levRun(t, "report", "--draws", "20", "-o", path); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !bytes.Contains(b, []byte(`id="chart-zopa"`)) {
+		t.Errorf("report: %v, %d bytes", err, len(b))
+	}
+	if code, _, _ := levRun(t, "report"); code != 2 {
+		t.Errorf("report without -o: exit %d, want 2", code)
+	}
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/report"
+)
+
+func runReport(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("report", "[FILE] -o report.html [flags]", `
+Write one self-contained HTML page about the scenario in FILE: positions and
+saliences, forecasts by model with Monte Carlo intervals, rounds of the
+dynamic models, the levers (on the forecasts and on the deal), the named
+interventions compared, the deal probability and zones of agreement, and the
+sources behind every input. The page has inline CSS and SVG and loads
+nothing from the network. With no FILE, report on the built-in flagship
+scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
+	var in inputFlags
+	var mf modelFlags
+	var out string
+	var draws, workers, top int
+	var step float64
+	in.register(fs)
+	mf.register(fs, "mean,median,condorcet,nbs")
+	fs.StringVar(&out, "o", "", "output file (- for standard output)")
+	fs.IntVar(&draws, "draws", report.DefaultDraws, "Monte Carlo draws for intervals and the deal probability (0: none)")
+	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the page does not depend on it)")
+	fs.IntVar(&top, "top", 8, "levers per tornado")
+	fs.Float64Var(&step, "step", 0.1, "levers' relative step")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneArg(fs, pos)
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		return usageErr(fs, "-o FILE is required")
+	}
+	if draws < 0 || top < 1 || !(step > 0) {
+		return jirga.Errorf(jirga.EINVALID, "report: want --draws ≥ 0, --top ≥ 1 and --step > 0")
+	}
+	if draws == 0 {
+		draws = -1
+	}
+	ms, err := mf.build()
+	if err != nil {
+		return err
+	}
+	s, err := in.loadOne(path)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.Write(ctx, &buf, s, ms, report.Options{Draws: draws, Seed: mf.seed, Workers: workers, Step: step, Top: top}); err != nil {
+		return err
+	}
+	if out == "-" {
+		_, err = m.Stdout.Write(buf.Bytes())
+		return err
+	}
+	return os.WriteFile(out, buf.Bytes(), 0o644)
+}

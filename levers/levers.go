@@ -1,0 +1,242 @@
+package levers
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/jirga/jirga"
+)
+
+// DefaultStep is the step when Compute is given 0: ±10% of a capability,
+// ±10 points of salience and ±10% of an issue's scale.
+const DefaultStep = 0.1
+
+// Lever is one perturbation and its effect on one issue's forecast.
+type Lever struct {
+	Actor string `json:"actor"`
+	// Field is capability, salience or position (or reservation, in
+	// [ComputeFunc]).
+	Field string `json:"field"`
+	// Issue is the issue whose forecast moved.
+	Issue string `json:"issue"`
+	// Delta is the change applied, in the field's own units (capability
+	// units, salience points on 0–100, points of the issue's scale), after
+	// clamping to the field's range.
+	Delta float64 `json:"delta"`
+	// Effect is the forecast on Issue after the change minus before.
+	Effect float64 `json:"effect"`
+	// Perturbed is the issue whose salience or position was changed, when
+	// it is not Issue (a cross-issue effect of a multi-issue model).
+	Perturbed string `json:"perturbed,omitempty"`
+}
+
+// Result is the outcome of [Compute]. Its JSON form is the contract of
+// `jirga levers --format json`.
+type Result struct {
+	// Levers are sorted by |Effect| descending; ties by actor, field, issue,
+	// perturbed issue and delta.
+	Levers []Lever `json:"levers"`
+	Model  string  `json:"model,omitempty"`
+	Step   float64 `json:"step"`
+	// Baseline is the unperturbed forecast per issue.
+	Baseline map[string]float64 `json:"baseline"`
+}
+
+// ForIssue returns the levers on issue, in the result's order.
+func (r *Result) ForIssue(issue string) []Lever {
+	var out []Lever
+	for _, l := range r.Levers {
+		if l.Issue == issue {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Compute perturbs, one at a time, every actor's capability by ±step of its
+// value and its salience and position on each issue where it holds a
+// stance by ±step·100 salience points and ±step of the issue's scale, and
+// returns the effect of each perturbation on each issue's forecast by m.
+// step 0 means DefaultStep. A perturbation is clamped to its field's range
+// (see [jirga.Scenario.Apply]); a change clamped to nothing is left out.
+// Effects of a salience or position change on other issues are kept only
+// when non-zero.
+func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, step float64) (*Result, error) {
+	r, err := ComputeFunc(ctx, s, step, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition},
+		func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
+			f, err := m.Forecast(ctx, sc)
+			if err != nil {
+				return nil, err
+			}
+			out := map[string]float64{}
+			for _, is := range f.Issues {
+				out[is.Issue] = is.Forecast
+			}
+			return out, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	r.Model = m.Name()
+	return r, nil
+}
+
+// ComputeFunc is [Compute] for any outcome function f, which maps a scenario
+// to named values (issue forecasts, a deal's slack, ...): each lever's
+// Issue is the name of the value that moved. fields chooses which of
+// capability, salience, position and reservation are perturbed
+// (reservations by ±step of the scale, from the status quo where absent).
+func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []string,
+	f func(context.Context, *jirga.Scenario) (map[string]float64, error)) (*Result, error) {
+	if step == 0 {
+		step = DefaultStep
+	}
+	if !(step > 0) || math.IsInf(step, 0) {
+		return nil, jirga.Errorf(jirga.EINVALID, "levers: step must be a positive number, got %g", step)
+	}
+	base, err := f(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Step: step, Baseline: base, Levers: []Lever{}}
+	names := sortedKeys(base)
+	try := func(ch jirga.Change, want float64) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ch.Delta = &want
+		sc, err := s.Apply(&jirga.Intervention{ID: "lever", Changes: []jirga.Change{ch}})
+		if err != nil {
+			return err
+		}
+		delta := value(sc, ch) - value(s, ch)
+		if delta == 0 {
+			return nil
+		}
+		got, err := f(ctx, sc)
+		if err != nil {
+			return fmt.Errorf("levers: %s %s %s %+g: %w", ch.Actor, ch.Field, ch.Issue, want, err)
+		}
+		for _, name := range names {
+			e := got[name] - base[name]
+			l := Lever{Actor: ch.Actor, Field: ch.Field, Issue: name, Delta: delta, Effect: e}
+			if ch.Issue != "" && ch.Issue != name {
+				if e == 0 {
+					continue
+				}
+				l.Perturbed = ch.Issue
+			}
+			r.Levers = append(r.Levers, l)
+		}
+		return nil
+	}
+	for _, a := range s.Actors {
+		if slices.Contains(fields, jirga.FieldCapability) && a.Capability != nil {
+			d := step * a.Capability.Value
+			for _, sign := range []float64{1, -1} {
+				if err := try(jirga.Change{Actor: a.ID, Field: jirga.FieldCapability}, sign*d); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for _, is := range s.Issues {
+			st := a.Stances[is.ID]
+			if st == nil || st.Position == nil || st.Salience == nil {
+				continue
+			}
+			lo, hi := is.Bounds()
+			for _, field := range []string{jirga.FieldSalience, jirga.FieldPosition, jirga.FieldReservation} {
+				if !slices.Contains(fields, field) {
+					continue
+				}
+				if field == jirga.FieldReservation && st.Reservation == nil && is.StatusQuo == nil {
+					continue
+				}
+				d := step * (hi - lo)
+				if field == jirga.FieldSalience {
+					d = step * jirga.SalienceMax
+				}
+				for _, sign := range []float64{1, -1} {
+					if err := try(jirga.Change{Actor: a.ID, Issue: is.ID, Field: field}, sign*d); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
+	Sort(r.Levers)
+	return r, nil
+}
+
+// Sort orders levers by |Effect| descending, then by actor, field, issue,
+// perturbed issue and delta, so that the order is the same on every run.
+func Sort(ls []Lever) {
+	slices.SortStableFunc(ls, func(a, b Lever) int {
+		return cmp.Or(
+			cmp.Compare(math.Abs(b.Effect), math.Abs(a.Effect)),
+			cmp.Compare(a.Actor, b.Actor),
+			cmp.Compare(a.Field, b.Field),
+			cmp.Compare(a.Issue, b.Issue),
+			cmp.Compare(a.Perturbed, b.Perturbed),
+			cmp.Compare(a.Delta, b.Delta),
+		)
+	})
+}
+
+// value returns the number that ch changes in s (for an absent reservation,
+// the issue's status quo).
+func value(s *jirga.Scenario, ch jirga.Change) float64 {
+	a := s.Actor(ch.Actor)
+	if ch.Field == jirga.FieldCapability {
+		return a.Capability.Value
+	}
+	st := a.Stances[ch.Issue]
+	switch ch.Field {
+	case jirga.FieldSalience:
+		return st.Salience.Value
+	case jirga.FieldPosition:
+		return st.Position.Value
+	}
+	if st.Reservation != nil {
+		return st.Reservation.Value
+	}
+	return s.Issue(ch.Issue).StatusQuo.Value
+}
+
+func sortedKeys(m map[string]float64) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// Mover is an actor's strongest lever on an issue.
+type Mover struct {
+	Actor string `json:"actor"`
+	// Lever is the actor's perturbation with the largest |effect|.
+	Lever Lever `json:"lever"`
+}
+
+// Movers returns, for issue, up to k actors in order of their strongest
+// lever's |effect| on it, each with that lever (which says the field and
+// the direction: Delta's sign and Effect's sign).
+func (r *Result) Movers(issue string, k int) []Mover {
+	var out []Mover
+	seen := map[string]bool{}
+	for _, l := range r.Levers {
+		if l.Issue != issue || seen[l.Actor] || l.Effect == 0 {
+			continue
+		}
+		seen[l.Actor] = true
+		out = append(out, Mover{Actor: l.Actor, Lever: l})
+		if len(out) == k {
+			break
+		}
+	}
+	return out
+}

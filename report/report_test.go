@@ -1,0 +1,139 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/examples"
+	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/report"
+)
+
+func flagship(t testing.TB) *jirga.Scenario {
+	t.Helper()
+	ss, err := examples.Load(examples.Flagship, format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ss[0]
+}
+
+// dynamic is a stand-in dynamic model for the rounds chart: each round it
+// moves every actor a third of the way to the weighted mean.
+type dynamic struct{}
+
+func (dynamic) Name() string { return "toy-dynamic" }
+
+func (dynamic) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	r, err := baseline.Mean{}.Forecast(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	r.Model = "toy-dynamic"
+	r.Status = jirga.StatusRoundLimit
+	pos := map[string]map[string]float64{}
+	for _, a := range s.Actors {
+		pos[a.ID] = map[string]float64{}
+		for id, st := range a.Stances {
+			pos[a.ID][id] = st.Position.Value
+		}
+	}
+	for k := 1; k <= 4; k++ {
+		rd := jirga.Round{Round: k, Positions: map[string]map[string]float64{}, Mean: map[string]float64{}}
+		for _, f := range r.Issues {
+			rd.Mean[f.Issue] = f.Forecast
+		}
+		for a, m := range pos {
+			rd.Positions[a] = map[string]float64{}
+			for id, x := range m {
+				m[id] = x + (rd.Mean[id]-x)/3
+				rd.Positions[a][id] = m[id]
+			}
+		}
+		r.Rounds = append(r.Rounds, rd)
+	}
+	return r, nil
+}
+
+func render(t testing.TB, draws int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	models := []jirga.Model{baseline.Mean{}, baseline.Median{}, baseline.NBS{}, dynamic{}}
+	if err := report.Write(context.Background(), &buf, flagship(t), models, report.Options{Draws: draws, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// remote matches a reference that would make a browser fetch something:
+// src/href/xlink:href/action attributes, CSS url() and @import, pointing
+// at an http(s) or protocol-relative address.
+var remote = regexp.MustCompile(`(?i)((src|href|action|poster|data)\s*=\s*["']?\s*(https?:)?//)|url\(\s*["']?\s*(https?:)?//|@import`)
+
+func TestSelfContained(t *testing.T) {
+	page := render(t, 50)
+	if m := remote.Find(page); m != nil {
+		t.Errorf("the page references a remote resource: %q", m)
+	}
+	for _, bad := range []string{"<script", "<link", "<img", "<iframe"} {
+		if bytes.Contains(page, []byte(bad)) {
+			t.Errorf("the page contains %s", bad)
+		}
+	}
+	// The remote pattern catches what it should.
+	for _, s := range []string{`<img src="https://x/y.png">`, `<link href="http://f">`, `url(//cdn/x)`, `@import "a.css"`} {
+		if !remote.MatchString(s) {
+			t.Errorf("pattern misses %s", s)
+		}
+	}
+}
+
+func TestContent(t *testing.T) {
+	page := string(render(t, 50))
+	s := flagship(t)
+	for _, want := range []string{
+		`id="chart-zopa"`, `id="chart-tornado-deal"`, `id="chart-interventions"`, `id="deal-probability"`,
+		`id="chart-rounds-toy-dynamic-merger"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("missing %s", want)
+		}
+	}
+	for _, is := range s.Issues {
+		for _, kind := range []string{"positions", "forecasts", "tornado"} {
+			if !strings.Contains(page, `id="chart-`+kind+`-`+is.ID+`"`) {
+				t.Errorf("missing the %s chart of %s", kind, is.ID)
+			}
+		}
+	}
+	// Every source is resolved to its title, and judgements are flagged.
+	for _, src := range s.Sources {
+		if !strings.Contains(page, template(src.Title)) {
+			t.Errorf("source %s's title is missing", src.ID)
+		}
+	}
+	if !strings.Contains(page, `<span class="j">J</span>`) {
+		t.Error("no judgement flag")
+	}
+	if strings.Contains(page, "(unknown source)") {
+		t.Error("an unresolved source id")
+	}
+}
+
+// template escapes s as html/template does in text.
+func template(s string) string {
+	r := strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
+	return r.Replace(s)
+}
+
+func TestDeterministic(t *testing.T) {
+	a, b := render(t, 40), render(t, 40)
+	if !bytes.Equal(a, b) {
+		t.Error("two renders differ")
+	}
+}
