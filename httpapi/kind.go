@@ -8,6 +8,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/deal"
+	"github.com/jirga/jirga/levers"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
 )
@@ -28,6 +29,7 @@ var kinds = map[jirga.RunKind]kind{
 	jirga.KindForecast: {check: checkModels, run: runForecast},
 	jirga.KindSweep:    {check: checkDraws, run: runSweep},
 	jirga.KindDeal:     {check: checkDraws, run: runDeal},
+	jirga.KindLevers:   {check: checkLevers, run: runLevers},
 }
 
 // MaxDraws bounds the draws of one sweep or deal run.
@@ -46,7 +48,7 @@ func kindNames() []string {
 func lookupKind(k jirga.RunKind) (kind, error) {
 	kd, ok := kinds[k]
 	if !ok {
-		if slices.Contains([]jirga.RunKind{jirga.KindSweep, jirga.KindLevers, jirga.KindDeal}, k) {
+		if slices.Contains([]jirga.RunKind{jirga.KindForecast, jirga.KindSweep, jirga.KindLevers, jirga.KindDeal}, k) {
 			return kind{}, jirga.Errorf(jirga.EINVALID, "run kind %q is not available in this build; kinds are: %s", k, strings.Join(kindNames(), ", "))
 		}
 		return kind{}, jirga.Errorf(jirga.EINVALID, "unknown run kind %q; kinds are: %s", k, strings.Join(kindNames(), ", "))
@@ -119,6 +121,25 @@ func runDeal(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, e
 		return nil, err
 	}
 	return deal.Analyze(ctx, s, ms, deal.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Interventions: len(s.Interventions) > 0})
+}
+
+// checkLevers requires exactly one model: a tornado is of one model's
+// forecast.
+func checkLevers(r *jirga.RunRecord) error {
+	if len(r.Models) != 1 {
+		return jirga.Errorf(jirga.EINVALID, "a levers run takes exactly one model, got %d (%s)", len(r.Models), strings.Join(r.Models, ", "))
+	}
+	return checkModels(r)
+}
+
+// runLevers perturbs each input by ±step, one at a time, and reports the
+// effect on each issue's forecast (levers.Compute).
+func runLevers(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	return levers.Compute(ctx, s, ms[0], r.Options.Step)
 }
 
 // runForecast forecasts with each model: the result is a jirga.Forecast,

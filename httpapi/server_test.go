@@ -518,9 +518,14 @@ func TestRunKinds(t *testing.T) {
 	}{
 		{"sweep", `"p90"`},
 		{"deal", `"deal_probability"`},
+		{"levers", `"effect"`},
 	} {
 		var run runView
-		code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": c.kind, "models": []string{"mean", "median"}, "draws": 64, "seed": 7}, &run)
+		ms := []string{"mean", "median"}
+		if c.kind == "levers" {
+			ms = ms[:1]
+		}
+		code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": c.kind, "models": ms, "draws": 64, "seed": 7}, &run)
 		wantStatus(t, c.kind, code, 201, raw)
 		if run.Status != jirga.RunDone || !strings.Contains(string(run.Result), c.want) {
 			t.Fatalf("%s: status %s error %q result %.200s", c.kind, run.Status, run.Error, run.Result)
@@ -533,7 +538,11 @@ func TestRunKinds(t *testing.T) {
 		}
 	}
 	var eb errorBody
-	code, _ := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "draws": MaxDraws + 1}, &eb)
+	code, _ := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "levers", "models": []string{"mean", "nbs"}}, &eb)
+	if code != 400 || !strings.Contains(eb.Error.Message, "exactly one model") {
+		t.Errorf("levers with two models: %d %q", code, eb.Error.Message)
+	}
+	code, _ = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "draws": MaxDraws + 1}, &eb)
 	if code != 400 || !strings.Contains(eb.Error.Message, "draws must be in") {
 		t.Errorf("too many draws: %d %q", code, eb.Error.Message)
 	}

@@ -278,6 +278,13 @@ func TestBrowserKinds(t *testing.T) {
 		}
 		screenshot(t, ctx, "6-deal")
 	}
+	if slices.Contains(kinds, "levers") {
+		id = runIn(t, ctx, "levers", []string{"mean"}, "", id)
+		if n := count(`svg[aria-label^="levers on"]`); n != 6 {
+			t.Errorf("levers run drew %d tornados, want one per issue (6)", n)
+		}
+		screenshot(t, ctx, "6b-levers")
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/#/runs"), chromedp.WaitVisible(`table.runs`)); err != nil {
 		t.Fatal(err)
 	}

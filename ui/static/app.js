@@ -297,6 +297,12 @@ function runForm(info, results, saveMsg) {
   const models = h("div", { class: "row", id: "models" }, info.models.map(m =>
     h("label", { title: m.summary + "\n" + m.citation }, h("input", { type: "checkbox", name: "model", value: m.name, checked: info.default.includes(m.name) }), " " + m.name + (m.dynamic ? " (dynamic)" : ""))));
   const kind = h("select", { id: "kind" }, info.kinds.map(k => h("option", { value: k, selected: k === "forecast" }, k)));
+  // A levers run takes one model: keep the first one checked.
+  kind.addEventListener("change", () => {
+    if (kind.value !== "levers") return;
+    const checked = [...models.querySelectorAll("input:checked")];
+    checked.slice(1).forEach(i => { i.checked = false; });
+  });
   const num = (id, label, val, title) => h("label", { title }, label + " ", h("input", { type: "number", id, value: val, step: "any", min: 0 }));
   const btn = h("button", { class: "primary", id: "run" }, "Run");
   const status = h("span", { id: "run-status" });
@@ -628,15 +634,46 @@ function zopaChart(is, r) {
   return h("div", { class: "chart" }, h("h3", {}, is.name || is.id), g);
 }
 
-// renderLevers draws a tornado: for each input, how far the forecast moves
-// when the input is lowered and raised.
+// renderLevers draws one tornado per issue: for each input (an actor's
+// capability, or its salience or position on an issue), the change of the
+// issue's forecast when the input is lowered (orange) and raised (blue) by
+// the run's step, largest first.
 function renderLevers(where, r, sc) {
-  const levers = r.levers || r.results || [];
-  if (!Array.isArray(levers) || !levers.length) {
-    where.append(h("pre", {}, JSON.stringify(r, null, 2)));
-    return;
+  where.append(h("p", { class: "muted" }, `Model ${r.model}, step ${r.step}: capability ±${Math.round(r.step * 100)}%, salience ±${Math.round(r.step * 100)} points, position ±${Math.round(r.step * 100)}% of the scale, one at a time.`));
+  const charts = [];
+  for (const is of sc.issues) {
+    const rows = new Map();
+    for (const l of r.levers || []) {
+      if (l.issue !== is.id) continue;
+      const key = l.actor + " " + l.field + (l.perturbed ? " on " + l.perturbed : "");
+      const row = rows.get(key) || { label: key, down: 0, up: 0 };
+      if (l.delta < 0) row.down = l.effect; else row.up = l.effect;
+      rows.set(key, row);
+    }
+    const top = [...rows.values()].sort((a, b) => Math.max(Math.abs(b.down), Math.abs(b.up)) - Math.max(Math.abs(a.down), Math.abs(a.up))).slice(0, 8);
+    if (!top.length) continue;
+    charts.push(tornado(is, top, (r.baseline || {})[is.id]));
   }
-  const rows = levers.slice(0, 20).map(l => ({ label: l.label || [l.actor, l.issue, l.field].filter(Boolean).join(" "), value: l.effect !== undefined ? l.effect : (l.delta || 0) }));
-  const m = Math.max(...rows.map(r => Math.abs(r.value)), 1e-9);
-  where.append(h("h3", {}, "Levers: change of the forecast per input"), hbars(rows, -m, m, v => fmt(v, 2)));
+  where.append(h("div", { class: "legend" }, h("span", { style: "--c:#d9480f" }, "input lowered"), h("span", { style: "--c:#1f5fbf" }, "input raised")));
+  where.append(h("div", { class: "charts", id: "levers" }, charts));
+}
+
+function tornado(is, rows, baseline) {
+  const W = 440, L = 170, R = 16, rowH = 20, T = 6;
+  const H = T + rows.length * rowH + 18;
+  const m = Math.max(...rows.map(r => Math.max(Math.abs(r.down), Math.abs(r.up))), 1e-9);
+  const x = v => L + (W - L - R) * (v + m) / (2 * m);
+  const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "levers on " + is.id });
+  rows.forEach((r, i) => {
+    const y = T + i * rowH;
+    g.append(s("text", { x: L - 6, y: y + 13, "text-anchor": "end", "font-size": 10 }, r.label));
+    for (const [v, c, name] of [[r.down, "#d9480f", "lowered"], [r.up, "#1f5fbf", "raised"]]) {
+      if (!v) continue;
+      g.append(s("rect", { x: Math.min(x(0), x(v)), y: y + 3, width: Math.max(1, Math.abs(x(v) - x(0))), height: rowH - 7, fill: c, "fill-opacity": .85 },
+        s("title", {}, `${r.label} ${name}: forecast ${v >= 0 ? "+" : ""}${fmt(v, 2)}`)));
+    }
+  });
+  g.append(s("line", { x1: x(0), x2: x(0), y1: 0, y2: H - 16, stroke: "#343a40" }));
+  for (const v of [-m, 0, m]) g.append(s("text", { x: x(v), y: H - 4, "text-anchor": "middle", "font-size": 9, fill: "#6b7280" }, (v > 0 ? "+" : "") + fmt(v, 1)));
+  return h("div", { class: "chart" }, h("h3", {}, (is.name || is.id) + (baseline !== undefined ? " (forecast " + fmt(baseline) + ")" : "")), g);
 }
