@@ -95,7 +95,9 @@ func (ts *testServer) do(method, path, token string, body any, out any) (int, []
 	return resp.StatusCode, raw
 }
 
-func flagshipJSON(t *testing.T) []byte {
+func flagshipJSON(t *testing.T) []byte { return flagshipJSONB(t) }
+
+func flagshipJSONB(t testing.TB) []byte {
 	t.Helper()
 	ss, err := examples.Load(examples.Flagship, format.Options{})
 	if err != nil {

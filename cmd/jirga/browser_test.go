@@ -254,6 +254,19 @@ func TestBrowserKinds(t *testing.T) {
 		}
 		return n
 	}
+	// The ranges editor shows each estimate's low, high and sources.
+	if err := chromedp.Do(ctx, chromedp.Click(`#show-ranges`), chromedp.WaitVisible(`#grid input[data-part="low"]`)); err != nil {
+		t.Fatal(err)
+	}
+	low, err := chromedp.Run(ctx, chromedp.Value(`#grid input[data-actor="ttp"][data-issue="merger"][data-field="salience"][data-part="low"]`))
+	if err != nil || low != "85" {
+		t.Errorf("ttp's salience on merger shows low %q (%v), want 85", low, err)
+	}
+	src, err := chromedp.Run(ctx, chromedp.Value(`#grid input[data-actor="ttp"][data-issue="merger"][data-field="salience"][data-part="sources"]`))
+	if err != nil || src != "dawn-2022-06-30" {
+		t.Errorf("ttp's salience on merger shows sources %q (%v), want dawn-2022-06-30", src, err)
+	}
+	screenshot(t, ctx, "0-ranges")
 	id := runIn(t, ctx, "forecast", []string{"mean", "bdm"}, "", "")
 	if n := count(`svg[aria-label^="rounds on"]`); n != 6 {
 		t.Errorf("bdm run drew %d rounds charts, want one per issue (6)", n)

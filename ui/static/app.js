@@ -227,7 +227,7 @@ function renderGrid() {
       const st = (a.stances || {})[is.id] || {};
       return h("td", { class: "cell" },
         h("span", {}, h("label", {}, "pos"), estInputs(ai, is.id, "position", st.position, ranges)),
-        h("span", { class: "sub" }, h("label", {}, "sal"), estInputs(ai, is.id, "salience", st.salience, ranges)));
+        h("span", { class: "sub sal-block" }, h("label", {}, "sal"), estInputs(ai, is.id, "salience", st.salience, ranges)));
     });
     return h("tr", {}, h("td", {}, h("span", { class: "actor-name" }, a.name || a.id), h("div", { class: "muted" }, a.id, a.role && a.role !== "party" ? " · " + a.role : "", a.necessary ? " · necessary" : "")), capCell, cells);
   });
