@@ -42,6 +42,8 @@ func benchmarkRunCreate(b *testing.B, models string) {
 	}
 }
 
-func BenchmarkRunCreate1Model(b *testing.B)  { benchmarkRunCreate(b, `"mean"`) }
-func BenchmarkRunCreate4Models(b *testing.B) { benchmarkRunCreate(b, `"mean","median","condorcet","nbs"`) }
-func BenchmarkRunCreateBDM(b *testing.B)     { benchmarkRunCreate(b, `"bdm"`) }
+func BenchmarkRunCreate1Model(b *testing.B) { benchmarkRunCreate(b, `"mean"`) }
+func BenchmarkRunCreate4Models(b *testing.B) {
+	benchmarkRunCreate(b, `"mean","median","condorcet","nbs"`)
+}
+func BenchmarkRunCreateBDM(b *testing.B) { benchmarkRunCreate(b, `"bdm"`) }
