@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/format"
@@ -52,7 +53,8 @@ type Options struct {
 	// be re-run (jirga forecast DIR/draw-000042.yaml) and explained.
 	Keep string
 	// Progress, when set, is called with the number of draws done so far and
-	// the total, after each draw, from the goroutine that called Run.
+	// the total, from the goroutine that called Run: every 50 ms while the
+	// draws run (when the number changed) and once at the end.
 	Progress func(done, total int)
 }
 
@@ -123,9 +125,34 @@ func splitmix64(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// done reports one finished draw to the collector.
-type done struct {
-	k int
+// progressEvery is how often Run reports progress.
+const progressEvery = 50 * time.Millisecond
+
+// progress calls f with the number of finished draws every progressEvery
+// while the workers run, and once more when they are done.
+func progress(wg *sync.WaitGroup, count *atomic.Int64, n int, f func(done, total int)) {
+	stop := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(stop)
+	}()
+	t := time.NewTicker(progressEvery)
+	defer t.Stop()
+	last := -1
+	for {
+		select {
+		case <-t.C:
+			if c := int(count.Load()); c != last {
+				last = c
+				f(c, n)
+			}
+		case <-stop:
+			if c := int(count.Load()); c != last {
+				f(c, n)
+			}
+			return
+		}
+	}
 }
 
 // failure is a model's failure on one draw.
@@ -188,28 +215,22 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 
 	wctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	doneCh := make(chan done, 4*workers)
+	// Workers share only the draw counter, the count of finished draws and
+	// disjoint slots of res.values and finished; they wake nobody per draw,
+	// which matters on a busy machine where every wake-up is a context switch.
+	var next, count atomic.Int64
+	finished := make([]bool, n+1)
 	fails := make([][]failure, workers)
+	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			fails[w] = work(wctx, cancel, s, models, u, opt, n, res, &next, doneCh)
+			fails[w] = work(wctx, cancel, s, models, u, opt, n, res, &next, &count, finished)
 		})
 	}
-	go func() {
-		wg.Wait()
-		close(doneCh)
-	}()
-	finished := make([]bool, n+1)
-	count := 0
-	for d := range doneCh {
-		finished[d.k] = true
-		count++
-		if opt.Progress != nil {
-			opt.Progress(count, n)
-		}
+	if opt.Progress != nil {
+		progress(&wg, &count, n, opt.Progress)
 	}
+	wg.Wait()
 	for res.Completed < n && finished[res.Completed+1] {
 		res.Completed++
 	}
@@ -271,7 +292,7 @@ func cmpOr(v, def int) int {
 // work is one worker: it takes the next draw number until there is none or
 // ctx is done, draws the scenario into its own sampler, runs every model and
 // stores the forecasts at the draw's index. It returns the failures it saw.
-func work(ctx context.Context, cancel context.CancelCauseFunc, s *jirga.Scenario, models []jirga.Model, u Uncertainty, opt Options, n int, res *Result, next *atomic.Int64, doneCh chan<- done) []failure {
+func work(ctx context.Context, cancel context.CancelCauseFunc, s *jirga.Scenario, models []jirga.Model, u Uncertainty, opt Options, n int, res *Result, next, count *atomic.Int64, finished []bool) []failure {
 	sampler := NewSampler(s, u)
 	pcg := rand.NewPCG(0, 0)
 	rng := rand.New(pcg)
@@ -304,7 +325,8 @@ func work(ctx context.Context, cancel context.CancelCauseFunc, s *jirga.Scenario
 		if !ok {
 			return fails
 		}
-		doneCh <- done{k: k}
+		finished[k] = true
+		count.Add(1)
 	}
 }
 
