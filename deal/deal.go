@@ -75,7 +75,8 @@ type Joint struct {
 	// the best package to its reservation, as a share of its salience-weighted
 	// scale (negative: the shortfall of the worst-off actor).
 	Slack float64 `json:"slack"`
-	// Point is the package that maximises the smallest margin.
+	// Point is a package that maximises the smallest margin (one of them:
+	// on issues that do not bind, others do as well).
 	Point map[string]float64 `json:"point"`
 	// Bounds are, per issue, the lowest and highest outcome of any jointly
 	// acceptable package; absent when no deal exists.

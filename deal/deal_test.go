@@ -2,6 +2,7 @@ package deal_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -206,14 +207,36 @@ func flagship(t *testing.T) *jirga.Scenario {
 	return ss[0]
 }
 
-func BenchmarkAnalyzeFlagship(b *testing.B) {
-	ss, err := examples.Load(examples.Flagship, format.Options{})
-	if err != nil {
-		b.Fatal(err)
+// synthetic returns a scenario with n actors (the first three necessary)
+// and m issues, positions, saliences and reservations drawn with seed 1.
+func synthetic(n, m int) *jirga.Scenario {
+	rng := sweep.DrawRand(1, 0)
+	s := &jirga.Scenario{ID: "synthetic"}
+	for k := range m {
+		s.Issues = append(s.Issues, &jirga.Issue{ID: fmt.Sprintf("i%d", k), StatusQuo: jirga.Val(100 * rng.Float64())})
 	}
+	for i := range n {
+		a := &jirga.Actor{ID: fmt.Sprintf("a%d", i), Capability: jirga.Val(1 + 99*rng.Float64()), Necessary: i < 3, Stances: map[string]*jirga.Stance{}}
+		for _, is := range s.Issues {
+			a.Stances[is.ID] = &jirga.Stance{Position: jirga.Val(100 * rng.Float64()), Salience: jirga.Val(100 * rng.Float64()),
+				Reservation: jirga.Val(100 * rng.Float64())}
+		}
+		s.Actors = append(s.Actors, a)
+	}
+	return s
+}
+
+// benchmarkAnalyze times Analyze with 100 draws on one worker and no
+// models, so it measures the deal problem itself (one LP per draw).
+func benchmarkAnalyze(b *testing.B, actors, issues int) {
+	s := synthetic(actors, issues)
 	for b.Loop() {
-		if _, err := deal.Analyze(context.Background(), ss[0], nil, deal.Options{Draws: 20, Workers: 1}); err != nil {
+		if _, err := deal.Analyze(context.Background(), s, nil, deal.Options{Draws: 100, Workers: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
+
+func BenchmarkAnalyze5x3(b *testing.B)   { benchmarkAnalyze(b, 5, 3) }
+func BenchmarkAnalyze10x6(b *testing.B)  { benchmarkAnalyze(b, 10, 6) }
+func BenchmarkAnalyze20x12(b *testing.B) { benchmarkAnalyze(b, 20, 12) }

@@ -160,3 +160,56 @@ func TestJointMatchesGonum(t *testing.T) {
 	}
 	t.Logf("%d of %d draws have a deal", deals, n)
 }
+
+// On synthetic problems of several sizes the tableau simplex never fails,
+// its z equals the worst shortfall max_i (L_i(x) − L_i(r_i))/W_i recomputed
+// at the package it returns, and it matches gonum's optimum wherever gonum
+// succeeds.
+func TestJointSynthetic(t *testing.T) {
+	sizes := [][2]int{{3, 1}, {4, 3}, {6, 4}, {8, 6}}
+	draws := 30
+	if testing.Short() {
+		draws = 8
+	}
+	for _, sz := range sizes {
+		for k := 1; k <= draws; k++ {
+			rng := sweep.DrawRand(uint64(sz[0]*100+sz[1]), k)
+			s := &jirga.Scenario{ID: "s"}
+			for j := 0; j < sz[1]; j++ {
+				s.Issues = append(s.Issues, &jirga.Issue{ID: string(rune('a' + j)), StatusQuo: jirga.Val(100 * rng.Float64())})
+			}
+			var nec []string
+			for i := 0; i < sz[0]; i++ {
+				a := &jirga.Actor{ID: string(rune('A' + i)), Capability: jirga.Val(1), Stances: map[string]*jirga.Stance{}}
+				for _, is := range s.Issues {
+					st := &jirga.Stance{Position: jirga.Val(100 * rng.Float64()), Salience: jirga.Val(100 * rng.Float64())}
+					if rng.Float64() < 0.8 {
+						st.Reservation = jirga.Val(100 * rng.Float64())
+					}
+					a.Stances[is.ID] = st
+				}
+				s.Actors = append(s.Actors, a)
+				nec = append(nec, a.ID)
+			}
+			p := setup(s, nec)
+			z, x, ok, err := p.joint(-1)
+			if err != nil || !ok {
+				t.Fatalf("%v draw %d: %v %v", sz, k, err, ok)
+			}
+			worst := math.Inf(-1)
+			for i := range p.parties {
+				pt := &p.parties[i]
+				worst = math.Max(worst, (p.loss(pt, x)-p.loss(pt, pt.res))/p.weight(pt))
+			}
+			if math.Abs(worst-z) > 1e-7 {
+				t.Errorf("%v draw %d: z = %g but the package's worst shortfall is %g", sz, k, z, worst)
+			}
+			if sz[0]*sz[1] > 12 {
+				continue // gonum's revised simplex is too slow for a unit test here
+			}
+			if z2, _, ok2, err2 := p.jointGonum(-1); err2 == nil && ok2 && math.Abs(z-z2) > 1e-7 {
+				t.Errorf("%v draw %d: z = %g, gonum %g", sz, k, z, z2)
+			}
+		}
+	}
+}

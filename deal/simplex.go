@@ -23,10 +23,10 @@ var (
 	errUnbounded  = errors.New("unbounded")
 )
 
-const lpEps = 1e-11
+const lpEps = 1e-10
 
 // simplex minimises c·v subject to rows and v ≥ 0 with the two-phase
-// tableau method and Bland's rule (which cannot cycle), after Chvátal,
+// tableau method (see pivotLoop for the pivot rule), after Chvátal,
 // Linear Programming (1983), ch. 2–3 and 8. It is meant for the small, dense
 // programs of this package (tens of rows and columns), where a dense tableau
 // beats a revised simplex that refactors its basis at each pivot.
@@ -141,18 +141,24 @@ func simplex(c []float64, rows []lpRow) (float64, []float64, error) {
 	return f, v, nil
 }
 
-// pivotLoop pivots until no reduced cost is negative, by Bland's rule: the
-// entering column is the lowest-indexed one with a negative reduced cost,
-// the leaving row the one with the least ratio, ties to the lowest basic
-// index.
+// pivotLoop pivots until no reduced cost is negative. It enters the column
+// with the most negative reduced cost (Dantzig's rule), which takes far
+// fewer pivots, and falls back to Bland's rule, which cannot cycle (the
+// lowest-indexed column with a negative reduced cost; the leaving row the
+// one with the least ratio, ties to the lowest basic index), after 50
+// degenerate pivots in a row.
 func pivotLoop(T [][]float64, basis []int, cols int) error {
 	m := len(basis)
-	for iter := 0; iter < 50000; iter++ {
+	bland := false
+	degenerate := 0
+	for iter := 0; iter < 100000; iter++ {
 		e := -1
 		for j := range cols {
-			if T[m][j] < -lpEps {
+			if T[m][j] < -lpEps && (e < 0 || (!bland && T[m][j] < T[m][e])) {
 				e = j
-				break
+				if bland {
+					break
+				}
 			}
 		}
 		if e < 0 {
@@ -168,7 +174,21 @@ func pivotLoop(T [][]float64, basis []int, cols int) error {
 			}
 		}
 		if l < 0 {
+			if T[m][e] > -1e-7 {
+				// A reduced cost that is rounding noise on a column
+				// with no positive entry: treat it as zero.
+				T[m][e] = 0
+				continue
+			}
 			return errUnbounded
+		}
+		if best <= 1e-12 {
+			degenerate++
+			if degenerate > 50 {
+				bland = true
+			}
+		} else {
+			degenerate = 0
 		}
 		pivot(T, basis, l, e)
 	}

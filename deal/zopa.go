@@ -144,13 +144,13 @@ func (p *problem) accepts(pt *party, x []float64) bool {
 // joint solves the joint problem: it finds the package x in the box of the
 // issue scales that minimises z = max_i (L_i(x) − L_i(r_i)) / W_i, the worst
 // normalised shortfall of a necessary party's utility below its reservation
-// utility. A joint deal exists iff z* ≤ 0. As a linear program in
-// y_k = x_k − lo_k ∈ [0, R_k], t_ik ≥ |x_k − p_ik| and w = z + 1 ≥ 0 (z ≥ −1
-// always, since L_i(r_i) ≤ W_i):
+// utility. A joint deal exists iff z* ≤ 0. As a linear program in the
+// scale-free y_k = (x_k − lo_k)/R_k ∈ [0, 1], with q_ik = (p_ik − lo_k)/R_k,
+// t_ik ≥ |y_k − q_ik| and w = z + 1 ≥ 0 (z ≥ −1 always, since
+// L_i(r_i) ≤ W_i):
 //
-//	minimise w  s.t.  y_k − t_ik ≤ p_ik − lo_k,  y_k + t_ik ≥ p_ik − lo_k,
-//	                  y_k ≤ R_k,
-//	                  Σ_k s_ik t_ik / R_k − W_i w ≤ L_i(r_i) − W_i.
+//	minimise w  s.t.  y_k − t_ik ≤ q_ik,  y_k + t_ik ≥ q_ik,  y_k ≤ 1,
+//	                  Σ_k s_ik t_ik − W_i w ≤ L_i(r_i) − W_i.
 //
 // With bound ≥ 0 it instead minimises (bound = 2k) or maximises
 // (bound = 2k+1) x_k subject to every party accepting (w ≤ 1, i.e. z ≤ 0),
@@ -174,7 +174,7 @@ func (p *problem) joint(bound int) (z float64, x []float64, ok bool, err error) 
 	var rows []lpRow
 	row := func() []float64 { return make([]float64, nvar) }
 	for _, tm := range terms {
-		pp := p.parties[tm.i].pos[tm.k] - p.lo[tm.k]
+		pp := (p.parties[tm.i].pos[tm.k] - p.lo[tm.k]) / (p.hi[tm.k] - p.lo[tm.k])
 		r := row()
 		r[tm.k], r[tm.col] = 1, -1
 		rows = append(rows, lpRow{r, le, pp})
@@ -185,14 +185,14 @@ func (p *problem) joint(bound int) (z float64, x []float64, ok bool, err error) 
 	for k := 0; k < m; k++ {
 		r := row()
 		r[k] = 1
-		rows = append(rows, lpRow{r, le, p.hi[k] - p.lo[k]})
+		rows = append(rows, lpRow{r, le, 1})
 	}
 	for i := range p.parties {
 		pt := &p.parties[i]
 		r := row()
 		for _, tm := range terms {
 			if tm.i == i {
-				r[tm.col] = pt.sal[tm.k] / (p.hi[tm.k] - p.lo[tm.k])
+				r[tm.col] = pt.sal[tm.k]
 			}
 		}
 		w := p.weight(pt)
@@ -221,7 +221,7 @@ func (p *problem) joint(bound int) (z float64, x []float64, ok bool, err error) 
 	}
 	x = make([]float64, m)
 	for k := range x {
-		x[k] = math.Min(p.hi[k], math.Max(p.lo[k], p.lo[k]+sol[k]))
+		x[k] = math.Min(p.hi[k], math.Max(p.lo[k], p.lo[k]+sol[k]*(p.hi[k]-p.lo[k])))
 	}
 	return sol[wcol] - 1, x, true, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/jirga/jirga"
 )
@@ -173,10 +174,13 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []
 
 // Sort orders levers by |Effect| descending, then by actor, field, issue,
 // perturbed issue and delta, so that the order is the same on every run.
+// Effects equal to 10 significant digits tie, so that rounding noise (a
+// nudge up and down with mathematically equal effects) does not decide the
+// order.
 func Sort(ls []Lever) {
 	slices.SortStableFunc(ls, func(a, b Lever) int {
 		return cmp.Or(
-			cmp.Compare(math.Abs(b.Effect), math.Abs(a.Effect)),
+			cmp.Compare(sig(math.Abs(b.Effect)), sig(math.Abs(a.Effect))),
 			cmp.Compare(a.Actor, b.Actor),
 			cmp.Compare(a.Field, b.Field),
 			cmp.Compare(a.Issue, b.Issue),
@@ -184,6 +188,12 @@ func Sort(ls []Lever) {
 			cmp.Compare(a.Delta, b.Delta),
 		)
 	})
+}
+
+// sig rounds x to 10 significant digits.
+func sig(x float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 10, 64), 64)
+	return v
 }
 
 // value returns the number that ch changes in s (for an absent reservation,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -135,3 +136,27 @@ func TestClampedLeverDropped(t *testing.T) {
 		t.Errorf("negative step: err %v, want EINVALID", err)
 	}
 }
+
+// benchmarkCompute times Compute with the mean model on a synthetic
+// scenario of n actors and m issues (n·(1 + 2m)·2 forecasts).
+func benchmarkCompute(b *testing.B, n, m int) {
+	s := &jirga.Scenario{ID: "b"}
+	for k := range m {
+		s.Issues = append(s.Issues, &jirga.Issue{ID: "i" + strconv.Itoa(k)})
+	}
+	for i := range n {
+		a := &jirga.Actor{ID: "a" + strconv.Itoa(i), Capability: jirga.Val(float64(1 + i%7)), Stances: map[string]*jirga.Stance{}}
+		for k, is := range s.Issues {
+			a.Stances[is.ID] = &jirga.Stance{Position: jirga.Val(float64((i*37 + k*11) % 101)), Salience: jirga.Val(float64((i*13 + k*29) % 101))}
+		}
+		s.Actors = append(s.Actors, a)
+	}
+	for b.Loop() {
+		if _, err := levers.Compute(context.Background(), s, baseline.Mean{}, 0.1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCompute10x6(b *testing.B)  { benchmarkCompute(b, 10, 6) }
+func BenchmarkCompute50x20(b *testing.B) { benchmarkCompute(b, 50, 20) }

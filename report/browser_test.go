@@ -87,7 +87,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("measured %d charts, want 7", len(sizes))
 	}
 	shots := map[string][]byte{}
-	if shots["report-full.jpg"], err = chromedp.Run(ctx, chromedp.FullScreenshot(80)); err != nil {
+	if shots["report-full.png"], err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"chart-zopa", "chart-tornado-deal", "chart-interventions", "chart-rounds-toy-dynamic-merger", "chart-positions-arms", "chart-forecasts-arms"} {

@@ -471,8 +471,9 @@ func forecastChart(s *jirga.Scenario, is *jirga.Issue, fc *jirga.Forecast, dr *d
 // model's rounds (round 0 is the input), with the model's outcome, mean or
 // median per round as a black line where it reports one.
 func roundsChart(s *jirga.Scenario, is *jirga.Issue, r *jirga.Result) template.HTML {
-	const w, h, left, right, top, bot = 720.0, 240.0, 60.0, 560.0, 14.0, 200.0
+	const w, h, left, right, top, bot = 720.0, 256.0, 60.0, 560.0, 30.0, 216.0
 	g := newSVG("chart-rounds-"+r.Model+"-"+is.ID, r.Model+" rounds on "+is.ID, w, h)
+	g.text(left, 14, fmt.Sprintf("%s: positions by round (%s)", cmp.Or(is.Name, is.ID), r.Model), "start", "label bold")
 	lo, hi := is.Bounds()
 	n := len(r.Rounds)
 	xs := scale{0, float64(n), left, right}
