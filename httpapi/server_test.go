@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sqlite"
+	"github.com/jirga/jirga/storetest"
 )
 
 // testServer is a Server on an httptest listener with a SQLite store.
@@ -117,8 +119,10 @@ func wantStatus(t *testing.T, what string, got, want int, body []byte) {
 	}
 }
 
-func TestScenarios(t *testing.T) {
-	ts := newTestServer(t, newStore(t), nil)
+func TestScenarios(t *testing.T) { testScenarios(t, newStore(t)) }
+
+func testScenarios(t *testing.T, store jirga.Store) {
+	ts := newTestServer(t, store, nil)
 	body := flagshipJSON(t)
 	var sv jirga.ScenarioVersion
 	code, raw := ts.do("POST", "/api/scenarios", "", body, &sv)
@@ -220,8 +224,10 @@ func createFlagship(t *testing.T, ts *testServer, token string) {
 
 // TestRunForecast checks that a run's results are the CLI's JSON results and
 // that a re-run gives the same result byte for byte.
-func TestRunForecast(t *testing.T) {
-	ts := newTestServer(t, newStore(t), nil)
+func TestRunForecast(t *testing.T) { testRunForecast(t, newStore(t)) }
+
+func testRunForecast(t *testing.T, store jirga.Store) {
+	ts := newTestServer(t, store, nil)
 	createFlagship(t, ts, "")
 	req := map[string]any{"scenario_id": examples.Flagship, "models": []string{"all"}, "opts": map[string]string{"nbs.utility": "linear"}}
 	var run struct {
@@ -421,9 +427,11 @@ func withKind(t *testing.T, name jirga.RunKind, k kind) {
 	})
 }
 
-func TestCancel(t *testing.T) {
+func TestCancel(t *testing.T) { testCancel(t, newStore(t)) }
+
+func testCancel(t *testing.T, store jirga.Store) {
 	withKind(t, "block", blockKind(nil))
-	ts := newTestServer(t, newStore(t), func(s *Server) { s.Workers = 1 })
+	ts := newTestServer(t, store, func(s *Server) { s.Workers = 1 })
 	createFlagship(t, ts, "")
 	var a, b runView
 	code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "block", "wait": 0}, &a)
@@ -450,8 +458,9 @@ func itoa(id int64) string { return strings.TrimSpace(mustJSON(id)) }
 
 // TestShutdownResume checks that runs accepted before a shutdown are kept
 // queued and finished by the next server on the same store.
-func TestShutdownResume(t *testing.T) {
-	store := newStore(t)
+func TestShutdownResume(t *testing.T) { testShutdownResume(t, newStore(t)) }
+
+func testShutdownResume(t *testing.T, store jirga.Store) {
 	release := make(chan struct{})
 	withKind(t, "block", blockKind(release))
 	s := &Server{Store: store, Workers: 1, Grace: 50 * time.Millisecond}
@@ -511,8 +520,10 @@ func TestShutdownResume(t *testing.T) {
 
 // TestRunKinds runs the sweep and deal kinds and checks that a re-run gives
 // the same bytes (both are seeded Monte Carlo computations).
-func TestRunKinds(t *testing.T) {
-	ts := newTestServer(t, newStore(t), nil)
+func TestRunKinds(t *testing.T) { testRunKinds(t, newStore(t)) }
+
+func testRunKinds(t *testing.T, store jirga.Store) {
+	ts := newTestServer(t, store, nil)
 	createFlagship(t, ts, "")
 	for _, c := range []struct {
 		kind string
@@ -547,5 +558,45 @@ func TestRunKinds(t *testing.T) {
 	code, _ = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "draws": MaxDraws + 1}, &eb)
 	if code != 400 || !strings.Contains(eb.Error.Message, "draws must be in") {
 		t.Errorf("too many draws: %d %q", code, eb.Error.Message)
+	}
+}
+
+// TestQueueFull checks that runs beyond the queue's bound are refused with
+// 503 before they are stored.
+func TestQueueFull(t *testing.T) {
+	release := make(chan struct{})
+	withKind(t, "block", blockKind(release))
+	store := newStore(t)
+	ts := newTestServer(t, store, func(s *Server) { s.Workers = 1; s.MaxQueue = 2 })
+	createFlagship(t, ts, "")
+	req := map[string]any{"scenario_id": examples.Flagship, "kind": "block", "wait": 0}
+	for i := range 2 {
+		code, raw := ts.do("POST", "/api/runs", "", req, nil)
+		wantStatus(t, "run "+itoa(int64(i)), code, 202, raw)
+	}
+	var eb errorBody
+	code, raw := ts.do("POST", "/api/runs", "", req, &eb)
+	wantStatus(t, "third run", code, 503, raw)
+	if eb.Error.Code != eBusy {
+		t.Errorf("code %q, want %q", eb.Error.Code, eBusy)
+	}
+	runs, _ := store.FindRuns(context.Background(), jirga.RunFilter{})
+	if len(runs) != 2 {
+		t.Errorf("%d runs stored, want 2: a refused run is not stored", len(runs))
+	}
+	close(release)
+}
+
+// TestPostgres runs the API tests on PostgreSQL when JIRGA_TEST_POSTGRES is
+// set.
+func TestPostgres(t *testing.T) {
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		t.Skip(storetest.PostgresEnv + " is not set; set it to a PostgreSQL DSN to run the API tests on PostgreSQL")
+	}
+	for name, fn := range map[string]func(*testing.T, jirga.Store){
+		"Scenarios": testScenarios, "RunForecast": testRunForecast, "RunKinds": testRunKinds,
+		"Cancel": testCancel, "ShutdownResume": testShutdownResume,
+	} {
+		t.Run(name, func(t *testing.T) { fn(t, storetest.Postgres(t)) })
 	}
 }
