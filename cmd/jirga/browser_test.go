@@ -205,6 +205,32 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("save message %q, want it to name version 2", saved)
 	}
 	screenshot(t, ctx, "3-edited")
+
+	// A salience out of range is refused with the CLI's message, and the
+	// input is outlined.
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(salience, "150"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+strconv.Quote(salience)+`).dispatchEvent(new Event("change"))`),
+		chromedp.Click(`#save`),
+		chromedp.WaitVisible(`#save-msg .error`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	problem, err := chromedp.Run(ctx, chromedp.Text(`#save-msg .error`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(problem, `actor "ttp", issue "merger", field salience: salience 150 is outside the allowed range [0, 100]`) {
+		t.Errorf("save error %q lacks the CLI's message", problem)
+	}
+	if strings.Contains(problem, "request.json") {
+		t.Errorf("save error %q names the request body, which the user never saw", problem)
+	}
+	bad, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector(`+strconv.Quote(salience)+`).classList.contains("bad")`))
+	if err != nil || !bad {
+		t.Errorf("the bad salience input is not outlined (%v)", err)
+	}
+	screenshot(t, ctx, "3b-invalid")
 	t.Logf("mean forecast on merger: %s before, %s after lowering the TTP's salience to 85 (the low end of its range)", strings.TrimSpace(before), strings.TrimSpace(after))
 }
 

@@ -76,7 +76,13 @@ async function api(method, path, body, raw) {
 
 function showError(where, err) {
   where.replaceChildren(h("div", { class: "error" }, err.message,
-    err.problems && err.problems.length ? h("ul", { class: "problems" }, err.problems.map(p => h("li", {}, p.text))) : null));
+    err.problems && err.problems.length ? h("ul", { class: "problems" }, err.problems.map(p => h("li", {}, problemText(p)))) : null));
+}
+
+// problemText is a problem as the CLI prints it, without the file and line
+// of a request body the user never saw (uploaded files keep theirs).
+function problemText(p) {
+  return p.file === "request.json" ? p.text.replace(/^request\.json(:\d+)?: /, "") : p.text;
 }
 
 let modelsInfo = null;
@@ -161,7 +167,8 @@ async function scenarioPage(id, version) {
     id: "version", onchange: e => { location.hash = "#/s/" + encodeURIComponent(id) + "/" + e.target.value; },
   }, vs.versions.slice().reverse().map(v => h("option", { value: v.version, selected: v.version === sv.version }, "version " + v.version + " — " + when(v.created_at))));
   const saveMsg = h("div", { id: "save-msg" });
-  const saveBtn = h("button", { id: "save", onclick: () => save(saveMsg) }, "Save as new version");
+  // save shows its own errors; the promise is settled here.
+  const saveBtn = h("button", { id: "save", onclick: () => save(saveMsg).catch(() => {}) }, "Save as new version");
   const results = h("div", { id: "results" });
   app().replaceChildren(
     h("h1", {}, sc.title || sc.id),
