@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 
 	"github.com/jirga/jirga"
@@ -30,7 +31,7 @@ database and resumed on the next start. The API is in docs/api.md.`)
 	var workers int
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
 	fs.StringVar(&db, "db", "jirga.db", "SQLite file, or a postgres:// URL")
-	fs.StringVar(&token, "token", "", "bearer token required for every write")
+	fs.StringVar(&token, "token", "", "bearer token required for every write (default $JIRGA_TOKEN, which keeps it out of the process list)")
 	fs.BoolVar(&insecure, "insecure", false, "allow listening beyond loopback without a token")
 	fs.IntVar(&workers, "workers", httpapi.DefaultWorkers, "runs computed at once")
 	pos, err := parseInterspersed(fs, args)
@@ -39,6 +40,9 @@ database and resumed on the next start. The API is in docs/api.md.`)
 	}
 	if len(pos) > 0 {
 		return usageErr(fs, "serve takes no arguments, got %q", pos)
+	}
+	if token == "" {
+		token = os.Getenv("JIRGA_TOKEN")
 	}
 	if workers < 1 {
 		return jirga.Errorf(jirga.EINVALID, "serve: --workers must be ≥ 1, got %d", workers)

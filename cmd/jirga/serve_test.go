@@ -178,6 +178,15 @@ func TestServeFlags(t *testing.T) {
 			t.Errorf("isLoopback(%q) = %v", addr, got)
 		}
 	}
+	// JIRGA_TOKEN stands in for --token, so a public address is allowed.
+	t.Setenv("JIRGA_TOKEN", "from-env")
+	url, _ := startServe(t, filepath.Join(t.TempDir(), "jirga.db"), "--addr", "127.0.0.1:0")
+	if code := postJSON(t, url+"/api/runs", "", `{"scenario_id":"pakistan-ttp-2022"}`, nil); code != 401 {
+		t.Errorf("write without the JIRGA_TOKEN token: %d, want 401", code)
+	}
+	if code := postJSON(t, url+"/api/runs", "from-env", `{"scenario_id":"pakistan-ttp-2022"}`, nil); code != 201 {
+		t.Errorf("write with the JIRGA_TOKEN token: %d, want 201", code)
+	}
 	if got := redact("postgres://u:secret@h/db"); strings.Contains(got, "secret") {
 		t.Errorf("redact leaks the password: %s", got)
 	}
