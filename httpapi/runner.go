@@ -70,14 +70,18 @@ func (r *runner) resume(ctx context.Context) error {
 			}
 		}
 	}
-	// Oldest first.
+	// Oldest first, as many as the queue holds; the rest stay queued in
+	// the store for a later start.
+	n := 0
 	for i := len(ids) - 1; i >= 0; i-- {
 		if _, err := r.enqueue(ids[i]); err != nil {
-			return fmt.Errorf("resume run %d: %w", ids[i], err)
+			r.log.Warn("run queue full; runs left queued for a later start", slog.Int("left", i+1))
+			break
 		}
+		n++
 	}
-	if len(ids) > 0 {
-		r.log.Info("resumed runs", slog.Int("count", len(ids)))
+	if n > 0 {
+		r.log.Info("resumed runs", slog.Int("count", n))
 	}
 	return nil
 }

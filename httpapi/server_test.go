@@ -600,3 +600,27 @@ func TestPostgres(t *testing.T) {
 		t.Run(name, func(t *testing.T) { fn(t, storetest.Postgres(t)) })
 	}
 }
+
+// TestResumeBeyondQueue checks that a server starts even when the store holds
+// more queued runs than its queue: it takes what fits.
+func TestResumeBeyondQueue(t *testing.T) {
+	store := newStore(t)
+	ctx := context.Background()
+	ss, _ := examples.Load(examples.Flagship, format.Options{})
+	if _, err := store.CreateScenario(ctx, ss[0]); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		r := &jirga.RunRecord{ScenarioID: examples.Flagship, Version: 1, Kind: jirga.KindForecast, Models: []string{"mean"}, Seed: 1, Status: jirga.RunQueued}
+		if err := store.CreateRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := newTestServer(t, store, func(s *Server) { s.MaxQueue = 3 })
+	var v runView
+	code, raw := ts.do("GET", "/api/runs/1?wait=5", "", nil, &v)
+	wantStatus(t, "first resumed run", code, 200, raw)
+	if v.Status != jirga.RunDone {
+		t.Fatalf("first resumed run is %s", v.Status)
+	}
+}
