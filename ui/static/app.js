@@ -448,6 +448,7 @@ function renderRun(where, run, sc) {
   const color = m => PALETTE[models.indexOf(m) % PALETTE.length];
   where.append(forecastTable(results, sc));
   where.append(h("div", { class: "legend" }, models.map(m => h("span", { style: "--c:" + color(m) }, m)), h("span", { style: "--c:#9aa4b2" }, "actors (area ∝ capability × salience)")));
+  where.append(h("h3", {}, "Forecasts by model"), h("div", { class: "chart" }, dotPlot(results, sc, color)));
   where.append(h("h3", {}, run.kind === "sweep" ? "Positions, forecasts and 10–90% intervals by issue" : "Positions and forecasts by issue"));
   where.append(h("div", { class: "charts" }, sc.issues.map(is => issueChart(is, sc, results, color, run.kind === "sweep"))));
   if (run.kind === "sweep") {
@@ -480,6 +481,40 @@ function weight(a, issue) {
   const cap = est(a.capability) ? est(a.capability).value : 1;
   const sal = est(st.salience) ? est(st.salience).value : 0;
   return { pos: est(st.position).value, w: cap * sal / 100 };
+}
+
+// dotPlot draws one row per issue, each issue on its own scale (shown as 0–100%
+// of it), with a dot per model at its forecast: where the models agree and
+// where they part.
+function dotPlot(results, sc, color) {
+  const L = 190, W = 640, R = 70, rowH = 24, T = 18;
+  const H = T + sc.issues.length * rowH + 8;
+  const x = f => L + (W - L - R) * f;
+  const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "forecasts by model", id: "dot-plot" });
+  g.append(s("text", { x: x(0), y: 11, "text-anchor": "middle", "font-size": 9, fill: "#6b7280" }, "scale min"),
+    s("text", { x: x(1), y: 11, "text-anchor": "middle", "font-size": 9, fill: "#6b7280" }, "scale max"));
+  sc.issues.forEach((is, i) => {
+    const [lo, hi] = issueBounds(is);
+    const y = T + i * rowH + rowH / 2;
+    g.append(s("text", { x: L - 8, y: y + 4, "text-anchor": "end", "font-size": 11 }, is.name || is.id),
+      s("line", { x1: x(0), x2: x(1), y1: y, y2: y, stroke: "#d9dde3", "stroke-width": 6, "stroke-linecap": "round" }));
+    const vals = [], placed = [];
+    results.forEach(res => {
+      const f = res.issues.find(q => q.issue === is.id);
+      if (!f) return;
+      vals.push(f.forecast);
+      // Coinciding forecasts are nudged up and down so each stays visible.
+      const cx = x((f.forecast - lo) / ((hi - lo) || 1));
+      const k = placed.filter(px => Math.abs(px - cx) < 6).length;
+      placed.push(cx);
+      g.append(s("circle", { cx, cy: y + (k === 0 ? 0 : (k % 2 ? -5 : 5) * Math.ceil(k / 2)), r: 5.5, fill: color(res.model), "fill-opacity": .85, stroke: "#fff" },
+        s("title", {}, `${res.model}: ${fmt(f.forecast)}${f.anchor ? " — " + f.anchor : ""}`)));
+    });
+    if (vals.length) {
+      g.append(s("text", { x: x(1) + 10, y: y + 4, "font-size": 10, fill: "#6b7280" }, fmt(Math.min(...vals), 0) + "–" + fmt(Math.max(...vals), 0)));
+    }
+  });
+  return g;
 }
 
 // issueChart draws the issue's scale with each actor's position (a circle
