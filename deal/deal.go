@@ -171,6 +171,9 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		return nil, err
 	}
 	r.Joint = Joint{Exists: z <= 1e-9, Slack: -z, Point: map[string]float64{}}
+	if r.Joint.Slack == 0 {
+		r.Joint.Slack = 0 // not −0
+	}
 	for k, id := range p.issues {
 		r.Joint.Point[id] = x[k]
 	}
@@ -403,5 +406,8 @@ func oneDraw(ctx context.Context, s *jirga.Scenario, nec []string, models []jirg
 func Slack(s *jirga.Scenario) (float64, error) {
 	p := setup(s, Necessary(s))
 	z, _, _, err := p.joint(-1)
+	if z == 0 {
+		return 0, err // not −0
+	}
 	return -z, err
 }

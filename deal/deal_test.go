@@ -240,3 +240,16 @@ func benchmarkAnalyze(b *testing.B, actors, issues int) {
 func BenchmarkAnalyze5x3(b *testing.B)   { benchmarkAnalyze(b, 5, 3) }
 func BenchmarkAnalyze10x6(b *testing.B)  { benchmarkAnalyze(b, 10, 6) }
 func BenchmarkAnalyze20x12(b *testing.B) { benchmarkAnalyze(b, 20, 12) }
+
+// Without reservations or status quo every party accepts anything: a deal
+// exists with the largest slack, 1, and a note says why.
+func TestNoReferencePoint(t *testing.T) {
+	s := scen([]float64{10},
+		actor{id: "a", pos: []float64{80}, sal: []float64{50}},
+		actor{id: "b", pos: []float64{20}, sal: []float64{50}})
+	s.Issues[0].StatusQuo = nil
+	r := analyze(t, s, none)
+	if !r.Joint.Exists || r.Joint.Slack != 1 || r.ZOPA["x"] == nil || len(r.Notes) != 2 {
+		t.Errorf("joint %+v zopa %+v notes %q", r.Joint, r.ZOPA["x"], r.Notes)
+	}
+}

@@ -152,6 +152,11 @@ func (p *problem) accepts(pt *party, x []float64) bool {
 //	minimise w  s.t.  y_k − t_ik ≤ q_ik,  y_k + t_ik ≥ q_ik,  y_k ≤ 1,
 //	                  Σ_k s_ik t_ik − W_i w ≤ L_i(r_i) − W_i.
 //
+// The program substitutes t_ik = u_ik + q_ik − y_k with u_ik ≥ 0 (the
+// surplus of the second row), which turns the first row into
+// 2y_k − u_ik ≤ 2q_ik and leaves only the parties' rows, which may have a
+// negative right-hand side, needing artificial variables in phase 1.
+//
 // With bound ≥ 0 it instead minimises (bound = 2k) or maximises
 // (bound = 2k+1) x_k subject to every party accepting (w ≤ 1, i.e. z ≤ 0),
 // which gives the bounds of the joint zone on issue k; ok is false when no
@@ -173,14 +178,13 @@ func (p *problem) joint(bound int) (z float64, x []float64, ok bool, err error) 
 	nvar := col + 1
 	var rows []lpRow
 	row := func() []float64 { return make([]float64, nvar) }
+	q := func(tm term) float64 {
+		return (p.parties[tm.i].pos[tm.k] - p.lo[tm.k]) / (p.hi[tm.k] - p.lo[tm.k])
+	}
 	for _, tm := range terms {
-		pp := (p.parties[tm.i].pos[tm.k] - p.lo[tm.k]) / (p.hi[tm.k] - p.lo[tm.k])
-		r := row()
-		r[tm.k], r[tm.col] = 1, -1
-		rows = append(rows, lpRow{r, le, pp})
-		r = row()
-		r[tm.k], r[tm.col] = 1, 1
-		rows = append(rows, lpRow{r, ge, pp})
+		r := row() // 2y − u ≤ 2q, i.e. t ≥ y − q
+		r[tm.k], r[tm.col] = 2, -1
+		rows = append(rows, lpRow{r, le, 2 * q(tm)})
 	}
 	for k := 0; k < m; k++ {
 		r := row()
@@ -189,15 +193,20 @@ func (p *problem) joint(bound int) (z float64, x []float64, ok bool, err error) 
 	}
 	for i := range p.parties {
 		pt := &p.parties[i]
-		r := row()
+		if !p.constrains(pt) {
+			continue // accepts any package
+		}
+		r := row() // Σ s (u + q − y) − W w ≤ L(r) − W
+		rhs := p.loss(pt, pt.res) - p.weight(pt)
 		for _, tm := range terms {
 			if tm.i == i {
-				r[tm.col] = pt.sal[tm.k]
+				r[tm.col] += pt.sal[tm.k]
+				r[tm.k] -= pt.sal[tm.k]
+				rhs -= pt.sal[tm.k] * q(tm)
 			}
 		}
-		w := p.weight(pt)
-		r[wcol] = -w
-		rows = append(rows, lpRow{r, le, p.loss(pt, pt.res) - w})
+		r[wcol] = -p.weight(pt)
+		rows = append(rows, lpRow{r, le, rhs})
 	}
 	c := make([]float64, nvar)
 	if bound < 0 {
@@ -224,6 +233,17 @@ func (p *problem) joint(bound int) (z float64, x []float64, ok bool, err error) 
 		x[k] = math.Min(p.hi[k], math.Max(p.lo[k], p.lo[k]+sol[k]*(p.hi[k]-p.lo[k])))
 	}
 	return sol[wcol] - 1, x, true, nil
+}
+
+// constrains reports whether the party has a reservation (or status quo) on
+// some issue where it holds a stance; one that has none accepts any package.
+func (p *problem) constrains(pt *party) bool {
+	for k := range pt.has {
+		if pt.has[k] && !pt.free[k] {
+			return true
+		}
+	}
+	return false
 }
 
 // errLP is returned when the simplex fails.

@@ -44,7 +44,13 @@ type Result struct {
 	Step   float64 `json:"step"`
 	// Baseline is the unperturbed forecast per issue.
 	Baseline map[string]float64 `json:"baseline"`
+	// Movers names, per issue, the TopMovers actors whose strongest lever
+	// moves it most (see [Result.TopActors]).
+	Movers map[string][]Mover `json:"movers"`
 }
+
+// TopMovers is the number of actors per issue in Result.Movers.
+const TopMovers = 3
 
 // ForIssue returns the levers on issue, in the result's order.
 func (r *Result) ForIssue(issue string) []Lever {
@@ -169,6 +175,10 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []
 		}
 	}
 	Sort(r.Levers)
+	r.Movers = map[string][]Mover{}
+	for _, name := range names {
+		r.Movers[name] = r.TopActors(name, TopMovers)
+	}
 	return r, nil
 }
 
@@ -232,10 +242,10 @@ type Mover struct {
 	Lever Lever `json:"lever"`
 }
 
-// Movers returns, for issue, up to k actors in order of their strongest
+// TopActors returns, for issue, up to k actors in order of their strongest
 // lever's |effect| on it, each with that lever (which says the field and
 // the direction: Delta's sign and Effect's sign).
-func (r *Result) Movers(issue string, k int) []Mover {
+func (r *Result) TopActors(issue string, k int) []Mover {
 	var out []Mover
 	seen := map[string]bool{}
 	for _, l := range r.Levers {

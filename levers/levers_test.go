@@ -77,7 +77,7 @@ func TestMeanByHand(t *testing.T) {
 	if len(r.Levers) != 12 {
 		t.Errorf("%d levers, want 12", len(r.Levers))
 	}
-	if m := r.Movers("x", 1); len(m) != 1 || m[0].Actor != "a" {
+	if m := r.TopActors("x", 1); len(m) != 1 || m[0].Actor != "a" {
 		t.Errorf("movers %+v, want a first", m)
 	}
 }

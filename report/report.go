@@ -226,7 +226,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		iv.Forecasts = forecastChart(s, is, fc, dr)
 		iv.Tornado = tornadoChart("chart-tornado-"+is.ID, "Levers on the "+lm.Name()+" forecast of "+is.ID, lr.ForIssue(is.ID), top, 1, "")
 		var parts []string
-		for _, mv := range lr.Movers(is.ID, 3) {
+		for _, mv := range lr.TopActors(is.ID, 3) {
 			dir := "raising"
 			if mv.Lever.Delta < 0 {
 				dir = "lowering"

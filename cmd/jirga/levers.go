@@ -108,7 +108,7 @@ func writeLeversTable(w io.Writer, s *jirga.Scenario, r *levers.Result, top int,
 		fmt.Fprintf(w, "\n%s (forecast %s)\n", is.ID, fmtNum(r.Baseline[is.ID], 1))
 		writeLeverRows(w, r.ForIssue(is.ID), top, 2)
 		var parts []string
-		for _, mv := range r.Movers(is.ID, 3) {
+		for _, mv := range r.TopActors(is.ID, 3) {
 			parts = append(parts, fmt.Sprintf("%s (%s)", mv.Actor, leverPhrase(mv.Lever)))
 		}
 		if len(parts) > 0 {
