@@ -31,8 +31,10 @@ func TestInputHash(t *testing.T) {
 		"scenario": func() (string, error) { return jirga.InputHash(s2, jirga.KindForecast, []string{"mean"}, opt, 1) },
 		"kind":     func() (string, error) { return jirga.InputHash(s, jirga.KindSweep, []string{"mean"}, opt, 1) },
 		"models":   func() (string, error) { return jirga.InputHash(s, jirga.KindForecast, []string{"median"}, opt, 1) },
-		"options":  func() (string, error) { return jirga.InputHash(s, jirga.KindForecast, []string{"mean"}, jirga.RunOptions{Rounds: 3}, 1) },
-		"seed":     func() (string, error) { return jirga.InputHash(s, jirga.KindForecast, []string{"mean"}, opt, 2) },
+		"options": func() (string, error) {
+			return jirga.InputHash(s, jirga.KindForecast, []string{"mean"}, jirga.RunOptions{Rounds: 3}, 1)
+		},
+		"seed": func() (string, error) { return jirga.InputHash(s, jirga.KindForecast, []string{"mean"}, opt, 2) },
 	} {
 		got, err := h()
 		if err != nil || got == base {
