@@ -66,6 +66,7 @@ func init() {
 		{"validate", "check a scenario file and report every problem", runValidate},
 		{"backtest", "score models on decisions with known outcomes (DEU); fit and cross-validate the stacked model", runBacktest},
 		{"convert", "convert any readable format to jirga YAML or JSON", runConvert},
+		{"serve", "serve the JSON API and web UI with a run history", runServe},
 		{"models", "list the models with a line and a citation each", runModels},
 		{"examples", "list the built-in example scenarios", runExamples},
 		{"version", "print the version", runVersion},

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var servingRE = regexp.MustCompile(`serving on (http://[0-9.:]+)`)
+
+// startServe starts jirga serve through Main on a free loopback port with
+// the given extra flags and returns its base URL and a function that stops
+// it (as SIGINT would) and returns its exit status.
+func startServe(t *testing.T, db string, extra ...string) (string, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &syncBuffer{}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: stderr, IsTerminal: func(io.Writer) bool { return false }}
+	code := make(chan int, 1)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)
+	go func() { code <- m.Run(ctx, args) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if sm := servingRE.FindStringSubmatch(stderr.String()); sm != nil {
+			stopped := false
+			stop := func() int {
+				if stopped {
+					return 0
+				}
+				stopped = true
+				cancel()
+				return <-code
+			}
+			t.Cleanup(func() { stop() })
+			return sm[1], stop
+		}
+		select {
+		case c := <-code:
+			cancel()
+			t.Fatalf("serve exited with %d: %s", c, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not start: %s", stderr.String())
+		}
+	}
+}
+
+func getJSON(t *testing.T, url string, out any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return resp.StatusCode
+}
+
+func postJSON(t *testing.T, url, token, body string, out any) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode
+}
+
+// TestServe runs jirga serve end to end: the flagship is seeded into the
+// empty database, a run works, and the history survives a restart.
+func TestServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "jirga.db")
+	url, stop := startServe(t, db, "--token", "tok")
+	if code := getJSON(t, url+"/healthz", nil); code != 200 {
+		t.Fatalf("healthz %d", code)
+	}
+	var list struct{ Scenarios []struct{ ID string } }
+	getJSON(t, url+"/api/scenarios", &list)
+	if len(list.Scenarios) != 1 || list.Scenarios[0].ID != "pakistan-ttp-2022" {
+		t.Fatalf("seeded scenarios %+v", list)
+	}
+	if code := postJSON(t, url+"/api/runs", "", `{"scenario_id":"pakistan-ttp-2022"}`, nil); code != 401 {
+		t.Fatalf("run without token: %d", code)
+	}
+	var run struct {
+		ID      int64
+		Status  string
+		Results []struct{ Model string }
+	}
+	if code := postJSON(t, url+"/api/runs", "tok", `{"scenario_id":"pakistan-ttp-2022","models":["mean","median"]}`, &run); code != 201 {
+		t.Fatalf("run: %d", code)
+	}
+	if run.Status != "done" || len(run.Results) != 2 || run.Results[0].Model != "mean" {
+		t.Fatalf("run %+v", run)
+	}
+	resp, err := http.Get(url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), "/assets/app.js") || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("UI page: %.200s", page)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited with %d", code)
+	}
+	// Restart on the same database: nothing is seeded twice, the run is kept.
+	url, _ = startServe(t, db)
+	getJSON(t, url+"/api/scenarios", &list)
+	if len(list.Scenarios) != 1 {
+		t.Fatalf("after restart: %+v", list)
+	}
+	if code := getJSON(t, url+"/api/runs/1", &run); code != 200 || run.Status != "done" {
+		t.Fatalf("run after restart: %d %+v", code, run)
+	}
+}
+
+func TestServeFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want int
+		msg  string
+	}{
+		{[]string{"serve", "--addr", "0.0.0.0:0"}, 2, "reachable beyond this machine; set --token"},
+		{[]string{"serve", "--addr", ":0"}, 2, "reachable beyond this machine"},
+		{[]string{"serve", "--workers", "0"}, 2, "--workers must be ≥ 1"},
+		{[]string{"serve", "extra"}, 2, "serve takes no arguments"},
+	} {
+		var stderr bytes.Buffer
+		m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, IsTerminal: func(io.Writer) bool { return false }}
+		if got := m.Run(context.Background(), c.args); got != c.want || !strings.Contains(stderr.String(), c.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, got, stderr.String(), c.want, c.msg)
+		}
+	}
+	for addr, want := range map[string]bool{"127.0.0.1:8080": true, "localhost:1": true, "[::1]:80": true, "0.0.0.0:80": false, ":80": false, "192.0.2.1:80": false} {
+		if got := isLoopback(addr); got != want {
+			t.Errorf("isLoopback(%q) = %v", addr, got)
+		}
+	}
+	// JIRGA_TOKEN stands in for --token, so a public address is allowed.
+	t.Setenv("JIRGA_TOKEN", "from-env")
+	url, _ := startServe(t, filepath.Join(t.TempDir(), "jirga.db"), "--addr", "127.0.0.1:0")
+	if code := postJSON(t, url+"/api/runs", "", `{"scenario_id":"pakistan-ttp-2022"}`, nil); code != 401 {
+		t.Errorf("write without the JIRGA_TOKEN token: %d, want 401", code)
+	}
+	if code := postJSON(t, url+"/api/runs", "from-env", `{"scenario_id":"pakistan-ttp-2022"}`, nil); code != 201 {
+		t.Errorf("write with the JIRGA_TOKEN token: %d, want 201", code)
+	}
+	if got := redact("postgres://u:secret@h/db"); strings.Contains(got, "secret") {
+		t.Errorf("redact leaks the password: %s", got)
+	}
+}

@@ -1,0 +1,153 @@
+package httpapi
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/deal"
+	"github.com/jirga/jirga/levers"
+	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/sweep"
+)
+
+// kind is how the server runs one kind of run.
+type kind struct {
+	// check validates a run's models and options before it is stored, so
+	// that bad input is answered with 400 and never queued.
+	check func(r *jirga.RunRecord) error
+	// run computes the result, which is stored as JSON. It must be
+	// deterministic for a given scenario and run input.
+	run func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error)
+}
+
+// kinds is the dispatch table of run kinds. Adding a kind is one row here
+// (see docs/api.md, "Run kinds").
+var kinds = map[jirga.RunKind]kind{
+	jirga.KindForecast: {check: checkModels, run: runForecast},
+	jirga.KindSweep:    {check: checkDraws, run: runSweep},
+	jirga.KindDeal:     {check: checkDraws, run: runDeal},
+	jirga.KindLevers:   {check: checkLevers, run: runLevers},
+}
+
+// MaxDraws bounds the draws of one sweep or deal run.
+const MaxDraws = 100_000
+
+// kindNames lists the kinds this build can run, sorted.
+func kindNames() []string {
+	var out []string
+	for k := range kinds {
+		out = append(out, string(k))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func lookupKind(k jirga.RunKind) (kind, error) {
+	kd, ok := kinds[k]
+	if !ok {
+		if slices.Contains([]jirga.RunKind{jirga.KindForecast, jirga.KindSweep, jirga.KindLevers, jirga.KindDeal}, k) {
+			return kind{}, jirga.Errorf(jirga.EINVALID, "run kind %q is not available in this build; kinds are: %s", k, strings.Join(kindNames(), ", "))
+		}
+		return kind{}, jirga.Errorf(jirga.EINVALID, "unknown run kind %q; kinds are: %s", k, strings.Join(kindNames(), ", "))
+	}
+	return kd, nil
+}
+
+// checkModels validates the models and their options by building them.
+func checkModels(r *jirga.RunRecord) error {
+	_, err := buildModels(r)
+	return err
+}
+
+// buildModels builds the run's models as the CLI does from --model, --rounds,
+// --seed and --opt.
+func buildModels(r *jirga.RunRecord) ([]jirga.Model, error) {
+	if r.Options.Rounds < 0 {
+		return nil, jirga.Errorf(jirga.EINVALID, "rounds must be ≥ 0, got %d", r.Options.Rounds)
+	}
+	params := map[string]map[string]string{}
+	for k, v := range r.Options.Opts {
+		mname, key, ok := strings.Cut(k, ".")
+		if !ok || mname == "" || key == "" {
+			return nil, jirga.Errorf(jirga.EINVALID, "opts: want MODEL.KEY, got %q", k)
+		}
+		if _, ok := models.Lookup(mname); !ok {
+			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: unknown model %q", k, mname)
+		}
+		if params[mname] == nil {
+			params[mname] = map[string]string{}
+		}
+		params[mname][key] = v
+	}
+	var out []jirga.Model
+	for _, n := range r.Models {
+		m, err := models.New(n, models.Options{Rounds: r.Options.Rounds, Seed: r.Seed, Params: params[n]})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// checkDraws validates the models and the number of draws.
+func checkDraws(r *jirga.RunRecord) error {
+	if r.Options.Draws < 0 || r.Options.Draws > MaxDraws {
+		return jirga.Errorf(jirga.EINVALID, "draws must be in [0, %d] (0 means the default), got %d", MaxDraws, r.Options.Draws)
+	}
+	return checkModels(r)
+}
+
+// runSweep runs a Monte Carlo sweep with one goroutine, so that the
+// server's worker pool bounds the CPU it uses; the result does not depend
+// on the number of goroutines.
+func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	return sweep.Run(ctx, s, ms, sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1})
+}
+
+// runDeal computes the zones of possible agreement and the deal
+// probability, with one goroutine as runSweep, including the deal
+// probability under each of the scenario's interventions.
+func runDeal(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	return deal.Analyze(ctx, s, ms, deal.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Interventions: len(s.Interventions) > 0})
+}
+
+// checkLevers requires exactly one model: a tornado is of one model's
+// forecast.
+func checkLevers(r *jirga.RunRecord) error {
+	if len(r.Models) != 1 {
+		return jirga.Errorf(jirga.EINVALID, "a levers run takes exactly one model, got %d (%s)", len(r.Models), strings.Join(r.Models, ", "))
+	}
+	return checkModels(r)
+}
+
+// runLevers perturbs each input by ±step, one at a time, and reports the
+// effect on each issue's forecast (levers.Compute).
+func runLevers(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	return levers.Compute(ctx, s, ms[0], r.Options.Step)
+}
+
+// runForecast forecasts with each model: the result is a jirga.Forecast,
+// the JSON of jirga forecast --format json.
+func runForecast(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	return jirga.Run(ctx, s, ms)
+}

@@ -1,0 +1,323 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/models"
+)
+
+func (s *Server) registerRunRoutes(mux router) {
+	mux.HandleFunc("GET /api/runs", s.handleRunList)
+	mux.HandleFunc("POST /api/runs", s.handleRunCreate)
+	mux.HandleFunc("GET /api/runs/{id}", s.handleRunGet)
+	mux.HandleFunc("POST /api/runs/{id}/cancel", s.handleRunCancel)
+	mux.HandleFunc("POST /api/runs/{id}/rerun", s.handleRunRerun)
+}
+
+// runRequest is the body of POST /api/runs.
+type runRequest struct {
+	ScenarioID string `json:"scenario_id"`
+	// Version is the scenario version; 0 or absent means the latest.
+	Version int           `json:"version"`
+	Kind    jirga.RunKind `json:"kind"`
+	// Models are model names or "all"; absent means mean, median,
+	// condorcet and nbs, as jirga forecast.
+	Models []string          `json:"models"`
+	Rounds int               `json:"rounds"`
+	Seed   *uint64           `json:"seed"`
+	Draws  int               `json:"draws"`
+	Step   float64           `json:"step"`
+	Opts   map[string]string `json:"opts"`
+	// Wait is how many seconds to wait for the result (at most the server's
+	// RunWait); 0 answers at once with the queued run.
+	Wait *float64 `json:"wait"`
+}
+
+// defaultModels are the models of a run that names none, as jirga forecast.
+const defaultModels = "mean,median,condorcet,nbs"
+
+// runView is a stored run as the API shows it: the run, plus the results
+// of its result promoted to the top level, where the CLI's JSON has them.
+type runView struct {
+	*jirga.RunRecord
+	Results json.RawMessage `json:"results,omitempty"`
+}
+
+func view(run *jirga.RunRecord) runView {
+	v := runView{RunRecord: run}
+	if len(run.Result) > 0 {
+		var x struct {
+			Results json.RawMessage `json:"results"`
+		}
+		if json.Unmarshal(run.Result, &x) == nil {
+			v.Results = x.Results
+		}
+	}
+	return v
+}
+
+func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
+	var req runRequest
+	if err := s.decodeJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if req.ScenarioID == "" {
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "scenario_id is missing"))
+		return
+	}
+	if req.Version < 0 {
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "version must be ≥ 1 (or 0 for the latest), got %d", req.Version))
+		return
+	}
+	if req.Kind == "" {
+		req.Kind = jirga.KindForecast
+	}
+	list := strings.Join(req.Models, ",")
+	if len(req.Models) == 0 {
+		list = defaultModels
+	}
+	names, err := models.Parse(list)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	seed := uint64(1)
+	if req.Seed != nil {
+		seed = *req.Seed
+	}
+	if req.Draws < 0 {
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "draws must be ≥ 0, got %d", req.Draws))
+		return
+	}
+	if req.Step < 0 || req.Step >= 1 {
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "step must be in [0, 1), got %g", req.Step))
+		return
+	}
+	if len(req.Opts) == 0 {
+		req.Opts = nil
+	}
+	run := &jirga.RunRecord{
+		ScenarioID: req.ScenarioID, Version: req.Version, Kind: req.Kind, Models: names,
+		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts},
+		Seed:    seed,
+	}
+	wait := s.RunWait
+	if req.Wait != nil {
+		if *req.Wait < 0 {
+			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "wait must be ≥ 0 seconds, got %g", *req.Wait))
+			return
+		}
+		wait = min(wait, time.Duration(*req.Wait*float64(time.Second)))
+	}
+	s.submit(w, r, run, wait)
+}
+
+// submit checks run, stores it as queued, queues it and answers with the
+// finished run (201) or, if it is not done within wait, the queued run (202).
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRecord, wait time.Duration) {
+	ctx := r.Context()
+	kd, err := lookupKind(run.Kind)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := kd.check(run); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	version := run.Version
+	if version == 0 {
+		// The latest version: one cheap lookup without the body.
+		vs, err := s.Store.FindScenarioVersions(ctx, run.ScenarioID)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		version = vs[len(vs)-1].Version
+	}
+	sv, err := s.runner.cache.find(ctx, s.Store, run.ScenarioID, version)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	run.Version = sv.Version
+	run.EngineVersion = jirga.Version
+	run.Status = jirga.RunQueued
+	if run.InputHash, err = jirga.InputHash(sv.Scenario, run.Kind, run.Models, run.Options, run.Seed); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.runner.reserve(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.Store.CreateRun(ctx, run); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/runs/"+strconv.FormatInt(run.ID, 10))
+	done, err := s.runner.enqueue(run.ID)
+	if err != nil {
+		// Stored as queued: it resumes on the next start.
+		writeJSON(w, http.StatusAccepted, view(run))
+		return
+	}
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	}
+	got, err := s.Store.FindRun(context.WithoutCancel(ctx), run.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	status := http.StatusAccepted
+	if got.Status.Finished() {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, view(got))
+}
+
+func (s *Server) runID(r *http.Request) (int64, error) {
+	v := r.PathValue("id")
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 1 {
+		return 0, jirga.Errorf(jirga.ENOTFOUND, "run %q not found; run ids are whole numbers", v)
+	}
+	return id, nil
+}
+
+func (s *Server) handleRunGet(w http.ResponseWriter, r *http.Request) {
+	id, err := s.runID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	// ?wait=SECONDS long-polls a run that has not finished.
+	if v := r.URL.Query().Get("wait"); v != "" {
+		secs, err := strconv.ParseFloat(v, 64)
+		if err != nil || secs < 0 {
+			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "wait must be a number of seconds ≥ 0, got %q", v))
+			return
+		}
+		if done := s.runner.wait(id); done != nil {
+			t := time.NewTimer(min(s.RunWait, time.Duration(secs*float64(time.Second))))
+			select {
+			case <-done:
+			case <-t.C:
+			case <-r.Context().Done():
+			}
+			t.Stop()
+		}
+	}
+	run, err := s.Store.FindRun(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, view(run))
+}
+
+func (s *Server) handleRunList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := jirga.RunFilter{ScenarioID: q.Get("scenario"), Kind: jirga.RunKind(q.Get("kind")), Status: jirga.RunStatus(q.Get("status"))}
+	for name, p := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				s.Error(w, r, jirga.Errorf(jirga.EINVALID, "%s must be a whole number ≥ 0, got %q", name, v))
+				return
+			}
+			*p = n
+		}
+	}
+	if f.Limit > 1000 {
+		f.Limit = 1000
+	}
+	switch f.Status {
+	case "", jirga.RunQueued, jirga.RunRunning, jirga.RunDone, jirga.RunFailed, jirga.RunCanceled:
+	default:
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "status %q is not one of queued, running, done, failed, canceled", f.Status))
+		return
+	}
+	runs, err := s.Store.FindRuns(r.Context(), f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"runs": runs})
+}
+
+func (s *Server) handleRunCancel(w http.ResponseWriter, r *http.Request) {
+	id, err := s.runID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.runner.cancel(r.Context(), id); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	run, err := s.Store.FindRun(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, view(run))
+}
+
+// handleRunRerun runs a stored run's input again: the same scenario version,
+// kind, models, options and seed. The engine is deterministic, so with the
+// same engine version the result is byte for byte the stored one.
+func (s *Server) handleRunRerun(w http.ResponseWriter, r *http.Request) {
+	id, err := s.runID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	old, err := s.Store.FindRun(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	run := &jirga.RunRecord{ScenarioID: old.ScenarioID, Version: old.Version, Kind: old.Kind,
+		Models: old.Models, Options: old.Options, Seed: old.Seed}
+	s.submit(w, r, run, s.RunWait)
+}
+
+func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
+	type param struct {
+		Name    string `json:"name"`
+		Values  string `json:"values"`
+		Default string `json:"default"`
+		Doc     string `json:"doc"`
+	}
+	type info struct {
+		Name     string  `json:"name"`
+		Summary  string  `json:"summary"`
+		Citation string  `json:"citation"`
+		Dynamic  bool    `json:"dynamic"`
+		Params   []param `json:"params,omitempty"`
+	}
+	var out []info
+	for _, m := range models.All() {
+		i := info{Name: m.Name, Summary: m.Summary, Citation: m.Citation, Dynamic: m.Dynamic}
+		for _, p := range m.Params {
+			i.Params = append(i.Params, param(p))
+		}
+		out = append(out, i)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"models": out, "kinds": kindNames(), "default": strings.Split(defaultModels, ",")})
+}

@@ -1,0 +1,167 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/format"
+)
+
+func (s *Server) registerScenarioRoutes(mux router) {
+	mux.HandleFunc("GET /api/scenarios", s.handleScenarioList)
+	mux.HandleFunc("POST /api/scenarios", s.handleScenarioCreate)
+	mux.HandleFunc("GET /api/scenarios/{id}", s.handleScenarioGet)
+	mux.HandleFunc("PUT /api/scenarios/{id}", s.handleScenarioUpdate)
+	mux.HandleFunc("GET /api/scenarios/{id}/versions", s.handleScenarioVersions)
+	mux.HandleFunc("POST /api/import", s.handleImport)
+}
+
+// readScenario reads one scenario in jirga JSON from the body and validates
+// it as the CLI does; problems carry the line numbers of the body.
+func (s *Server) readScenario(w http.ResponseWriter, r *http.Request) (*jirga.Scenario, error) {
+	data, err := s.readBody(w, r, s.MaxBody)
+	if err != nil {
+		return nil, err
+	}
+	ss, err := format.Read("request.json", data, format.Options{Format: format.JSON})
+	if err != nil {
+		return nil, err
+	}
+	if len(ss) != 1 {
+		return nil, jirga.Errorf(jirga.EINVALID, "the body holds %d scenarios; send one, or use POST /api/import", len(ss))
+	}
+	return ss[0], nil
+}
+
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, err
+		}
+		return nil, jirga.Errorf(jirga.EINVALID, "reading the request body: %v", err)
+	}
+	return data, nil
+}
+
+func (s *Server) handleScenarioList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Store.FindScenarios(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"scenarios": list})
+}
+
+func (s *Server) handleScenarioCreate(w http.ResponseWriter, r *http.Request) {
+	sc, err := s.readScenario(w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	sv, err := s.Store.CreateScenario(r.Context(), sc)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	sv.Scenario = nil
+	w.Header().Set("Location", "/api/scenarios/"+sv.ID)
+	writeJSON(w, http.StatusCreated, sv)
+}
+
+func (s *Server) handleScenarioGet(w http.ResponseWriter, r *http.Request) {
+	version := 0
+	if v := r.URL.Query().Get("version"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "version must be a whole number ≥ 1, got %q", v))
+			return
+		}
+		version = n
+	}
+	sv, err := s.Store.FindScenario(r.Context(), r.PathValue("id"), version)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sv)
+}
+
+func (s *Server) handleScenarioUpdate(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := s.Store.FindScenario(r.Context(), id, 0); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	sc, err := s.readScenario(w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if sc.ID != id {
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "the body's scenario id %q differs from the id %q in the URL; a scenario keeps its id", sc.ID, id))
+		return
+	}
+	sv, err := s.Store.UpdateScenario(r.Context(), sc)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	sv.Scenario = nil
+	writeJSON(w, http.StatusOK, sv)
+}
+
+func (s *Server) handleScenarioVersions(w http.ResponseWriter, r *http.Request) {
+	vs, err := s.Store.FindScenarioVersions(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": vs})
+}
+
+// handleImport reads a file in any format the CLI reads (detected, or named
+// by ?format=; ?name= is the file name used in messages and detection) and
+// saves each scenario in it: a new scenario, or a new version of an
+// existing one.
+func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	name := q.Get("name")
+	if name == "" {
+		name = "upload"
+	}
+	data, err := s.readBody(w, r, format.MaxSize)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	ss, err := format.Read(name, data, format.Options{Format: q.Get("format"), Capability: q.Get("capability")})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	type imported struct {
+		*jirga.ScenarioVersion
+		Created bool `json:"created"`
+	}
+	out := []imported{}
+	for _, sc := range ss {
+		sv, err := s.Store.CreateScenario(r.Context(), sc)
+		created := err == nil
+		if jirga.ErrorCode(err) == jirga.ECONFLICT {
+			sv, err = s.Store.UpdateScenario(r.Context(), sc)
+		}
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		sv.Scenario = nil
+		out = append(out, imported{sv, created})
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"scenarios": out})
+}

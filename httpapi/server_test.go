@@ -1,0 +1,626 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/examples"
+	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/sqlite"
+	"github.com/jirga/jirga/storetest"
+)
+
+// testServer is a Server on an httptest listener with a SQLite store.
+type testServer struct {
+	*Server
+	ts *httptest.Server
+	t  *testing.T
+}
+
+func newStore(t *testing.T) jirga.Store {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "jirga.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func newTestServer(t *testing.T, store jirga.Store, configure func(*Server)) *testServer {
+	t.Helper()
+	s := &Server{Store: store}
+	if configure != nil {
+		configure(s)
+	}
+	if err := s.start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		ts.Close()
+		s.runner.stop(s.Grace)
+	})
+	return &testServer{Server: s, ts: ts, t: t}
+}
+
+// do sends a request and decodes the JSON answer into out (if not nil),
+// returning the status code and the raw body.
+func (ts *testServer) do(method, path, token string, body any, out any) (int, []byte) {
+	ts.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			ts.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, ts.ts.URL+path, rd)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			ts.t.Fatalf("%s %s: decoding %s: %v", method, path, raw, err)
+		}
+	}
+	return resp.StatusCode, raw
+}
+
+func flagshipJSON(t *testing.T) []byte { return flagshipJSONB(t) }
+
+func flagshipJSONB(t testing.TB) []byte {
+	t.Helper()
+	ss, err := examples.Load(examples.Flagship, format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := format.Write(&b, ss, format.JSON); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func wantStatus(t *testing.T, what string, got, want int, body []byte) {
+	t.Helper()
+	if got != want {
+		t.Fatalf("%s: status %d, want %d; body %s", what, got, want, body)
+	}
+}
+
+func TestScenarios(t *testing.T) { testScenarios(t, newStore(t)) }
+
+func testScenarios(t *testing.T, store jirga.Store) {
+	ts := newTestServer(t, store, nil)
+	body := flagshipJSON(t)
+	var sv jirga.ScenarioVersion
+	code, raw := ts.do("POST", "/api/scenarios", "", body, &sv)
+	wantStatus(t, "create", code, 201, raw)
+	if sv.ID != examples.Flagship || sv.Version != 1 {
+		t.Fatalf("created %s@%d, want %s@1", sv.ID, sv.Version, examples.Flagship)
+	}
+	code, raw = ts.do("POST", "/api/scenarios", "", body, nil)
+	wantStatus(t, "create again", code, 409, raw)
+
+	// Update: a new version; the old one is kept.
+	var s jirga.Scenario
+	json.Unmarshal(body, &s)
+	s.Actors[0].Capability.Value = 71
+	code, raw = ts.do("PUT", "/api/scenarios/"+s.ID, "", &s, &sv)
+	wantStatus(t, "update", code, 200, raw)
+	if sv.Version != 2 {
+		t.Fatalf("update made version %d, want 2", sv.Version)
+	}
+	var got jirga.ScenarioVersion
+	code, raw = ts.do("GET", "/api/scenarios/"+s.ID, "", nil, &got)
+	wantStatus(t, "get", code, 200, raw)
+	if got.Version != 2 || got.Scenario.Actors[0].Capability.Value != 71 {
+		t.Fatalf("latest is version %d with capability %v, want 2 and 71", got.Version, got.Scenario.Actors[0].Capability.Value)
+	}
+	code, raw = ts.do("GET", "/api/scenarios/"+s.ID+"?version=1", "", nil, &got)
+	wantStatus(t, "get v1", code, 200, raw)
+	if got.Version != 1 || got.Scenario.Actors[0].Capability.Value == 71 {
+		t.Fatalf("version 1 was overwritten")
+	}
+	var vs struct{ Versions []jirga.ScenarioVersion }
+	code, raw = ts.do("GET", "/api/scenarios/"+s.ID+"/versions", "", nil, &vs)
+	wantStatus(t, "versions", code, 200, raw)
+	if len(vs.Versions) != 2 {
+		t.Fatalf("%d versions, want 2", len(vs.Versions))
+	}
+	var list struct{ Scenarios []jirga.ScenarioVersion }
+	ts.do("GET", "/api/scenarios", "", nil, &list)
+	if len(list.Scenarios) != 1 || list.Scenarios[0].Version != 2 {
+		t.Fatalf("list %+v", list)
+	}
+	for _, c := range []struct {
+		method, path string
+		body         any
+		want         int
+	}{
+		{"GET", "/api/scenarios/nope", nil, 404},
+		{"GET", "/api/scenarios/" + s.ID + "?version=9", nil, 404},
+		{"GET", "/api/scenarios/" + s.ID + "?version=x", nil, 400},
+		{"PUT", "/api/scenarios/nope", &s, 404},
+		{"PUT", "/api/scenarios/other", nil, 404},
+		{"GET", "/api/nothing", nil, 404},
+		{"DELETE", "/api/scenarios/" + s.ID, nil, 404},
+	} {
+		code, raw := ts.do(c.method, c.path, "", c.body, nil)
+		wantStatus(t, c.method+" "+c.path, code, c.want, raw)
+	}
+	// The body's id must match the URL's.
+	s.ID = "renamed"
+	code, raw = ts.do("PUT", "/api/scenarios/"+examples.Flagship, "", &s, nil)
+	wantStatus(t, "rename", code, 400, raw)
+}
+
+// TestBadScenario checks that a bad scenario gets the CLI's messages, with
+// file, line, actor, issue and field.
+func TestBadScenario(t *testing.T) {
+	ts := newTestServer(t, newStore(t), nil)
+	body := strings.Replace(string(flagshipJSON(t)), `"salience": {
+            "value": 90,`, `"salience": {
+            "value": 190,`, 1)
+	if !strings.Contains(body, `"value": 190`) {
+		t.Fatal("test scenario has no salience 90 to break")
+	}
+	var eb errorBody
+	code, raw := ts.do("POST", "/api/scenarios", "", body, &eb)
+	wantStatus(t, "bad", code, 400, raw)
+	_, cliErr := format.Read("request.json", []byte(body), format.Options{Format: format.JSON})
+	ves := jirga.ValidationErrors(cliErr)
+	if len(ves) == 0 || len(eb.Error.Problems) != len(ves) {
+		t.Fatalf("%d problems, CLI finds %d: %s", len(eb.Error.Problems), len(ves), raw)
+	}
+	for i, p := range eb.Error.Problems {
+		if p.Text != ves[i].Error() || p.Line == 0 || p.Field != "salience" || p.Actor == "" || p.Issue == "" {
+			t.Errorf("problem %d = %+v, CLI says %q", i, p, ves[i].Error())
+		}
+	}
+	code, raw = ts.do("POST", "/api/scenarios", "", "{", &eb)
+	wantStatus(t, "syntax", code, 400, raw)
+	if len(eb.Error.Problems) != 1 || eb.Error.Problems[0].Line != 1 {
+		t.Errorf("syntax error problems %+v", eb.Error.Problems)
+	}
+}
+
+func createFlagship(t *testing.T, ts *testServer, token string) {
+	t.Helper()
+	code, raw := ts.do("POST", "/api/scenarios", token, flagshipJSON(t), nil)
+	wantStatus(t, "create flagship", code, 201, raw)
+}
+
+// TestRunForecast checks that a run's results are the CLI's JSON results and
+// that a re-run gives the same result byte for byte.
+func TestRunForecast(t *testing.T) { testRunForecast(t, newStore(t)) }
+
+func testRunForecast(t *testing.T, store jirga.Store) {
+	ts := newTestServer(t, store, nil)
+	createFlagship(t, ts, "")
+	req := map[string]any{"scenario_id": examples.Flagship, "models": []string{"all"}, "opts": map[string]string{"nbs.utility": "linear"}}
+	var run struct {
+		runView
+		Results json.RawMessage `json:"results"`
+	}
+	code, raw := ts.do("POST", "/api/runs", "", req, &run)
+	wantStatus(t, "run", code, 201, raw)
+	if run.ID == 0 || run.Status != jirga.RunDone || run.Version != 1 || run.Seed != 1 || run.EngineVersion != jirga.Version || len(run.InputHash) != 64 {
+		t.Fatalf("run %+v", run.RunRecord)
+	}
+	// The CLI's results for the same input.
+	ss, _ := examples.Load(examples.Flagship, format.Options{})
+	var ms []jirga.Model
+	for _, n := range models.Names() {
+		p := map[string]string{}
+		if n == "nbs" {
+			p["utility"] = "linear"
+		}
+		m, err := models.New(n, models.Options{Seed: 1, Params: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+	fc, err := jirga.Run(context.Background(), ss[0], ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(fc.Results)
+	var gotv, wantv any
+	json.Unmarshal(run.Results, &gotv)
+	json.Unmarshal(want, &wantv)
+	if g, w := mustJSON(gotv), mustJSON(wantv); g != w {
+		t.Fatalf("results\n got %s\nwant %s", g, w)
+	}
+
+	var stored runView
+	code, raw = ts.do("GET", "/api/runs/1", "", nil, &stored)
+	wantStatus(t, "get run", code, 200, raw)
+	var rerun runView
+	code, raw = ts.do("POST", "/api/runs/1/rerun", "", nil, &rerun)
+	wantStatus(t, "rerun", code, 201, raw)
+	if rerun.ID == stored.ID || rerun.InputHash != stored.InputHash {
+		t.Fatalf("rerun id %d hash %s; stored id %d hash %s", rerun.ID, rerun.InputHash, stored.ID, stored.InputHash)
+	}
+	if !bytes.Equal(rerun.Result, stored.Result) || len(stored.Result) < 100 {
+		t.Fatalf("rerun result differs:\n%s\n%s", rerun.Result, stored.Result)
+	}
+
+	var list struct{ Runs []jirga.RunRecord }
+	ts.do("GET", "/api/runs?scenario="+examples.Flagship+"&kind=forecast&status=done", "", nil, &list)
+	if len(list.Runs) != 2 || list.Runs[0].ID != rerun.ID {
+		t.Fatalf("run list %+v", list.Runs)
+	}
+	ts.do("GET", "/api/runs?status=failed", "", nil, &list)
+	if len(list.Runs) != 0 {
+		t.Fatalf("failed runs %+v", list.Runs)
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestRunErrors(t *testing.T) {
+	ts := newTestServer(t, newStore(t), nil)
+	createFlagship(t, ts, "")
+	for _, c := range []struct {
+		name string
+		body any
+		want int
+		msg  string
+	}{
+		{"unknown model", map[string]any{"scenario_id": examples.Flagship, "models": []string{"oracle"}}, 400, `unknown model "oracle"`},
+		{"unknown opt", map[string]any{"scenario_id": examples.Flagship, "opts": map[string]string{"nbs.x": "1"}}, 400, "nbs: unknown option x"},
+		{"unknown scenario", map[string]any{"scenario_id": "nope"}, 404, `scenario "nope" not found`},
+		{"unknown version", map[string]any{"scenario_id": examples.Flagship, "version": 5}, 404, "version 5 not found"},
+		{"unknown kind", map[string]any{"scenario_id": examples.Flagship, "kind": "astrology"}, 400, `unknown run kind "astrology"`},
+		{"no scenario", map[string]any{"models": []string{"mean"}}, 400, "scenario_id is missing"},
+		{"unknown field", map[string]any{"scenario_id": examples.Flagship, "modles": []string{"mean"}}, 400, `unknown field "modles"`},
+		{"negative rounds", map[string]any{"scenario_id": examples.Flagship, "rounds": -1}, 400, "rounds must be ≥ 0"},
+		{"not json", "hello", 400, "request body"},
+		{"empty", "", 400, "request body is empty"},
+	} {
+		var eb errorBody
+		code, _ := ts.do("POST", "/api/runs", "", c.body, &eb)
+		if code != c.want || !strings.Contains(eb.Error.Message, c.msg) {
+			t.Errorf("%s: %d %q, want %d containing %q", c.name, code, eb.Error.Message, c.want, c.msg)
+		}
+	}
+	// A value the model rejects only when it runs: the run fails with the
+	// model's message.
+	var failed runView
+	code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "opts": map[string]string{"nbs.utility": "cubic"}}, &failed)
+	wantStatus(t, "bad opt value", code, 201, raw)
+	if failed.Status != jirga.RunFailed || !strings.Contains(failed.Error, `utility "cubic"`) {
+		t.Errorf("bad opt value: %s", raw)
+	}
+	for _, p := range []string{"/api/runs/999", "/api/runs/abc"} {
+		code, raw := ts.do("GET", p, "", nil, nil)
+		wantStatus(t, p, code, 404, raw)
+	}
+	code, raw = ts.do("POST", "/api/runs/999/cancel", "", nil, nil)
+	wantStatus(t, "cancel unknown", code, 404, raw)
+	code, raw = ts.do("GET", "/api/runs?status=bogus", "", nil, nil)
+	wantStatus(t, "bad filter", code, 400, raw)
+}
+
+func TestAuth(t *testing.T) {
+	ts := newTestServer(t, newStore(t), func(s *Server) { s.Token = "s3cret" })
+	code, raw := ts.do("POST", "/api/scenarios", "", flagshipJSON(t), nil)
+	wantStatus(t, "no token", code, 401, raw)
+	code, raw = ts.do("POST", "/api/scenarios", "wrong", flagshipJSON(t), nil)
+	wantStatus(t, "wrong token", code, 401, raw)
+	createFlagship(t, ts, "s3cret")
+	code, raw = ts.do("GET", "/api/scenarios/"+examples.Flagship, "", nil, nil)
+	wantStatus(t, "read without token", code, 200, raw)
+	code, raw = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship}, nil)
+	wantStatus(t, "run without token", code, 401, raw)
+	code, raw = ts.do("POST", "/api/runs", "s3cret", map[string]any{"scenario_id": examples.Flagship}, nil)
+	wantStatus(t, "run with token", code, 201, raw)
+}
+
+func TestLimits(t *testing.T) {
+	ts := newTestServer(t, newStore(t), func(s *Server) { s.MaxBody = 1000 })
+	code, raw := ts.do("POST", "/api/scenarios", "", flagshipJSON(t), nil)
+	wantStatus(t, "large scenario", code, 413, raw)
+	code, raw = ts.do("POST", "/api/runs", "", `{"scenario_id":"`+strings.Repeat("x", 2000)+`"}`, nil)
+	wantStatus(t, "large run", code, 413, raw)
+	code, raw = ts.do("GET", "/healthz", "", nil, nil)
+	wantStatus(t, "health", code, 200, raw)
+	if !strings.Contains(string(raw), `"status":"ok"`) {
+		t.Errorf("health %s", raw)
+	}
+}
+
+func TestImport(t *testing.T) {
+	ts := newTestServer(t, newStore(t), nil)
+	_, csv, err := examples.Bytes("emission")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Scenarios []struct {
+			ID      string
+			Version int
+			Created bool
+		}
+	}
+	code, raw := ts.do("POST", "/api/import?name=emission_standards.csv", "", csv, &out)
+	wantStatus(t, "import csv", code, 201, raw)
+	if len(out.Scenarios) != 1 || !out.Scenarios[0].Created || out.Scenarios[0].Version != 1 {
+		t.Fatalf("import %s", raw)
+	}
+	code, raw = ts.do("POST", "/api/import?name=emission_standards.csv&format=csv", "", csv, &out)
+	wantStatus(t, "import again", code, 201, raw)
+	if out.Scenarios[0].Created || out.Scenarios[0].Version != 2 {
+		t.Fatalf("second import %s", raw)
+	}
+	_, yml, _ := examples.Bytes(examples.Flagship)
+	code, raw = ts.do("POST", "/api/import", "", yml, &out)
+	wantStatus(t, "import yaml", code, 201, raw)
+	var eb errorBody
+	code, raw = ts.do("POST", "/api/import?format=json", "", yml, &eb)
+	wantStatus(t, "yaml as json", code, 400, raw)
+	code, raw = ts.do("POST", "/api/import?format=nope", "", yml, &eb)
+	wantStatus(t, "unknown format", code, 400, raw)
+}
+
+// blockKind is a run kind that blocks until canceled or released.
+func blockKind(release <-chan struct{}) kind {
+	return kind{
+		check: func(*jirga.RunRecord) error { return nil },
+		run: func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-release:
+				return map[string]string{"scenario": s.ID}, nil
+			}
+		},
+	}
+}
+
+// withKind installs a run kind for one test.
+func withKind(t *testing.T, name jirga.RunKind, k kind) {
+	old, had := kinds[name]
+	kinds[name] = k
+	t.Cleanup(func() {
+		if had {
+			kinds[name] = old
+		} else {
+			delete(kinds, name)
+		}
+	})
+}
+
+func TestCancel(t *testing.T) { testCancel(t, newStore(t)) }
+
+func testCancel(t *testing.T, store jirga.Store) {
+	withKind(t, "block", blockKind(nil))
+	ts := newTestServer(t, store, func(s *Server) { s.Workers = 1 })
+	createFlagship(t, ts, "")
+	var a, b runView
+	code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "block", "wait": 0}, &a)
+	wantStatus(t, "start a", code, 202, raw)
+	code, raw = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "block", "wait": 0}, &b)
+	wantStatus(t, "start b", code, 202, raw)
+	// b waits for the only worker; cancel it while queued, then a while running.
+	for _, id := range []int64{b.ID, a.ID} {
+		var got runView
+		code, raw = ts.do("POST", "/api/runs/"+itoa(id)+"/cancel", "", nil, &got)
+		wantStatus(t, "cancel", code, 200, raw)
+		if got.Status != jirga.RunCanceled || got.FinishedAt == nil {
+			t.Fatalf("after cancel: %+v", got.RunRecord)
+		}
+	}
+	code, raw = ts.do("POST", "/api/runs/"+itoa(a.ID)+"/cancel", "", nil, nil)
+	wantStatus(t, "cancel twice", code, 409, raw)
+	// The worker is free again.
+	code, raw = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "models": []string{"mean"}}, nil)
+	wantStatus(t, "run after cancel", code, 201, raw)
+}
+
+func itoa(id int64) string { return strings.TrimSpace(mustJSON(id)) }
+
+// TestShutdownResume checks that runs accepted before a shutdown are kept
+// queued and finished by the next server on the same store.
+func TestShutdownResume(t *testing.T) { testShutdownResume(t, newStore(t)) }
+
+func testShutdownResume(t *testing.T, store jirga.Store) {
+	release := make(chan struct{})
+	withKind(t, "block", blockKind(release))
+	s := &Server{Store: store, Workers: 1, Grace: 50 * time.Millisecond}
+	if err := s.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{Server: s, ts: &httptest.Server{URL: s.URL(), Config: &http.Server{}}, t: t}
+	ts.ts.URL = s.URL()
+	createFlagship(t, ts, "")
+	var ids []int64
+	for range 3 {
+		var v runView
+		code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "block", "wait": 0}, &v)
+		wantStatus(t, "start", code, 202, raw)
+		ids = append(ids, v.ID)
+	}
+	// Wait for the first to be running.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r, err := store.FindRun(context.Background(), ids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status == jirga.RunRunning {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("run never started")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		r, _ := store.FindRun(context.Background(), id)
+		if r.Status != jirga.RunQueued {
+			t.Fatalf("after shutdown run %d is %s, want queued", id, r.Status)
+		}
+	}
+	close(release)
+	s2 := &Server{Store: store, Workers: 2}
+	if err := s2.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	ts.ts.URL = s2.URL()
+	for _, id := range ids {
+		var v runView
+		code, raw := ts.do("GET", "/api/runs/"+itoa(id)+"?wait=5", "", nil, &v)
+		wantStatus(t, "resumed", code, 200, raw)
+		if v.Status != jirga.RunDone {
+			t.Fatalf("resumed run %d is %s", id, v.Status)
+		}
+	}
+}
+
+// TestRunKinds runs the sweep and deal kinds and checks that a re-run gives
+// the same bytes (both are seeded Monte Carlo computations).
+func TestRunKinds(t *testing.T) { testRunKinds(t, newStore(t)) }
+
+func testRunKinds(t *testing.T, store jirga.Store) {
+	ts := newTestServer(t, store, nil)
+	createFlagship(t, ts, "")
+	for _, c := range []struct {
+		kind string
+		want string // a key the result must have
+	}{
+		{"sweep", `"p90"`},
+		{"deal", `"deal_probability"`},
+		{"levers", `"effect"`},
+	} {
+		var run runView
+		ms := []string{"mean", "median"}
+		if c.kind == "levers" {
+			ms = ms[:1]
+		}
+		code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": c.kind, "models": ms, "draws": 64, "seed": 7}, &run)
+		wantStatus(t, c.kind, code, 201, raw)
+		if run.Status != jirga.RunDone || !strings.Contains(string(run.Result), c.want) {
+			t.Fatalf("%s: status %s error %q result %.200s", c.kind, run.Status, run.Error, run.Result)
+		}
+		var rerun runView
+		code, raw = ts.do("POST", "/api/runs/"+itoa(run.ID)+"/rerun", "", nil, &rerun)
+		wantStatus(t, c.kind+" rerun", code, 201, raw)
+		if !bytes.Equal(run.Result, rerun.Result) {
+			t.Fatalf("%s: rerun differs", c.kind)
+		}
+	}
+	var eb errorBody
+	code, _ := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "levers", "models": []string{"mean", "nbs"}}, &eb)
+	if code != 400 || !strings.Contains(eb.Error.Message, "exactly one model") {
+		t.Errorf("levers with two models: %d %q", code, eb.Error.Message)
+	}
+	code, _ = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "draws": MaxDraws + 1}, &eb)
+	if code != 400 || !strings.Contains(eb.Error.Message, "draws must be in") {
+		t.Errorf("too many draws: %d %q", code, eb.Error.Message)
+	}
+}
+
+// TestQueueFull checks that runs beyond the queue's bound are refused with
+// 503 before they are stored.
+func TestQueueFull(t *testing.T) {
+	release := make(chan struct{})
+	withKind(t, "block", blockKind(release))
+	store := newStore(t)
+	ts := newTestServer(t, store, func(s *Server) { s.Workers = 1; s.MaxQueue = 2 })
+	createFlagship(t, ts, "")
+	req := map[string]any{"scenario_id": examples.Flagship, "kind": "block", "wait": 0}
+	for i := range 2 {
+		code, raw := ts.do("POST", "/api/runs", "", req, nil)
+		wantStatus(t, "run "+itoa(int64(i)), code, 202, raw)
+	}
+	var eb errorBody
+	code, raw := ts.do("POST", "/api/runs", "", req, &eb)
+	wantStatus(t, "third run", code, 503, raw)
+	if eb.Error.Code != eBusy {
+		t.Errorf("code %q, want %q", eb.Error.Code, eBusy)
+	}
+	runs, _ := store.FindRuns(context.Background(), jirga.RunFilter{})
+	if len(runs) != 2 {
+		t.Errorf("%d runs stored, want 2: a refused run is not stored", len(runs))
+	}
+	close(release)
+}
+
+// TestPostgres runs the API tests on PostgreSQL when JIRGA_TEST_POSTGRES is
+// set.
+func TestPostgres(t *testing.T) {
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		t.Skip(storetest.PostgresEnv + " is not set; set it to a PostgreSQL DSN to run the API tests on PostgreSQL")
+	}
+	for name, fn := range map[string]func(*testing.T, jirga.Store){
+		"Scenarios": testScenarios, "RunForecast": testRunForecast, "RunKinds": testRunKinds,
+		"Cancel": testCancel, "ShutdownResume": testShutdownResume,
+	} {
+		t.Run(name, func(t *testing.T) { fn(t, storetest.Postgres(t)) })
+	}
+}
+
+// TestResumeBeyondQueue checks that a server starts even when the store holds
+// more queued runs than its queue: it takes what fits.
+func TestResumeBeyondQueue(t *testing.T) {
+	store := newStore(t)
+	ctx := context.Background()
+	ss, _ := examples.Load(examples.Flagship, format.Options{})
+	if _, err := store.CreateScenario(ctx, ss[0]); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		r := &jirga.RunRecord{ScenarioID: examples.Flagship, Version: 1, Kind: jirga.KindForecast, Models: []string{"mean"}, Seed: 1, Status: jirga.RunQueued}
+		if err := store.CreateRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := newTestServer(t, store, func(s *Server) { s.MaxQueue = 3 })
+	var v runView
+	code, raw := ts.do("GET", "/api/runs/1?wait=5", "", nil, &v)
+	wantStatus(t, "first resumed run", code, 200, raw)
+	if v.Status != jirga.RunDone {
+		t.Fatalf("first resumed run is %s", v.Status)
+	}
+}

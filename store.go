@@ -1,0 +1,159 @@
+package jirga
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+)
+
+// ScenarioVersion is one saved version of a scenario. Every save of a
+// scenario creates a new version; versions are never overwritten.
+type ScenarioVersion struct {
+	// ID is the scenario's own id (Scenario.ID), the key of its history.
+	ID string `json:"id"`
+	// Version counts the saves of the scenario, from 1.
+	Version   int       `json:"version"`
+	Title     string    `json:"title,omitempty"`
+	Scenario  *Scenario `json:"scenario,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// RunKind names what a run computes.
+type RunKind string
+
+// Kinds of run. Only the kinds whose packages are linked into the server
+// can be run; see package httpapi.
+const (
+	KindForecast RunKind = "forecast" // Run: each model's point forecast
+	KindSweep    RunKind = "sweep"    // Monte Carlo sweep over input uncertainty
+	KindLevers   RunKind = "levers"   // sensitivity of the forecast to each input
+	KindDeal     RunKind = "deal"     // probability of a deal
+)
+
+// RunStatus is where a run is in its life.
+type RunStatus string
+
+// Statuses of a stored run. A run is created queued, becomes running when a
+// worker takes it, and ends done, failed or canceled.
+const (
+	RunQueued   RunStatus = "queued"
+	RunRunning  RunStatus = "running"
+	RunDone     RunStatus = "done"
+	RunFailed   RunStatus = "failed"
+	RunCanceled RunStatus = "canceled"
+)
+
+// Finished reports whether a run in status st has ended.
+func (st RunStatus) Finished() bool {
+	return st == RunDone || st == RunFailed || st == RunCanceled
+}
+
+// RunOptions are the settings of a run other than its models and seed. The
+// zero value means each model's and kind's defaults.
+type RunOptions struct {
+	// Rounds of the dynamic models; 0 means each model's default.
+	Rounds int `json:"rounds,omitempty"`
+	// Draws of a sweep or deal analysis; 0 means the kind's default.
+	Draws int `json:"draws,omitempty"`
+	// Step is the relative perturbation of a levers analysis; 0 means its default.
+	Step float64 `json:"step,omitempty"`
+	// Opts are model-specific options keyed MODEL.KEY, as --opt MODEL.KEY=VALUE.
+	Opts map[string]string `json:"opts,omitempty"`
+}
+
+// RunRecord is one stored computation on a scenario version: its input (kind,
+// models, options, seed), the engine version that computed it and a hash of
+// the input, so that re-running it can be checked to give the same result.
+type RunRecord struct {
+	ID         int64      `json:"id"`
+	ScenarioID string     `json:"scenario_id"`
+	Version    int        `json:"version"`
+	Kind       RunKind    `json:"kind"`
+	Models     []string   `json:"models"`
+	Options    RunOptions `json:"options"`
+	Seed       uint64     `json:"seed"`
+	// EngineVersion is the Version of jirga that accepted the run.
+	EngineVersion string `json:"engine_version"`
+	// InputHash is the hex SHA-256 of the canonical input; see InputHash.
+	InputHash string    `json:"input_hash"`
+	Status    RunStatus `json:"status"`
+	// Result is the kind's result as JSON (for KindForecast a Forecast).
+	Result     json.RawMessage `json:"result,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+	FinishedAt *time.Time      `json:"finished_at,omitempty"`
+}
+
+// RunFilter selects runs; zero fields match everything.
+type RunFilter struct {
+	ScenarioID string
+	Kind       RunKind
+	Status     RunStatus
+	// Limit caps the number of runs returned; 0 means 100.
+	Limit int
+	// Offset skips that many runs.
+	Offset int
+}
+
+// Store keeps scenarios with their full history and the runs made on them.
+// Implementations are safe for concurrent use.
+type Store interface {
+	// CreateScenario saves s as version 1 of a new scenario keyed by s.ID.
+	// Returns ECONFLICT if a scenario with that id exists. s must be valid;
+	// the store does not validate it.
+	CreateScenario(ctx context.Context, s *Scenario) (*ScenarioVersion, error)
+	// UpdateScenario saves s as the next version of the scenario s.ID.
+	// Returns ENOTFOUND if the scenario does not exist.
+	UpdateScenario(ctx context.Context, s *Scenario) (*ScenarioVersion, error)
+	// FindScenario returns the given version of a scenario, the latest when
+	// version is 0. Returns ENOTFOUND if the scenario or version does not exist.
+	FindScenario(ctx context.Context, id string, version int) (*ScenarioVersion, error)
+	// FindScenarios returns the latest version of every scenario, without
+	// the scenario body, ordered by id.
+	FindScenarios(ctx context.Context) ([]*ScenarioVersion, error)
+	// FindScenarioVersions returns every version of a scenario, without the
+	// scenario bodies, oldest first. Returns ENOTFOUND if it does not exist.
+	FindScenarioVersions(ctx context.Context, id string) ([]*ScenarioVersion, error)
+
+	// CreateRun stores r, setting r.ID and r.CreatedAt. Returns ENOTFOUND if
+	// the scenario version r refers to does not exist.
+	CreateRun(ctx context.Context, r *RunRecord) error
+	// UpdateRun stores r's Status, Result, Error and FinishedAt. Returns
+	// ENOTFOUND if the run does not exist.
+	UpdateRun(ctx context.Context, r *RunRecord) error
+	// FindRun returns the run with the given id. Returns ENOTFOUND if it
+	// does not exist.
+	FindRun(ctx context.Context, id int64) (*RunRecord, error)
+	// FindRuns returns the runs matching f, newest first, without their
+	// results.
+	FindRuns(ctx context.Context, f RunFilter) ([]*RunRecord, error)
+
+	// Close releases the store's resources.
+	Close() error
+}
+
+// InputHash returns the hex SHA-256 of the canonical JSON of a run's input:
+// the scenario, then the kind, models, options and seed. Two runs with the
+// same hash and engine version give the same result.
+func InputHash(s *Scenario, kind RunKind, models []string, opt RunOptions, seed uint64) (string, error) {
+	h := sha256.New()
+	sj, err := json.Marshal(s)
+	if err != nil {
+		return "", err
+	}
+	h.Write(sj)
+	h.Write([]byte{'\n'})
+	ij, err := json.Marshal(struct {
+		Kind    RunKind    `json:"kind"`
+		Models  []string   `json:"models"`
+		Options RunOptions `json:"options"`
+		Seed    uint64     `json:"seed"`
+	}{kind, models, opt, seed})
+	if err != nil {
+		return "", err
+	}
+	h.Write(ij)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,62 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/postgres"
+)
+
+// PostgresEnv names the environment variable holding the DSN of a
+// PostgreSQL database for tests.
+const PostgresEnv = "JIRGA_TEST_POSTGRES"
+
+var schemaSeq atomic.Int64
+
+// Postgres opens a store in a fresh schema of the database named by
+// JIRGA_TEST_POSTGRES, dropped when the test ends, and skips the test when
+// the variable is not set.
+func Postgres(t *testing.T) jirga.Store {
+	t.Helper()
+	dsn := os.Getenv(PostgresEnv)
+	if dsn == "" {
+		t.Skip(PostgresEnv + " is not set; set it to a PostgreSQL DSN to run this test on PostgreSQL")
+	}
+	ctx := context.Background()
+	schema := fmt.Sprintf("jirga_test_%d_%d", os.Getpid(), schemaSeq.Add(1))
+	admin, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.SQL().ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	db, err := postgres.Open(ctx, withSearchPath(dsn, schema))
+	if err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		admin.SQL().ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	return db
+}
+
+// withSearchPath adds search_path=schema to a URL or key=value DSN.
+func withSearchPath(dsn, schema string) string {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return dsn + " search_path=" + schema
+	}
+	if strings.Contains(dsn, "?") {
+		return dsn + "&search_path=" + schema
+	}
+	return dsn + "?search_path=" + schema
+}
