@@ -15,7 +15,8 @@
 // implied distribution over candidates, which is what absolute error
 // rewards. Feature sets (-set): 0 candidate intercepts; 1 plus
 // candidate × two-option; 2 plus candidate × unanimity and × codecision;
-// 3 plus the candidate's distance from the mean and its square.
+// 3 plus the candidate's distance from the mean and its square. -extra
+// adds registered models' forecasts (e.g. bdm, smp) as candidates.
 //
 // λ (and, with -nested, the feature set) is chosen by 5-fold
 // proposal-grouped CV inside each training fold; the outer folds are 10,
@@ -27,8 +28,13 @@
 package main
 
 import (
+	"context"
 	"flag"
+	"strings"
+
 	"fmt"
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/models"
 	"math"
 	"slices"
 
@@ -332,7 +338,19 @@ func main() {
 	reduced := flag.Bool("reduced", false, "drop the weighted median, pivot and plain mean candidates")
 	data := flag.String("data", "backtest/testdata/deu_dev.tsv", "DEU file")
 	verbose := flag.Bool("v", false, "print each outer fold's choice")
+	extra := flag.String("extra", "", "comma-separated registered models whose forecasts are added as candidates (e.g. bdm)")
 	flag.Parse()
+	var extras []jirga.Model
+	if *extra != "" {
+		for _, name := range strings.Split(*extra, ",") {
+			m, err := models.New(name, models.Options{})
+			if err != nil {
+				panic(err)
+			}
+			extras = append(extras, m)
+			cands = append(cands, name)
+		}
+	}
 	set := *setFlag
 	ss, err := format.ReadFile(*data, format.Options{Capability: "equal"})
 	if err != nil {
@@ -346,7 +364,20 @@ func main() {
 		if *reduced {
 			in.WMedian, in.Pivot, in.PlainMean = math.NaN(), math.NaN(), math.NaN()
 		}
-		xs = append(xs, item{c: []float64{in.Mean, in.Lo, in.Hi, in.RP, in.Com, in.EP, in.WMedian, in.Pivot, in.PlainMean}, y: c.Outcome, g: c.Group(), two: in.TwoOption, unan: in.Unanimity, cod: in.Codecision, samp: samples[i]})
+		cv := []float64{in.Mean, in.Lo, in.Hi, in.RP, in.Com, in.EP, in.WMedian, in.Pivot, in.PlainMean}
+		for _, m := range extras {
+			v := math.NaN()
+			if r, err := m.Forecast(context.Background(), c.Scenario); err == nil {
+				lo, hi := c.Issue.Bounds()
+				for _, f := range r.Issues {
+					if f.Issue == c.Issue.ID {
+						v = 100 * (f.Forecast - lo) / (hi - lo)
+					}
+				}
+			}
+			cv = append(cv, v)
+		}
+		xs = append(xs, item{c: cv, y: c.Outcome, g: c.Group(), two: in.TwoOption, unan: in.Unanimity, cod: in.Codecision, samp: samples[i]})
 	}
 	// oracle: best candidate
 	or := 0.0
