@@ -198,10 +198,7 @@ type walker struct {
 	exhausted bool
 }
 
-var (
-	estimateType = reflect.TypeFor[jirga.Estimate]()
-	float64Type  = reflect.TypeFor[float64]()
-)
+var estimateType = reflect.TypeFor[jirga.Estimate]()
 
 func (w *walker) fail(n *yaml.Node, path, format string, args ...any) {
 	w.errs = append(w.errs, &jirga.ValidationError{Line: n.Line, Path: path, Field: fieldName(path), Msg: fmt.Sprintf(format, args...)})

@@ -50,7 +50,7 @@ func TestLoad(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var wg sync.WaitGroup
-	start := time.Now()
+	var start time.Time
 	gate := make(chan struct{})
 	for i := range n {
 		wg.Add(1)

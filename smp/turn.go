@@ -24,7 +24,6 @@ type bargainRec struct {
 // turnRec records one turn for the output.
 type turnRec struct {
 	risk       []float64
-	probs      []float64 // the "prob :" line of the state the turn starts from
 	challenges []challengeRec
 	bargains   []bargainRec
 }

@@ -348,7 +348,8 @@ func store(vals [][]float64, issues []string, k int, r *jirga.Result, err error)
 	}
 	msg := ""
 	for ii, id := range issues {
-		x, found := math.NaN(), false
+		var x float64
+		var found bool
 		if ii < len(r.Issues) && r.Issues[ii].Issue == id {
 			x, found = r.Issues[ii].Forecast, true
 		} else {
