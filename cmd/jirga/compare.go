@@ -25,11 +25,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	in.register(fs)
 	mf.register(fs, publishedModels)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneArg(fs, pos)
+	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
 	}

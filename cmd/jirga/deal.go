@@ -35,11 +35,7 @@ scenario (Pakistan–TTP, 2022).`)
 	fs.IntVar(&draws, "draws", deal.DefaultDraws, "Monte Carlo draws (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneArg(fs, pos)
+	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
 	}

@@ -20,11 +20,7 @@ scenario. Static models have no rounds to explain.`)
 	in.register(fs)
 	mf.register(fs, "bdm")
 	fs.StringVar(&issue, "issue", "", "explain only this issue (default: every issue)")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneArg(fs, pos)
+	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
 	}

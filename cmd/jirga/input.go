@@ -134,6 +134,16 @@ func (o optFlag) For(name string) map[string]string {
 	return out
 }
 
+// parseFileArg parses args, flags and the single optional FILE in any
+// order, and returns FILE ("" when absent: the flagship scenario).
+func parseFileArg(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return "", err
+	}
+	return oneArg(fs, pos)
+}
+
 // oneArg returns the single optional positional argument.
 func oneArg(fs *flag.FlagSet, args []string) (string, error) {
 	switch len(args) {

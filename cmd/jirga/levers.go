@@ -34,11 +34,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	fs.IntVar(&top, "top", 5, "levers shown per issue in the table (0: all)")
 	fs.StringVar(&target, "target", "forecast", "what the levers move: forecast or deal")
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneArg(fs, pos)
+	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
 	}

@@ -30,11 +30,7 @@ scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the page does not depend on it)")
 	fs.IntVar(&top, "top", 8, "levers per tornado")
 	fs.Float64Var(&step, "step", 0.1, "levers' relative step")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneArg(fs, pos)
+	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
 	}

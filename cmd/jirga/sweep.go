@@ -51,11 +51,7 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	fs.StringVar(&keep, "keep", "", "directory to write each drawn scenario to (draw-000001.yaml, …)")
 	fs.BoolVar(&noDefault, "no-default-uncertainty", false, "apply no default uncertainty to numbers without a range or dist of their own")
 	fs.StringVar(&uflag, "uncertainty", "", "default uncertainty, e.g. position=0.1,salience=15,capability=0.2,status_quo=0.05 (keys not given keep their default, or 0 with --no-default-uncertainty)")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneArg(fs, pos)
+	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
 	}
