@@ -46,6 +46,9 @@ type Info struct {
 	// Detect reports whether data looks like this format.
 	detect func(name string, data []byte) bool
 	decode func(data []byte, opt Options) ([]decoded, error)
+	// latin1 marks a reader that accepts non-UTF-8 input and converts it
+	// from Latin-1 itself; Read refuses non-UTF-8 input for every other.
+	latin1 bool
 }
 
 // decoded is one scenario with the line of each path that has one.
@@ -59,7 +62,7 @@ func Formats() []Info { return slices.Clone(formats) }
 
 var formats = []Info{
 	{Name: JSON, Description: "jirga JSON (one scenario, or an array of them)", detect: isJSON, decode: decodeJSON},
-	{Name: Decide, Description: "Decide exchange-model file: tagged rows #A actor, #P issue, #M anchor, #D actor issue position salience(0–1) power", detect: isDecide, decode: decodeDecide},
+	{Name: Decide, Description: "Decide exchange-model file: tagged rows #A actor, #P issue, #M anchor, #D actor issue position salience(0–1) power", detect: isDecide, decode: decodeDecide, latin1: true},
 	{Name: DEU, Description: "DEU TSV (Decision-making in the EU): one one-issue scenario per row, header with prnr, isnr, out", detect: isDEU, decode: decodeDEU},
 	{Name: KTABXML, Description: "KTAB SMP XML (smpSchema.xsd: ModelParameters, prngSeed, Actors, IdealAdjustment)", detect: isKTABXML, decode: decodeKTABXML},
 	{Name: KTABCSV, Description: "KTAB SMP CSV (scenario, description, nActors, nDims; Actor,Description,Influence,Pos/Sal pairs 0–100)", detect: isKTABCSV, decode: decodeKTABCSV},
@@ -127,8 +130,7 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 	if !ok {
 		return nil, jirga.Errorf(jirga.EINVALID, "unknown input format %q; use one of %s", fname, Names())
 	}
-	// Decide files in the wild are often Latin-1; its reader converts them.
-	if fname != Decide && !utf8.Valid(data) {
+	if !f.latin1 && !utf8.Valid(data) {
 		// Readers would replace the bad bytes with U+FFFD and lose them.
 		off := 0
 		for off < len(data) {
