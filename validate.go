@@ -3,6 +3,7 @@ package jirga
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -156,7 +157,7 @@ func (v *validator) scenario(s *Scenario) {
 		if len(a.Stances) == 0 {
 			v.addf(p+".stances", a.ID, "", "stances", "actor has no stance on any issue")
 		}
-		for _, issueID := range sortedKeys(a.Stances) {
+		for _, issueID := range slices.Sorted(maps.Keys(a.Stances)) {
 			st := a.Stances[issueID]
 			sp := p + ".stances." + issueID
 			is, ok := issues[issueID]
@@ -338,13 +339,4 @@ func num(x float64) string {
 		return "-Inf"
 	}
 	return fmt.Sprintf("%g", x)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

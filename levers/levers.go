@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -109,7 +110,7 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []
 		return nil, err
 	}
 	r := &Result{Step: step, Baseline: base, Levers: []Lever{}}
-	names := sortedKeys(base)
+	names := slices.Sorted(maps.Keys(base))
 	try := func(ch jirga.Change, want float64) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -224,15 +225,6 @@ func value(s *jirga.Scenario, ch jirga.Change) float64 {
 		return st.Reservation.Value
 	}
 	return s.Issue(ch.Issue).StatusQuo.Value
-}
-
-func sortedKeys(m map[string]float64) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }
 
 // Mover is an actor's strongest lever on an issue.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -121,7 +122,7 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 	fmt.Fprintln(w, "\nforecasts:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "model\tacceptable\trejected by\tin issue zones\tP(acceptable)")
-	for _, name := range sortedKeys(r.ForecastAcceptable) {
+	for _, name := range slices.Sorted(maps.Keys(r.ForecastAcceptable)) {
 		c := r.ForecastAcceptable[name]
 		var in []string
 		for _, is := range s.Issues {
@@ -178,14 +179,3 @@ func signedProb(x float64) string {
 	}
 	return s
 }
-
-func sortedKeys[V any](m map[string]V) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sortStrings(ks)
-	return ks
-}
-
-func sortStrings(s []string) { slices.Sort(s) }

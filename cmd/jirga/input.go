@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -73,7 +74,7 @@ func (f *modelFlags) build() ([]jirga.Model, error) {
 	if f.rounds < 0 {
 		return nil, jirga.Errorf(jirga.EINVALID, "--rounds must be ≥ 0, got %d", f.rounds)
 	}
-	for _, k := range sortedKeys(f.opts) {
+	for _, k := range slices.Sorted(maps.Keys(f.opts)) {
 		mname, _, _ := strings.Cut(k, ".")
 		if _, ok := models.Lookup(mname); !ok {
 			return nil, jirga.Errorf(jirga.EINVALID, "--opt %s: unknown model %q", k, mname)
