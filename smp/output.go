@@ -2,6 +2,7 @@ package smp
 
 import (
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/baseline"
 )
 
 // output turns engine states into jirga rounds.
@@ -98,25 +99,15 @@ func (o *output) expected() map[string]float64 {
 func (o *output) weightedMean() map[string]float64 {
 	e := o.e
 	x := make([]float64, e.m)
+	pos, sal := make([]float64, e.n), make([]float64, e.n)
 	for k := range x {
-		num, den := 0.0, 0.0
-		for i := 0; i < e.n; i++ {
-			w := e.cap[i] * e.sal[i][k]
-			num += w * e.pos[i][k]
-			den += w
+		for i := range e.n {
+			pos[i], sal[i] = e.pos[i][k], e.sal[i][k]
 		}
-		if den > 0 {
-			x[k] = num / den
-			continue
-		}
-		// Nobody cares about dimension k: fall back to capability weights,
-		// as the baselines do, so the summary is never NaN.
-		num, den = 0, 0
-		for i := 0; i < e.n; i++ {
-			num += e.cap[i] * e.pos[i][k]
-			den += e.cap[i]
-		}
-		x[k] = num / den
+		// The baselines' weights: c·s, or c alone on a dimension nobody
+		// cares about, so the summary is never NaN.
+		w, _ := baseline.Weights(e.cap, sal)
+		x[k] = baseline.WeightedMean(pos, w)
 	}
 	return o.point(x)
 }
