@@ -1,6 +1,7 @@
 package bdm
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -18,7 +19,8 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 	if r == nil || len(r.Rounds) == 0 {
 		return jirga.Errorf(jirga.EINVALID, "bdm explain: the result has no rounds")
 	}
-	ew := &errWriter{w: w}
+	// bufio.Writer keeps the first write error and reports it at Flush.
+	ew := bufio.NewWriter(w)
 	name := map[string]string{}
 	for _, a := range s.Actors {
 		name[a.ID] = a.ID
@@ -30,9 +32,9 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 	if title == "" {
 		title = s.ID
 	}
-	ew.printf("%s — Bueno de Mesquita expected-utility model (%s, %d rounds)\n", title, r.Status, len(r.Rounds))
+	fmt.Fprintf(ew, "%s — Bueno de Mesquita expected-utility model (%s, %d rounds)\n", title, r.Status, len(r.Rounds))
 	for _, n := range r.Notes {
-		ew.printf("note: %s\n", n)
+		fmt.Fprintf(ew, "note: %s\n", n)
 	}
 	t := s.Table()
 	for k, is := range t.Issues {
@@ -45,21 +47,21 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 		for i := range c {
 			wts[i] = c[i] * sal[i]
 		}
-		ew.printf("\nIssue %s (scale %g–%g)\n", is.ID, lo, hi)
+		fmt.Fprintf(ew, "\nIssue %s (scale %g–%g)\n", is.ID, lo, hi)
 		prev := map[string]float64{}
-		ew.printf("  round 0: median voter %.3f, weighted mean %.3f\n", MedianVoter(x, wts, hi-lo, false), WeightedMean(x, wts))
+		fmt.Fprintf(ew, "  round 0: median voter %.3f, weighted mean %.3f\n", MedianVoter(x, wts, hi-lo, false), WeightedMean(x, wts))
 		for j, i := range idx {
 			prev[t.Actors[i].ID] = x[j]
 		}
 		for _, rd := range r.Rounds {
-			ew.printf("\n  round %d: median voter %.3f, weighted mean %.3f\n", rd.Round, rd.Median[is.ID], rd.Mean[is.ID])
+			fmt.Fprintf(ew, "\n  round %d: median voter %.3f, weighted mean %.3f\n", rd.Round, rd.Median[is.ID], rd.Mean[is.ID])
 			if len(rd.RiskByIssue) > 0 {
 				var parts []string
 				for _, i := range idx {
 					id := t.Actors[i].ID
 					parts = append(parts, fmt.Sprintf("%s %.2f", id, rd.RiskByIssue[id][is.ID]))
 				}
-				ew.printf("    risk exponents r_i: %s\n", strings.Join(parts, ", "))
+				fmt.Fprintf(ew, "    risk exponents r_i: %s\n", strings.Join(parts, ", "))
 			}
 			got := map[string][]jirga.Offer{}
 			for _, o := range rd.Offers {
@@ -79,26 +81,26 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 				}
 				switch {
 				case acc != nil:
-					ew.printf("    %s gives way %.3f → %.3f: takes the %s offer of %s (EU of %s challenging %s %.3f, of %s challenging %s %.3f)%s\n",
+					fmt.Fprintf(ew, "    %s gives way %.3f → %.3f: takes the %s offer of %s (EU of %s challenging %s %.3f, of %s challenging %s %.3f)%s\n",
 						name[id], from, to, acc.Kind, name[acc.From], name[acc.From], name[id], acc.EUFrom, name[id], name[acc.From], acc.EUTo, why(acc))
 					if len(offers) > 1 {
-						ew.printf("      other offers: %s\n", others(offers, name))
+						fmt.Fprintf(ew, "      other offers: %s\n", others(offers, name))
 					}
 				case len(offers) > 0:
-					ew.printf("    %s holds %.3f despite %d offer(s): %s\n", name[id], to, len(offers), others(offers, name))
+					fmt.Fprintf(ew, "    %s holds %.3f despite %d offer(s): %s\n", name[id], to, len(offers), others(offers, name))
 				case from != to:
-					ew.printf("    %s moves %.3f → %.3f\n", name[id], from, to)
+					fmt.Fprintf(ew, "    %s moves %.3f → %.3f\n", name[id], from, to)
 				default:
-					ew.printf("    %s holds %.3f: takes no offer\n", name[id], to)
+					fmt.Fprintf(ew, "    %s holds %.3f: takes no offer\n", name[id], to)
 				}
 				prev[id] = to
 			}
 		}
 		if f, ok := r.Forecast(is.ID); ok {
-			ew.printf("\n  forecast for %s: %.3f (median voter after round %d)\n", is.ID, f, len(r.Rounds))
+			fmt.Fprintf(ew, "\n  forecast for %s: %.3f (median voter after round %d)\n", is.ID, f, len(r.Rounds))
 		}
 	}
-	return ew.err
+	return ew.Flush()
 }
 
 // why says in words why the receiver gave way.
@@ -124,15 +126,4 @@ func others(offers []jirga.Offer, name map[string]string) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "; ")
-}
-
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
 }

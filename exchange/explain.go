@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"math"
@@ -20,26 +21,27 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 	if r == nil {
 		return jirga.Errorf(jirga.EINVALID, "exchange: no result to explain")
 	}
-	ew := &errWriter{w: w}
-	ew.printf("Exchange model (Stokman & Van Oosten 1994): %d round(s), status %s.\n", len(r.Rounds), r.Status)
-	ew.printf("In each round actors on opposite sides of the outcome on two issues trade: each gives way on the\n")
-	ew.printf("issue it cares less about for a move of the other on the issue it cares more about.\n")
+	// bufio.Writer keeps the first write error and reports it at Flush.
+	ew := bufio.NewWriter(w)
+	fmt.Fprintf(ew, "Exchange model (Stokman & Van Oosten 1994): %d round(s), status %s.\n", len(r.Rounds), r.Status)
+	fmt.Fprintf(ew, "In each round actors on opposite sides of the outcome on two issues trade: each gives way on the\n")
+	fmt.Fprintf(ew, "issue it cares less about for a move of the other on the issue it cares more about.\n")
 	prev := map[string]float64{}
 	for k, v := range initialOutcomes(s) {
 		prev[k] = v
 	}
 	for _, rd := range r.Rounds {
-		ew.printf("\nRound %d: %d exchange(s).\n", rd.Round, len(rd.Exchanges))
+		fmt.Fprintf(ew, "\nRound %d: %d exchange(s).\n", rd.Round, len(rd.Exchanges))
 		for n, e := range rd.Exchanges {
 			if n == maxListed {
-				ew.printf("  … and %d more\n", len(rd.Exchanges)-maxListed)
+				fmt.Fprintf(ew, "  … and %d more\n", len(rd.Exchanges)-maxListed)
 				break
 			}
 			gain := fmt.Sprintf("gain %.4g each", e.Gain)
 			if math.Abs(e.SupplierGain-e.DemanderGain) > 1e-9*max(1, e.Gain) {
 				gain = fmt.Sprintf("gains %.4g and %.4g", e.SupplierGain, e.DemanderGain)
 			}
-			ew.printf("  %s gives way on %s (%s → %s) for %s's move on %s (%s → %s); %s\n",
+			fmt.Fprintf(ew, "  %s gives way on %s (%s → %s) for %s's move on %s (%s → %s); %s\n",
 				name(s, e.Supplier), e.SupplyIssue, g(e.SupplyFrom), g(e.SupplyTo),
 				name(s, e.Demander), e.DemandIssue, g(e.DemandFrom), g(e.DemandTo), gain)
 		}
@@ -53,18 +55,18 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 			return err
 		}
 	}
-	ew.printf("\nForecast:\n")
+	fmt.Fprintf(ew, "\nForecast:\n")
 	for _, f := range r.Issues {
 		label := ""
 		if f.Anchor != "" {
 			label = " (" + f.Anchor + ")"
 		}
-		ew.printf("  %s: %s%s\n", f.Issue, g(f.Forecast), label)
+		fmt.Fprintf(ew, "  %s: %s%s\n", f.Issue, g(f.Forecast), label)
 	}
 	for _, n := range r.Notes {
-		ew.printf("Note: %s\n", n)
+		fmt.Fprintf(ew, "Note: %s\n", n)
 	}
-	return ew.err
+	return ew.Flush()
 }
 
 // initialOutcomes returns O of the scenario's own positions.
@@ -88,19 +90,3 @@ func name(s *jirga.Scenario, id string) string {
 }
 
 func g(x float64) string { return fmt.Sprintf("%.2f", x) }
-
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
-}
-
-func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }

@@ -1,6 +1,7 @@
 package smp
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"math"
@@ -18,7 +19,8 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 	if r == nil || len(r.Rounds) == 0 {
 		return jirga.Errorf(jirga.EINVALID, "smp explain: the result has no rounds")
 	}
-	ew := &errWriter{w: w}
+	// bufio.Writer keeps the first write error and reports it at Flush.
+	ew := bufio.NewWriter(w)
 	name := func(id string) string {
 		for _, a := range s.Actors {
 			if a.ID == id && a.Name != "" && a.Name != id {
@@ -43,22 +45,22 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 	if title == "" {
 		title = s.ID
 	}
-	ew.printf("KTAB Spatial Model of Politics on %q: %d actors, issues %s.\n", title, len(s.Actors), strings.Join(ids, ", "))
-	ew.printf("Each turn every actor looks for the rival whose challenge would gain it most; the two\n")
-	ew.printf("strike a bargain between their positions (weighted by salience and the odds of winning);\n")
-	ew.printf("each actor's queue of bargains is put to a probabilistic Condorcet vote of all actors,\n")
-	ew.printf("and each actor adopts the winner of its own queue.\n\n")
+	fmt.Fprintf(ew, "KTAB Spatial Model of Politics on %q: %d actors, issues %s.\n", title, len(s.Actors), strings.Join(ids, ", "))
+	fmt.Fprintf(ew, "Each turn every actor looks for the rival whose challenge would gain it most; the two\n")
+	fmt.Fprintf(ew, "strike a bargain between their positions (weighted by salience and the odds of winning);\n")
+	fmt.Fprintf(ew, "each actor's queue of bargains is put to a probabilistic Condorcet vote of all actors,\n")
+	fmt.Fprintf(ew, "and each actor adopts the winner of its own queue.\n\n")
 	r0 := r.Rounds[0]
-	ew.printf("Start: the expected outcome (probability-weighted position) is %s.\n", point(r0.Outcome))
-	ew.printf("  Most likely positions to prevail: %s.\n", topProbs(s, r0, point, 3))
-	ew.printf("  Risk attitudes R (negative: risk-seeking, positive: risk-averse): %s.\n\n", riskLine(s, r0.Risk))
+	fmt.Fprintf(ew, "Start: the expected outcome (probability-weighted position) is %s.\n", point(r0.Outcome))
+	fmt.Fprintf(ew, "  Most likely positions to prevail: %s.\n", topProbs(s, r0, point, 3))
+	fmt.Fprintf(ew, "  Risk attitudes R (negative: risk-seeking, positive: risk-averse): %s.\n\n", riskLine(s, r0.Risk))
 	for _, rd := range r.Rounds[1:] {
-		ew.printf("Turn %d.\n", rd.Round)
+		fmt.Fprintf(ew, "Turn %d.\n", rd.Round)
 		if len(rd.Challenges) == 0 {
-			ew.printf("  No actor expected to gain from a challenge.\n")
+			fmt.Fprintf(ew, "  No actor expected to gain from a challenge.\n")
 		}
 		for _, c := range rd.Challenges {
-			ew.printf("  %s challenges %s: it expects to prevail with probability %.2f and gain %.4f.\n",
+			fmt.Fprintf(ew, "  %s challenges %s: it expects to prevail with probability %.2f and gain %.4f.\n",
 				name(c.Initiator), name(c.Target), c.Probability, c.Gain)
 		}
 		for _, b := range rd.Bargains {
@@ -73,7 +75,7 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 					qs = append(qs, name(q))
 				}
 			}
-			ew.printf("  Bargain %s–%s (%s for %s, %s for %s) won the queue of %s.\n",
+			fmt.Fprintf(ew, "  Bargain %s–%s (%s for %s, %s for %s) won the queue of %s.\n",
 				name(b.Initiator), name(b.Target), point(b.InitiatorPosition), b.Initiator,
 				point(b.TargetPosition), b.Target, strings.Join(qs, " and "))
 		}
@@ -90,37 +92,37 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 			}
 		}
 		if len(moved) == 0 {
-			ew.printf("  Nobody moved.\n")
+			fmt.Fprintf(ew, "  Nobody moved.\n")
 		} else {
-			ew.printf("  Moves: %s.\n", strings.Join(moved, "; "))
+			fmt.Fprintf(ew, "  Moves: %s.\n", strings.Join(moved, "; "))
 		}
-		ew.printf("  Expected outcome now %s; most likely to prevail: %s.\n", point(rd.Outcome), topProbs(s, rd, point, 3))
+		fmt.Fprintf(ew, "  Expected outcome now %s; most likely to prevail: %s.\n", point(rd.Outcome), topProbs(s, rd, point, 3))
 		if rd.Change != nil {
-			ew.printf("  Change relative to the first turn: %.4f (the run stops below %.2f).\n", *rd.Change, stopRatio)
+			fmt.Fprintf(ew, "  Change relative to the first turn: %.4f (the run stops below %.2f).\n", *rd.Change, stopRatio)
 		}
-		ew.printf("\n")
+		fmt.Fprintf(ew, "\n")
 	}
 	last := r.Rounds[len(r.Rounds)-1]
 	switch r.Status {
 	case jirga.StatusConverged:
-		ew.printf("The run stopped after %d turns: movement fell below %.0f%% of the first turn's.\n", last.Round, stopRatio*100)
+		fmt.Fprintf(ew, "The run stopped after %d turns: movement fell below %.0f%% of the first turn's.\n", last.Round, stopRatio*100)
 	default:
-		ew.printf("The run stopped at the turn cap (%d turns) without settling.\n", last.Round)
+		fmt.Fprintf(ew, "The run stopped at the turn cap (%d turns) without settling.\n", last.Round)
 	}
 	for _, f := range r.Issues {
-		ew.printf("Forecast on %s: %.2f", f.Issue, f.Forecast)
+		fmt.Fprintf(ew, "Forecast on %s: %.2f", f.Issue, f.Forecast)
 		if f.Anchor != "" {
-			ew.printf(" (nearest: %s)", f.Anchor)
+			fmt.Fprintf(ew, " (nearest: %s)", f.Anchor)
 		}
 		if mp, ok := r.Summaries["most_probable"][f.Issue]; ok {
-			ew.printf("; most probable single position %.2f", mp)
+			fmt.Fprintf(ew, "; most probable single position %.2f", mp)
 		}
 		if wm, ok := r.Summaries["weighted_mean"][f.Issue]; ok {
-			ew.printf("; capability × salience weighted mean %.2f", wm)
+			fmt.Fprintf(ew, "; capability × salience weighted mean %.2f", wm)
 		}
-		ew.printf(".\n")
+		fmt.Fprintf(ew, ".\n")
 	}
-	return ew.err
+	return ew.Flush()
 }
 
 // topProbs lists the k most probable positions of a round, each with the
@@ -162,15 +164,4 @@ func riskLine(s *jirga.Scenario, risk map[string]float64) string {
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
 }
