@@ -95,7 +95,7 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 				case v.ID == whatif.Baseline:
 					row = append(row, fmtNum(r.Forecast, 1))
 				default:
-					row = append(row, fmt.Sprintf("%s (%s)", fmtNum(r.Forecast, 1), signed(r.Shift)))
+					row = append(row, fmt.Sprintf("%s (%s)", fmtNum(r.Forecast, 1), signed(r.Shift, 1)))
 				}
 			}
 			fmt.Fprintln(tw, strings.Join(row, "\t"))
@@ -117,11 +117,12 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 	}
 }
 
-// signed formats x with one decimal and an explicit sign (+0.0 for zero).
-func signed(x float64) string {
-	s := fmtNum(x, 1)
-	if s == "-0.0" {
-		s = "0.0"
+// signed formats x with prec decimals and an explicit sign; a value that
+// rounds to zero is +0.0 (never -0.0).
+func signed(x float64, prec int) string {
+	s := fmtNum(x, prec)
+	if strings.Trim(s, "-0.") == "" {
+		s = strings.TrimPrefix(s, "-")
 	}
 	if !strings.HasPrefix(s, "-") {
 		s = "+" + s

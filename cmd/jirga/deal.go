@@ -139,7 +139,7 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "intervention\tkind\tP(deal)\tshift\tdeal at point values")
 		for _, v := range r.Interventions {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, orDash(v.Kind), fmtNum(v.DealProbability, 3), signedProb(v.Shift), yesNo(v.Exists))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, orDash(v.Kind), fmtNum(v.DealProbability, 3), signed(v.Shift, 3), yesNo(v.Exists))
 		}
 		tw.Flush()
 	}
@@ -165,17 +165,6 @@ func yesNo(b bool) string {
 func orDash(s string) string {
 	if s == "" {
 		return "–"
-	}
-	return s
-}
-
-func signedProb(x float64) string {
-	s := fmtNum(x, 3)
-	if s == "-0.000" {
-		s = "0.000"
-	}
-	if !strings.HasPrefix(s, "-") {
-		s = "+" + s
 	}
 	return s
 }
