@@ -46,7 +46,7 @@ func (m Condorcet) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Resu
 // change the winner; it is kept for symmetry with [Vote].
 func CondorcetMedian(x, w []float64, r float64) float64 {
 	if len(x) == 0 {
-		return nan()
+		return math.NaN()
 	}
 	type pt struct{ x, w float64 }
 	pts := make([]pt, len(x))

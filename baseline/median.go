@@ -3,6 +3,7 @@ package baseline
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
 
 	"github.com/jirga/jirga"
@@ -40,7 +41,7 @@ func WeightedMedian(x, w []float64) float64 {
 		total += wi
 	}
 	if len(pts) == 0 {
-		return nan()
+		return math.NaN()
 	}
 	slices.SortFunc(pts, func(a, b pt) int { return cmp.Compare(a.x, b.x) })
 	cum := 0.0

@@ -193,5 +193,3 @@ func nashBargain(kind string, pos, w, d []float64, lo, hi float64) (x float64, o
 	}
 	return a + (b-a)/2, true, false
 }
-
-func nan() float64 { return math.NaN() }
