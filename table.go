@@ -72,6 +72,18 @@ func (s *Scenario) Table() *Table {
 // Column returns, for issue k, the indices of the actors holding a position
 // on it and their capabilities, positions and saliences (in [0, 1]).
 func (t *Table) Column(k int) (idx []int, capability, position, salience []float64) {
+	n := 0
+	for i := range t.Actors {
+		if t.Has[i][k] {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, nil, nil, nil
+	}
+	// Sized up front: sweeps call this for every issue of every draw.
+	idx = make([]int, 0, n)
+	capability, position, salience = make([]float64, 0, n), make([]float64, 0, n), make([]float64, 0, n)
 	for i := range t.Actors {
 		if !t.Has[i][k] {
 			continue
