@@ -109,6 +109,34 @@ func TestLinearProbabilities(t *testing.T) {
 	}
 }
 
+// TestAdjacentTopPositions is the case that once read past the end of the
+// sorted positions: two positions one ulp apart at the top of the scale,
+// whose midpoint rounds to the upper one. The emission case reaches it with
+// linear votes and no minimum expected utility (Belgium at 10 − 1 ulp).
+// The pair one ulp apart has vote totals of the order of an ulp, which the
+// prefix sums cannot resolve (and the model makes no offer between
+// positions within 1e-9 × R); every other pair must be exact.
+func TestAdjacentTopPositions(t *testing.T) {
+	x := []float64{4, 7, math.Nextafter(10, 0), 10}
+	w := []float64{0.2, 0.3, 0.1, 0.4}
+	for _, all := range []bool{false, true} {
+		var v votes
+		v.reset(x, w)
+		got := make([]float64, len(x)*len(x))
+		v.probabilities(got, x, all, false)
+		want := bruteProbabilities(x, w, all)
+		for k := range got {
+			i, j := k/len(x), k%len(x)
+			if !(got[k] >= 0 && got[k] <= 1) {
+				t.Errorf("all=%v: P[%d][%d] = %v, not a probability", all, i, j, got[k])
+			}
+			if math.Abs(x[i]-x[j]) > 1e-9 && math.Abs(got[k]-want[k]) > 1e-12 {
+				t.Errorf("all=%v: P[%d][%d] = %v, want %v", all, i, j, got[k], want[k])
+			}
+		}
+	}
+}
+
 // TestUtilities checks the basic utilities and the expected utility against
 // values worked by hand from the equations in models.md §2.3.
 func TestUtilities(t *testing.T) {
