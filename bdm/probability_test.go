@@ -197,17 +197,20 @@ func TestClassify(t *testing.T) {
 		kind  string
 		pos   float64
 		ok    bool
+		minEU float64
 	}{
-		{0.5, 0.2, true, KindConflict, 10, true},       // both gain, i more: j moves to x_i
-		{0.2, 0.5, true, "", 4, false},                 // j would win: i proposes nothing
-		{0.5, -0.25, true, KindCompromise, 7, true},    // j moves |b/a| = 1/2 of 6 toward i
-		{0.25, -0.5, true, KindCapitulation, 10, true}, // j loses more than i gains
-		{0.25, -0.5, false, "", 4, false},              // capitulation off
-		{-0.1, -0.2, true, "", 4, false},               // status quo
-		{0.005, -0.001, true, "", 4, false},            // below the minimum gain
+		{0.5, 0.2, true, KindConflict, 10, true, 0},                    // both gain, i more: j moves to x_i
+		{0.2, 0.5, true, "", 4, false, 0},                              // j would win: i proposes nothing
+		{0.5, -0.25, true, KindCompromise, 7, true, 0},                 // j moves |b/a| = 1/2 of 6 toward i
+		{0.25, -0.5, true, KindCapitulation, 10, true, 0},              // j loses more than i gains
+		{0.25, -0.5, false, "", 4, false, 0},                           // capitulation off
+		{-0.1, -0.2, true, "", 4, false, 0},                            // status quo
+		{0.005, -0.001, true, "", 4, false, 0.01},                      // below the minimum gain of reading emission-fit
+		{0.005, -0.001, true, KindCompromise, 5.2, true, DefaultMinEU}, // no minimum by default
+		{5e-10, -1e-10, true, "", 4, false, DefaultMinEU},              // rounding noise is no gain
 	}
 	for i, tt := range tests {
-		kind, pos, ok := Classify(10, 4, tt.a, tt.b, tt.capit, DefaultMinEU)
+		kind, pos, ok := Classify(10, 4, tt.a, tt.b, tt.capit, tt.minEU)
 		if kind != tt.kind || ok != tt.ok || math.Abs(pos-tt.pos) > 1e-12 {
 			t.Errorf("case %d: Classify = %q %v %v, want %q %v %v", i, kind, pos, ok, tt.kind, tt.pos, tt.ok)
 		}

@@ -21,13 +21,13 @@ const DefaultRounds = 8
 const DefaultQ = 1.0
 
 // DefaultMinEU is the smallest expected utility of a challenge for which an
-// actor makes an offer. The published descriptions give no such threshold;
-// it is the one reading we found that reproduces every round of Scholz et
-// al. (2011) Table 2 and of the jmckib run (any value in [0.0025, 0.02]
-// does on the emission case; 0 does not from round 4 on, because
-// near-zero compromises between almost equal positions then keep an actor
-// from taking a larger offer). See docs/models/bdm.md.
-const DefaultMinEU = 0.01
+// actor makes an offer: none (any positive expected utility, above the
+// rounding noise zeroEU). No source has a threshold. The reading
+// ReadingEmissionFit keeps the 0.01 that jirga used before it had the
+// Scholz code's choice among compromises (AcceptLowest): with the smallest
+// compromise move instead, the emission case needs a threshold in
+// [0.0025, 0.02] from round 4 on. See docs/models/bdm.md.
+const DefaultMinEU = 0.0
 
 // Values of the options in Settings. Each string option's zero value ("")
 // means the first value listed for it, the reading that reproduces Scholz et
@@ -55,6 +55,7 @@ const (
 	QSignDmasad   = "dmasad"   // − Q U_sq + (1 − Q)[T U_b + (1 − T) U_w]
 
 	// How an actor picks among the offers it receives.
+	AcceptLowest   = "lowest"   // conflict, then compromise, then capitulation; among compromises the lowest proposed position (the Scholz code), else the least move
 	AcceptPriority = "priority" // conflict, then compromise, then capitulation; least move within a kind
 	AcceptNearest  = "nearest"  // least move, whatever the kind
 
@@ -65,7 +66,9 @@ const (
 )
 
 // Settings configure the model. The zero value is the default configuration,
-// the reading of Scholz et al. (2011) that reproduces their Table 2.
+// ReadingScholz: the reading of Scholz et al. (2011) that reproduces their
+// Table 2 and every published run of the Scholz-based coding we have, with
+// no fitted constant.
 type Settings struct {
 	// Rounds is the number of rounds; 0 means DefaultRounds.
 	Rounds int
@@ -79,6 +82,10 @@ type Settings struct {
 	// MinEU is the smallest E^i(U_ij) for which i makes j an offer; nil
 	// means DefaultMinEU. Values ≤ 1e-9 are treated as 1e-9 (noise).
 	MinEU *float64
+	// Reading names the reading (Readings) the settings were built from, for
+	// the result's notes; the options themselves are in the other fields
+	// (ParseParams expands a reading into them).
+	Reading string
 	// Probability is ProbAll (default) or ProbPair.
 	Probability string
 	// Votes is VotesRisk (default) or VotesLinear.
@@ -88,12 +95,14 @@ type Settings struct {
 	Estimate string
 	// Median is MedianCondorcet (default) or MedianSequential.
 	Median string
-	// NoCapitulation drops capitulation offers, as the jmckib coding does
-	// (its capitulation branch is dead code).
-	NoCapitulation bool
+	// Capitulation enables capitulation offers (Bueno de Mesquita 1994).
+	// They are off by default, as in the Scholz-based coding, whose
+	// capitulation branch is never taken: with them on, five of the six
+	// reference runs differ from round 1 (docs/models/bdm.md).
+	Capitulation bool
 	// QSign is QSignEquation (default) or QSignDmasad; harmless at Q = 1.
 	QSign string
-	// Accept is AcceptPriority (default) or AcceptNearest.
+	// Accept is AcceptLowest (default), AcceptPriority or AcceptNearest.
 	Accept string
 	// Offers is OffersAll (default), OffersAccepted or OffersNone: which
 	// offers each Round records.
@@ -105,26 +114,95 @@ type Param struct {
 	Name, Values, Default, Doc string
 }
 
+// Readings: named presets of the options that the published descriptions
+// leave open (models.md §2.5 and the choice among offers).
+const (
+	// ReadingScholz, the default, reproduces Scholz et al.'s Table 2 and the
+	// ten rounds of the Scholz-based coding on every shared case, with no
+	// fitted constant and an order-free median.
+	ReadingScholz = "scholz"
+	// ReadingScholzCode is the Scholz-based coding as it runs (jmckib),
+	// including its order-dependent sequential median.
+	ReadingScholzCode = "scholz-code"
+	// ReadingEmissionFit is jirga's default before issue 15: capitulation
+	// offers, the smallest compromise move, and min_eu = 0.01 fitted on the
+	// emission case.
+	ReadingEmissionFit = "emission-fit"
+)
+
+// Reading is a named preset of options, as data: the options it sets, in
+// --opt form.
+type Reading struct {
+	Name, Doc, Source string
+	Options           map[string]string
+}
+
+// Readings lists the readings accepted by the option reading=NAME. Each sets
+// every option the readings differ on, so that a reading does not depend on
+// the defaults; options given beside it win.
+var Readings = []Reading{
+	{ReadingScholz, "the Scholz-based coding with the full Condorcet median: no capitulation, no minimum expected utility, the lowest compromise",
+		"Scholz, Calbert & Smith (2011); jmckib/bdm-scholz-expected-utility-model@55f63e9 (its output)",
+		map[string]string{"probability": ProbAll, "votes": VotesRisk, "estimate": EstimateReceiver, "median": MedianCondorcet,
+			"capitulation": "false", "qsign": QSignEquation, "q": "1", "min_eu": "0", "accept": AcceptLowest}},
+	{ReadingScholzCode, "the Scholz-based coding as it runs, with its sequential median in actor order",
+		"jmckib/bdm-scholz-expected-utility-model@55f63e9 (its output)",
+		map[string]string{"probability": ProbAll, "votes": VotesRisk, "estimate": EstimateReceiver, "median": MedianSequential,
+			"capitulation": "false", "qsign": QSignEquation, "q": "1", "min_eu": "0", "accept": AcceptLowest}},
+	{ReadingEmissionFit, "jirga's default before issue 15: capitulation, the smallest compromise move, min_eu = 0.01 fitted on the emission case",
+		"this project, docs/models/bdm.md",
+		map[string]string{"probability": ProbAll, "votes": VotesRisk, "estimate": EstimateReceiver, "median": MedianCondorcet,
+			"capitulation": "true", "qsign": QSignEquation, "q": "1", "min_eu": "0.01", "accept": AcceptPriority}},
+}
+
 // Params lists the options accepted by ParseParams, for the model registry
 // and `jirga models`.
 var Params = []Param{
+	{"reading", "scholz | scholz-code | emission-fit", ReadingScholz, "a named preset of the options below (see docs/models/bdm.md): scholz (Scholz 2011 + the Scholz-based coding, Condorcet median), scholz-code (that coding as it runs, sequential median), emission-fit (jirga's former default: capitulation, smallest compromise move, min_eu 0.01 fitted on the emission case)"},
 	{"probability", "all | pair", ProbAll, "denominator of P^i: the votes over every ordered pair of actors (jmckib), or over the pair (i, j) only"},
 	{"votes", "risk | linear", VotesRisk, "votes inside P^i: distances raised to the voter's risk exponent r_k (jmckib), or linear in distance"},
 	{"estimate", "receiver | proposer | target", EstimateReceiver, "who judges an offer and with whose risk exponent: the receiver with its own r (jmckib), the proposer with its own r, or each side's EU with its own r (full information)"},
 	{"median", "condorcet | sequential", MedianCondorcet, "median voter: full pairwise Condorcet comparison, or jmckib's order-dependent single pass"},
-	{"capitulation", "true | false", "true", "whether capitulation offers exist (false mirrors jmckib's dead branch)"},
+	{"capitulation", "true | false", "false", "whether capitulation offers exist (Bueno de Mesquita 1994; the Scholz-based coding never makes them)"},
 	{"qsign", "equation | dmasad", QSignEquation, "sign of the (1 − Q) term of the expected utility (dmasad's sign error; harmless at Q = 1)"},
 	{"q", "[0, 1]", "1", "probability Q that the status quo holds when i does not challenge j (Scholz: 1)"},
-	{"min_eu", "≥ 0", "0.01", "smallest expected utility of a challenge for which an actor makes an offer (a fitted reading; see docs/models/bdm.md)"},
-	{"accept", "priority | nearest", AcceptPriority, "offer an actor takes: conflict > compromise > capitulation then least move, or least move"},
+	{"min_eu", "≥ 0", "0", "smallest expected utility of a challenge for which an actor makes an offer (0.01 in reading emission-fit; see docs/models/bdm.md)"},
+	{"accept", "lowest | priority | nearest", AcceptLowest, "offer an actor takes: conflict > compromise > capitulation, among compromises the lowest proposed position (the Scholz code) and else the least move; or the least move within a kind; or the least move whatever the kind"},
 	{"tolerance", "≥ 0", "0", "stop early when no position moves more than tolerance × R (0: fixed rounds)"},
 	{"offers", "all | accepted | none", OffersAll, "offers recorded in each round of the result"},
 }
 
 // ParseParams returns the Settings given by registry parameters (the keys of
-// Params) and rounds. It rejects unknown keys and bad values with EINVALID.
+// Params) and rounds. A reading is applied first; the options given beside
+// it win. It rejects unknown keys and bad values with EINVALID.
 func ParseParams(rounds int, p map[string]string) (Settings, error) {
 	st := Settings{Rounds: rounds}
+	if name, ok := p["reading"]; ok {
+		var r *Reading
+		for i := range Readings {
+			if Readings[i].Name == name {
+				r = &Readings[i]
+			}
+		}
+		if r == nil {
+			names := make([]string, len(Readings))
+			for i, r := range Readings {
+				names[i] = r.Name
+			}
+			return Settings{}, jirga.Errorf(jirga.EINVALID, "bdm: option reading=%q: want one of %s", name, strings.Join(names, ", "))
+		}
+		merged := make(map[string]string, len(r.Options)+len(p))
+		for k, v := range r.Options {
+			merged[k] = v
+		}
+		for k, v := range p {
+			if k != "reading" {
+				merged[k] = v
+			}
+		}
+		p = merged
+		st.Reading = name
+	}
 	choice := func(key, v string, dst *string, allowed ...string) error {
 		for _, a := range allowed {
 			if v == a {
@@ -148,7 +226,7 @@ func ParseParams(rounds int, p map[string]string) (Settings, error) {
 		case "qsign":
 			err = choice(k, v, &st.QSign, QSignEquation, QSignDmasad)
 		case "accept":
-			err = choice(k, v, &st.Accept, AcceptPriority, AcceptNearest)
+			err = choice(k, v, &st.Accept, AcceptLowest, AcceptPriority, AcceptNearest)
 		case "offers":
 			err = choice(k, v, &st.Offers, OffersAll, OffersAccepted, OffersNone)
 		case "capitulation":
@@ -156,7 +234,7 @@ func ParseParams(rounds int, p map[string]string) (Settings, error) {
 			if perr != nil {
 				err = jirga.Errorf(jirga.EINVALID, "bdm: option capitulation=%q: want true or false", v)
 			}
-			st.NoCapitulation = !b
+			st.Capitulation = b
 		case "q":
 			q, perr := strconv.ParseFloat(v, 64)
 			if perr != nil || !(q >= 0 && q <= 1) {
@@ -197,7 +275,8 @@ type resolved struct {
 	rounds                                              int
 	tol, q, minEU                                       float64
 	probAll, riskVotes, perceiver, receiver, sequential bool
-	capitulation, dmasad, nearest                       bool
+	capitulation, dmasad                                bool
+	accept                                              int // acceptLowest, acceptPriority or acceptNearest
 	offers                                              string
 }
 
@@ -211,10 +290,15 @@ func (s Settings) resolve() resolved {
 		perceiver:    s.Estimate != EstimateTarget,
 		receiver:     s.Estimate != EstimateTarget && s.Estimate != EstimateProposer,
 		sequential:   s.Median == MedianSequential,
-		capitulation: !s.NoCapitulation,
+		capitulation: s.Capitulation,
 		dmasad:       s.QSign == QSignDmasad,
-		nearest:      s.Accept == AcceptNearest,
 		offers:       s.Offers,
+	}
+	switch s.Accept {
+	case AcceptPriority:
+		r.accept = acceptPriority
+	case AcceptNearest:
+		r.accept = acceptNearest
 	}
 	if r.rounds <= 0 {
 		r.rounds = DefaultRounds
@@ -241,8 +325,16 @@ func (s Settings) String() string {
 		}
 		return no
 	}
-	return fmt.Sprintf("rounds=%d probability=%s votes=%s estimate=%s median=%s capitulation=%t qsign=%s q=%g min_eu=%g accept=%s tolerance=%g",
-		r.rounds, pick(r.probAll, ProbAll, ProbPair), pick(r.riskVotes, VotesRisk, VotesLinear),
+	reading := ""
+	if s.Reading != "" {
+		reading = "reading=" + s.Reading + " "
+	}
+	minEU := r.minEU
+	if minEU <= zeroEU {
+		minEU = 0 // the noise floor is not a setting
+	}
+	return fmt.Sprintf("%srounds=%d probability=%s votes=%s estimate=%s median=%s capitulation=%t qsign=%s q=%g min_eu=%g accept=%s tolerance=%g",
+		reading, r.rounds, pick(r.probAll, ProbAll, ProbPair), pick(r.riskVotes, VotesRisk, VotesLinear),
 		pick(r.perceiver, pick(r.receiver, EstimateReceiver, EstimateProposer), EstimateTarget), pick(r.sequential, MedianSequential, MedianCondorcet),
-		r.capitulation, pick(r.dmasad, QSignDmasad, QSignEquation), r.q, r.minEU, pick(r.nearest, AcceptNearest, AcceptPriority), r.tol)
+		r.capitulation, pick(r.dmasad, QSignDmasad, QSignEquation), r.q, minEU, acceptNames[r.accept], r.tol)
 }
