@@ -12,15 +12,16 @@ import (
 
 func TestExchangeRegistered(t *testing.T) {
 	info, ok := models.Lookup("exchange")
-	if !ok || !info.Dynamic || info.Explain == nil || len(info.Params) != 4 {
+	if !ok || !info.Dynamic || info.Explain == nil || len(info.Params) != 6 {
 		t.Fatalf("exchange registry entry: %+v", info)
 	}
-	for _, bad := range []map[string]string{{"bogus": "1"}, {"fixed_weight": "2"}, {"salience_weight": "x"}} {
+	for _, bad := range []map[string]string{{"bogus": "1"}, {"fixed_weight": "2"}, {"salience_weight": "x"},
+		{"within_round": "later"}, {"scale": "log"}, {"update": "drop"}} {
 		if _, err := models.New("exchange", models.Options{Params: bad}); jirga.ErrorCode(err) != jirga.EINVALID {
 			t.Errorf("%v: err %v, want EINVALID", bad, err)
 		}
 	}
-	m, err := models.New("exchange", models.Options{Rounds: 3, Seed: 4, Params: map[string]string{"update": "drop", "rate": "random", "fixed_weight": "0.2", "salience_weight": "0.3"}})
+	m, err := models.New("exchange", models.Options{Rounds: 3, Seed: 4, Params: map[string]string{"within_round": "start", "update": "drop", "rate": "random", "fixed_weight": "0.2", "salience_weight": "0.3"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -144,19 +144,24 @@ var registry = []Info{
 		Citation: "Stokman & Van Oosten (1994), in Bueno de Mesquita & Stokman (eds.), European Community Decision Making, ch. 5; Stokman & Thomson (2015); Dijkstra et al. (2018) for rate=random",
 		Dynamic:  true,
 		Params: []Param{
+			{Name: "within_round", Values: "decide | start", Default: "decide",
+				Doc: "decide: the best exchange executes, the pending ones whose supplier moved are recalculated against the moved outcomes, positions may move again (Decide, foarsitter/decide-exchange-model; docs/models/exchange.md for how closely); start: outcomes fixed at the round's start (jirga before issue 15)"},
 			{Name: "update", Values: "recalculate | drop", Default: "recalculate",
-				Doc: "after an exchange, recalculate the exchanges touching a moved position, or drop those sharing an actor and supply issue"},
+				Doc: "within_round=start only: after an exchange, recalculate the exchanges touching a moved position, or drop those sharing an actor and supply issue"},
+			{Name: "scale", Values: "percent | given", Default: "percent",
+				Doc: "positions as a percentage of the issue's scale, as Decide computes moves and gains, or as given"},
 			{Name: "rate", Values: "equal | random", Default: "equal",
-				Doc: "equal gains, or a rate drawn (with --seed) between the two actors' indifference rates"},
-			{Name: "fixed_weight", Values: "[0, 1]", Default: "0.1", Doc: "w = fixed_weight + salience_weight·(1 − s) in x′ = (1 − w)x + w·y"},
-			{Name: "salience_weight", Values: "[0, 1]", Default: "0.4", Doc: "see fixed_weight; their sum must be ≤ 1"},
+				Doc: "equal gains (Stokman & Van Oosten 1994), or a rate drawn (with --seed) between the two actors' indifference rates (Dijkstra et al. 2018)"},
+			{Name: "fixed_weight", Values: "[0, 1]", Default: "0.1", Doc: "w = fixed_weight + salience_weight·(1 − s) in x′ = (1 − w)x + w·y (Decide's FIXED_WEIGHT)"},
+			{Name: "salience_weight", Values: "[0, 1]", Default: "0.4", Doc: "see fixed_weight; their sum must be ≤ 1 (Decide's SALIENCE_WEIGHT)"},
 		},
 		Explain: exchange.Explain,
 		build: func(o Options) (jirga.Model, error) {
-			if err := checkParams("exchange", o.Params, "update", "rate", "fixed_weight", "salience_weight"); err != nil {
+			if err := checkParams("exchange", o.Params, "within_round", "update", "scale", "rate", "fixed_weight", "salience_weight"); err != nil {
 				return nil, err
 			}
-			m := exchange.Model{Rounds: o.Rounds, Seed: o.Seed, Update: o.Params["update"], Rate: o.Params["rate"]}
+			m := exchange.Model{Rounds: o.Rounds, Seed: o.Seed, WithinRound: o.Params["within_round"], Update: o.Params["update"],
+				Scale: o.Params["scale"], Rate: o.Params["rate"]}
 			for key, dst := range map[string]**float64{"fixed_weight": &m.FixedWeight, "salience_weight": &m.SalienceWeight} {
 				v, ok := o.Params[key]
 				if !ok {
@@ -167,6 +172,9 @@ var registry = []Info{
 					return nil, jirga.Errorf(jirga.EINVALID, "exchange: %s must be a number in [0, 1], got %q", key, v)
 				}
 				*dst = &x
+			}
+			if err := m.Validate(); err != nil {
+				return nil, err
 			}
 			return m, nil
 		},
