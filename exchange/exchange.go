@@ -534,22 +534,12 @@ func (st *state) touch(a, k, j, p, i, q int) {
 		if c.done {
 			continue
 		}
-		if st.decide {
-			if !(int(c.j) == a && int(c.p) == k) && !(int(c.i) == a && int(c.q) == k) {
-				live = append(live, id)
-				continue
-			}
-			st.stale++
-			if !st.computeDecide(c) {
-				c.done = true
-				continue
-			}
-			c.version++
-			st.h.push(entry{gain: c.gain, id: id, version: c.version, key: c.key()})
+		switch {
+		case st.decide && !(int(c.j) == a && int(c.p) == k) && !(int(c.i) == a && int(c.q) == k):
+			// a only demands k here: the exchange keeps its values.
 			live = append(live, id)
 			continue
-		}
-		if st.drop {
+		case st.drop:
 			cj, cp, ci, cq := int(c.j), int(c.p), int(c.i), int(c.q)
 			if (cj == j && cp == p) || (cj == i && cp == q) || (ci == j && cq == p) || (ci == i && cq == q) {
 				c.done = true
@@ -560,7 +550,13 @@ func (st *state) touch(a, k, j, p, i, q int) {
 			continue
 		}
 		st.stale++
-		if !st.compute(c) {
+		ok := false
+		if st.decide {
+			ok = st.computeDecide(c)
+		} else {
+			ok = st.compute(c)
+		}
+		if !ok {
 			c.done = true
 			continue
 		}
