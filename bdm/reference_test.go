@@ -86,27 +86,29 @@ func runReading(tb testing.TB, s *jirga.Scenario, reading string) *jirga.Result 
 // default reading scholz, and the coding's reported median and mean.
 func TestScholzCodeRuns(t *testing.T) {
 	for _, name := range refCases {
-		s, ref := loadRef(t, name)
-		for _, reading := range []string{bdm.ReadingScholzCode, bdm.ReadingScholz, ""} {
-			var r *jirga.Result
-			if reading == "" {
-				r = run(t, s, bdm.Settings{Rounds: 10}) // the zero value is the default
-			} else {
-				r = runReading(t, s, reading)
-			}
-			if k, who, gap := firstDiff(t, s, ref, r, 1e-9); k != 0 {
-				t.Errorf("%s, reading %q: round %d differs from the Scholz-based coding (%s off by %.3g of the scale)", name, reading, k, who, gap)
-				continue
-			}
-			for k, rd := range ref.Rounds {
-				if got := r.Rounds[k].Median["issue"]; math.Abs(got-rd.Median) > 1e-9 {
-					t.Errorf("%s, reading %q, round %d: median %.12g, coding %.12g", name, reading, rd.Round, got, rd.Median)
+		t.Run(name, func(t *testing.T) {
+			s, ref := loadRef(t, name)
+			for _, reading := range []string{bdm.ReadingScholzCode, bdm.ReadingScholz, ""} {
+				var r *jirga.Result
+				if reading == "" {
+					r = run(t, s, bdm.Settings{Rounds: 10}) // the zero value is the default
+				} else {
+					r = runReading(t, s, reading)
 				}
-				if got := r.Rounds[k].Mean["issue"]; math.Abs(got-rd.Mean) > 1e-9 {
-					t.Errorf("%s, reading %q, round %d: mean %.12g, coding %.12g", name, reading, rd.Round, got, rd.Mean)
+				if k, who, gap := firstDiff(t, s, ref, r, 1e-9); k != 0 {
+					t.Errorf("reading %q: round %d differs from the Scholz-based coding (%s off by %.3g of the scale)", reading, k, who, gap)
+					continue
+				}
+				for k, rd := range ref.Rounds {
+					if got := r.Rounds[k].Median["issue"]; math.Abs(got-rd.Median) > 1e-9 {
+						t.Errorf("reading %q, round %d: median %.12g, coding %.12g", reading, rd.Round, got, rd.Median)
+					}
+					if got := r.Rounds[k].Mean["issue"]; math.Abs(got-rd.Mean) > 1e-9 {
+						t.Errorf("reading %q, round %d: mean %.12g, coding %.12g", reading, rd.Round, got, rd.Mean)
+					}
 				}
 			}
-		}
+		})
 	}
 }
 
