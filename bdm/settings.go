@@ -112,7 +112,21 @@ type Settings struct {
 // Param documents one option of the registry (models.Param mirrors it).
 type Param struct {
 	Name, Values, Default, Doc string
+	// Choices say what each value means and where it comes from.
+	Choices []Choice
 }
+
+// Choice documents one value of an option.
+type Choice struct{ Value, Doc, Source string }
+
+// Sources of the option values, for jirga models.
+const (
+	srcBDM94  = "Bueno de Mesquita (1994)"
+	srcScholz = "Scholz, Calbert & Smith (2011)"
+	srcCoding = "the Scholz-based coding jmckib/bdm-scholz-expected-utility-model, its output"
+	srcDmasad = "dmasad/BDM_DecisionModel_Replication"
+	srcOwn    = "this project, docs/models/bdm.md"
+)
 
 // Readings: named presets of the options that the published descriptions
 // leave open (models.md §2.5 and the choice among offers).
@@ -158,18 +172,45 @@ var Readings = []Reading{
 // Params lists the options accepted by ParseParams, for the model registry
 // and `jirga models`.
 var Params = []Param{
-	{"reading", "scholz | scholz-code | emission-fit", ReadingScholz, "a named preset of the options below (see docs/models/bdm.md): scholz (Scholz 2011 + the Scholz-based coding, Condorcet median), scholz-code (that coding as it runs, sequential median), emission-fit (jirga's former default: capitulation, smallest compromise move, min_eu 0.01 fitted on the emission case)"},
-	{"probability", "all | pair", ProbAll, "denominator of P^i: the votes over every ordered pair of actors (jmckib), or over the pair (i, j) only"},
-	{"votes", "risk | linear", VotesRisk, "votes inside P^i: distances raised to the voter's risk exponent r_k (jmckib), or linear in distance"},
-	{"estimate", "receiver | proposer | target", EstimateReceiver, "who judges an offer and with whose risk exponent: the receiver with its own r (jmckib), the proposer with its own r, or each side's EU with its own r (full information)"},
-	{"median", "condorcet | sequential", MedianCondorcet, "median voter: full pairwise Condorcet comparison, or jmckib's order-dependent single pass"},
-	{"capitulation", "true | false", "false", "whether capitulation offers exist (Bueno de Mesquita 1994; the Scholz-based coding never makes them)"},
-	{"qsign", "equation | dmasad", QSignEquation, "sign of the (1 − Q) term of the expected utility (dmasad's sign error; harmless at Q = 1)"},
-	{"q", "[0, 1]", "1", "probability Q that the status quo holds when i does not challenge j (Scholz: 1)"},
-	{"min_eu", "≥ 0", "0", "smallest expected utility of a challenge for which an actor makes an offer (0.01 in reading emission-fit; see docs/models/bdm.md)"},
-	{"accept", "lowest | priority | nearest", AcceptLowest, "offer an actor takes: conflict > compromise > capitulation, among compromises the lowest proposed position (the Scholz code) and else the least move; or the least move within a kind; or the least move whatever the kind"},
-	{"tolerance", "≥ 0", "0", "stop early when no position moves more than tolerance × R (0: fixed rounds)"},
-	{"offers", "all | accepted | none", OffersAll, "offers recorded in each round of the result"},
+	{"reading", "scholz | scholz-code | emission-fit", ReadingScholz, "a named preset of the options below; options given beside it win (docs/models/bdm.md)", readingChoices()},
+	{"probability", "all | pair", ProbAll, "denominator of P^i, the probability that i beats j", []Choice{
+		{ProbAll, "the votes over every ordered pair of actors", srcCoding},
+		{ProbPair, "the votes over the pair (i, j) only, so that P^i + P^j = 1", srcBDM94}}},
+	{"votes", "risk | linear", VotesRisk, "votes inside P^i", []Choice{
+		{VotesRisk, "distances raised to the voter's risk exponent r_k", srcCoding},
+		{VotesLinear, "linear in distance", srcBDM94}}},
+	{"estimate", "receiver | proposer | target", EstimateReceiver, "who judges an offer, and with whose risk exponent", []Choice{
+		{EstimateReceiver, "the receiver j judges both expected utilities with r_j", srcCoding},
+		{EstimateProposer, "the proposer i judges both with r_i", srcOwn},
+		{EstimateTarget, "each expected utility with its owner's r (full information)", srcBDM94}}},
+	{"median", "condorcet | sequential", MedianCondorcet, "how the median voter position is found", []Choice{
+		{MedianCondorcet, "full pairwise Condorcet comparison of the positions", srcBDM94},
+		{MedianSequential, "one pass in actor order (order-dependent)", srcCoding}}},
+	{"capitulation", "false | true", "false", "whether capitulation offers exist", []Choice{
+		{"false", "no capitulation offers (the Scholz-based coding never makes them)", srcCoding},
+		{"true", "when the receiver would lose more than the proposer gains (|b| > a), it moves fully to the proposer", srcBDM94}}},
+	{"qsign", "equation | dmasad", QSignEquation, "sign of the (1 − Q) term of the expected utility (harmless at Q = 1)", []Choice{
+		{QSignEquation, "− Q U_sq − (1 − Q)[T U_b + (1 − T) U_w], as published", srcScholz},
+		{QSignDmasad, "+ (1 − Q)[…], a sign error of one coding", srcDmasad}}},
+	{"q", "[0, 1]", "1", "probability Q that the status quo holds when i does not challenge j (" + srcScholz + ": 1)", nil},
+	{"min_eu", "≥ 0", "0", "smallest expected utility of a challenge for which an actor makes an offer (0.01 in reading emission-fit, fitted there; " + srcOwn + ")", nil},
+	{"accept", "lowest | priority | nearest", AcceptLowest, "which of the offers it receives an actor takes", []Choice{
+		{AcceptLowest, "conflict > compromise > capitulation; among compromises the lowest proposed position, else the least move", "Scholz's code, as " + srcCoding + " shows"},
+		{AcceptPriority, "conflict > compromise > capitulation; the least move within a kind", srcOwn},
+		{AcceptNearest, "the least move, whatever the kind", srcOwn}}},
+	{"tolerance", "≥ 0", "0", "stop early when no position moves more than tolerance × R in a round (0: fixed rounds, as " + srcScholz + ")", nil},
+	{"offers", "all | accepted | none", OffersAll, "offers recorded in each round of the result", []Choice{
+		{OffersAll, "every offer (jirga explain narrates them)", srcOwn},
+		{OffersAccepted, "the accepted offers only", srcOwn},
+		{OffersNone, "no offers: the smallest result", srcOwn}}},
+}
+
+func readingChoices() []Choice {
+	out := make([]Choice, len(Readings))
+	for i, r := range Readings {
+		out[i] = Choice{r.Name, r.Doc, r.Source}
+	}
+	return out
 }
 
 // ParseParams returns the Settings given by registry parameters (the keys of

@@ -299,10 +299,11 @@ func (s *Server) handleRunRerun(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 	type param struct {
-		Name    string `json:"name"`
-		Values  string `json:"values"`
-		Default string `json:"default"`
-		Doc     string `json:"doc"`
+		Name    string          `json:"name"`
+		Values  string          `json:"values"`
+		Default string          `json:"default"`
+		Doc     string          `json:"doc"`
+		Choices []models.Choice `json:"choices,omitempty"`
 	}
 	type info struct {
 		Name     string  `json:"name"`

@@ -52,6 +52,16 @@ type Param struct {
 	Values  string // allowed values or range
 	Default string
 	Doc     string
+	// Choices, when set, say what each allowed value means and where it
+	// comes from (jirga models prints them).
+	Choices []Choice
+}
+
+// Choice documents one allowed value of a parameter.
+type Choice struct {
+	Value  string `json:"value"`
+	Doc    string `json:"doc"`
+	Source string `json:"source,omitempty"`
 }
 
 var registry = []Info{
@@ -145,13 +155,25 @@ var registry = []Info{
 		Dynamic:  true,
 		Params: []Param{
 			{Name: "within_round", Values: "decide | start", Default: "decide",
-				Doc: "decide: the best exchange executes, the pending ones whose supplier moved are recalculated against the moved outcomes, positions may move again (Decide, foarsitter/decide-exchange-model; docs/models/exchange.md for how closely); start: outcomes fixed at the round's start (jirga before issue 15)"},
+				Doc: "what happens to the other exchanges of a round when one is executed (docs/models/exchange.md)",
+				Choices: []Choice{
+					{"decide", "outcomes move with each exchange; pending exchanges whose supplier moved are recalculated from its voting position; a position may move again (reproduces Decide's first exchanges, not its whole runs)", "foarsitter/decide-exchange-model@51dee66, its runs"},
+					{"start", "outcomes stay at the round's start; see update", "jirga before issue 15"}}},
 			{Name: "update", Values: "recalculate | drop", Default: "recalculate",
-				Doc: "within_round=start only: after an exchange, recalculate the exchanges touching a moved position, or drop those sharing an actor and supply issue"},
+				Doc: "within_round=start only: what happens to the exchanges left after one is executed",
+				Choices: []Choice{
+					{"recalculate", "recalculate the exchanges touching a moved position", "models.md §3.3"},
+					{"drop", "drop those sharing an actor and supply issue with it", "models.md §3.3"}}},
 			{Name: "scale", Values: "percent | given", Default: "percent",
-				Doc: "positions as a percentage of the issue's scale, as Decide computes moves and gains, or as given"},
+				Doc: "units of positions in moves and gains",
+				Choices: []Choice{
+					{"percent", "percent of the issue's scale, so issues weigh alike whatever their units", "Decide (its #M anchors)"},
+					{"given", "the positions as given", "jirga before issue 15"}}},
 			{Name: "rate", Values: "equal | random", Default: "equal",
-				Doc: "equal gains (Stokman & Van Oosten 1994), or a rate drawn (with --seed) between the two actors' indifference rates (Dijkstra et al. 2018)"},
+				Doc: "exchange rate between the two moves",
+				Choices: []Choice{
+					{"equal", "the rate that gives both actors the same gain", "Stokman & Van Oosten (1994)"},
+					{"random", "a rate drawn (with --seed) between the two actors' indifference rates", "Dijkstra et al. (2018)"}}},
 			{Name: "fixed_weight", Values: "[0, 1]", Default: "0.1", Doc: "w = fixed_weight + salience_weight·(1 − s) in x′ = (1 − w)x + w·y (Decide's FIXED_WEIGHT)"},
 			{Name: "salience_weight", Values: "[0, 1]", Default: "0.4", Doc: "see fixed_weight; their sum must be ≤ 1 (Decide's SALIENCE_WEIGHT)"},
 		},
@@ -204,7 +226,11 @@ var registry = []Info{
 func bdmParams() []Param {
 	var ps []Param
 	for _, p := range bdm.Params {
-		ps = append(ps, Param{Name: p.Name, Values: p.Values, Default: p.Default, Doc: p.Doc})
+		q := Param{Name: p.Name, Values: p.Values, Default: p.Default, Doc: p.Doc}
+		for _, c := range p.Choices {
+			q.Choices = append(q.Choices, Choice{Value: c.Value, Doc: c.Doc, Source: c.Source})
+		}
+		ps = append(ps, q)
 	}
 	return ps
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -310,6 +311,30 @@ func TestExtremeValues(t *testing.T) {
 			}
 			if math.IsNaN(x) || x < lo || x > hi {
 				t.Errorf("%s: issue %s: forecast %v outside [%v, %v]", name, is.ID, x, lo, hi)
+			}
+		}
+	}
+}
+
+// TestChoicesDocumented checks that every value of the choice options of
+// bdm and exchange has a one-line meaning and a source (jirga models lists
+// them).
+func TestChoicesDocumented(t *testing.T) {
+	for _, name := range []string{"bdm", "exchange"} {
+		info, _ := models.Lookup(name)
+		for _, p := range info.Params {
+			if !strings.Contains(p.Values, " | ") {
+				continue
+			}
+			want := strings.Split(p.Values, " | ")
+			if len(p.Choices) != len(want) {
+				t.Errorf("%s.%s: %d choices documented, values %q", name, p.Name, len(p.Choices), p.Values)
+				continue
+			}
+			for i, c := range p.Choices {
+				if c.Value != want[i] || c.Doc == "" || c.Source == "" || strings.Contains(c.Doc, "\n") {
+					t.Errorf("%s.%s: choice %+v (want value %q, a one-line doc and a source)", name, p.Name, c, want[i])
+				}
 			}
 		}
 	}

@@ -80,6 +80,13 @@ List the models: name, what it computes, its citation and its options
 		fmt.Fprintf(m.Stdout, "%-10s %s (%s)\n           %s\n", info.Name, info.Summary, kind, info.Citation)
 		for _, p := range info.Params {
 			fmt.Fprintf(m.Stdout, "           --opt %s.%s=%s (default %s): %s\n", info.Name, p.Name, p.Values, p.Default, p.Doc)
+			for _, c := range p.Choices {
+				src := ""
+				if c.Source != "" {
+					src = " [" + c.Source + "]"
+				}
+				fmt.Fprintf(m.Stdout, "               %s: %s%s\n", c.Value, c.Doc, src)
+			}
 		}
 	}
 	return nil
