@@ -201,3 +201,23 @@ func TestRunChecksContract(t *testing.T) {
 		t.Errorf("cancelled: err=%v", err)
 	}
 }
+
+func TestResultValues(t *testing.T) {
+	s := &jirga.Scenario{ID: "s", Issues: []*jirga.Issue{{ID: "a"}, {ID: "b"}, {ID: "c"}}}
+	// Issues out of the scenario's order are found by id.
+	r := &jirga.Result{Model: "m", Issues: []jirga.IssueForecast{{Issue: "c", Forecast: 3}, {Issue: "a", Forecast: 1}, {Issue: "b", Forecast: 2}}}
+	got, err := r.Values(s, make([]float64, 7))
+	if err != nil || len(got) != 3 || got[0] != 1 || got[1] != 2 || got[2] != 3 {
+		t.Errorf("Values = %v, %v; want [1 2 3]", got, err)
+	}
+	// A missing and a non-finite forecast are NaN; the error names the
+	// model and the first of them.
+	r = &jirga.Result{Model: "m", Issues: []jirga.IssueForecast{{Issue: "a", Forecast: math.Inf(1)}, {Issue: "c", Forecast: 3}}}
+	got, err = r.Values(s, nil)
+	if !math.IsNaN(got[0]) || !math.IsNaN(got[1]) || got[2] != 3 {
+		t.Errorf("Values = %v, want [NaN NaN 3]", got)
+	}
+	if jirga.ErrorCode(err) != jirga.EINTERNAL || !strings.Contains(err.Error(), `model m gave the forecast +Inf for issue "a"`) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sort"
-	"sync"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/sweep"
 )
 
 // DefaultMinActors is the fewest actors with a position that make an issue
@@ -100,6 +99,9 @@ type Options struct {
 	// Coverage, when Draws > 0, also runs every model on Draws scenarios
 	// drawn from each scored scenario and reports interval coverage.
 	Coverage Coverage
+	// Progress, when set, is called with the number of scenarios done and
+	// their number (see sweep.Loop).
+	Progress func(done, total int)
 }
 
 // Report is the result of a backtest. Its JSON form is the stable contract
@@ -193,45 +195,31 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 	for m := range models {
 		rows[m] = make([]Row, len(cases))
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				s := scen[j]
-				for m, model := range models {
-					if ctx.Err() != nil {
-						return
-					}
-					fc, errs := forecastIssues(ctx, model, s, cases, caseOf[s])
-					var iv map[string][5]float64
-					if opt.Coverage.Draws > 0 {
-						iv = opt.Coverage.intervals(ctx, model, s)
-					}
-					for n, ci := range caseOf[s] {
-						r := Row{Case: ci, Model: model.Name(), Forecast: fc[n], Err: errs[n]}
-						r.P10, r.P25, r.P50, r.P75, r.P90 = nan, nan, nan, nan, nan
-						if q, ok := iv[cases[ci].Issue.ID]; ok && errs[n] == "" {
-							r.P10, r.P25, r.P50, r.P75, r.P90 = q[0], q[1], q[2], q[3], q[4]
-						}
-						rows[m][ci] = r
-					}
-				}
+	// One iteration per scenario: its rows are disjoint from the others'.
+	loop := sweep.Loop{Workers: opt.Workers, Progress: opt.Progress}
+	_, err := sweep.For(ctx, len(scen), loop, func(it sweep.Iter) error {
+		s := scen[it.I]
+		for m, model := range models {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-		}()
-	}
-	for j := range scen {
-		jobs <- j
-	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+			vals, errs := forecastIssues(ctx, model, s, cases, caseOf[s])
+			var iv map[string][5]float64
+			if opt.Coverage.Draws > 0 {
+				iv = opt.Coverage.intervals(ctx, model, s)
+			}
+			for n, ci := range caseOf[s] {
+				r := Row{Case: ci, Model: model.Name(), Forecast: vals[n], Err: errs[n]}
+				r.P10, r.P25, r.P50, r.P75, r.P90 = nan, nan, nan, nan, nan
+				if q, ok := iv[cases[ci].Issue.ID]; ok && errs[n] == "" {
+					r.P10, r.P25, r.P50, r.P75, r.P90 = q[0], q[1], q[2], q[3], q[4]
+				}
+				rows[m][ci] = r
+			}
+		}
+		return ctx.Err() // a scenario cut short by cancellation is not complete
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	if opt.Coverage.Draws > 0 {
@@ -247,40 +235,34 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 
 var nan = math.NaN()
 
-// forecastIssues runs model on s and returns its forecast on each case
-// (NaN and the reason where it failed).
+// forecastIssues runs model on s and returns its forecast on each case of
+// idx (NaN and the reason where it failed).
 func forecastIssues(ctx context.Context, model jirga.Model, s *jirga.Scenario, cases []Case, idx []int) ([]float64, []string) {
 	out := make([]float64, len(idx))
 	errs := make([]string, len(idx))
-	res, err := safeForecast(ctx, model, s)
+	vals, err := safeForecast(ctx, model, s)
 	for n, ci := range idx {
-		out[n] = nan
-		if err != nil {
+		out[n] = vals[cases[ci].Index]
+		if math.IsNaN(out[n]) && err != nil {
 			errs[n] = err.Error()
-			continue
-		}
-		x, ok := res.Forecast(cases[ci].Issue.ID)
-		switch {
-		case !ok:
-			errs[n] = "no forecast for the issue"
-		case math.IsNaN(x) || math.IsInf(x, 0):
-			errs[n] = "non-finite forecast"
-		default:
-			out[n] = x
 		}
 	}
 	return out, errs
 }
 
-// safeForecast runs model, turning a panic into an error so that one
-// model's bug on one issue does not end the backtest.
-func safeForecast(ctx context.Context, model jirga.Model, s *jirga.Scenario) (r *jirga.Result, err error) {
+// safeForecast runs model with sweep.Forecast, turning a panic into an
+// error so that one model's bug on one issue does not end the backtest.
+func safeForecast(ctx context.Context, model jirga.Model, s *jirga.Scenario) (vals []float64, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			r, err = nil, fmt.Errorf("%s panicked: %v", model.Name(), p)
+			vals = nil
+			for range s.Issues {
+				vals = append(vals, nan)
+			}
+			err = fmt.Errorf("%s panicked: %v", model.Name(), p)
 		}
 	}()
-	return model.Forecast(ctx, s)
+	return sweep.Forecast(ctx, model, s, nil)
 }
 
 func score(name string, ref bool, cases []Case, rows []Row) Score {

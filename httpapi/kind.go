@@ -133,13 +133,14 @@ func checkLevers(r *jirga.RunRecord) error {
 }
 
 // runLevers perturbs each input by ±step, one at a time, and reports the
-// effect on each issue's forecast (levers.Compute).
+// effect on each issue's forecast (levers.Compute), with one goroutine as
+// runSweep.
 func runLevers(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
 	ms, err := buildModels(r)
 	if err != nil {
 		return nil, err
 	}
-	return levers.Compute(ctx, s, ms[0], r.Options.Step)
+	return levers.Compute(ctx, s, ms[0], levers.Options{Step: r.Options.Step, Workers: 1})
 }
 
 // runForecast forecasts with each model: the result is a jirga.Forecast,

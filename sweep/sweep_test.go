@@ -6,16 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
 )
@@ -253,26 +251,35 @@ func TestRunFailures(t *testing.T) {
 	}
 }
 
+// TestRunKeep: Keep sees every draw, and draw k is Draw(s, DrawRand(seed,
+// k), u), whose forecasts are the sweep's values for draw k; an error from
+// Keep stops the sweep.
 func TestRunKeep(t *testing.T) {
 	s := flagship(t)
 	ms := allModels(t)
 	if testing.Short() {
 		ms = staticModels(t)
 	}
-	dir := filepath.Join(t.TempDir(), "draws")
-	r := mustRun(t, s, ms, sweep.Options{Draws: 12, Seed: 5, Keep: dir})
-	files, _ := filepath.Glob(filepath.Join(dir, "draw-*.yaml"))
-	if len(files) != 12 {
-		t.Fatalf("%d kept files, want 12", len(files))
+	const n = 12
+	var mu sync.Mutex
+	kept := map[int]string{}
+	r := mustRun(t, s, ms, sweep.Options{Draws: n, Seed: 5, Keep: func(k int, d *jirga.Scenario) error {
+		b := mustJSON(t, d)
+		mu.Lock()
+		defer mu.Unlock()
+		if _, dup := kept[k]; dup {
+			t.Errorf("draw %d kept twice", k)
+		}
+		kept[k] = b
+		return nil
+	}})
+	if len(kept) != n {
+		t.Fatalf("%d draws kept, want %d", len(kept), n)
 	}
 	for _, k := range []int{1, 7, 12} {
-		ss, err := format.ReadFile(filepath.Join(dir, sweep.DrawFile(k)), format.Options{})
-		if err != nil {
-			t.Fatalf("draw %d: %v", k, err)
-		}
-		d := ss[0]
-		if d.Attributes["sweep.draw"] != fmt.Sprint(k) || d.Attributes["sweep.seed"] != "5" || d.Attributes["sweep.scenario"] != s.ID {
-			t.Errorf("draw %d: attributes %v", k, d.Attributes)
+		d := sweep.Draw(s, sweep.DrawRand(5, k), sweep.DefaultUncertainty)
+		if got := mustJSON(t, d); got != kept[k] {
+			t.Errorf("draw %d: Draw with DrawRand differs from the kept scenario", k)
 		}
 		// Re-running a kept draw gives exactly the sweep's forecast.
 		fc, err := jirga.Run(context.Background(), d, ms)
@@ -286,18 +293,20 @@ func TestRunKeep(t *testing.T) {
 				}
 			}
 		}
-		// And DrawRand reproduces it without the file.
-		again := sweep.Draw(s, sweep.DrawRand(5, k), sweep.DefaultUncertainty)
-		again.Attributes = d.Attributes
-		if a, b := mustJSON(t, again), mustJSON(t, d); a != b {
-			t.Errorf("draw %d: Draw with DrawRand differs from the kept file", k)
-		}
 	}
-	// A kept directory that cannot be created is an error.
-	bad := filepath.Join(t.TempDir(), "file")
-	os.WriteFile(bad, nil, 0o644)
-	if _, err := sweep.Run(context.Background(), s, ms, sweep.Options{Draws: 2, Keep: filepath.Join(bad, "x")}); err == nil {
-		t.Error("no error for an impossible --keep directory")
+	// An error from Keep ends the sweep with it, after the draws before.
+	boom := errors.New("disk full")
+	for _, workers := range []int{1, 3} {
+		r, err := sweep.Run(context.Background(), s, staticModels(t), sweep.Options{Draws: 50, Seed: 5, Workers: workers,
+			Keep: func(k int, d *jirga.Scenario) error {
+				if k == 20 {
+					return boom
+				}
+				return nil
+			}})
+		if !errors.Is(err, boom) || r == nil || r.Completed != 19 {
+			t.Errorf("workers %d: err %v, completed %v; want %v after 19 draws", workers, err, r, boom)
+		}
 	}
 }
 

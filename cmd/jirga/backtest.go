@@ -93,7 +93,13 @@ the draws.
 	if err != nil {
 		return err
 	}
+	if m.IsTerminal != nil && m.IsTerminal(m.Stderr) {
+		opt.Progress = progressBar(m.Stderr, "backtest")
+	}
 	rep, cases, err := backtest.Run(ctx, ss, ms, opt)
+	if opt.Progress != nil {
+		fmt.Fprint(m.Stderr, "\r\033[K")
+	}
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	if err != nil {
 		return err
 	}
-	c, err := whatif.Compare(ctx, s, ms)
+	c, err := whatif.Compare(ctx, s, ms, whatif.Options{})
 	if err != nil {
 		return err
 	}

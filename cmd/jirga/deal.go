@@ -57,7 +57,14 @@ scenario (Pakistan–TTP, 2022).`)
 	if err != nil {
 		return err
 	}
-	r, err := deal.Analyze(ctx, s, ms, deal.Options{Draws: draws, Seed: mf.seed, Workers: workers, Interventions: true})
+	opt := deal.Options{Draws: draws, Seed: mf.seed, Workers: workers, Interventions: true}
+	if m.IsTerminal != nil && m.IsTerminal(m.Stderr) {
+		opt.Progress = progressBar(m.Stderr, s.ID)
+	}
+	r, err := deal.Analyze(ctx, s, ms, opt)
+	if opt.Progress != nil {
+		fmt.Fprint(m.Stderr, "\r\033[K")
+	}
 	if err != nil {
 		return err
 	}

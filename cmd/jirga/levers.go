@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/levers"
 )
 
@@ -55,8 +54,9 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 		return err
 	}
 	var r *levers.Result
+	opt := levers.Options{Step: step}
 	if target == "deal" {
-		r, err = dealLevers(ctx, s, step)
+		r, err = levers.ComputeDeal(ctx, s, opt)
 	} else {
 		ms, err2 := mf.build()
 		if err2 != nil {
@@ -65,7 +65,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 		if len(ms) != 1 {
 			return jirga.Errorf(jirga.EINVALID, "levers: give one --model, got %d", len(ms))
 		}
-		r, err = levers.Compute(ctx, s, ms[0], step)
+		r, err = levers.Compute(ctx, s, ms[0], opt)
 	}
 	if err != nil {
 		return err
@@ -75,18 +75,6 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	}
 	writeLeversTable(m.Stdout, s, r, top, target)
 	return nil
-}
-
-// dealLevers ranks nudges by their effect on the joint deal slack.
-func dealLevers(ctx context.Context, s *jirga.Scenario, step float64) (*levers.Result, error) {
-	fields := []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldReservation}
-	return levers.ComputeFunc(ctx, s, step, fields, func(_ context.Context, sc *jirga.Scenario) (map[string]float64, error) {
-		z, err := deal.Slack(sc)
-		if err != nil {
-			return nil, err
-		}
-		return map[string]float64{"deal": z}, nil
-	})
 }
 
 func writeLeversTable(w io.Writer, s *jirga.Scenario, r *levers.Result, top int, target string) {

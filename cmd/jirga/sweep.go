@@ -1,18 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -84,9 +88,15 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	var results []*sweep.Result
 	var runErr error
 	for _, s := range ss {
-		opt := sweep.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Bins: bins, Keep: keep}
-		if keep != "" && len(ss) > 1 {
-			opt.Keep = filepath.Join(keep, s.ID)
+		opt := sweep.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Bins: bins}
+		if keep != "" {
+			dir := keep
+			if len(ss) > 1 {
+				dir = filepath.Join(keep, s.ID)
+			}
+			if opt.Keep, err = keepDraws(dir, s.ID, mf.seed); err != nil {
+				return err
+			}
 		}
 		if m.IsTerminal != nil && m.IsTerminal(m.Stderr) {
 			opt.Progress = progressBar(m.Stderr, s.ID)
@@ -301,3 +311,31 @@ func writeSweepCSV(w io.Writer, rs []*sweep.Result) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// keepDraws returns a sweep.Options.Keep function that writes each draw k
+// as dir/draw-NNNNNN.yaml (see drawFile), marked with where it came from in
+// its attributes (sweep.scenario, sweep.seed, sweep.draw), so that it can
+// be re-run with jirga forecast. It creates dir first.
+func keepDraws(dir, id string, seed uint64) (func(k int, d *jirga.Scenario) error, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, jirga.Errorf(jirga.EINVALID, "sweep: --keep: %v", err)
+	}
+	return func(k int, d *jirga.Scenario) error {
+		c := *d
+		c.Attributes = make(map[string]string, len(d.Attributes)+3)
+		maps.Copy(c.Attributes, d.Attributes)
+		c.Attributes["sweep.scenario"] = id
+		c.Attributes["sweep.seed"] = strconv.FormatUint(seed, 10)
+		c.Attributes["sweep.draw"] = strconv.Itoa(k)
+		var buf bytes.Buffer
+		path := filepath.Join(dir, drawFile(k))
+		fmt.Fprintf(&buf, "# Draw %d of a jirga sweep of %q with seed %d. Re-run it with\n# jirga forecast %s\n", k, id, seed, path)
+		if err := format.Write(&buf, []*jirga.Scenario{&c}, format.YAML); err != nil {
+			return err
+		}
+		return os.WriteFile(path, buf.Bytes(), 0o644)
+	}, nil
+}
+
+// drawFile returns the file name under which --keep stores draw k.
+func drawFile(k int) string { return fmt.Sprintf("draw-%06d.yaml", k) }
