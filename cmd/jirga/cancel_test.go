@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// cancelWriter is a terminal's standard error that cancels a context on the
+// first write that shows progress, like a user pressing Ctrl-C while the
+// bar moves.
+type cancelWriter struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	cancel context.CancelFunc
+}
+
+func (w *cancelWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if bytes.Contains(p, []byte("%")) {
+		w.cancel()
+	}
+	return w.buf.Write(p)
+}
+
+func (w *cancelWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// interrupt runs args on a terminal and cancels the run at its first
+// progress report, which comes while it runs, since the runs given are
+// long. It fails the test unless the command returns within a minute,
+// and returns its output and exit status once every goroutine it started
+// has ended.
+func interrupt(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &cancelWriter{cancel: cancel}
+	type ret struct {
+		out  string
+		code int
+	}
+	done := make(chan ret, 1)
+	go func() {
+		out, _, code := cli{ctx: ctx, terminal: true, stderr: w}.run(args...)
+		done <- ret{out, code}
+	}()
+	var r ret
+	select {
+	case r = <-done:
+	case <-time.After(time.Minute):
+		t.Fatalf("jirga %s: still running a minute after Ctrl-C", strings.Join(args, " "))
+	}
+	if err := waitGoroutines(before); err != nil {
+		t.Errorf("jirga %s: %v", strings.Join(args, " "), err)
+	}
+	return r.out, w.String(), r.code
+}
+
+// waitGoroutines waits until no more than n goroutines run: goroutines
+// that have signalled their end may take a moment to exit.
+func waitGoroutines(n int) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > n {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d goroutines left running, %d before", runtime.NumGoroutine(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return nil
+}
+
+// TestSweepInterrupt: Ctrl-C prints the summary of the draws done so far.
+// How many that is depends on the machine: the test checks only that the
+// output agrees with what stderr says.
+func TestSweepInterrupt(t *testing.T) {
+	for _, f := range []string{"table", "json"} {
+		out, msg, code := interrupt(t, "sweep", "--draws", "100000", "--format", f)
+		if code != exitFailure {
+			t.Errorf("%s: exit %d, want %d", f, code, exitFailure)
+		}
+		i := strings.Index(msg, "interrupted after ")
+		if i < 0 {
+			t.Fatalf("%s: stderr does not say how far it got: %q", f, msg)
+		}
+		k, err := strconv.Atoi(strings.Fields(msg[i+len("interrupted after "):])[0])
+		if err != nil || k < 0 || k >= 100000 {
+			t.Fatalf("%s: interrupted after %q draws", f, msg[i:])
+		}
+		switch f {
+		case "table":
+			if !strings.Contains(out, "interrupted after "+strconv.Itoa(k)+" of 100000 draws") || !strings.Contains(out, "merger") {
+				t.Errorf("table of the partial sweep missing:\n%s", out)
+			}
+		case "json":
+			var r struct{ Draws, Completed int }
+			if err := json.Unmarshal([]byte(out), &r); err != nil || r.Draws != 100000 || r.Completed != k {
+				t.Errorf("partial JSON: %+v, %v", r, err)
+			}
+		}
+	}
+}
+
+// TestDealInterrupt and TestBacktestInterrupt: Ctrl-C during the draws or
+// the scenarios stops the command with "interrupted" and exit status 1.
+// jirga backtest used to hang here.
+func TestDealInterrupt(t *testing.T) {
+	out, msg, code := interrupt(t, "deal", "--draws", "10000000")
+	if code != exitFailure || !strings.Contains(msg, "jirga: interrupted") || out != "" {
+		t.Errorf("exit %d, stderr %q, stdout %q; want %d, interrupted, nothing", code, msg, out, exitFailure)
+	}
+}
+
+func TestBacktestInterrupt(t *testing.T) {
+	out, msg, code := interrupt(t, "backtest", deuDev, "--model", "all", "--coverage", "--draws", "100000")
+	if code != exitFailure || !strings.Contains(msg, "jirga: interrupted") || out != "" {
+		t.Errorf("exit %d, stderr %q, stdout %q; want %d, interrupted, nothing", code, msg, out, exitFailure)
+	}
+}
