@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -34,10 +35,7 @@ type Case struct {
 
 // Attr returns the issue's attribute key, or the scenario's.
 func (c Case) Attr(key string) string {
-	if v, ok := c.Issue.Attributes[key]; ok {
-		return v
-	}
-	return c.Scenario.Attributes[key]
+	return c.Scenario.IssueAttr(c.Issue, key)
 }
 
 // Group returns the key by which cross-validation keeps issues together:
@@ -325,8 +323,8 @@ func groups(m map[string][]float64) []Group {
 
 // Measure returns the metrics of the forecast errors e (forecast minus
 // outcome). The median of an even number of absolute errors is the mean of
-// the two middle ones. With no errors N is 0 and so is every metric (JSON
-// has no NaN); check N.
+// the two middle ones (stat.Median), the 80th percentile is stat.Quantile's.
+// With no errors N is 0 and so is every metric (JSON has no NaN); check N.
 func Measure(e []float64) Metrics {
 	n := len(e)
 	if n == 0 {
@@ -342,21 +340,7 @@ func Measure(e []float64) Metrics {
 			w++
 		}
 	}
+	slices.Sort(abs)
 	return Metrics{N: n, MAE: sa / float64(n), RMSE: math.Sqrt(ss / float64(n)),
-		MedianAE: Median(abs), Within10: float64(w) / float64(n), P80AE: Quantile(abs, 0.8)}
-}
-
-// Median returns the median of x (the mean of the two middle values when
-// len(x) is even), NaN for empty x. x is not modified.
-func Median(x []float64) float64 {
-	n := len(x)
-	if n == 0 {
-		return nan
-	}
-	s := slices.Clone(x)
-	slices.Sort(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
+		MedianAE: stat.Median(abs), Within10: float64(w) / float64(n), P80AE: stat.Quantile(abs, 0.8)}
 }

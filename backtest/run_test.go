@@ -122,9 +122,6 @@ func TestMeasure(t *testing.T) {
 	if m.N != 4 || math.Abs(m.P80AE-15.2) > 1e-12 || m.MAE != 9.5 || math.Abs(m.RMSE-math.Sqrt(141)) > 1e-12 || m.MedianAE != 8 || m.Within10 != 0.5 {
 		t.Errorf("Measure = %+v", m)
 	}
-	if q := backtest.Quantile([]float64{1, 2, 3, 4, 5}, 0.25); q != 2 {
-		t.Errorf("Quantile(0.25) = %g, want 2", q)
-	}
 }
 
 func benchmarkBacktest(b *testing.B, issues int) {

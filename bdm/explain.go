@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/baseline"
 )
 
 // Explain writes a readable round-by-round account of a bdm result r for
@@ -49,7 +50,7 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 		}
 		fmt.Fprintf(ew, "\nIssue %s (scale %g–%g)\n", is.ID, lo, hi)
 		prev := map[string]float64{}
-		fmt.Fprintf(ew, "  round 0: median voter %.3f, weighted mean %.3f\n", MedianVoter(x, wts, hi-lo, false), WeightedMean(x, wts))
+		fmt.Fprintf(ew, "  round 0: median voter %.3f, weighted mean %.3f\n", MedianVoter(x, wts, hi-lo, false), baseline.WeightedMean(x, wts))
 		for j, i := range idx {
 			prev[t.Actors[i].ID] = x[j]
 		}

@@ -389,7 +389,7 @@ func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which stri
 		rd.RiskByIssue[a][issue] = sv.r[i]
 	}
 	rd.Median[issue] = sv.median()
-	rd.Mean[issue] = WeightedMean(sv.x, sv.w)
+	rd.Mean[issue] = baseline.WeightedMean(sv.x, sv.w)
 	if which == OffersNone {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/baseline"
 	"github.com/jirga/jirga/bdm"
 	"github.com/jirga/jirga/format"
 )
@@ -46,7 +47,7 @@ func TestRound0(t *testing.T) {
 	if got := bdm.MedianVoter(x, w, 6, true); got != 7 {
 		t.Errorf("round-0 sequential median voter = %v, want 7", got)
 	}
-	if got := bdm.WeightedMean(x, w); math.Abs(got-5.003/0.677) > 1e-12 || math.Abs(got-7.39) > 5e-4 {
+	if got := baseline.WeightedMean(x, w); math.Abs(got-5.003/0.677) > 1e-12 || math.Abs(got-7.39) > 5e-4 {
 		t.Errorf("round-0 weighted mean = %v, want 7.390", got)
 	}
 }

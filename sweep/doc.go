@@ -20,7 +20,7 @@
 // forecasts by draw. Summaries are computed in draw order, so the result is
 // byte-identical for any number of workers. Per model and issue it reports
 // the forecast on the point values, the mean, the quantiles p10, p25, p50,
-// p75 and p90 ([Quantile], type 7 of Hyndman & Fan 1996) and a histogram
+// p75 and p90 ([stat.Quantile], type 7 of Hyndman & Fan 1996) and a histogram
 // over the issue's scale ([NewHistogram]).
 //
 // # Looping

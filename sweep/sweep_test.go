@@ -15,6 +15,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -110,12 +111,12 @@ func TestRunSummary(t *testing.T) {
 				got *float64
 				p   float64
 			}{{f.P10, 0.1}, {f.P25, 0.25}, {f.P50, 0.5}, {f.P75, 0.75}, {f.P90, 0.9}} {
-				if q.got == nil || *q.got != sweep.Quantile(sorted, q.p) {
-					t.Errorf("%s %s: p%g = %v, want %g", res.Model, f.Issue, q.p*100, q.got, sweep.Quantile(sorted, q.p))
+				if q.got == nil || *q.got != stat.Quantile(sorted, q.p) {
+					t.Errorf("%s %s: p%g = %v, want %g", res.Model, f.Issue, q.p*100, q.got, stat.Quantile(sorted, q.p))
 				}
 			}
-			if f.Mean == nil || *f.Mean != sweep.Mean(v) {
-				t.Errorf("%s %s: mean %v, want %g", res.Model, f.Issue, f.Mean, sweep.Mean(v))
+			if f.Mean == nil || *f.Mean != stat.Mean(v) {
+				t.Errorf("%s %s: mean %v, want %g", res.Model, f.Issue, f.Mean, stat.Mean(v))
 			}
 			if !(*f.P10 <= *f.P25 && *f.P25 <= *f.P50 && *f.P50 <= *f.P75 && *f.P75 <= *f.P90) {
 				t.Errorf("%s %s: quantiles out of order", res.Model, f.Issue)

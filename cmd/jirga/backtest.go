@@ -16,6 +16,7 @@ import (
 	"github.com/jirga/jirga/backtest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/stack"
+	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -329,7 +330,7 @@ embeds, written by
 	if err != nil {
 		return err
 	}
-	p, err := stack.FitScenarios(ss, backtest.DefaultMinActors, stack.FitOptions{Folds: folds, Seed: seed})
+	p, err := backtest.FitStacked(ss, backtest.DefaultMinActors, stack.FitOptions{Folds: folds, Seed: seed})
 	if err != nil {
 		return err
 	}
@@ -435,25 +436,16 @@ weighted mean and the reference rules are scored on the same folds.`)
 	fmt.Fprintln(m.Stdout, "\ncov50, cov80: held-out outcomes inside forecast ± the 50th / 80th percentile of the absolute\nerrors on the training folds (±50%, ±80%: those half-widths, averaged over folds).")
 	// Paired comparison with the weighted mean (row 1): mean difference of
 	// absolute errors and its standard error over issues.
-	var d []float64
-	for i, c := range res.Cases {
-		a, b := res.OOF[0][i], res.OOF[1][i]
-		if math.IsNaN(a) || math.IsNaN(b) {
-			continue
+	absErr := func(row []float64) []float64 {
+		e := make([]float64, len(res.Cases))
+		for i, c := range res.Cases {
+			e[i] = math.Abs(row[i] - c.Outcome)
 		}
-		d = append(d, math.Abs(a-c.Outcome)-math.Abs(b-c.Outcome))
+		return e
 	}
-	if n := float64(len(d)); n > 1 {
-		mu, ss2 := 0.0, 0.0
-		for _, v := range d {
-			mu += v / n
-		}
-		for _, v := range d {
-			ss2 += (v - mu) * (v - mu)
-		}
-		se := math.Sqrt(ss2 / (n - 1) / n)
+	if d, se, n := stat.Paired(absErr(res.OOF[0]), absErr(res.OOF[1])); n > 1 {
 		fmt.Fprintf(m.Stdout, "\npaired: stacked − mean absolute error = %s ± %s (standard error over %d issues; issues of a proposal are not independent, so the true uncertainty is larger)\n",
-			fmtNum(mu, 2), fmtNum(se, 2), len(d))
+			fmtNum(d, 2), fmtNum(se, 2), n)
 	}
 	fmt.Fprintln(m.Stdout, "\nper-fold MAE:")
 	for _, r := range res.Rows {
@@ -470,7 +462,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 // only, choosing its ridge penalty by an inner cross-validation on them.
 func stackedLearner(opt stack.FitOptions) backtest.Learner {
 	return backtest.Learner{Name: stack.Name, Fit: func(ctx context.Context, train []*jirga.Scenario) (jirga.Model, error) {
-		p, err := stack.FitScenarios(train, backtest.DefaultMinActors, opt)
+		p, err := backtest.FitStacked(train, backtest.DefaultMinActors, opt)
 		if err != nil {
 			return nil, err
 		}
