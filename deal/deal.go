@@ -8,14 +8,12 @@ import (
 	"github.com/jirga/jirga/sweep"
 )
 
-// DefaultDraws is the number of Monte Carlo draws when Options.Draws is 0.
-const DefaultDraws = 1000
-
-// Options control [Analyze]. The zero value runs DefaultDraws draws with
+// Options control [Analyze]. The zero value runs sweep.DefaultDraws draws with
 // seed 0, GOMAXPROCS workers and sweep.DefaultUncertainty.
 type Options struct {
 	// Draws is the number of scenarios drawn from the inputs' uncertainty;
-	// 0 means DefaultDraws; negative means none (point values only).
+	// 0 means sweep.DefaultDraws, as for a sweep; negative means none (point
+	// values only).
 	Draws int
 	// Seed seeds the draws: draw k uses sweep.DrawRand(Seed, k), so the
 	// result does not depend on Workers.
@@ -140,7 +138,7 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 	draws := opt.Draws
 	switch {
 	case draws == 0:
-		draws = DefaultDraws
+		draws = sweep.DefaultDraws
 	case draws < 0:
 		draws = 0
 	}

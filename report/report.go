@@ -39,6 +39,10 @@ type Options struct {
 	Draws int
 	// Seed seeds the draws.
 	Seed uint64
+	// Uncertainty is the default uncertainty of the numbers drawn for the
+	// intervals and the deal probability: nil means
+	// sweep.DefaultUncertainty, &sweep.Uncertainty{} none.
+	Uncertainty *sweep.Uncertainty
 	// Workers is the number of goroutines of the sweeps, levers and
 	// comparisons (the output does not depend on it); 0 means GOMAXPROCS.
 	Workers int
@@ -155,7 +159,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 	// Forecasts with intervals.
 	var fc *jirga.Forecast
 	if draws > 0 {
-		sr, err := sweep.Run(ctx, s, models, sweep.Options{Draws: draws, Seed: opt.Seed, Workers: opt.Workers})
+		sr, err := sweep.Run(ctx, s, models, sweep.Options{Draws: draws, Seed: opt.Seed, Workers: opt.Workers, Uncertainty: opt.Uncertainty})
 		if err != nil {
 			return nil, err
 		}
@@ -185,7 +189,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		d.Rounds = append(d.Rounds, rv)
 	}
 	// Deal.
-	dopt := deal.Options{Draws: cmp.Or(draws, -1), Seed: opt.Seed, Workers: opt.Workers, Interventions: true}
+	dopt := deal.Options{Draws: cmp.Or(draws, -1), Seed: opt.Seed, Workers: opt.Workers, Uncertainty: opt.Uncertainty, Interventions: true}
 	dr, err := deal.Analyze(ctx, s, models, dopt)
 	if err != nil {
 		return nil, err

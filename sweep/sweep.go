@@ -3,7 +3,6 @@ package sweep
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -228,13 +227,8 @@ func check(s *jirga.Scenario, models []jirga.Model, opt Options) (u Uncertainty,
 	if opt.Uncertainty != nil {
 		u = *opt.Uncertainty
 	}
-	for _, f := range []struct {
-		name string
-		v    float64
-	}{{"position", u.Position}, {"salience", u.Salience}, {"capability", u.Capability}, {"status quo", u.StatusQuo}} {
-		if !(f.v >= 0) || math.IsInf(f.v, 0) {
-			return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: %s uncertainty must be a finite number ≥ 0, got %g", f.name, f.v)
-		}
+	if err := u.Validate(); err != nil {
+		return u, 0, 0, err
 	}
 	n = cmpOr(opt.Draws, DefaultDraws)
 	bins = cmpOr(opt.Bins, DefaultBins)

@@ -17,7 +17,6 @@ import (
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/stack"
 	"github.com/jirga/jirga/stat"
-	"github.com/jirga/jirga/sweep"
 )
 
 func runBacktest(ctx context.Context, m *Main, args []string) error {
@@ -48,17 +47,18 @@ the draws.
   jirga backtest cv FILE                          cross-validate it`)
 	var in inputFlags
 	var mf modelFlags
-	var outFormat, out, unc string
+	var outFormat, out string
+	var uf uncertaintyFlags
 	var refs, cover bool
 	var draws int
 	in.register(fs)
-	mf.register(fs, "all")
+	mf.register(fs, models.DefaultBacktest)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	fs.StringVar(&out, "out", "", "write per-issue forecasts and errors to this CSV file")
 	fs.BoolVar(&refs, "references", true, "include the reference rows")
 	fs.BoolVar(&cover, "coverage", false, "report the coverage of sweep intervals")
 	fs.IntVar(&draws, "draws", 200, "draws per scenario for --coverage")
-	fs.StringVar(&unc, "uncertainty", "", "default uncertainty for --coverage, changing the sweep default (position=0.1,salience=15,capability=0.2): KEY=VALUE,… with keys position, salience, capability, status_quo")
+	uf.register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -84,8 +84,8 @@ the draws.
 		if draws < 2 {
 			return jirga.Errorf(jirga.EINVALID, "backtest: --draws must be ≥ 2, got %d", draws)
 		}
-		u := sweep.DefaultUncertainty
-		if err := parseUncertainty(unc, &u); err != nil {
+		u, err := uf.value()
+		if err != nil {
 			return err
 		}
 		opt.Coverage = backtest.Coverage{Draws: draws, Seed: mf.seed, Uncertainty: u}

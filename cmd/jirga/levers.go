@@ -9,6 +9,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/levers"
+	"github.com/jirga/jirga/models"
 )
 
 func runLevers(ctx context.Context, m *Main, args []string) error {
@@ -28,7 +29,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	var step float64
 	var top int
 	in.register(fs)
-	mf.register(fs, "mean")
+	mf.register(fs, models.DefaultLevers)
 	fs.Float64Var(&step, "step", levers.DefaultStep, "relative step of each nudge")
 	fs.IntVar(&top, "top", 5, "levers shown per issue in the table (0: all)")
 	fs.StringVar(&target, "target", "forecast", "what the levers move: forecast or deal")
