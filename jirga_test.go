@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
 	"math"
 	"reflect"
 	"strings"
@@ -219,5 +221,28 @@ func TestResultValues(t *testing.T) {
 	}
 	if jirga.ErrorCode(err) != jirga.EINTERNAL || !strings.Contains(err.Error(), `model m gave the forecast +Inf for issue "a"`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestErrorUnwrap: an *Error keeps the cause formatted with %w, as
+// fmt.Errorf does, and its message is fmt.Errorf's.
+func TestErrorUnwrap(t *testing.T) {
+	cause := fs.ErrNotExist
+	err := jirga.Errorf(jirga.EINVALID, "reading %q: %w", "s.yaml", cause)
+	if !errors.Is(err, fs.ErrNotExist) || err.Error() != fmt.Errorf("reading %q: %w", "s.yaml", cause).Error() {
+		t.Errorf("Errorf with %%w: %v, errors.Is %v", err, errors.Is(err, cause))
+	}
+	if jirga.ErrorCode(fmt.Errorf("outer: %w", err)) != jirga.EINVALID {
+		t.Error("the code of a wrapped *Error is lost")
+	}
+	if plain := jirga.Errorf(jirga.EINVALID, "no cause: %v", cause); plain.Unwrap() != nil || errors.Is(plain, cause) {
+		t.Errorf("Errorf with %%v made a cause")
+	}
+	// A ValidationError wrapped in an *Error is found and keeps its kind.
+	kind := errors.New("malformed number")
+	ve := &jirga.ValidationError{Field: "salience", Msg: "want a number", Err: kind}
+	wrapped := jirga.Errorf(jirga.EINVALID, "intervention %q: %w", "x", ve)
+	if got := jirga.ValidationErrors(wrapped); len(got) != 1 || got[0] != ve || !errors.Is(wrapped, kind) {
+		t.Errorf("ValidationErrors = %v, errors.Is(kind) = %v", got, errors.Is(wrapped, kind))
 	}
 }

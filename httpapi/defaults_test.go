@@ -116,3 +116,24 @@ func TestRunUncertainty(t *testing.T) {
 		t.Errorf("%d runs stored, want the 2 good ones, one with its uncertainty", n)
 	}
 }
+
+// TestConflictNamesRoute: the store's conflict names no route; the API's
+// answer says which route saves a new version.
+func TestConflictNamesRoute(t *testing.T) {
+	store := newStore(t)
+	ts := newTestServer(t, store, nil)
+	createFlagship(t, ts, "")
+	ss, err := examples.Load(examples.Flagship, format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.CreateScenario(context.Background(), ss[0])
+	if jirga.ErrorCode(err) != jirga.ECONFLICT || strings.Contains(err.Error(), "/api") || strings.Contains(err.Error(), "PUT") {
+		t.Errorf("store conflict: %v; want ECONFLICT naming no route", err)
+	}
+	var eb errorBody
+	code, raw := ts.do("POST", "/api/scenarios", "", flagshipJSON(t), &eb)
+	if code != 409 || !strings.Contains(eb.Error.Message, "PUT /api/scenarios/"+examples.Flagship) {
+		t.Errorf("POST an existing scenario: %d %s", code, raw)
+	}
+}

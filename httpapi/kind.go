@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"slices"
 	"sort"
 	"strings"
 
@@ -51,9 +50,6 @@ func kindNames() []string {
 func lookupKind(k jirga.RunKind) (kind, error) {
 	kd, ok := kinds[k]
 	if !ok {
-		if slices.Contains([]jirga.RunKind{jirga.KindForecast, jirga.KindSweep, jirga.KindLevers, jirga.KindDeal}, k) {
-			return kind{}, jirga.Errorf(jirga.EINVALID, "run kind %q is not available in this build; kinds are: %s", k, strings.Join(kindNames(), ", "))
-		}
 		return kind{}, jirga.Errorf(jirga.EINVALID, "unknown run kind %q; kinds are: %s", k, strings.Join(kindNames(), ", "))
 	}
 	return kd, nil

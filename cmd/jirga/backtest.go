@@ -107,7 +107,7 @@ the draws.
 	if out != "" {
 		f, err := os.Create(out)
 		if err != nil {
-			return jirga.Errorf(jirga.EINVALID, "backtest: %v", err)
+			return jirga.Errorf(jirga.EINVALID, "backtest: %w", err)
 		}
 		werr := writeBacktestIssues(f, rep, cases)
 		if cerr := f.Close(); werr == nil {
@@ -348,7 +348,7 @@ embeds, written by
 		return err
 	}
 	if err := os.WriteFile(out, b, 0o644); err != nil {
-		return jirga.Errorf(jirga.EINVALID, "backtest fit: %v", err)
+		return jirga.Errorf(jirga.EINVALID, "backtest fit: %w", err)
 	}
 	return nil
 }
@@ -402,7 +402,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 		}
 	}
 	if err := stack.CheckFeatures(fnames); err != nil {
-		return jirga.Errorf(jirga.EINVALID, "backtest cv: --features: %v", err)
+		return jirga.Errorf(jirga.EINVALID, "backtest cv: --features: %w", err)
 	}
 	ss, err := in.load(pos[0])
 	if err != nil {

@@ -113,7 +113,7 @@ func writeLeverRows(w io.Writer, ls []levers.Lever, top, prec int) {
 		if l.Perturbed != "" {
 			field += " on " + l.Perturbed
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Actor, field, signedPrec(l.Delta, 1), signedPrec(l.Effect, prec))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Actor, field, signed(l.Delta, 1), signed(l.Effect, prec))
 	}
 	tw.Flush()
 }
@@ -124,16 +124,5 @@ func leverPhrase(l levers.Lever) string {
 	if l.Delta < 0 {
 		dir = "down"
 	}
-	return fmt.Sprintf("%s %s → %s", l.Field, dir, signedPrec(l.Effect, 1))
-}
-
-func signedPrec(x float64, prec int) string {
-	s := fmtNum(x, prec)
-	if strings.Trim(s, "-0.") == "" {
-		s = strings.TrimPrefix(s, "-")
-	}
-	if !strings.HasPrefix(s, "-") {
-		s = "+" + s
-	}
-	return s
+	return fmt.Sprintf("%s %s → %s", l.Field, dir, signed(l.Effect, 1))
 }

@@ -277,7 +277,7 @@ func writeSweepCSV(w io.Writer, rs []*sweep.Result) error {
 // be re-run with jirga forecast. It creates dir first.
 func keepDraws(dir, id string, seed uint64) (func(k int, d *jirga.Scenario) error, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "sweep: --keep: %v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "sweep: --keep: %w", err)
 	}
 	return func(k int, d *jirga.Scenario) error {
 		c := *d
