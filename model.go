@@ -125,8 +125,8 @@ type Round struct {
 // A trace marshals to a JSON object whose fields [Round.MarshalJSON]
 // writes into the round's object after the common ones; they must not
 // reuse the common fields' names. A round read from JSON holds its extra
-// fields as a [RawTrace], which the model's package decodes into its own
-// type (bdm.TraceOf, smp.TraceOf, exchange.TraceOf), so that `explain`
+// fields as a [RawTrace], which [TraceOf] decodes into the model's type
+// (bdm.TraceOf, smp.TraceOf, exchange.TraceOf wrap it), so that `explain`
 // and the report read a stored result as they read a fresh one.
 type Trace interface {
 	// Model is the name of the model whose trace it is ("" for a RawTrace).
@@ -148,21 +148,27 @@ func (t RawTrace) MarshalJSON() ([]byte, error) {
 	return t, nil
 }
 
-// DecodeTrace decodes the trace of rd into v, a pointer to the trace type
-// of the model that recorded it: a RawTrace is unmarshalled, a trace of
-// the type itself is copied, and no trace leaves v unchanged. It returns
-// false when rd holds a trace of another type.
-func DecodeTrace[T Trace](rd Round, v *T) bool {
-	switch t := rd.Trace.(type) {
-	case nil:
-		return true
-	case T:
-		*v = t
-		return true
+// TraceOf returns the trace of rd as the trace type *T of the model that
+// recorded it: the round's own trace when it is one, the decoded RawTrace of
+// a round read from JSON, and a new empty *T when rd holds no trace, one of
+// another model, or a RawTrace that does not decode (ok is then false).
+// Each model's package wraps it, e.g. bdm.TraceOf.
+func TraceOf[T any, P interface {
+	*T
+	Trace
+}](rd Round) (t P, ok bool) {
+	switch x := rd.Trace.(type) {
+	case P:
+		if x != nil {
+			return x, true
+		}
 	case RawTrace:
-		return json.Unmarshal(t, v) == nil
+		t = new(T)
+		if json.Unmarshal(x, t) == nil {
+			return t, true
+		}
 	}
-	return false
+	return new(T), false
 }
 
 // roundFields are the JSON names of Round's own fields.

@@ -78,14 +78,19 @@ func TestRoundJSON(t *testing.T) {
 	if again, _ := json.Marshal(back); string(again) != string(b) {
 		t.Errorf("re-marshalled round differs:\n%s\n%s", again, b)
 	}
-	var dec *testTrace
-	if !jirga.DecodeTrace(back, &dec) || dec == nil || dec.Note != "ok" || dec.Score["a"] != 2 || dec.Moves[0] != tr.Moves[0] {
-		t.Errorf("DecodeTrace: %+v", dec)
+	dec, ok := jirga.TraceOf[testTrace](back)
+	if !ok || dec.Note != "ok" || dec.Score["a"] != 2 || dec.Moves[0] != tr.Moves[0] {
+		t.Errorf("TraceOf the round read back: %+v, %v", dec, ok)
 	}
-	// A fresh trace of the type is returned as it is.
-	var same *testTrace
-	if !jirga.DecodeTrace(rd, &same) || same != tr {
-		t.Error("DecodeTrace did not return the round's own trace")
+	// A fresh trace of the type is returned as it is; none, or another
+	// model's, gives an empty one.
+	if same, ok := jirga.TraceOf[testTrace](rd); !ok || same != tr {
+		t.Error("TraceOf did not return the round's own trace")
+	}
+	for _, r := range []jirga.Round{{}, {Trace: badTrace{1}}, {Trace: jirga.RawTrace(`{"moves": 3}`)}} {
+		if empty, ok := jirga.TraceOf[testTrace](r); ok || empty == nil || empty.Note != "" {
+			t.Errorf("TraceOf(%+v) = %+v, %v; want an empty trace and false", r, empty, ok)
+		}
 	}
 	// No trace, or one without fields: the common fields alone.
 	for _, r := range []jirga.Round{{Round: 1}, {Round: 1, Trace: &testTrace{}}} {

@@ -6,15 +6,13 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"runtime"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/backtest"
 	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/internal/canceltest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
 )
@@ -154,23 +152,6 @@ func BenchmarkBacktest(b *testing.B) {
 	}
 }
 
-// cancelling cancels a context on its n-th forecast, like Ctrl-C in the
-// middle of a backtest.
-type cancelling struct {
-	n      int64
-	calls  atomic.Int64
-	cancel context.CancelFunc
-}
-
-func (*cancelling) Name() string { return "cancelling" }
-
-func (c *cancelling) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	if c.calls.Add(1) == c.n {
-		c.cancel()
-	}
-	return baseline.Mean{}.Forecast(ctx, s)
-}
-
 // TestRunCancel: a backtest cancelled mid-run returns ctx's error and
 // leaves no goroutine behind, with and without coverage. Run used to hang
 // here: its workers returned on cancellation while the loop feeding them
@@ -179,40 +160,19 @@ func TestRunCancel(t *testing.T) {
 	ss := loadDEU(t, "equal")
 	for _, cover := range []int{0, 20} {
 		for _, w := range []int{1, 2, 4} {
-			before := runtime.NumGoroutine()
+			leaks := canceltest.Goroutines(t)
 			ctx, cancel := context.WithCancel(context.Background())
-			m := &cancelling{n: 5, cancel: cancel}
+			m := &canceltest.Model{Model: baseline.Mean{}, N: 5, Cancel: cancel}
 			opt := backtest.Options{Workers: w, Coverage: backtest.Coverage{Draws: cover, Uncertainty: sweep.DefaultUncertainty}}
-			ret := make(chan error, 1)
-			go func() {
-				_, _, err := backtest.Run(ctx, ss, []jirga.Model{m, backtest.PlainMean{}}, opt)
-				ret <- err
-			}()
-			select {
-			case err := <-ret:
-				if !errors.Is(err, context.Canceled) {
-					t.Errorf("coverage %d, workers %d: err %v, want context.Canceled", cover, w, err)
-				}
-			case <-time.After(time.Minute):
-				t.Fatalf("coverage %d, workers %d: Run did not return after cancellation", cover, w)
+			var err error
+			canceltest.Returns(t, fmt.Sprintf("Run with coverage %d on %d workers", cover, w), func() {
+				_, _, err = backtest.Run(ctx, ss, []jirga.Model{m, backtest.PlainMean{}}, opt)
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("coverage %d, workers %d: err %v, want context.Canceled", cover, w, err)
 			}
 			cancel()
-			if err := waitGoroutines(before); err != nil {
-				t.Errorf("coverage %d, workers %d: %v", cover, w, err)
-			}
+			leaks()
 		}
 	}
-}
-
-// waitGoroutines waits until no more than n goroutines run: goroutines
-// that have signalled their end may take a moment to exit.
-func waitGoroutines(n int) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > n {
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%d goroutines left running, %d before", runtime.NumGoroutine(), n)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	return nil
 }

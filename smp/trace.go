@@ -23,14 +23,10 @@ type Trace struct {
 // Model returns "smp".
 func (*Trace) Model() string { return "smp" }
 
-// TraceOf returns the SMP's trace of round rd, decoding it when rd was
-// read from JSON, or an empty trace when rd holds none (or another
-// model's).
+// TraceOf returns the SMP's trace of round rd, decoded when rd was read
+// from JSON, or an empty trace when rd holds none (see jirga.TraceOf).
 func TraceOf(rd jirga.Round) *Trace {
-	var t *Trace
-	if !jirga.DecodeTrace(rd, &t) || t == nil {
-		return &Trace{}
-	}
+	t, _ := jirga.TraceOf[Trace](rd)
 	return t
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jirga/jirga/internal/canceltest"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -135,14 +136,19 @@ func TestForPanic(t *testing.T) {
 // loop got first.
 func TestForCancel(t *testing.T) {
 	for _, w := range workerCounts {
-		before := runtime.NumGoroutine()
+		leaks := canceltest.Goroutines(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		started := make(chan struct{})
 		var once sync.Once
 		var after atomic.Int64
-		ret := make(chan error, 1)
+		var done int
+		var err error
 		go func() {
-			done, err := sweep.For(ctx, 1000, sweep.Loop{Workers: w}, func(it sweep.Iter) error {
+			<-started
+			cancel()
+		}()
+		canceltest.Returns(t, fmt.Sprintf("For on %d workers", w), func() {
+			done, err = sweep.For(ctx, 1000, sweep.Loop{Workers: w}, func(it sweep.Iter) error {
 				if ctx.Err() != nil {
 					after.Add(1)
 				}
@@ -150,29 +156,16 @@ func TestForCancel(t *testing.T) {
 				<-ctx.Done() // a model that runs until it is cancelled
 				return ctx.Err()
 			})
-			if done >= 1000 {
-				err = fmt.Errorf("done %d of 1000 after cancellation", done)
-			}
-			ret <- err
-		}()
-		<-started
-		cancel()
-		select {
-		case err := <-ret:
-			if !errors.Is(err, context.Canceled) {
-				t.Errorf("workers %d: err %v, want context.Canceled", w, err)
-			}
-		case <-time.After(time.Minute):
-			t.Fatalf("workers %d: For did not return after cancellation", w)
+		})
+		if !errors.Is(err, context.Canceled) || done >= 1000 {
+			t.Errorf("workers %d: done %d, err %v; want fewer than 1000 and context.Canceled", w, done, err)
 		}
 		// A goroutine may have claimed an iteration just before the
 		// cancellation; none claims another after it.
 		if n, g := after.Load(), (sweep.Loop{Workers: w}).Goroutines(1000); n > int64(g) {
 			t.Errorf("workers %d: %d iterations started after cancellation on %d goroutines", w, n, g)
 		}
-		if err := waitGoroutines(before); err != nil {
-			t.Errorf("workers %d: %v", w, err)
-		}
+		leaks()
 	}
 	// Cancelled before the start: nothing runs.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -183,22 +176,6 @@ func TestForCancel(t *testing.T) {
 	})
 	if done != 0 || !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled before the start: done %d, err %v", done, err)
-	}
-}
-
-// waitGoroutines waits until no more than n goroutines run: goroutines
-// that have signalled their end may take a moment to exit.
-func waitGoroutines(n int) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := runtime.NumGoroutine()
-		if got <= n {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%d goroutines left running, %d before", got, n)
-		}
-		time.Sleep(time.Millisecond)
 	}
 }
 

@@ -10,10 +10,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/internal/canceltest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
@@ -162,23 +162,6 @@ func TestRunNoUncertainty(t *testing.T) {
 	}
 }
 
-// cancelAfter wraps a model and cancels a context once its n-th forecast
-// is done, so that the draw of that forecast is finished.
-type cancelAfter struct {
-	jirga.Model
-	n      int64
-	calls  atomic.Int64
-	cancel context.CancelFunc
-}
-
-func (c *cancelAfter) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	r, err := c.Model.Forecast(ctx, s)
-	if c.calls.Add(1) == c.n {
-		c.cancel()
-	}
-	return r, err
-}
-
 // TestRunCancel checks what Run guarantees when it is cancelled: it returns
 // ctx's error and the summary of draws 1 … Completed, the contiguous prefix
 // of finished draws, identical to a sweep of Completed draws. How many draws
@@ -192,7 +175,7 @@ func TestRunCancel(t *testing.T) {
 	const calls = 50 // the cancel comes with the 50th forecast: the point values, then draws
 	for _, workers := range []int{1, 3} {
 		ctx, cancel := context.WithCancel(context.Background())
-		m := &cancelAfter{Model: mean, n: calls, cancel: cancel}
+		m := &canceltest.Model{Model: mean, N: calls, Cancel: cancel}
 		progress := 0
 		r, err := sweep.Run(ctx, s, []jirga.Model{m}, sweep.Options{Draws: 1000, Seed: 3, Workers: workers,
 			Progress: func(done, total int) { progress = done }})
@@ -235,7 +218,7 @@ func TestRunCancelPrefix(t *testing.T) {
 	const seed = 3
 	ctx, cancel := context.WithCancel(context.Background())
 	first := mustJSON(t, sweep.Draw(s, sweep.DrawRand(seed, 1), sweep.DefaultUncertainty))
-	m := &stallDraw{Model: &cancelAfter{Model: mean, n: 30, cancel: cancel}, draw: first, t: t}
+	m := &stallDraw{Model: &canceltest.Model{Model: mean, N: 30, Cancel: cancel}, draw: first, t: t}
 	progress := 0
 	r, err := sweep.Run(ctx, s, []jirga.Model{m}, sweep.Options{Draws: 1000, Seed: seed, Workers: 3,
 		Progress: func(done, total int) { progress = done }})

@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/jirga/jirga/internal/canceltest"
 )
 
 // cancelWriter is a terminal's standard error that cancels a context on the
@@ -44,42 +43,15 @@ func (w *cancelWriter) String() string {
 // has ended.
 func interrupt(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	before := runtime.NumGoroutine()
+	leaks := canceltest.Goroutines(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	w := &cancelWriter{cancel: cancel}
-	type ret struct {
-		out  string
-		code int
-	}
-	done := make(chan ret, 1)
-	go func() {
-		out, _, code := cli{ctx: ctx, terminal: true, stderr: w}.run(args...)
-		done <- ret{out, code}
-	}()
-	var r ret
-	select {
-	case r = <-done:
-	case <-time.After(time.Minute):
-		t.Fatalf("jirga %s: still running a minute after Ctrl-C", strings.Join(args, " "))
-	}
-	if err := waitGoroutines(before); err != nil {
-		t.Errorf("jirga %s: %v", strings.Join(args, " "), err)
-	}
-	return r.out, w.String(), r.code
-}
-
-// waitGoroutines waits until no more than n goroutines run: goroutines
-// that have signalled their end may take a moment to exit.
-func waitGoroutines(n int) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > n {
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%d goroutines left running, %d before", runtime.NumGoroutine(), n)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	return nil
+	canceltest.Returns(t, "jirga "+strings.Join(args, " "), func() {
+		stdout, _, code = cli{ctx: ctx, terminal: true, stderr: w}.run(args...)
+	})
+	leaks()
+	return stdout, w.String(), code
 }
 
 // TestSweepInterrupt: Ctrl-C prints the summary of the draws done so far.
