@@ -319,7 +319,7 @@ func monteCarlo(ctx context.Context, s *jirga.Scenario, nec []string, models []j
 			sm = sweep.NewSampler(s, u)
 			samplers[it.Worker] = sm
 		}
-		o, err := oneDraw(ctx, sm.Draw(it.Rand), nec, models, &scratch[it.Worker])
+		o, err := oneDraw(ctx, sm.Draw(it.Rand()), nec, models, &scratch[it.Worker])
 		if err != nil {
 			return fmt.Errorf("draw %d: %w", it.I+1, err)
 		}

@@ -80,12 +80,16 @@ type engine struct {
 
 // parallel runs f(0..n-1) on the engine's workers, on sweep.For. f must
 // write only to its own index's slots; the result then does not depend on
-// scheduling. Fewer than 8 items run on the calling goroutine, where
-// starting goroutines would cost more than it saves.
+// scheduling. With one worker, or fewer than 8 items, where starting
+// goroutines would cost more than it saves, it is a plain loop (the queue
+// elections of a turn run so, inside a parallel section).
 func (e *engine) parallel(n int, f func(i int)) {
 	loop := sweep.Loop{Workers: e.workers}
-	if n < 8 {
-		loop.Workers = 1
+	if n < 8 || loop.Goroutines(n) == 1 {
+		for i := range n {
+			f(i)
+		}
+		return
 	}
 	sweep.For(context.Background(), n, loop, func(it sweep.Iter) error {
 		f(it.I)

@@ -16,8 +16,8 @@ type Loop struct {
 	// GOMAXPROCS. For never starts more than n, and with one it runs every
 	// iteration on the calling goroutine.
 	Workers int
-	// Seed seeds each iteration's generator: iteration i gets the generator
-	// of draw i+1 of a sweep, DrawRand(Seed, i+1).
+	// Seed seeds each iteration's generator (Iter.Rand): iteration i gets
+	// the generator of draw i+1 of a sweep, DrawRand(Seed, i+1).
 	Seed uint64
 	// Progress, when set, is called from the goroutine that called For
 	// with the number of iterations done so far and n: every 50 ms while
@@ -43,9 +43,34 @@ type Iter struct {
 	// Worker is the index of the goroutine running the iteration, below
 	// Loop.Goroutines(n): scratch space indexed by it is never shared.
 	Worker int
-	// Rand is the iteration's generator, DrawRand(Loop.Seed, I+1). It is
-	// reseeded for every iteration and must not be kept after the call.
-	Rand *rand.Rand
+	st     *loopState
+}
+
+// Rand returns the iteration's generator, DrawRand(Loop.Seed, I+1), seeded
+// for this iteration on its first call. It belongs to the worker, must not
+// be kept after the iteration, and costs nothing to a loop that does not
+// call it.
+func (it Iter) Rand() *rand.Rand { return it.st.gens[it.Worker].at(it.st.seed, it.I) }
+
+// generator is a worker's random generator, made on first use and reseeded
+// for each iteration that asks for it.
+type generator struct {
+	pcg    *rand.PCG
+	rng    *rand.Rand
+	seeded int // the iteration it is seeded for, when rng is set
+}
+
+func (g *generator) at(seed uint64, i int) *rand.Rand {
+	if g.rng == nil {
+		g.pcg = rand.NewPCG(0, 0)
+		g.rng = rand.New(g.pcg)
+		g.seeded = i - 1
+	}
+	if g.seeded != i {
+		g.pcg.Seed(drawSeed(seed, i+1))
+		g.seeded = i
+	}
+	return g.rng
 }
 
 // progressEvery is how often For reports progress.
@@ -82,12 +107,11 @@ func For(ctx context.Context, n int, l Loop, body func(it Iter) error) (done int
 		return 0, nil
 	}
 	w := l.Goroutines(n)
-	var st loopState
-	st.finished = make([]bool, n)
+	st := &loopState{n: n, seed: l.Seed, body: body, finished: make([]bool, n), gens: make([]generator, w)}
 	if w == 1 {
-		st.serial(ctx, n, l, body)
+		st.serial(ctx, l.Progress)
 	} else {
-		st.parallel(ctx, n, w, l, body)
+		st.parallel(ctx, w, l.Progress)
 	}
 	if st.panicked {
 		panic(st.panicValue)
@@ -103,15 +127,21 @@ func For(ctx context.Context, n int, l Loop, body func(it Iter) error) (done int
 	return done, st.err
 }
 
-// loopState is what the goroutines of one For share: the next index to
-// claim, the count and flags of finished iterations (each goroutine writes
-// only the flags of its own iterations), and the failure of the lowest
-// index.
+// loopState is what the goroutines of one For share: the loop, the next
+// index to claim, the count and flags of finished iterations (each
+// goroutine writes only the flags of its own iterations and its own
+// generator), and the failure of the lowest index.
 type loopState struct {
+	n        int
+	seed     uint64
+	body     func(Iter) error
 	next     atomic.Int64
 	count    atomic.Int64
 	stop     atomic.Bool
+	live     atomic.Int64
 	finished []bool
+	gens     []generator
+	allDone  chan struct{}
 
 	mu         sync.Mutex
 	errAt      int
@@ -133,23 +163,22 @@ func (st *loopState) fail(i int, err error, panicked bool, p any) {
 
 // claim returns the next iteration index, or false when there is none or
 // the loop must stop.
-func (st *loopState) claim(ctx context.Context, n int) (int, bool) {
+func (st *loopState) claim(ctx context.Context) (int, bool) {
 	if st.stop.Load() || ctx.Err() != nil {
 		return 0, false
 	}
 	i := int(st.next.Add(1) - 1)
-	return i, i < n
+	return i, i < st.n
 }
 
-// run runs iteration i on worker w with generator rng seeded for it.
-func (st *loopState) run(l Loop, i, w int, pcg *rand.PCG, rng *rand.Rand, body func(Iter) error) {
+// run runs iteration i on worker w.
+func (st *loopState) run(i, w int) {
 	defer func() {
 		if p := recover(); p != nil {
 			st.fail(i, nil, true, p)
 		}
 	}()
-	pcg.Seed(drawSeed(l.Seed, i+1))
-	if err := body(Iter{I: i, Worker: w, Rand: rng}); err != nil {
+	if err := st.body(Iter{I: i, Worker: w, st: st}); err != nil {
 		st.fail(i, err, false, nil)
 		return
 	}
@@ -158,23 +187,38 @@ func (st *loopState) run(l Loop, i, w int, pcg *rand.PCG, rng *rand.Rand, body f
 }
 
 // serial runs the iterations on the calling goroutine.
-func (st *loopState) serial(ctx context.Context, n int, l Loop, body func(Iter) error) {
-	pcg := rand.NewPCG(0, 0)
-	rng := rand.New(pcg)
+func (st *loopState) serial(ctx context.Context, progress func(done, total int)) {
 	last, reported := time.Now(), -1
 	for {
-		i, ok := st.claim(ctx, n)
+		i, ok := st.claim(ctx)
 		if !ok {
 			break
 		}
-		st.run(l, i, 0, pcg, rng, body)
-		if l.Progress != nil && time.Since(last) >= progressEvery {
+		st.run(i, 0)
+		if progress != nil && time.Since(last) >= progressEvery {
 			last, reported = time.Now(), int(st.count.Load())
-			l.Progress(reported, n)
+			progress(reported, st.n)
 		}
 	}
-	if c := int(st.count.Load()); l.Progress != nil && c != reported {
-		l.Progress(c, n)
+	if c := int(st.count.Load()); progress != nil && c != reported {
+		progress(c, st.n)
+	}
+}
+
+// work is worker w: it runs iterations until there is none left or the
+// loop stops, and the last worker to end closes allDone.
+func (st *loopState) work(ctx context.Context, w int) {
+	defer func() {
+		if st.live.Add(-1) == 0 {
+			close(st.allDone)
+		}
+	}()
+	for {
+		i, ok := st.claim(ctx)
+		if !ok {
+			return
+		}
+		st.run(i, w)
 	}
 }
 
@@ -182,30 +226,14 @@ func (st *loopState) serial(ctx context.Context, n int, l Loop, body func(Iter) 
 // reporting progress from the calling goroutine meanwhile. The goroutines
 // share only st; they wake nobody per iteration, which matters on a busy
 // machine where every wake-up is a context switch.
-func (st *loopState) parallel(ctx context.Context, n, w int, l Loop, body func(Iter) error) {
-	var live atomic.Int64
-	live.Store(int64(w))
-	allDone := make(chan struct{})
+func (st *loopState) parallel(ctx context.Context, w int, progress func(done, total int)) {
+	st.live.Store(int64(w))
+	st.allDone = make(chan struct{})
 	for g := range w {
-		go func() {
-			defer func() {
-				if live.Add(-1) == 0 {
-					close(allDone)
-				}
-			}()
-			pcg := rand.NewPCG(0, 0)
-			rng := rand.New(pcg)
-			for {
-				i, ok := st.claim(ctx, n)
-				if !ok {
-					return
-				}
-				st.run(l, i, g, pcg, rng, body)
-			}
-		}()
+		go st.work(ctx, g)
 	}
-	if l.Progress == nil {
-		<-allDone
+	if progress == nil {
+		<-st.allDone
 		return
 	}
 	t := time.NewTicker(progressEvery)
@@ -216,11 +244,11 @@ func (st *loopState) parallel(ctx context.Context, n, w int, l Loop, body func(I
 		case <-t.C:
 			if c := int(st.count.Load()); c != reported {
 				reported = c
-				l.Progress(c, n)
+				progress(c, st.n)
 			}
-		case <-allDone:
+		case <-st.allDone:
 			if c := int(st.count.Load()); c != reported {
-				l.Progress(c, n)
+				progress(c, st.n)
 			}
 			return
 		}

@@ -38,7 +38,7 @@ func TestForDeterministic(t *testing.T) {
 				if got[it.I] != 0 {
 					t.Errorf("iteration %d ran twice", it.I)
 				}
-				got[it.I] = it.Rand.Uint64() ^ it.Rand.Uint64()<<1
+				got[it.I] = it.Rand().Uint64() ^ it.Rand().Uint64()<<1
 				mu.Lock()
 				workers[it.Worker] = true
 				mu.Unlock()
@@ -217,7 +217,7 @@ func BenchmarkFor(b *testing.B) {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			for b.Loop() {
 				sweep.For(context.Background(), 1000, sweep.Loop{Workers: w}, func(it sweep.Iter) error {
-					it.Rand.Float64()
+					it.Rand().Float64()
 					return nil
 				})
 			}

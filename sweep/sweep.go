@@ -182,7 +182,7 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 			sm = NewSampler(s, u)
 			samplers[it.Worker] = sm
 		}
-		d := sm.Draw(it.Rand)
+		d := sm.Draw(it.Rand())
 		k := it.I + 1
 		if opt.Keep != nil {
 			if err := opt.Keep(k, d); err != nil {
