@@ -51,7 +51,7 @@ func (s *Scenario) ApplyNotes(ivs ...*Intervention) (*Scenario, []string, error)
 		for j, ch := range iv.Changes {
 			note, err := c.applyChange(ch)
 			if err != nil {
-				return nil, nil, Errorf(EINVALID, "intervention %q, change %d: %v", iv.ID, j+1, err)
+				return nil, nil, Errorf(EINVALID, "intervention %q, change %d: %w", iv.ID, j+1, err)
 			}
 			if note != "" {
 				notes = append(notes, fmt.Sprintf("intervention %q, change %d: %s", iv.ID, j+1, note))

@@ -193,6 +193,16 @@ func (s *Scenario) Issue(id string) *Issue {
 	return nil
 }
 
+// IssueAttr returns the attribute key of issue is of s, or the scenario's
+// when the issue has none: a DEU file puts a proposal's year, voting rule
+// and procedure on its scenario, and an issue may override them.
+func (s *Scenario) IssueAttr(is *Issue, key string) string {
+	if v, ok := is.Attributes[key]; ok {
+		return v
+	}
+	return s.Attributes[key]
+}
+
 // Actor returns the actor with the given id, or nil.
 func (s *Scenario) Actor(id string) *Actor {
 	for _, a := range s.Actors {

@@ -132,11 +132,10 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		}
 		st.o = st.outcomes(st.x)
 		r.Rounds = append(r.Rounds, jirga.Round{
-			Round:         round,
-			Positions:     st.positions(),
-			Outcome:       st.issueMap(st.o),
-			VotingOutcome: st.issueMap(voting),
-			Exchanges:     ex,
+			Round:     round,
+			Positions: st.positions(),
+			Outcome:   st.issueMap(st.o),
+			Trace:     &Trace{Exchanges: ex, VotingOutcome: st.issueMap(voting)},
 		})
 		if len(ex) == 0 {
 			r.Status = jirga.StatusConverged
@@ -334,12 +333,12 @@ func (st *state) compute(c *cand) bool {
 }
 
 // round runs one round from st.x and returns the executed exchanges.
-func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
+func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 	for i := range st.n {
 		copy(st.y[i], st.x[i])
 	}
 	st.enumerate()
-	var out []jirga.Exchange
+	var out []Exchange
 	limit := st.n * st.m
 	capped := false
 	for len(st.h) > 0 {
@@ -371,7 +370,7 @@ func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
 		st.y[j][p] = c.yj
 		st.y[i][q] = c.yi
 		a, is := st.t.Actors, st.t.Issues
-		out = append(out, jirga.Exchange{
+		out = append(out, Exchange{
 			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: fromJ, SupplyTo: c.yj,
 			Demander: a[i].ID, DemandIssue: is[q].ID, DemandFrom: fromI, DemandTo: c.yi,
 			Gain: c.gain, SupplyShift: c.dp, DemandShift: c.dq,

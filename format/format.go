@@ -102,12 +102,12 @@ func Detect(name string, data []byte) string {
 func ReadFile(path string, opt Options) ([]*jirga.Scenario, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "%v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "%w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "%v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "%w", err)
 	}
 	return Read(path, data, opt)
 }
@@ -264,7 +264,7 @@ func locate(ve *jirga.ValidationError, s *jirga.Scenario) {
 			ve.Issue = s.Issues[i].ID
 		}
 	}
-	if strings.HasPrefix(ve.Msg, "want a number") || strings.HasPrefix(ve.Msg, "want a finite number") || strings.HasPrefix(ve.Msg, "estimate has no value") {
+	if errors.Is(ve, errBadNumber) {
 		if r := allowedRange(s, ve.Field, ve.Issue); r != "" && strings.HasSuffix(ve.Path, ve.Field) {
 			ve.Msg += "; the allowed range is " + r
 		}

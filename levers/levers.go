@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/deal"
+	"github.com/jirga/jirga/sweep"
 )
 
 // DefaultStep is the step when Compute is given 0: ±10% of a capability,
@@ -64,24 +66,35 @@ func (r *Result) ForIssue(issue string) []Lever {
 	return out
 }
 
+// Options control [Compute] and [ComputeFunc]. The zero value nudges by
+// DefaultStep on GOMAXPROCS goroutines.
+type Options struct {
+	// Step is the relative step of each nudge; 0 means DefaultStep.
+	Step float64
+	// Workers is the number of nudges computed at once; 0 means
+	// GOMAXPROCS. The result does not depend on it.
+	Workers int
+}
+
 // Compute perturbs, one at a time, every actor's capability by ±step of its
 // value and its salience and position on each issue where it holds a
 // stance by ±step·100 salience points and ±step of the issue's scale, and
 // returns the effect of each perturbation on each issue's forecast by m.
-// step 0 means DefaultStep. A perturbation is clamped to its field's range
-// (see [jirga.Scenario.Apply]); a change clamped to nothing is left out.
+// A perturbation is clamped to its field's range (see
+// [jirga.Scenario.Apply]); a change clamped to nothing is left out.
 // Effects of a salience or position change on other issues are kept only
-// when non-zero.
-func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, step float64) (*Result, error) {
-	r, err := ComputeFunc(ctx, s, step, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition},
+// when non-zero. m must be safe for concurrent use, as the registry's
+// models are.
+func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, opt Options) (*Result, error) {
+	r, err := ComputeFunc(ctx, s, opt, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition},
 		func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
-			f, err := m.Forecast(ctx, sc)
+			vals, err := sweep.Forecast(ctx, m, sc, nil)
 			if err != nil {
 				return nil, err
 			}
-			out := map[string]float64{}
-			for _, is := range f.Issues {
-				out[is.Issue] = is.Forecast
+			out := make(map[string]float64, len(vals))
+			for k, is := range sc.Issues {
+				out[is.ID] = vals[k]
 			}
 			return out, nil
 		})
@@ -92,13 +105,31 @@ func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, step float64
 	return r, nil
 }
 
+// ComputeDeal ranks the nudges, reservations included, by their effect on
+// the joint deal slack among the necessary parties ([deal.Slack]): the
+// one value of the result is named "deal", and a positive effect brings a
+// deal closer.
+func ComputeDeal(ctx context.Context, s *jirga.Scenario, opt Options) (*Result, error) {
+	fields := []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldReservation}
+	return ComputeFunc(ctx, s, opt, fields, func(_ context.Context, sc *jirga.Scenario) (map[string]float64, error) {
+		z, err := deal.Slack(sc)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]float64{"deal": z}, nil
+	})
+}
+
 // ComputeFunc is [Compute] for any outcome function f, which maps a scenario
 // to named values (issue forecasts, a deal's slack, ...): each lever's
 // Issue is the name of the value that moved. fields chooses which of
 // capability, salience, position and reservation are perturbed
 // (reservations by ±step of the scale, from the status quo where absent).
-func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []string,
+// The nudges run on sweep.For, so f must be safe for concurrent use; the
+// result does not depend on opt.Workers.
+func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []string,
 	f func(context.Context, *jirga.Scenario) (map[string]float64, error)) (*Result, error) {
+	step := opt.Step
 	if step == 0 {
 		step = DefaultStep
 	}
@@ -111,43 +142,17 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []
 	}
 	r := &Result{Step: step, Baseline: base, Levers: []Lever{}}
 	names := slices.Sorted(maps.Keys(base))
-	try := func(ch jirga.Change, want float64) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	// The nudges, in a fixed order; each is computed on its own.
+	var nudges []jirga.Change
+	try := func(ch jirga.Change, want float64) {
 		ch.Delta = &want
-		sc, err := s.Apply(&jirga.Intervention{ID: "lever", Changes: []jirga.Change{ch}})
-		if err != nil {
-			return err
-		}
-		delta := value(sc, ch) - value(s, ch)
-		if delta == 0 {
-			return nil
-		}
-		got, err := f(ctx, sc)
-		if err != nil {
-			return fmt.Errorf("levers: %s %s %s %+g: %w", ch.Actor, ch.Field, ch.Issue, want, err)
-		}
-		for _, name := range names {
-			e := got[name] - base[name]
-			l := Lever{Actor: ch.Actor, Field: ch.Field, Issue: name, Delta: delta, Effect: e}
-			if ch.Issue != "" && ch.Issue != name {
-				if e == 0 {
-					continue
-				}
-				l.Perturbed = ch.Issue
-			}
-			r.Levers = append(r.Levers, l)
-		}
-		return nil
+		nudges = append(nudges, ch)
 	}
 	for _, a := range s.Actors {
 		if slices.Contains(fields, jirga.FieldCapability) && a.Capability != nil {
 			d := step * a.Capability.Value
 			for _, sign := range []float64{1, -1} {
-				if err := try(jirga.Change{Actor: a.ID, Field: jirga.FieldCapability}, sign*d); err != nil {
-					return nil, err
-				}
+				try(jirga.Change{Actor: a.ID, Field: jirga.FieldCapability}, sign*d)
 			}
 		}
 		for _, is := range s.Issues {
@@ -168,12 +173,45 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []
 					d = step * jirga.SalienceMax
 				}
 				for _, sign := range []float64{1, -1} {
-					if err := try(jirga.Change{Actor: a.ID, Issue: is.ID, Field: field}, sign*d); err != nil {
-						return nil, err
-					}
+					try(jirga.Change{Actor: a.ID, Issue: is.ID, Field: field}, sign*d)
 				}
 			}
 		}
+	}
+	// levs[i] are the levers of nudge i, filled by its own iteration.
+	levs := make([][]Lever, len(nudges))
+	_, err = sweep.For(ctx, len(nudges), sweep.Loop{Workers: opt.Workers}, func(it sweep.Iter) error {
+		ch := nudges[it.I]
+		sc, err := s.Apply(&jirga.Intervention{ID: "lever", Changes: []jirga.Change{ch}})
+		if err != nil {
+			return err
+		}
+		delta := value(sc, ch) - value(s, ch)
+		if delta == 0 {
+			return nil
+		}
+		got, err := f(ctx, sc)
+		if err != nil {
+			return fmt.Errorf("levers: %s %s %s %+g: %w", ch.Actor, ch.Field, ch.Issue, *ch.Delta, err)
+		}
+		for _, name := range names {
+			e := got[name] - base[name]
+			l := Lever{Actor: ch.Actor, Field: ch.Field, Issue: name, Delta: delta, Effect: e}
+			if ch.Issue != "" && ch.Issue != name {
+				if e == 0 {
+					continue
+				}
+				l.Perturbed = ch.Issue
+			}
+			levs[it.I] = append(levs[it.I], l)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, ls := range levs {
+		r.Levers = append(r.Levers, ls...)
 	}
 	Sort(r.Levers)
 	r.Movers = map[string][]Mover{}

@@ -149,7 +149,7 @@ func TestReceiverBargains(t *testing.T) {
 	} {
 		r := run(t, s, smp.Settings{Bargain: smp.BargnModel(c.model), MaxTurns: 1})
 		found := false
-		for _, b := range r.Rounds[1].Bargains {
+		for _, b := range smp.TraceOf(r.Rounds[1]).Bargains {
 			if b.Initiator != "SActor-00" || b.Target != "SActor-06" {
 				continue
 			}
@@ -162,7 +162,7 @@ func TestReceiverBargains(t *testing.T) {
 			found = found || ok
 		}
 		if !found {
-			t.Errorf("%s: no 0→6 bargain proposing %v to SActor-00: %+v", c.model, c.want, r.Rounds[1].Bargains)
+			t.Errorf("%s: no 0→6 bargain proposing %v to SActor-00: %+v", c.model, c.want, smp.TraceOf(r.Rounds[1]).Bargains)
 		}
 	}
 }

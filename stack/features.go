@@ -8,6 +8,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/stat"
 )
 
 // FeatureNames are the features of the shipped model, in order: an
@@ -151,13 +152,13 @@ func Extract(s *jirga.Scenario, k int) (Inputs, bool) {
 	in.Mean = baseline.WeightedMean(pos, w)
 	in.PlainMean = baseline.WeightedMean(pos, nil)
 	in.WMedian = baseline.WeightedMedian(pos, w)
-	in.MembersMedian = median(mpos)
+	in.MembersMedian = stat.Median(mpos)
 	if is.StatusQuo != nil {
 		in.RP = scale(is.StatusQuo.Value)
 	}
-	rule := attr(s, is, "rule")
+	rule := s.IssueAttr(is, "rule")
 	in.Unanimity = rule == "Unan"
-	in.Codecision = attr(s, is, "procedure") == "COD"
+	in.Codecision = s.IssueAttr(is, "procedure") == "COD"
 	share := QMVShare
 	if in.Unanimity {
 		share = 1
@@ -178,13 +179,6 @@ func Extract(s *jirga.Scenario, k int) (Inputs, bool) {
 		in.NBS = math.NaN()
 	}
 	return in, true
-}
-
-func attr(s *jirga.Scenario, is *jirga.Issue, key string) string {
-	if v, ok := is.Attributes[key]; ok {
-		return v
-	}
-	return s.Attributes[key]
 }
 
 // Pivot returns the procedural model's outcome for members at positions x
@@ -228,17 +222,4 @@ func Pivot(x, c []float64, rp, share float64) float64 {
 		return rp
 	}
 	return p
-}
-
-func median(x []float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(x)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }

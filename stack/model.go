@@ -117,7 +117,7 @@ func (p *Params) Encode() ([]byte, error) {
 func ReadParams(path string) (*Params, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "stacked: %v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "stacked: %w", err)
 	}
 	return DecodeParams(b)
 }
@@ -128,10 +128,10 @@ func DecodeParams(b []byte) (*Params, error) {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&p); err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "stacked: parameters: %v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "stacked: parameters: %w", err)
 	}
 	if err := p.check(); err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "%v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "%w", err)
 	}
 	return &p, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/sweep"
 )
 
 // inputFlags are the flags of every command that reads a scenario.
@@ -156,8 +157,28 @@ func oneArg(fs *flag.FlagSet, args []string) (string, error) {
 	return "", usageErr(fs, "want at most one FILE, got %d arguments", len(args))
 }
 
-// publishedModels is the default model list of forecast and compare: every
-// published model, leaving out stacked, which was fitted on EU legislation.
-// Commands that run models on many draws (sweep, deal, report) default to
-// the fast static models instead.
-const publishedModels = "mean,median,condorcet,nbs,bdm,smp,exchange"
+// uncertaintyFlags are the flags of every command that draws scenarios from
+// the inputs' uncertainty (sweep, deal, report, backtest --coverage). Their
+// syntax and ranges are sweep.Uncertainty's, which the HTTP API's
+// "uncertainty" of sweep and deal runs shares.
+type uncertaintyFlags struct {
+	list string
+	none bool
+}
+
+func (f *uncertaintyFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.none, "no-default-uncertainty", false, "apply no default uncertainty to numbers without a range or dist of their own")
+	fs.StringVar(&f.list, "uncertainty", "", "default uncertainty of numbers without a range or dist of their own, e.g. position=0.1,salience=15,capability=0.2,status_quo=0.05 (keys not given keep their default, or 0 with --no-default-uncertainty)")
+}
+
+// value returns the default uncertainty the flags ask for.
+func (f *uncertaintyFlags) value() (sweep.Uncertainty, error) {
+	u := sweep.DefaultUncertainty
+	if f.none {
+		u = sweep.Uncertainty{}
+	}
+	if err := u.Parse(f.list); err != nil {
+		return u, fmt.Errorf("--uncertainty: %w", err)
+	}
+	return u, nil
+}
