@@ -19,8 +19,8 @@ const DefaultStep = 0.1
 // Lever is one perturbation and its effect on one issue's forecast.
 type Lever struct {
 	Actor string `json:"actor"`
-	// Field is capability, salience or position (or reservation, in
-	// [ComputeFunc]).
+	// Field is capability, salience, position or power (or reservation,
+	// in [ComputeFunc]).
 	Field string `json:"field"`
 	// Issue is the issue whose forecast moved.
 	Issue string `json:"issue"`
@@ -66,14 +66,16 @@ func (r *Result) ForIssue(issue string) []Lever {
 
 // Compute perturbs, one at a time, every actor's capability by ±step of its
 // value and its salience and position on each issue where it holds a
-// stance by ±step·100 salience points and ±step of the issue's scale, and
-// returns the effect of each perturbation on each issue's forecast by m.
+// stance by ±step·100 salience points and ±step of the issue's scale (and
+// its issue-specific power, where the stance sets one, by ±step of its
+// value), and returns the effect of each perturbation on each issue's
+// forecast by m.
 // step 0 means DefaultStep. A perturbation is clamped to its field's range
 // (see [jirga.Scenario.Apply]); a change clamped to nothing is left out.
 // Effects of a salience or position change on other issues are kept only
 // when non-zero.
 func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, step float64) (*Result, error) {
-	r, err := ComputeFunc(ctx, s, step, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition},
+	r, err := ComputeFunc(ctx, s, step, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldPower},
 		func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
 			f, err := m.Forecast(ctx, sc)
 			if err != nil {
@@ -94,9 +96,11 @@ func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, step float64
 
 // ComputeFunc is [Compute] for any outcome function f, which maps a scenario
 // to named values (issue forecasts, a deal's slack, ...): each lever's
-// Issue is the name of the value that moved. fields chooses which of
-// capability, salience, position and reservation are perturbed
-// (reservations by ±step of the scale, from the status quo where absent).
+// Issue is the name of the value that moved. fields chooses which of the
+// [jirga.ChangeFields] are perturbed: every estimate of those fields that
+// [jirga.Scenario.Estimates] yields, by ±step of its value for a capability
+// or a power and ±step of its range otherwise; reservations also where
+// absent, from the status quo.
 func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []string,
 	f func(context.Context, *jirga.Scenario) (map[string]float64, error)) (*Result, error) {
 	if step == 0 {
@@ -111,18 +115,21 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []
 	}
 	r := &Result{Step: step, Baseline: base, Levers: []Lever{}}
 	names := slices.Sorted(maps.Keys(base))
-	try := func(ch jirga.Change, want float64) error {
+	// try nudges the number ch names, now at value, by want; rng is its
+	// range.
+	try := func(ch jirga.Change, value float64, rng jirga.Range, want float64) error {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		// The change Apply makes, clamped to the field's range.
+		delta := rng.Clamp(value+want) - value
+		if delta == 0 {
+			return nil
 		}
 		ch.Delta = &want
 		sc, err := s.Apply(&jirga.Intervention{ID: "lever", Changes: []jirga.Change{ch}})
 		if err != nil {
 			return err
-		}
-		delta := value(sc, ch) - value(s, ch)
-		if delta == 0 {
-			return nil
 		}
 		got, err := f(ctx, sc)
 		if err != nil {
@@ -141,34 +148,36 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []
 		}
 		return nil
 	}
-	for _, a := range s.Actors {
-		if slices.Contains(fields, jirga.FieldCapability) && a.Capability != nil {
-			d := step * a.Capability.Value
-			for _, sign := range []float64{1, -1} {
-				if err := try(jirga.Change{Actor: a.ID, Field: jirga.FieldCapability}, sign*d); err != nil {
-					return nil, err
-				}
+	// nudge tries ±step: of the value for a capability or a power, of the
+	// range's width for the others.
+	nudge := func(ch jirga.Change, value float64, rng jirga.Range) error {
+		d := step * rng.Width()
+		if rng.LoOpen {
+			d = step * value
+		}
+		for _, sign := range []float64{1, -1} {
+			if err := try(ch, value, rng, sign*d); err != nil {
+				return err
 			}
 		}
-		for _, is := range s.Issues {
-			st := a.Stances[is.ID]
-			if st == nil || st.Position == nil || st.Salience == nil {
-				continue
-			}
-			lo, hi := is.Bounds()
-			for _, field := range []string{jirga.FieldSalience, jirga.FieldPosition, jirga.FieldReservation} {
-				if !slices.Contains(fields, field) {
-					continue
-				}
-				if field == jirga.FieldReservation && st.Reservation == nil && is.StatusQuo == nil {
-					continue
-				}
-				d := step * (hi - lo)
-				if field == jirga.FieldSalience {
-					d = step * jirga.SalienceMax
-				}
-				for _, sign := range []float64{1, -1} {
-					if err := try(jirga.Change{Actor: a.ID, Issue: is.ID, Field: field}, sign*d); err != nil {
+		return nil
+	}
+	for in := range s.Estimates() {
+		// An issue's status quo belongs to no actor: it is no lever.
+		if in.Actor == "" || !slices.Contains(fields, in.Field) {
+			continue
+		}
+		if err := nudge(jirga.Change{Actor: in.Actor, Issue: in.Issue, Field: in.Field}, in.Estimate.Value, in.Range); err != nil {
+			return nil, err
+		}
+	}
+	// An absent reservation is the status quo, and a lever too.
+	if slices.Contains(fields, jirga.FieldReservation) {
+		for _, a := range s.Actors {
+			for _, is := range s.Issues {
+				if st := a.Stances[is.ID]; st != nil && st.Reservation == nil && is.StatusQuo != nil {
+					rng, _ := jirga.FieldRange(jirga.FieldReservation, is)
+					if err := nudge(jirga.Change{Actor: a.ID, Issue: is.ID, Field: jirga.FieldReservation}, is.StatusQuo.Value, rng); err != nil {
 						return nil, err
 					}
 				}
@@ -205,26 +214,6 @@ func Sort(ls []Lever) {
 func sig(x float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 10, 64), 64)
 	return v
-}
-
-// value returns the number that ch changes in s (for an absent reservation,
-// the issue's status quo).
-func value(s *jirga.Scenario, ch jirga.Change) float64 {
-	a := s.Actor(ch.Actor)
-	if ch.Field == jirga.FieldCapability {
-		return a.Capability.Value
-	}
-	st := a.Stances[ch.Issue]
-	switch ch.Field {
-	case jirga.FieldSalience:
-		return st.Salience.Value
-	case jirga.FieldPosition:
-		return st.Position.Value
-	}
-	if st.Reservation != nil {
-		return st.Reservation.Value
-	}
-	return s.Issue(ch.Issue).StatusQuo.Value
 }
 
 // Mover is an actor's strongest lever on an issue.
