@@ -107,8 +107,10 @@ const (
 	RoleObserver  Role = "observer"
 )
 
-// Roles lists the valid roles in a stable order.
-var Roles = []Role{RoleParty, RoleMediator, RoleGuarantor, RoleObserver}
+// Roles returns the valid roles in a stable order.
+func Roles() []Role { return slices.Clone(roles) }
+
+var roles = []Role{RoleParty, RoleMediator, RoleGuarantor, RoleObserver}
 
 // Actor is a participant with clout and a stance on some issues.
 type Actor struct {

@@ -134,8 +134,8 @@ func (v *validator) scenario(s *Scenario) {
 			v.addf(p+".id", a.ID, "", "id", "duplicate actor id %q", a.ID)
 		}
 		actors[a.ID] = true
-		if a.Role != "" && !slices.Contains(Roles, a.Role) {
-			v.addf(p+".role", a.ID, "", "role", "role %q is not one of party, mediator, guarantor, observer", a.Role)
+		if a.Role != "" && !slices.Contains(roles, a.Role) {
+			v.addf(p+".role", a.ID, "", "role", "role %q is not one of %s", a.Role, joinRoles())
 		}
 		checkSources(p+".sources", a.ID, "", "sources", a.Sources)
 		if a.Capability == nil {
@@ -287,6 +287,15 @@ func (v *validator) estimate(in Input, checkSources func(string, string, string,
 		v.addf(p+".dist", actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
 	}
 	checkSources(p+".sources", actor, issue, field, e.Sources)
+}
+
+// joinRoles lists the roles for messages: "party, mediator, …".
+func joinRoles() string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

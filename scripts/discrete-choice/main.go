@@ -356,7 +356,7 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	samples := stack.Samples(ss, backtest.DefaultMinActors, stack.FeatureNames)
+	samples := stack.Samples(ss, backtest.DefaultMinActors, stack.FeatureNames())
 	cases, _ := backtest.Cases(ss, 3)
 	var xs []item
 	for i, c := range cases {
