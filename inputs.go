@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -107,14 +108,27 @@ type Input struct {
 	Actor string
 	// Issue is the issue's id; "" for a capability.
 	Issue string
-	// Path locates the estimate as a [ValidationError]'s Path does, e.g.
-	// "actors[2].stances.tax.salience".
-	Path string
 	// Estimate is the estimate itself (not a copy): its value, its range
 	// or distribution for sweeps, and its sources.
 	Estimate *Estimate
 	// Range is the set of values the field allows (see [FieldRange]).
 	Range Range
+
+	// index is the position of the actor, or for a status quo of the
+	// issue, in the scenario.
+	index int
+}
+
+// Path locates the estimate as a [ValidationError]'s Path does, e.g.
+// "actors[2].stances.tax.salience".
+func (in Input) Path() string {
+	switch {
+	case in.Actor == "" && in.Field == FieldStatusQuo:
+		return fmt.Sprintf("issues[%d].%s", in.index, in.Field)
+	case in.Issue == "":
+		return fmt.Sprintf("actors[%d].%s", in.index, in.Field)
+	}
+	return fmt.Sprintf("actors[%d].stances.%s.%s", in.index, in.Issue, in.Field)
 }
 
 // Label names the input for people: "status quo" rather than "status_quo".
@@ -127,52 +141,52 @@ func (in Input) Label() string { return strings.ReplaceAll(in.Field, "_", " ") }
 // nil actors, nil issues, nil stances and stances on issues s does not
 // declare; stances on an issue id declared twice are visited once, against
 // the scale of its last declaration (each declaration's status quo is
-// visited). This one walk is the list of a scenario's uncertain
-// numbers: validation, sweeps, interventions, levers and the report's
-// sources table all use it, so that a field is never missed by one of them.
+// visited). This one walk is the list of a scenario's uncertain numbers:
+// validation, sweeps, interventions, levers and the report's sources table
+// all use it, so that a field is never missed by one of them.
 func (s *Scenario) Estimates() iter.Seq[Input] {
 	return func(yield func(Input) bool) {
 		if s == nil {
 			return
 		}
-		// last maps an issue id to its last declaration, which validation
-		// checks stances against.
-		last := make(map[string]*Issue, len(s.Issues))
-		for _, is := range s.Issues {
-			if is != nil {
-				last[is.ID] = is
-			}
-		}
-		seen := make(map[string]bool, len(s.Issues))
-		var issues []*Issue // each id once, in order of first declaration
 		for k, is := range s.Issues {
-			if is == nil {
-				continue
-			}
-			if !seen[is.ID] {
-				seen[is.ID] = true
-				issues = append(issues, last[is.ID])
-			}
-			if is.StatusQuo == nil {
+			if is == nil || is.StatusQuo == nil {
 				continue
 			}
 			r, _ := FieldRange(FieldStatusQuo, is)
-			if !yield(Input{Field: FieldStatusQuo, Issue: is.ID, Path: fmt.Sprintf("issues[%d].status_quo", k), Estimate: is.StatusQuo, Range: r}) {
+			if !yield(Input{Field: FieldStatusQuo, Issue: is.ID, Estimate: is.StatusQuo, Range: r, index: k}) {
 				return
+			}
+		}
+		// scale[k] is the declaration whose scale stances on s.Issues[k]
+		// are checked against (the last of its id), nil where an earlier
+		// declaration has the same id.
+		scale := make([]*Issue, len(s.Issues))
+		for k, is := range s.Issues {
+			if is == nil || slices.ContainsFunc(s.Issues[:k], func(o *Issue) bool { return o != nil && o.ID == is.ID }) {
+				continue
+			}
+			scale[k] = is
+			for _, o := range s.Issues[k+1:] {
+				if o != nil && o.ID == is.ID {
+					scale[k] = o
+				}
 			}
 		}
 		for i, a := range s.Actors {
 			if a == nil {
 				continue
 			}
-			p := fmt.Sprintf("actors[%d]", i)
 			if a.Capability != nil {
 				r, _ := FieldRange(FieldCapability, nil)
-				if !yield(Input{Field: FieldCapability, Actor: a.ID, Path: p + ".capability", Estimate: a.Capability, Range: r}) {
+				if !yield(Input{Field: FieldCapability, Actor: a.ID, Estimate: a.Capability, Range: r, index: i}) {
 					return
 				}
 			}
-			for _, is := range issues {
+			for k, is := range s.Issues {
+				if scale[k] == nil || len(a.Stances) == 0 {
+					continue
+				}
 				st := a.Stances[is.ID]
 				if st == nil {
 					continue
@@ -182,8 +196,8 @@ func (s *Scenario) Estimates() iter.Seq[Input] {
 					if e == nil {
 						continue
 					}
-					r, _ := FieldRange(f, is)
-					if !yield(Input{Field: f, Actor: a.ID, Issue: is.ID, Path: p + ".stances." + is.ID + "." + f, Estimate: e, Range: r}) {
+					r, _ := FieldRange(f, scale[k])
+					if !yield(Input{Field: f, Actor: a.ID, Issue: is.ID, Estimate: e, Range: r, index: i}) {
 						return
 					}
 				}

@@ -87,7 +87,7 @@ func TestEstimates(t *testing.T) {
 	}
 	var got []string
 	for in := range s.Estimates() {
-		got = append(got, strings.Join([]string{in.Path, in.Field, in.Actor, in.Issue, in.Range.String()}, " "))
+		got = append(got, strings.Join([]string{in.Path(), in.Field, in.Actor, in.Issue, in.Range.String()}, " "))
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("walk:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -249,7 +249,7 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 // estimate checks the value, range, distribution and sources of in against
 // the range its field allows.
 func (v *validator) estimate(in Input, checkSources func(string, string, string, string, []string)) {
-	p, actor, issue, field, e, r := in.Path, in.Actor, in.Issue, in.Field, in.Estimate, in.Range
+	p, actor, issue, field, e, r := in.Path(), in.Actor, in.Issue, in.Field, in.Estimate, in.Range
 	switch {
 	case r.Contains(e.Value):
 	case r.LoOpen && !finite(e.Value):
