@@ -146,15 +146,29 @@ func (in Input) Label() string { return strings.ReplaceAll(in.Field, "_", " ") }
 // all use it, so that a field is never missed by one of them.
 func (s *Scenario) Estimates() iter.Seq[Input] {
 	return func(yield func(Input) bool) {
+		for in, e := range s.slots() {
+			if *e != nil && !yield(in) {
+				return
+			}
+		}
+	}
+}
+
+// slots is the walk behind [Scenario.Estimates]: it yields, in the same
+// order, every place that may hold an estimate, also where it holds none
+// (*e nil, and in.Estimate nil), so that walks of two scenarios of the
+// same structure stay in step and a place can be filled.
+func (s *Scenario) slots() iter.Seq2[Input, **Estimate] {
+	return func(yield func(Input, **Estimate) bool) {
 		if s == nil {
 			return
 		}
 		for k, is := range s.Issues {
-			if is == nil || is.StatusQuo == nil {
+			if is == nil {
 				continue
 			}
 			r, _ := FieldRange(FieldStatusQuo, is)
-			if !yield(Input{Field: FieldStatusQuo, Issue: is.ID, Estimate: is.StatusQuo, Range: r, index: k}) {
+			if !yield(Input{Field: FieldStatusQuo, Issue: is.ID, Estimate: is.StatusQuo, Range: r, index: k}, &is.StatusQuo) {
 				return
 			}
 		}
@@ -177,11 +191,9 @@ func (s *Scenario) Estimates() iter.Seq[Input] {
 			if a == nil {
 				continue
 			}
-			if a.Capability != nil {
-				r, _ := FieldRange(FieldCapability, nil)
-				if !yield(Input{Field: FieldCapability, Actor: a.ID, Estimate: a.Capability, Range: r, index: i}) {
-					return
-				}
+			r, _ := FieldRange(FieldCapability, nil)
+			if !yield(Input{Field: FieldCapability, Actor: a.ID, Estimate: a.Capability, Range: r, index: i}, &a.Capability) {
+				return
 			}
 			for k, is := range s.Issues {
 				if scale[k] == nil || len(a.Stances) == 0 {
@@ -192,12 +204,9 @@ func (s *Scenario) Estimates() iter.Seq[Input] {
 					continue
 				}
 				for _, f := range stanceFields {
-					e := *st.slot(f)
-					if e == nil {
-						continue
-					}
+					e := st.slot(f)
 					r, _ := FieldRange(f, scale[k])
-					if !yield(Input{Field: f, Actor: a.ID, Issue: is.ID, Estimate: e, Range: r, index: i}) {
+					if !yield(Input{Field: f, Actor: a.ID, Issue: is.ID, Estimate: *e, Range: r, index: i}, e) {
 						return
 					}
 				}
