@@ -39,6 +39,12 @@ func (m *Model) ForecastOnly(ctx context.Context, s *jirga.Scenario) (*jirga.Res
 }
 
 func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*jirga.Result, error) {
+	// Settings made in Go get the checks of parsed options.
+	if st := m.Settings; st.Rounds < 0 {
+		return nil, jirga.Errorf(jirga.EINVALID, "bdm: rounds must be ≥ 0, got %d", st.Rounds)
+	} else if err := st.options().Check(); err != nil {
+		return nil, err
+	}
 	cfg := m.Settings.resolve()
 	t := s.Table()
 	res := &jirga.Result{Model: m.Name(), Status: jirga.StatusRoundLimit}

@@ -58,8 +58,8 @@
 // # Deal probability
 //
 // Draw k (k = 1 … Draws) is sweep.Draw(s, sweep.DrawRand(Seed, k), u): every
-// capability, position, salience, status quo and reservation drawn from its
-// range or the default uncertainty. The deal probability is the share of
+// capability, position, salience, reservation, power and status quo drawn
+// from its range or the default uncertainty. The deal probability is the share of
 // draws with a joint ZOPA; the result depends only on the scenario and the
 // seed, not on the number of workers.
 package deal

@@ -273,16 +273,8 @@ func locate(ve *jirga.ValidationError, s *jirga.Scenario) {
 
 // allowedRange returns the range of values field may take, or "".
 func allowedRange(s *jirga.Scenario, field, issue string) string {
-	switch field {
-	case jirga.FieldSalience:
-		return fmt.Sprintf("[0, %d]", jirga.SalienceMax)
-	case jirga.FieldCapability:
-		return fmt.Sprintf("(0, %g]", jirga.MaxMagnitude)
-	case jirga.FieldPosition, jirga.FieldReservation, "status_quo":
-		if is := s.Issue(issue); is != nil {
-			lo, hi := is.Bounds()
-			return fmt.Sprintf("[%g, %g]", lo, hi)
-		}
+	if r, ok := jirga.FieldRange(field, s.Issue(issue)); ok {
+		return r.String()
 	}
 	return ""
 }

@@ -66,34 +66,10 @@ func checkModels(r *jirga.RunRecord) error {
 }
 
 // buildModels builds the run's models as the CLI does from --model, --rounds,
-// --seed and --opt.
+// --seed and --opt (models.Build parses both), except that a request may not
+// give an option that names a file.
 func buildModels(r *jirga.RunRecord) ([]jirga.Model, error) {
-	if r.Options.Rounds < 0 {
-		return nil, jirga.Errorf(jirga.EINVALID, "rounds must be ≥ 0, got %d", r.Options.Rounds)
-	}
-	params := map[string]map[string]string{}
-	for k, v := range r.Options.Opts {
-		mname, key, ok := strings.Cut(k, ".")
-		if !ok || mname == "" || key == "" {
-			return nil, jirga.Errorf(jirga.EINVALID, "opts: want MODEL.KEY, got %q", k)
-		}
-		if _, ok := models.Lookup(mname); !ok {
-			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: unknown model %q", k, mname)
-		}
-		if params[mname] == nil {
-			params[mname] = map[string]string{}
-		}
-		params[mname][key] = v
-	}
-	var out []jirga.Model
-	for _, n := range r.Models {
-		m, err := models.New(n, models.Options{Rounds: r.Options.Rounds, Seed: r.Seed, Params: params[n]})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	return models.Build(r.Models, r.Options.Rounds, r.Seed, r.Options.Opts, models.Untrusted)
 }
 
 // checkDraws validates the models, the number of draws and the

@@ -11,6 +11,7 @@ import (
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
+	"github.com/jirga/jirga/option"
 )
 
 func (s *Server) registerRunRoutes(mux router) {
@@ -306,11 +307,17 @@ func (s *Server) handleRunRerun(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
+	// param is an option's declaration (option.Option) as JSON; the fields
+	// name, values, default and doc are the original contract.
 	type param struct {
-		Name    string `json:"name"`
-		Values  string `json:"values"`
-		Default string `json:"default"`
-		Doc     string `json:"doc"`
+		Name    string         `json:"name"`
+		Type    option.Type    `json:"type"`
+		Values  string         `json:"values"`
+		Default string         `json:"default"`
+		Doc     string         `json:"doc"`
+		Cite    string         `json:"cite,omitempty"`
+		Choices []option.Value `json:"choices,omitempty"`
+		File    bool           `json:"file,omitempty"`
 	}
 	type info struct {
 		Name     string  `json:"name"`
@@ -322,8 +329,9 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 	var out []info
 	for _, m := range models.All() {
 		i := info{Name: m.Name, Summary: m.Summary, Citation: m.Citation, Dynamic: m.Dynamic}
-		for _, p := range m.Params {
-			i.Params = append(i.Params, param(p))
+		for _, o := range m.Options {
+			i.Params = append(i.Params, param{Name: o.Name, Type: o.Type, Values: o.Allowed(), Default: o.Default,
+				Doc: o.Doc, Cite: o.Cite, Choices: o.Values, File: o.File})
 		}
 		out = append(out, i)
 	}

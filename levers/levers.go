@@ -21,8 +21,8 @@ const DefaultStep = 0.1
 // Lever is one perturbation and its effect on one issue's forecast.
 type Lever struct {
 	Actor string `json:"actor"`
-	// Field is capability, salience or position (or reservation, in
-	// [ComputeFunc]).
+	// Field is capability, salience, position or power (or reservation,
+	// in [ComputeFunc]).
 	Field string `json:"field"`
 	// Issue is the issue whose forecast moved.
 	Issue string `json:"issue"`
@@ -78,15 +78,17 @@ type Options struct {
 
 // Compute perturbs, one at a time, every actor's capability by ±step of its
 // value and its salience and position on each issue where it holds a
-// stance by ±step·100 salience points and ±step of the issue's scale, and
-// returns the effect of each perturbation on each issue's forecast by m.
+// stance by ±step·100 salience points and ±step of the issue's scale (and
+// its issue-specific power, where the stance sets one, by ±step of its
+// value), and returns the effect of each perturbation on each issue's
+// forecast by m.
 // A perturbation is clamped to its field's range (see
 // [jirga.Scenario.Apply]); a change clamped to nothing is left out.
 // Effects of a salience or position change on other issues are kept only
 // when non-zero. m must be safe for concurrent use, as the registry's
 // models are.
 func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, opt Options) (*Result, error) {
-	r, err := ComputeFunc(ctx, s, opt, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition},
+	r, err := ComputeFunc(ctx, s, opt, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldPower},
 		func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
 			vals, err := sweep.Forecast(ctx, m, sc, nil)
 			if err != nil {
@@ -122,9 +124,11 @@ func ComputeDeal(ctx context.Context, s *jirga.Scenario, opt Options) (*Result, 
 
 // ComputeFunc is [Compute] for any outcome function f, which maps a scenario
 // to named values (issue forecasts, a deal's slack, ...): each lever's
-// Issue is the name of the value that moved. fields chooses which of
-// capability, salience, position and reservation are perturbed
-// (reservations by ±step of the scale, from the status quo where absent).
+// Issue is the name of the value that moved. fields chooses which of the
+// [jirga.ChangeFields] are perturbed: every estimate of those fields that
+// [jirga.Scenario.Estimates] yields, by ±step of its value for a capability
+// or a power and ±step of its range otherwise; reservations also where
+// absent, from the status quo.
 // The nudges run on sweep.For, so f must be safe for concurrent use; the
 // result does not depend on opt.Workers.
 func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []string,
@@ -142,38 +146,41 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []s
 	}
 	r := &Result{Step: step, Baseline: base, Levers: []Lever{}}
 	names := slices.Sorted(maps.Keys(base))
-	// The nudges, in a fixed order; each is computed on its own.
-	var nudges []jirga.Change
-	try := func(ch jirga.Change, want float64) {
-		ch.Delta = &want
-		nudges = append(nudges, ch)
+	// The nudges, in a fixed order (that of Scenario.Estimates); each is
+	// computed on its own. A capability or a power moves by ±step of its
+	// value, the others by ±step of their range; delta is the change
+	// Apply makes, clamped to the field's range.
+	type nudge struct {
+		ch    jirga.Change
+		delta float64
 	}
-	for _, a := range s.Actors {
-		if slices.Contains(fields, jirga.FieldCapability) && a.Capability != nil {
-			d := step * a.Capability.Value
-			for _, sign := range []float64{1, -1} {
-				try(jirga.Change{Actor: a.ID, Field: jirga.FieldCapability}, sign*d)
+	var nudges []nudge
+	try := func(ch jirga.Change, value float64, rng jirga.Range) {
+		d := step * rng.Width()
+		if rng.LoOpen {
+			d = step * value
+		}
+		for _, sign := range []float64{1, -1} {
+			want := sign * d
+			if delta := rng.Clamp(value+want) - value; delta != 0 {
+				ch.Delta = &want
+				nudges = append(nudges, nudge{ch, delta})
 			}
 		}
-		for _, is := range s.Issues {
-			st := a.Stances[is.ID]
-			if st == nil || st.Position == nil || st.Salience == nil {
-				continue
-			}
-			lo, hi := is.Bounds()
-			for _, field := range []string{jirga.FieldSalience, jirga.FieldPosition, jirga.FieldReservation} {
-				if !slices.Contains(fields, field) {
-					continue
-				}
-				if field == jirga.FieldReservation && st.Reservation == nil && is.StatusQuo == nil {
-					continue
-				}
-				d := step * (hi - lo)
-				if field == jirga.FieldSalience {
-					d = step * jirga.SalienceMax
-				}
-				for _, sign := range []float64{1, -1} {
-					try(jirga.Change{Actor: a.ID, Issue: is.ID, Field: field}, sign*d)
+	}
+	for in := range s.Estimates() {
+		// An issue's status quo belongs to no actor: it is no lever.
+		if in.Actor != "" && slices.Contains(fields, in.Field) {
+			try(jirga.Change{Actor: in.Actor, Issue: in.Issue, Field: in.Field}, in.Estimate.Value, in.Range)
+		}
+	}
+	// An absent reservation is the status quo, and a lever too.
+	if slices.Contains(fields, jirga.FieldReservation) {
+		for _, a := range s.Actors {
+			for _, is := range s.Issues {
+				if st := a.Stances[is.ID]; st != nil && st.Reservation == nil && is.StatusQuo != nil {
+					rng, _ := jirga.FieldRange(jirga.FieldReservation, is)
+					try(jirga.Change{Actor: a.ID, Issue: is.ID, Field: jirga.FieldReservation}, is.StatusQuo.Value, rng)
 				}
 			}
 		}
@@ -181,14 +188,10 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []s
 	// levs[i] are the levers of nudge i, filled by its own iteration.
 	levs := make([][]Lever, len(nudges))
 	_, err = sweep.For(ctx, len(nudges), sweep.Loop{Workers: opt.Workers}, func(it sweep.Iter) error {
-		ch := nudges[it.I]
+		ch, delta := nudges[it.I].ch, nudges[it.I].delta
 		sc, err := s.Apply(&jirga.Intervention{ID: "lever", Changes: []jirga.Change{ch}})
 		if err != nil {
 			return err
-		}
-		delta := value(sc, ch) - value(s, ch)
-		if delta == 0 {
-			return nil
 		}
 		got, err := f(ctx, sc)
 		if err != nil {
@@ -243,26 +246,6 @@ func Sort(ls []Lever) {
 func sig(x float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 10, 64), 64)
 	return v
-}
-
-// value returns the number that ch changes in s (for an absent reservation,
-// the issue's status quo).
-func value(s *jirga.Scenario, ch jirga.Change) float64 {
-	a := s.Actor(ch.Actor)
-	if ch.Field == jirga.FieldCapability {
-		return a.Capability.Value
-	}
-	st := a.Stances[ch.Issue]
-	switch ch.Field {
-	case jirga.FieldSalience:
-		return st.Salience.Value
-	case jirga.FieldPosition:
-		return st.Position.Value
-	}
-	if st.Reservation != nil {
-		return st.Reservation.Value
-	}
-	return s.Issue(ch.Issue).StatusQuo.Value
 }
 
 // Mover is an actor's strongest lever on an issue.

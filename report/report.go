@@ -322,14 +322,21 @@ func sourceTitle(s *jirga.Scenario, id string) string {
 	return id + " (unknown source)"
 }
 
-// inputs lists every number of the scenario with its provenance.
+// inputs lists every number of the scenario with its provenance, in the
+// order of jirga.Scenario.Estimates, each actor's own sources after its
+// capability.
 func inputs(s *jirga.Scenario) []inputRow {
 	var rows []inputRow
-	add := func(what, field string, e *jirga.Estimate) {
-		if e == nil {
-			return
+	for in := range s.Estimates() {
+		e := in.Estimate
+		what := "issue " + in.Issue
+		switch {
+		case in.Actor != "" && in.Issue != "":
+			what = actorName(s, in.Actor) + " · " + in.Issue
+		case in.Actor != "":
+			what = actorName(s, in.Actor)
 		}
-		r := inputRow{What: what, Field: field, Value: trimNum(e.Value), Sources: sourceTitles(s, e.Sources), Judgement: e.Judgement, Note: e.Note}
+		r := inputRow{What: what, Field: in.Label(), Value: trimNum(e.Value), Sources: sourceTitles(s, e.Sources), Judgement: e.Judgement, Note: e.Note}
 		if e.Low != nil || e.High != nil {
 			lo, hi := e.Value, e.Value
 			if e.Low != nil {
@@ -344,24 +351,10 @@ func inputs(s *jirga.Scenario) []inputRow {
 			r.Range = strings.TrimSpace(r.Range + " " + e.Dist)
 		}
 		rows = append(rows, r)
-	}
-	for _, is := range s.Issues {
-		add("issue "+is.ID, "status quo", is.StatusQuo)
-	}
-	for _, a := range s.Actors {
-		add(actorName(s, a.ID), "capability", a.Capability)
-		if len(a.Sources) > 0 {
-			rows = append(rows, inputRow{What: actorName(s, a.ID), Field: "actor", Sources: sourceTitles(s, a.Sources), Note: a.Notes})
-		}
-		for _, is := range s.Issues {
-			st := a.Stances[is.ID]
-			if st == nil {
-				continue
+		if in.Field == jirga.FieldCapability {
+			if a := s.Actor(in.Actor); len(a.Sources) > 0 {
+				rows = append(rows, inputRow{What: what, Field: "actor", Sources: sourceTitles(s, a.Sources), Note: a.Notes})
 			}
-			who := actorName(s, a.ID) + " · " + is.ID
-			add(who, "position", st.Position)
-			add(who, "salience", st.Salience)
-			add(who, "reservation", st.Reservation)
 		}
 	}
 	return rows

@@ -8,7 +8,8 @@ import (
 	"github.com/jirga/jirga/sweep"
 )
 
-// Resolved option codes used in the inner loops.
+// Resolved option codes used in the inner loops: each is its value's KTAB
+// enum index, the value's position in the declaration (ktabOptions).
 const (
 	vpLinear = iota
 	vpSquare
@@ -19,28 +20,28 @@ const (
 
 const (
 	pceConditional = iota
-	pceMarkovUniform
 	pceMarkovIncentive
+	pceMarkovUniform
 )
 
 const (
-	vrProp = iota
-	vrBinary
+	vrBinary = iota
 	vrPropBin
+	vrProp
 	vrPropCbc
 	vrCubic
 	vrASymProsp
 )
 
 const (
-	tpSemi = iota
-	tpNo
+	tpNo = iota
+	tpSemi
 	tpFull
 )
 
 const (
-	ivS2P2 = iota
-	ivS1P1
+	ivS1P1 = iota
+	ivS2P2
 	ivS2PMax
 )
 

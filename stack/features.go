@@ -11,20 +11,24 @@ import (
 	"github.com/jirga/jirga/stat"
 )
 
-// FeatureNames are the features of the shipped model, in order: an
+// FeatureNames returns the features of the shipped model, in order: an
 // intercept, the corrections towards the plain mean, the Parliament (with
 // its extra weight under codecision), the reference point and the
 // procedural pivot. They were chosen from [AllFeatures] by nested
 // cross-validation (docs/backtest.md): richer sets fitted the training
 // folds better and the held-out folds worse.
-var FeatureNames = []string{"const", "plain_mean", "ep", "cod_x_ep", "rp", "pivot"}
+func FeatureNames() []string { return slices.Clone(featureNames) }
 
-// AllFeatures describes every feature Vector can compute. Positions are on
+var featureNames = []string{"const", "plain_mean", "ep", "cod_x_ep", "rp", "pivot"}
+
+// AllFeatures returns every feature Vector can compute. Positions are on
 // 0–100 (the scale mapped linearly), m is the capability ×
 // salience weighted mean, "members" are the actors other than the
 // Commission (com) and the Parliament (ep), and a missing quantity (no
 // reference point, no com) makes its difference 0.
-var AllFeatures = []Feature{
+func AllFeatures() []Feature { return slices.Clone(allFeatures) }
+
+var allFeatures = []Feature{
 	{"const", "1", func(in Inputs) float64 { return 1 }},
 	{"plain_mean", "plain mean of all positions − m", func(in Inputs) float64 { return in.diff(in.PlainMean) }},
 	{"wmedian", "weighted median (c·s) − m", func(in Inputs) float64 { return in.diff(in.WMedian) }},
@@ -68,7 +72,7 @@ func (in Inputs) diff(v float64) float64 {
 func (in Inputs) Vector(names []string) []float64 {
 	z := make([]float64, len(names))
 	for j, n := range names {
-		for _, f := range AllFeatures {
+		for _, f := range allFeatures {
 			if f.Name == n {
 				z[j] = f.f(in)
 				break
@@ -82,7 +86,7 @@ func (in Inputs) Vector(names []string) []float64 {
 func CheckFeatures(names []string) error {
 	for _, n := range names {
 		ok := false
-		for _, f := range AllFeatures {
+		for _, f := range allFeatures {
 			ok = ok || f.Name == n
 		}
 		if !ok {

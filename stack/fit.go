@@ -41,7 +41,7 @@ func NewSample(s *jirga.Scenario, k int, group string, features []string) (Sampl
 		return Sample{}, false
 	}
 	if features == nil {
-		features = FeatureNames
+		features = featureNames
 	}
 	lo, hi := is.Bounds()
 	return Sample{Z: in.Vector(features), Mean: in.Mean, Outcome: 100 * (*is.Outcome - lo) / (hi - lo), Group: group, Lo: in.Lo, Hi: in.Hi, Bounded: true}, true
@@ -182,15 +182,17 @@ type FitOptions struct {
 	Seed  uint64
 }
 
-// DefaultLambdas is the default grid of ridge penalties.
-var DefaultLambdas = []float64{1e-1, 1, 3, 1e1, 3e1, 1e2, 3e2, 1e3, 3e3, 1e4, 3e4, 1e5, 1e6}
+// DefaultLambdas returns the default grid of ridge penalties.
+func DefaultLambdas() []float64 { return slices.Clone(defaultLambdas) }
+
+var defaultLambdas = []float64{1e-1, 1, 3, 1e1, 3e1, 1e2, 3e2, 1e3, 3e3, 1e4, 3e4, 1e5, 1e6}
 
 func (o FitOptions) withDefaults() FitOptions {
 	if len(o.Lambdas) == 0 {
-		o.Lambdas = DefaultLambdas
+		o.Lambdas = defaultLambdas
 	}
 	if len(o.Features) == 0 {
-		o.Features = FeatureNames
+		o.Features = featureNames
 	}
 	if o.Delta <= 0 {
 		o.Delta = 1

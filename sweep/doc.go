@@ -4,8 +4,9 @@
 //
 // # Drawing
 //
-// Every capability, position, salience, status quo and reservation of a
-// scenario is a [jirga.Estimate]. [Value] draws one from its own range or
+// Every capability, position, salience, reservation, power and status quo
+// of a scenario is a [jirga.Estimate], and [jirga.Scenario.Estimates] walks
+// them all. [Value] draws one from its own range or
 // distribution (uniform, triangular, or normal), or, for a bare number,
 // from a symmetric triangular distribution of the default half-width
 // ([Uncertainty], [DefaultUncertainty]), always truncated to the field's

@@ -377,7 +377,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 	fs.IntVar(&inner, "inner-folds", 10, "inner folds for choosing the ridge penalty")
 	fs.Uint64Var(&seed, "seed", 1, "seed of the outer fold assignment (the inner one uses seed+1)")
 	var feats string
-	fs.StringVar(&feats, "features", strings.Join(stack.FeatureNames, ","), "features of the stacked model to cross-validate (comma-separated, or all)")
+	fs.StringVar(&feats, "features", strings.Join(stack.FeatureNames(), ","), "features of the stacked model to cross-validate (comma-separated, or all)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -393,7 +393,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 	}
 	var fnames []string
 	if feats == "all" {
-		for _, f := range stack.AllFeatures {
+		for _, f := range stack.AllFeatures() {
 			fnames = append(fnames, f.Name)
 		}
 	} else {

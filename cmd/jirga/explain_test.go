@@ -35,7 +35,7 @@ func TestExplain(t *testing.T) {
 		{[]string{"explain", "--model", "bdm,mean", "example:emission"}, 2, "", "takes one model"},
 		{[]string{"explain", "--model", "bdm", "example:emission", "--issue", "nope"}, 2, "", `--issue "nope": no such issue`},
 		{[]string{"explain", "--model", "bdm", "--opt", "bdm.votes=cubic"}, 2, "", "votes="},
-		{[]string{"explain", "--model", "bdm", "--rounds", "-1"}, 2, "", "--rounds must be ≥ 0"},
+		{[]string{"explain", "--model", "bdm", "--rounds", "-1"}, 2, "", "rounds must be ≥ 0, got -1"},
 	}
 	for i, tt := range tests {
 		out, errOut, code := run(t, tt.args...)

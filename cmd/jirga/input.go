@@ -3,8 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"maps"
-	"slices"
 	"sort"
 	"strings"
 
@@ -66,33 +64,14 @@ func (f *modelFlags) register(fs *flag.FlagSet, def string) {
 	fs.Var(&f.opts, "opt", "model option MODEL.KEY=VALUE, repeatable (e.g. nbs.utility=linear)")
 }
 
-// build returns the chosen models.
+// build returns the chosen models. The options are parsed by
+// models.Build, as the HTTP API's are, so both give the same messages.
 func (f *modelFlags) build() ([]jirga.Model, error) {
 	names, err := models.Parse(f.list)
 	if err != nil {
 		return nil, err
 	}
-	if f.rounds < 0 {
-		return nil, jirga.Errorf(jirga.EINVALID, "--rounds must be ≥ 0, got %d", f.rounds)
-	}
-	for _, k := range slices.Sorted(maps.Keys(f.opts)) {
-		mname, _, _ := strings.Cut(k, ".")
-		if _, ok := models.Lookup(mname); !ok {
-			return nil, jirga.Errorf(jirga.EINVALID, "--opt %s: unknown model %q", k, mname)
-		}
-		if !slices.Contains(names, mname) {
-			return nil, jirga.Errorf(jirga.EINVALID, "--opt %s: model %s is not among the models run (--model %s)", k, mname, f.list)
-		}
-	}
-	var out []jirga.Model
-	for _, n := range names {
-		m, err := models.New(n, models.Options{Rounds: f.rounds, Seed: f.seed, Params: f.opts.For(n)})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	return models.Build(names, f.rounds, f.seed, f.opts, models.Trusted)
 }
 
 // optFlag collects repeated MODEL.KEY=VALUE flags.
@@ -123,17 +102,6 @@ func (o *optFlag) Set(s string) error {
 	}
 	(*o)[k] = v
 	return nil
-}
-
-// For returns the options of model name, keys without the prefix.
-func (o optFlag) For(name string) map[string]string {
-	out := map[string]string{}
-	for k, v := range o {
-		if m, key, _ := strings.Cut(k, "."); m == name {
-			out[key] = v
-		}
-	}
-	return out
 }
 
 // parseFileArg parses args, flags and the single optional FILE in any

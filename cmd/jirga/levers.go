@@ -15,8 +15,9 @@ import (
 func runLevers(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("levers", "[FILE] [flags]", `
 Rank the levers of the scenario in FILE: nudge every actor's capability
-(by ±step of its value), and its salience (±step·100 points) and position
-(±step of the scale) on each issue, one at a time, and rank the nudges by
+(by ±step of its value), and its salience (±step·100 points), position
+(±step of the scale) and issue-specific power where it has one (±step of
+its value) on each issue, one at a time, and rank the nudges by
 how far they move each issue's forecast (a tornado). For each issue the
 table names the actors whose moves matter most and in which direction.
 With --target deal, rank the nudges (reservations included) by how far they

@@ -27,12 +27,13 @@ of FILE (the built-in flagship scenario by default) and report, per model and
 issue, the forecast on the point values, the mean, the 10th, 25th, 50th, 75th
 and 90th percentiles and a histogram over the issue's scale.
 
-Every capability, position and salience (and status quo and reservation) is
-drawn from its own low/high range or dist (uniform, triangular, normal with
-sd), truncated to its allowed range. Numbers without one get the default
-uncertainty: a triangular distribution around the value with half-width
-position=0.1 (of the scale), salience=15 (points) and capability=0.2 (of the
-value); status quo points stay fixed unless they carry a range (or
+Every capability, position and salience (and status quo, reservation and
+issue-specific power) is drawn from its own low/high range or dist (uniform,
+triangular, normal with sd), truncated to its allowed range. Numbers without
+one get the default uncertainty: a triangular distribution around the value
+with half-width position=0.1 (of the scale, also for reservations),
+salience=15 (points) and capability=0.2 (of the value, also for powers);
+status quo points stay fixed unless they carry a range (or
 status_quo=FRACTION is given). --uncertainty changes these,
 --no-default-uncertainty switches them off.
 
