@@ -10,8 +10,8 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/models"
-	"github.com/jirga/jirga/sweep"
 	"github.com/jirga/jirga/option"
+	"github.com/jirga/jirga/sweep"
 )
 
 func (s *Server) registerRunRoutes(mux router) {
