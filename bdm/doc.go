@@ -43,8 +43,8 @@
 //
 // The published descriptions leave six points open (the project's
 // models.md §2.5), and the choice among several offers is a seventh. Each
-// is an option of [Settings]; a reading ([Readings]) is a named preset of
-// them. The zero value is [ReadingScholz]: it reproduces Scholz et al.'s
+// is an option of [Settings]; a reading (the option reading) is a named
+// preset of them. The zero value is [ReadingScholz]: it reproduces Scholz et al.'s
 // Table 2 on the EC car-emission case and, for ten rounds, every position
 // of the Scholz-based coding on six published cases, with no fitted
 // constant: the probability denominator over all ordered actor pairs,

@@ -10,6 +10,7 @@ import (
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/bdm"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/option"
 )
 
 // refCases are the six shared cases of testdata/refs (provenance in its
@@ -70,13 +71,20 @@ func firstDiff(tb testing.TB, s *jirga.Scenario, ref refRun, r *jirga.Result, to
 	return 0, "", 0
 }
 
-func runReading(tb testing.TB, s *jirga.Scenario, reading string) *jirga.Result {
+// parse returns the settings that the options opts (in --opt form) give
+// for ten rounds, as jirga forecast --opt would build them.
+func parse(tb testing.TB, opts map[string]string) bdm.Settings {
 	tb.Helper()
-	st, err := bdm.ParseParams(10, map[string]string{"reading": reading})
+	m, err := bdm.FromOptions(option.Common{Rounds: 10}, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return run(tb, s, st)
+	return m.(*bdm.Model).Settings
+}
+
+func runReading(tb testing.TB, s *jirga.Scenario, reading string) *jirga.Result {
+	tb.Helper()
+	return run(tb, s, parse(tb, map[string]string{"reading": reading}))
 }
 
 // TestScholzCodeRuns reproduces the ten rounds of the Scholz-based coding
@@ -141,10 +149,7 @@ var readingsTable = []struct {
 // TestReadingsTable checks readingsTable.
 func TestReadingsTable(t *testing.T) {
 	for _, row := range readingsTable {
-		st, err := bdm.ParseParams(10, row.opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := parse(t, row.opts)
 		for c, name := range refCases {
 			s, ref := loadRef(t, name)
 			k, who, gap := firstDiff(t, s, ref, run(t, s, st), 1e-9)

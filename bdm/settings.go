@@ -3,10 +3,9 @@ package bdm
 import (
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/option"
 )
 
 // DefaultRounds is the number of rounds run when Settings.Rounds is 0: the
@@ -82,9 +81,10 @@ type Settings struct {
 	// MinEU is the smallest E^i(U_ij) for which i makes j an offer; nil
 	// means DefaultMinEU. Values ≤ 1e-9 are treated as 1e-9 (noise).
 	MinEU *float64
-	// Reading names the reading (Readings) the settings were built from, for
-	// the result's notes; the options themselves are in the other fields
-	// (ParseParams expands a reading into them).
+	// Reading names the reading (a value of the option reading) the
+	// settings were built from, for the result's notes; the options
+	// themselves are in the other fields, into which FromOptions expands a
+	// reading. Setting Reading in Go alone changes nothing else.
 	Reading string
 	// Probability is ProbAll (default) or ProbPair.
 	Probability string
@@ -109,27 +109,18 @@ type Settings struct {
 	Offers string
 }
 
-// Param documents one option of the registry (models.Param mirrors it).
-type Param struct {
-	Name, Values, Default, Doc string
-	// Choices say what each value means and where it comes from.
-	Choices []Choice
-}
-
-// Choice documents one value of an option.
-type Choice struct{ Value, Doc, Source string }
-
 // Sources of the option values, for jirga models.
 const (
-	srcBDM94  = "Bueno de Mesquita (1994)"
-	srcScholz = "Scholz, Calbert & Smith (2011)"
-	srcCoding = "the Scholz-based coding jmckib/bdm-scholz-expected-utility-model, its output"
-	srcDmasad = "dmasad/BDM_DecisionModel_Replication"
-	srcOwn    = "this project, docs/models/bdm.md"
+	citeBDM94  = "Bueno de Mesquita (1994)"
+	citeScholz = "Scholz, Calbert & Smith (2011)"
+	citeJmckib = "jmckib/bdm-scholz-expected-utility-model@55f63e9, a Scholz-based coding (its output)"
+	citeDmasad = "dmasad/BDM_DecisionModel_Replication"
+	citeOwn    = "this project, docs/models/bdm.md"
 )
 
 // Readings: named presets of the options that the published descriptions
-// leave open (models.md §2.5 and the choice among offers).
+// leave open (models.md §2.5 and the choice among offers). Each is a value
+// of the option reading; see options for what each sets.
 const (
 	// ReadingScholz, the default, reproduces Scholz et al.'s Table 2 and the
 	// ten rounds of the Scholz-based coding on every shared case, with no
@@ -144,171 +135,70 @@ const (
 	ReadingEmissionFit = "emission-fit"
 )
 
-// Reading is a named preset of options, as data: the options it sets, in
-// --opt form.
-type Reading struct {
-	Name, Doc, Source string
-	Options           map[string]string
+// reading returns the options a reading sets: every option the readings
+// differ on, so that a reading does not depend on the defaults.
+func reading(median, capitulation, minEU, accept string) map[string]string {
+	return map[string]string{"probability": ProbAll, "votes": VotesRisk, "estimate": EstimateReceiver, "median": median,
+		"capitulation": capitulation, "qsign": QSignEquation, "q": "1", "min_eu": minEU, "accept": accept}
 }
 
-// Readings lists the readings accepted by the option reading=NAME. Each sets
-// every option the readings differ on, so that a reading does not depend on
-// the defaults; options given beside it win.
-var Readings = []Reading{
-	{ReadingScholz, "the Scholz-based coding with the full Condorcet median: no capitulation, no minimum expected utility, the lowest compromise",
-		"Scholz, Calbert & Smith (2011); jmckib/bdm-scholz-expected-utility-model@55f63e9 (its output)",
-		map[string]string{"probability": ProbAll, "votes": VotesRisk, "estimate": EstimateReceiver, "median": MedianCondorcet,
-			"capitulation": "false", "qsign": QSignEquation, "q": "1", "min_eu": "0", "accept": AcceptLowest}},
-	{ReadingScholzCode, "the Scholz-based coding as it runs, with its sequential median in actor order",
-		"jmckib/bdm-scholz-expected-utility-model@55f63e9 (its output)",
-		map[string]string{"probability": ProbAll, "votes": VotesRisk, "estimate": EstimateReceiver, "median": MedianSequential,
-			"capitulation": "false", "qsign": QSignEquation, "q": "1", "min_eu": "0", "accept": AcceptLowest}},
-	{ReadingEmissionFit, "jirga's default before issue 15: capitulation, the smallest compromise move, min_eu = 0.01 fitted on the emission case",
-		"this project, docs/models/bdm.md",
-		map[string]string{"probability": ProbAll, "votes": VotesRisk, "estimate": EstimateReceiver, "median": MedianCondorcet,
-			"capitulation": "true", "qsign": QSignEquation, "q": "1", "min_eu": "0.01", "accept": AcceptPriority}},
+// options declares bdm's options, bound to st. It is the one list of them:
+// jirga models, the command line and the HTTP API all read it.
+func (st *Settings) options() *option.Set {
+	s := option.NewSet("bdm")
+	s.Choice(&st.Reading, "reading", ReadingScholz, "a named preset of the options below; options given beside it win", citeOwn,
+		option.Value{Name: ReadingScholz, Doc: "the Scholz-based coding with the full Condorcet median: no capitulation, no minimum expected utility, the lowest compromise",
+			Cite: citeScholz + "; " + citeJmckib, Sets: reading(MedianCondorcet, "false", "0", AcceptLowest)},
+		option.Value{Name: ReadingScholzCode, Doc: "the Scholz-based coding as it runs, with its sequential median in actor order",
+			Cite: citeJmckib, Sets: reading(MedianSequential, "false", "0", AcceptLowest)},
+		option.Value{Name: ReadingEmissionFit, Doc: "jirga's default before issue 15: capitulation, the smallest compromise move, min_eu = 0.01 fitted on the emission case",
+			Cite: citeOwn, Sets: reading(MedianCondorcet, "true", "0.01", AcceptPriority)})
+	s.Choice(&st.Probability, "probability", ProbAll, "denominator of P^i, the probability that i beats j", citeScholz,
+		option.Value{Name: ProbAll, Doc: "the votes over every ordered pair of actors", Cite: citeJmckib},
+		option.Value{Name: ProbPair, Doc: "the votes over the pair (i, j) only, so that P^i + P^j = 1", Cite: citeBDM94})
+	s.Choice(&st.Votes, "votes", VotesRisk, "votes inside P^i", citeScholz,
+		option.Value{Name: VotesRisk, Doc: "c_k s_k ((|x_k − x_j|/R)^{r_k} − (|x_k − x_i|/R)^{r_k}): distances raised to the voter's risk exponent", Cite: citeJmckib},
+		option.Value{Name: VotesLinear, Doc: "c_k s_k (|x_k − x_j| − |x_k − x_i|)/R: linear in distance", Cite: citeBDM94})
+	s.Choice(&st.Estimate, "estimate", EstimateReceiver, "who judges an offer, and with whose risk exponent", citeScholz,
+		option.Value{Name: EstimateReceiver, Doc: "the receiver j judges E^i(U_ij) and E^j(U_ji), both with r_j", Cite: citeJmckib},
+		option.Value{Name: EstimateProposer, Doc: "the proposer i judges both with r_i", Cite: citeOwn},
+		option.Value{Name: EstimateTarget, Doc: "each expected utility with its owner's r (full information)", Cite: citeBDM94})
+	s.Choice(&st.Median, "median", MedianCondorcet, "how the median voter position is found", citeBDM94,
+		option.Value{Name: MedianCondorcet, Doc: "full pairwise Condorcet comparison of the positions", Cite: citeBDM94},
+		option.Value{Name: MedianSequential, Doc: "one pass in actor order (order-dependent)", Cite: citeJmckib})
+	s.Bool(&st.Capitulation, "capitulation", "false", "whether capitulation offers exist: the receiver moves fully to the proposer when it would lose more than the proposer gains (|b| > a); the Scholz-based coding never makes them", citeBDM94)
+	s.Choice(&st.QSign, "qsign", QSignEquation, "sign of the (1 − Q) term of the expected utility (harmless at Q = 1)", citeBDM94,
+		option.Value{Name: QSignEquation, Doc: "− Q U_sq − (1 − Q)[T U_b + (1 − T) U_w], the equation as published", Cite: citeBDM94},
+		option.Value{Name: QSignDmasad, Doc: "− Q U_sq + (1 − Q)[T U_b + (1 − T) U_w], a sign error of one coding", Cite: citeDmasad})
+	s.OptFloat(&st.Q, "q", "1", "probability Q that the status quo holds when i does not challenge j (Scholz: 1)", citeScholz, 0, 1)
+	s.OptFloat(&st.MinEU, "min_eu", "0", "smallest expected utility of a challenge for which an actor makes an offer (0.01 in reading emission-fit, fitted there)", citeOwn, 0, math.Inf(1))
+	s.Choice(&st.Accept, "accept", AcceptLowest, "which of the offers it receives an actor takes", citeScholz,
+		option.Value{Name: AcceptLowest, Doc: "conflict, then compromise, then capitulation; among compromises the lowest proposed position, else the least move", Cite: citeJmckib},
+		option.Value{Name: AcceptPriority, Doc: "conflict, then compromise, then capitulation; the least move within a kind", Cite: citeOwn},
+		option.Value{Name: AcceptNearest, Doc: "the least move, whatever the kind", Cite: citeOwn})
+	s.Float(&st.Tolerance, "tolerance", "0", "stop early when no position moves more than tolerance × R in a round (0: fixed rounds, as Scholz)", citeOwn, 0, math.Inf(1))
+	s.Choice(&st.Offers, "offers", OffersAll, "offers recorded in each round of the result", citeOwn,
+		option.Value{Name: OffersAll, Doc: "every offer (jirga explain narrates them)", Cite: citeOwn},
+		option.Value{Name: OffersAccepted, Doc: "the accepted offers only", Cite: citeOwn},
+		option.Value{Name: OffersNone, Doc: "none: the smallest result (n² offers a round otherwise)", Cite: citeOwn})
+	return s
 }
 
-// Params lists the options accepted by ParseParams, for the model registry
-// and `jirga models`.
-var Params = []Param{
-	{"reading", "scholz | scholz-code | emission-fit", ReadingScholz, "a named preset of the options below; options given beside it win (docs/models/bdm.md)", readingChoices()},
-	{"probability", "all | pair", ProbAll, "denominator of P^i, the probability that i beats j", []Choice{
-		{ProbAll, "the votes over every ordered pair of actors", srcCoding},
-		{ProbPair, "the votes over the pair (i, j) only, so that P^i + P^j = 1", srcBDM94}}},
-	{"votes", "risk | linear", VotesRisk, "votes inside P^i", []Choice{
-		{VotesRisk, "distances raised to the voter's risk exponent r_k", srcCoding},
-		{VotesLinear, "linear in distance", srcBDM94}}},
-	{"estimate", "receiver | proposer | target", EstimateReceiver, "who judges an offer, and with whose risk exponent", []Choice{
-		{EstimateReceiver, "the receiver j judges both expected utilities with r_j", srcCoding},
-		{EstimateProposer, "the proposer i judges both with r_i", srcOwn},
-		{EstimateTarget, "each expected utility with its owner's r (full information)", srcBDM94}}},
-	{"median", "condorcet | sequential", MedianCondorcet, "how the median voter position is found", []Choice{
-		{MedianCondorcet, "full pairwise Condorcet comparison of the positions", srcBDM94},
-		{MedianSequential, "one pass in actor order (order-dependent)", srcCoding}}},
-	{"capitulation", "false | true", "false", "whether capitulation offers exist", []Choice{
-		{"false", "no capitulation offers (the Scholz-based coding never makes them)", srcCoding},
-		{"true", "when the receiver would lose more than the proposer gains (|b| > a), it moves fully to the proposer", srcBDM94}}},
-	{"qsign", "equation | dmasad", QSignEquation, "sign of the (1 − Q) term of the expected utility (harmless at Q = 1)", []Choice{
-		{QSignEquation, "− Q U_sq − (1 − Q)[T U_b + (1 − T) U_w], as published", srcScholz},
-		{QSignDmasad, "+ (1 − Q)[…], a sign error of one coding", srcDmasad}}},
-	{"q", "[0, 1]", "1", "probability Q that the status quo holds when i does not challenge j (" + srcScholz + ": 1)", nil},
-	{"min_eu", "≥ 0", "0", "smallest expected utility of a challenge for which an actor makes an offer (0.01 in reading emission-fit, fitted there; " + srcOwn + ")", nil},
-	{"accept", "lowest | priority | nearest", AcceptLowest, "which of the offers it receives an actor takes", []Choice{
-		{AcceptLowest, "conflict > compromise > capitulation; among compromises the lowest proposed position, else the least move", "Scholz's code, as " + srcCoding + " shows"},
-		{AcceptPriority, "conflict > compromise > capitulation; the least move within a kind", srcOwn},
-		{AcceptNearest, "the least move, whatever the kind", srcOwn}}},
-	{"tolerance", "≥ 0", "0", "stop early when no position moves more than tolerance × R in a round (0: fixed rounds, as " + srcScholz + ")", nil},
-	{"offers", "all | accepted | none", OffersAll, "offers recorded in each round of the result", []Choice{
-		{OffersAll, "every offer (jirga explain narrates them)", srcOwn},
-		{OffersAccepted, "the accepted offers only", srcOwn},
-		{OffersNone, "no offers: the smallest result", srcOwn}}},
-}
+// Options returns the declarations of bdm's options.
+func Options() []option.Option { return new(Settings).options().Options() }
 
-func readingChoices() []Choice {
-	out := make([]Choice, len(Readings))
-	for i, r := range Readings {
-		out[i] = Choice{r.Name, r.Doc, r.Source}
+// FromOptions returns the model with c.Rounds rounds and the options in
+// params (see [Options]); it rejects unknown options and bad values with
+// jirga.EINVALID.
+func FromOptions(c option.Common, params map[string]string) (jirga.Model, error) {
+	if c.Rounds < 0 {
+		return nil, jirga.Errorf(jirga.EINVALID, "bdm: rounds must be ≥ 0, got %d", c.Rounds)
 	}
-	return out
-}
-
-// ParseParams returns the Settings given by registry parameters (the keys of
-// Params) and rounds. A reading is applied first; the options given beside
-// it win. It rejects unknown keys and bad values with EINVALID.
-func ParseParams(rounds int, p map[string]string) (Settings, error) {
-	st := Settings{Rounds: rounds}
-	if name, ok := p["reading"]; ok {
-		var r *Reading
-		for i := range Readings {
-			if Readings[i].Name == name {
-				r = &Readings[i]
-			}
-		}
-		if r == nil {
-			names := make([]string, len(Readings))
-			for i, r := range Readings {
-				names[i] = r.Name
-			}
-			return Settings{}, jirga.Errorf(jirga.EINVALID, "bdm: option reading=%q: want one of %s", name, strings.Join(names, ", "))
-		}
-		merged := make(map[string]string, len(r.Options)+len(p))
-		for k, v := range r.Options {
-			merged[k] = v
-		}
-		for k, v := range p {
-			if k != "reading" {
-				merged[k] = v
-			}
-		}
-		p = merged
-		st.Reading = name
+	st := Settings{Rounds: c.Rounds}
+	if err := st.options().Parse(params); err != nil {
+		return nil, err
 	}
-	choice := func(key, v string, dst *string, allowed ...string) error {
-		for _, a := range allowed {
-			if v == a {
-				*dst = v
-				return nil
-			}
-		}
-		return jirga.Errorf(jirga.EINVALID, "bdm: option %s=%q: want one of %s", key, v, strings.Join(allowed, ", "))
-	}
-	for k, v := range p {
-		var err error
-		switch k {
-		case "probability":
-			err = choice(k, v, &st.Probability, ProbAll, ProbPair)
-		case "votes":
-			err = choice(k, v, &st.Votes, VotesRisk, VotesLinear)
-		case "estimate":
-			err = choice(k, v, &st.Estimate, EstimateReceiver, EstimateProposer, EstimateTarget)
-		case "median":
-			err = choice(k, v, &st.Median, MedianCondorcet, MedianSequential)
-		case "qsign":
-			err = choice(k, v, &st.QSign, QSignEquation, QSignDmasad)
-		case "accept":
-			err = choice(k, v, &st.Accept, AcceptLowest, AcceptPriority, AcceptNearest)
-		case "offers":
-			err = choice(k, v, &st.Offers, OffersAll, OffersAccepted, OffersNone)
-		case "capitulation":
-			b, perr := strconv.ParseBool(v)
-			if perr != nil {
-				err = jirga.Errorf(jirga.EINVALID, "bdm: option capitulation=%q: want true or false", v)
-			}
-			st.Capitulation = b
-		case "q":
-			q, perr := strconv.ParseFloat(v, 64)
-			if perr != nil || !(q >= 0 && q <= 1) {
-				err = jirga.Errorf(jirga.EINVALID, "bdm: option q=%q: want a number in [0, 1]", v)
-			}
-			st.Q = &q
-		case "min_eu":
-			e, perr := strconv.ParseFloat(v, 64)
-			if perr != nil || !(e >= 0) || math.IsInf(e, 1) {
-				err = jirga.Errorf(jirga.EINVALID, "bdm: option min_eu=%q: want a number ≥ 0", v)
-			}
-			st.MinEU = &e
-		case "tolerance":
-			t, perr := strconv.ParseFloat(v, 64)
-			if perr != nil || !(t >= 0) {
-				err = jirga.Errorf(jirga.EINVALID, "bdm: option tolerance=%q: want a number ≥ 0", v)
-			}
-			st.Tolerance = t
-		default:
-			var known []string
-			for _, p := range Params {
-				known = append(known, p.Name)
-			}
-			err = jirga.Errorf(jirga.EINVALID, "bdm: unknown option %s; known: %s", k, strings.Join(known, ", "))
-		}
-		if err != nil {
-			return Settings{}, err
-		}
-	}
-	if rounds < 0 {
-		return Settings{}, jirga.Errorf(jirga.EINVALID, "bdm: rounds must be ≥ 0, got %d", rounds)
-	}
-	return st, nil
+	return New(st), nil
 }
 
 // resolved is Settings with the defaults filled in.

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/option"
 )
 
 // Update rules for the exchanges left in a round after one is executed.
@@ -92,10 +93,50 @@ type Model struct {
 // Name returns "exchange".
 func (Model) Name() string { return "exchange" }
 
-// Validate reports a bad setting (jirga.EINVALID), as Forecast would.
-func (m Model) Validate() error {
-	_, _, _, err := m.settings()
-	return err
+// Sources of the option values, for jirga models.
+const (
+	citeStokman94 = "Stokman & Van Oosten (1994)"
+	citeDecide    = "Decide (Stokman & Thomson 2015), its runs in docs/models/exchange.md"
+	citeWeights   = "Stokman & Thomson (2015), Decide's FIXED_WEIGHT and SALIENCE_WEIGHT"
+	citeOwn       = "this project, docs/models/exchange.md"
+)
+
+// options declares the exchange model's options, bound to m. It is the one
+// list of them: jirga models, the command line and the HTTP API read it.
+func (m *Model) options() *option.Set {
+	s := option.NewSet("exchange")
+	s.Choice(&m.WithinRound, "within_round", WithinDecide, "what happens within a round after an exchange is executed", citeStokman94,
+		option.Value{Name: WithinDecide, Doc: "execute the best exchange, recalculate the pending ones of the mover against the outcomes that have moved; positions may move again", Cite: citeDecide},
+		option.Value{Name: WithinStart, Doc: "outcomes stay at their start-of-round values all round; update says what happens to the pending exchanges", Cite: citeOwn})
+	s.Choice(&m.Update, "update", UpdateRecalculate, "under within_round=start only: what happens to the round's other exchanges after one is executed", citeStokman94,
+		option.Value{Name: UpdateRecalculate, Doc: "recalculate those touching a moved position, drop the ones no longer feasible", Cite: citeStokman94},
+		option.Value{Name: UpdateDrop, Doc: "drop those sharing an actor and supply issue; each actor supplies each issue once a round", Cite: citeOwn})
+	s.Choice(&m.Scale, "scale", ScalePercent, "the scale on which positions move and gains are measured", citeDecide,
+		option.Value{Name: ScalePercent, Doc: "a percentage of each issue's scale, so that moves and gains compare across issues", Cite: citeDecide},
+		option.Value{Name: ScaleGiven, Doc: "the positions as given, in each issue's own units", Cite: citeOwn})
+	s.Choice(&m.Rate, "rate", RateEqual, "the rate at which two actors exchange", citeStokman94,
+		option.Value{Name: RateEqual, Doc: "equal gains", Cite: citeStokman94},
+		option.Value{Name: RateRandom, Doc: "a rate drawn (with --seed) between the two actors' indifference rates", Cite: "Dijkstra et al. (2018)"})
+	s.OptFloat(&m.FixedWeight, "fixed_weight", "0.1", "w = fixed_weight + salience_weight·(1 − s) in x′ = (1 − w)x + w·y between rounds", citeWeights, 0, 1)
+	s.OptFloat(&m.SalienceWeight, "salience_weight", "0.4", "see fixed_weight; their sum must be ≤ 1", citeWeights, 0, 1)
+	return s
+}
+
+// Options returns the declarations of the exchange model's options.
+func Options() []option.Option { return new(Model).options().Options() }
+
+// FromOptions returns the model with c.Rounds rounds, seed c.Seed and the
+// options in params (see [Options]); it rejects unknown options and bad
+// values, also in combination, with jirga.EINVALID.
+func FromOptions(c option.Common, params map[string]string) (jirga.Model, error) {
+	m := Model{Rounds: c.Rounds, Seed: c.Seed}
+	if err := m.options().Parse(params); err != nil {
+		return nil, err
+	}
+	if _, _, _, err := m.settings(); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func (m Model) settings() (rounds int, fw, sw float64, err error) {
@@ -106,29 +147,13 @@ func (m Model) settings() (rounds int, fw, sw float64, err error) {
 	if rounds < 0 {
 		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: rounds must be ≥ 0, got %d", rounds)
 	}
-	switch m.Update {
-	case "", UpdateRecalculate, UpdateDrop:
-	default:
-		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: update %q is not one of recalculate, drop", m.Update)
+	// Go callers set the fields directly: check their values against the
+	// declaration, with its messages.
+	if err := m.options().Check(); err != nil {
+		return 0, 0, 0, err
 	}
-	switch m.WithinRound {
-	case "", WithinDecide:
-		if m.Update != "" {
-			return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: update=%s applies to within_round=start only", m.Update)
-		}
-	case WithinStart:
-	default:
-		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: within_round %q is not one of decide, start", m.WithinRound)
-	}
-	switch m.Scale {
-	case "", ScalePercent, ScaleGiven:
-	default:
-		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: scale %q is not one of percent, given", m.Scale)
-	}
-	switch m.Rate {
-	case "", RateEqual, RateRandom:
-	default:
-		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: rate %q is not one of equal, random", m.Rate)
+	if m.Update != "" && m.WithinRound != WithinStart {
+		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: update=%s applies to within_round=start only", m.Update)
 	}
 	fw, sw = DefaultFixedWeight, DefaultSalienceWeight
 	if m.FixedWeight != nil {
@@ -188,11 +213,10 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		}
 		st.o = st.outcomes(st.x)
 		r.Rounds = append(r.Rounds, jirga.Round{
-			Round:         round,
-			Positions:     st.positions(),
-			Outcome:       st.issueMap(st.o),
-			VotingOutcome: st.issueMap(voting),
-			Exchanges:     ex,
+			Round:     round,
+			Positions: st.positions(),
+			Outcome:   st.issueMap(st.o),
+			Trace:     &Trace{Exchanges: ex, VotingOutcome: st.issueMap(voting)},
 		})
 		if len(ex) == 0 {
 			r.Status = jirga.StatusConverged
@@ -202,7 +226,7 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 	if st.ties > 0 {
 		total := 0
 		for _, rd := range r.Rounds {
-			total += len(rd.Exchanges)
+			total += len(TraceOf(rd).Exchanges)
 		}
 		r.Notes = append(r.Notes, fmt.Sprintf("%d of the %d exchanges were chosen among exchanges of equal gain by the order of actors and issues in the input (Decide breaks such ties at random unless its ALLOW_RANDOM is off)", st.ties, total))
 	}
@@ -446,7 +470,7 @@ func (st *state) size(c *cand, xjp, xip, xiq, xjq, op, oq float64) bool {
 }
 
 // round runs one round from st.x and returns the executed exchanges.
-func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
+func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 	for i := range st.n {
 		copy(st.y[i], st.x[i])
 	}
@@ -454,7 +478,7 @@ func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
 		st.oy = append(st.oy[:0], st.o...)
 	}
 	st.enumerate()
-	var out []jirga.Exchange
+	var out []Exchange
 	limit := st.n * st.m
 	capped := false
 	for len(st.h) > 0 {
@@ -492,7 +516,7 @@ func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
 			st.oy[p], st.oy[q] = st.outcome(st.y, p), st.outcome(st.y, q)
 		}
 		a, is := st.t.Actors, st.t.Issues
-		out = append(out, jirga.Exchange{
+		out = append(out, Exchange{
 			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: st.given(p, fromJ), SupplyTo: st.given(p, c.yj),
 			Demander: a[i].ID, DemandIssue: is[q].ID, DemandFrom: st.given(q, fromI), DemandTo: st.given(q, c.yi),
 			Gain: c.gain, SupplyShift: c.dp / st.f[p], DemandShift: c.dq / st.f[q],

@@ -19,7 +19,7 @@ import (
 // an issue that has just moved is computed again from the current voting
 // positions and outcomes, and dropped when infeasible; the others keep their
 // values.
-func refRound(st *state, decide bool) []jirga.Exchange {
+func refRound(st *state, decide bool) []Exchange {
 	for i := range st.n {
 		copy(st.y[i], st.x[i])
 	}
@@ -27,7 +27,7 @@ func refRound(st *state, decide bool) []jirga.Exchange {
 	st.enumerate()
 	cands := append([]cand(nil), st.cands...)
 	dead := make([]bool, len(cands))
-	var out []jirga.Exchange
+	var out []Exchange
 	for {
 		best := -1
 		var be entry
@@ -50,7 +50,7 @@ func refRound(st *state, decide bool) []jirga.Exchange {
 		c := cands[best]
 		dead[best] = true
 		j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
-		out = append(out, jirga.Exchange{Supplier: st.t.Actors[j].ID, SupplyIssue: st.t.Issues[p].ID,
+		out = append(out, Exchange{Supplier: st.t.Actors[j].ID, SupplyIssue: st.t.Issues[p].ID,
 			SupplyFrom: st.given(p, st.y[j][p]), SupplyTo: st.given(p, c.yj), Demander: st.t.Actors[i].ID, DemandIssue: st.t.Issues[q].ID,
 			DemandFrom: st.given(q, st.y[i][q]), DemandTo: st.given(q, c.yi), Gain: c.gain})
 		st.y[j][p], st.y[i][q] = c.yj, c.yi

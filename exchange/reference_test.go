@@ -56,7 +56,7 @@ func loadDecide(tb testing.TB, name string) (*jirga.Scenario, decideRef) {
 // Decide's, in order: the same two suppliers and supply issues, both moved
 // to the same positions, the same gain, within tol.
 func matchPrefix(r *jirga.Result, ref decideRef, tol float64) int {
-	got, want := r.Rounds[0].Exchanges, ref.Rounds[0].Exchanges
+	got, want := exchange.TraceOf(r.Rounds[0]).Exchanges, ref.Rounds[0].Exchanges
 	for k := range min(len(got), len(want)) {
 		e, w := got[k], want[k]
 		to := map[[2]string]float64{{e.Supplier, e.SupplyIssue}: e.SupplyTo, {e.Demander, e.DemandIssue}: e.DemandTo}
@@ -87,7 +87,7 @@ func agreement(t *testing.T, m exchange.Model, s *jirga.Scenario, ref decideRef)
 			gap = max(gap, math.Abs(rd.Outcome[is]-o))
 		}
 		gaps = append(gaps, gap)
-		counts = append(counts, [2]int{len(rd.Exchanges), ref.Rounds[k].Count})
+		counts = append(counts, [2]int{len(exchange.TraceOf(rd).Exchanges), ref.Rounds[k].Count})
 	}
 	for _, n := range r.Notes {
 		if strings.Contains(n, "equal gain") {

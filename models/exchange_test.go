@@ -12,11 +12,14 @@ import (
 
 func TestExchangeRegistered(t *testing.T) {
 	info, ok := models.Lookup("exchange")
-	if !ok || !info.Dynamic || info.Explain == nil || len(info.Params) != 6 {
+	if !ok || !info.Dynamic || info.Explain == nil || len(info.Options) != 6 {
 		t.Fatalf("exchange registry entry: %+v", info)
 	}
-	for _, bad := range []map[string]string{{"bogus": "1"}, {"fixed_weight": "2"}, {"salience_weight": "x"},
-		{"within_round": "later"}, {"scale": "log"}, {"update": "drop"}} {
+	// From {"update": "drop"} on, each value is valid alone but not with the
+	// others or the defaults: the model rejects them before any run.
+	for _, bad := range []map[string]string{{"bogus": "1"}, {"fixed_weight": "2"}, {"salience_weight": "x"}, {"update": "keep"},
+		{"within_round": "later"}, {"scale": "log"}, {"update": "drop"}, {"update": "recalculate", "within_round": "decide"},
+		{"fixed_weight": "0.7", "salience_weight": "0.7"}} {
 		if _, err := models.New("exchange", models.Options{Params: bad}); jirga.ErrorCode(err) != jirga.EINVALID {
 			t.Errorf("%v: err %v, want EINVALID", bad, err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/option"
 )
 
 // The properties below hold for every registered model, so the tests
@@ -316,24 +317,21 @@ func TestExtremeValues(t *testing.T) {
 	}
 }
 
-// TestChoicesDocumented checks that every value of the choice options of
-// bdm and exchange has a one-line meaning and a source (jirga models lists
-// them).
+// TestChoicesDocumented checks that every value of every choice option has
+// a one-line meaning and a source (issue 15: jirga models and GET
+// /api/models list them; cmd/jirga and httpapi check that they do).
 func TestChoicesDocumented(t *testing.T) {
-	for _, name := range []string{"bdm", "exchange"} {
-		info, _ := models.Lookup(name)
-		for _, p := range info.Params {
-			if !strings.Contains(p.Values, " | ") {
+	for _, info := range models.All() {
+		for _, o := range info.Options {
+			if o.Type != option.Choice {
 				continue
 			}
-			want := strings.Split(p.Values, " | ")
-			if len(p.Choices) != len(want) {
-				t.Errorf("%s.%s: %d choices documented, values %q", name, p.Name, len(p.Choices), p.Values)
-				continue
+			if len(o.Values) < 2 {
+				t.Errorf("%s.%s: a choice with %d values", info.Name, o.Name, len(o.Values))
 			}
-			for i, c := range p.Choices {
-				if c.Value != want[i] || c.Doc == "" || c.Source == "" || strings.Contains(c.Doc, "\n") {
-					t.Errorf("%s.%s: choice %+v (want value %q, a one-line doc and a source)", name, p.Name, c, want[i])
+			for _, v := range o.Values {
+				if v.Doc == "" || v.Cite == "" || strings.ContainsAny(v.Doc+v.Cite, "\n") {
+					t.Errorf("%s.%s=%s: doc %q, source %q; want one line each", info.Name, o.Name, v.Name, v.Doc, v.Cite)
 				}
 			}
 		}
