@@ -30,6 +30,7 @@ const (
 	KindSweep    RunKind = "sweep"    // Monte Carlo sweep over input uncertainty
 	KindLevers   RunKind = "levers"   // sensitivity of the forecast to each input
 	KindDeal     RunKind = "deal"     // probability of a deal
+	KindTimeline RunKind = "timeline" // every dated state, and what moved the forecast
 )
 
 // RunStatus is where a run is in its life.
@@ -61,6 +62,10 @@ type RunOptions struct {
 	Step float64 `json:"step,omitempty"`
 	// Opts are model-specific options keyed MODEL.KEY, as --opt MODEL.KEY=VALUE.
 	Opts map[string]string `json:"opts,omitempty"`
+	// AsOf picks the state of a scenario with snapshots that the run uses,
+	// as --as-of: its last state dated on or before AsOf; "" means the
+	// scenario itself. A timeline run uses every state and takes none.
+	AsOf string `json:"as_of,omitempty"`
 }
 
 // RunRecord is one stored computation on a scenario version: its input (kind,

@@ -11,6 +11,7 @@ import (
 	"github.com/jirga/jirga/levers"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
+	"github.com/jirga/jirga/timeline"
 )
 
 // kind is how the server runs one kind of run.
@@ -21,6 +22,9 @@ type kind struct {
 	// run computes the result, which is stored as JSON. It must be
 	// deterministic for a given scenario and run input.
 	run func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error)
+	// allStates marks a kind that runs on every dated state of the
+	// scenario; the others run on its state as of the run's as_of option.
+	allStates bool
 }
 
 // kinds is the dispatch table of run kinds. Adding a kind is one row here
@@ -30,6 +34,7 @@ var kinds = map[jirga.RunKind]kind{
 	jirga.KindSweep:    {check: checkDraws, run: runSweep},
 	jirga.KindDeal:     {check: checkDraws, run: runDeal},
 	jirga.KindLevers:   {check: checkLevers, run: runLevers},
+	jirga.KindTimeline: {check: checkDraws, run: runTimeline, allStates: true},
 }
 
 // MaxDraws bounds the draws of one sweep or deal run.
@@ -48,7 +53,7 @@ func kindNames() []string {
 func lookupKind(k jirga.RunKind) (kind, error) {
 	kd, ok := kinds[k]
 	if !ok {
-		if slices.Contains([]jirga.RunKind{jirga.KindForecast, jirga.KindSweep, jirga.KindLevers, jirga.KindDeal}, k) {
+		if slices.Contains([]jirga.RunKind{jirga.KindForecast, jirga.KindSweep, jirga.KindLevers, jirga.KindDeal, jirga.KindTimeline}, k) {
 			return kind{}, jirga.Errorf(jirga.EINVALID, "run kind %q is not available in this build; kinds are: %s", k, strings.Join(kindNames(), ", "))
 		}
 		return kind{}, jirga.Errorf(jirga.EINVALID, "unknown run kind %q; kinds are: %s", k, strings.Join(kindNames(), ", "))
@@ -140,6 +145,32 @@ func runLevers(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any,
 		return nil, err
 	}
 	return levers.Compute(ctx, s, ms[0], r.Options.Step)
+}
+
+// runTimeline forecasts every dated state of the scenario and replays the
+// changes between them, with one goroutine as runSweep.
+func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	states, err := timeline.States(s)
+	if err != nil {
+		return nil, err
+	}
+	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1})
+}
+
+// state returns the scenario a run of kind kd uses: every state for a
+// timeline, else the state as of the run's as_of option.
+func (kd kind) state(s *jirga.Scenario, r *jirga.RunRecord) (*jirga.Scenario, error) {
+	if kd.allStates {
+		if r.Options.AsOf != "" {
+			return nil, jirga.Errorf(jirga.EINVALID, "a %s run uses every dated state of the scenario; as_of does not apply", r.Kind)
+		}
+		return s, nil
+	}
+	return s.At(r.Options.AsOf)
 }
 
 // runForecast forecasts with each model: the result is a jirga.Forecast,

@@ -32,6 +32,7 @@ scenario (Pakistan–TTP, 2022).`)
 	var outFormat string
 	var draws, workers int
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, "mean,median,condorcet,nbs")
 	fs.IntVar(&draws, "draws", deal.DefaultDraws, "Monte Carlo draws (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")

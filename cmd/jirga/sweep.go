@@ -42,6 +42,7 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	var draws, workers, bins int
 	var noDefault bool
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, "mean,median,condorcet,nbs")
 	fs.Lookup("seed").Usage = "seed of the draws (and of stochastic model options)"
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "number of scenarios to draw")
