@@ -39,8 +39,8 @@ type timelineIssue struct {
 }
 
 type timelineChange struct {
-	Step, What, Before, After, Deal, Slack, Note string
-	Sources                                      []string
+	Step, What, Before, After, Deal, Alone, Slack, Note string
+	Sources                                             []string
 }
 
 // maxChanges is the number of changes the timeline section lists.
@@ -91,13 +91,7 @@ func buildTimeline(ctx context.Context, s *jirga.Scenario, models []jirga.Model,
 		v.Issues = append(v.Issues, timelineIssue{ID: is.ID, Name: name,
 			Chart: timeChart("chart-timeline-"+is.ID, "Forecasts of "+is.ID+" over time", dates, ss, lo, hi, func(x float64) string { return trimNum(math.Round(x*10) / 10) })})
 	}
-	ranked := slices.Clone(r.Changes)
-	slices.SortStableFunc(ranked, func(a, b *timeline.Change) int {
-		if c := cmp.Compare(math.Abs(b.Effect.DealProbability), math.Abs(a.Effect.DealProbability)); c != 0 {
-			return c
-		}
-		return cmp.Compare(math.Abs(b.Effect.Slack), math.Abs(a.Effect.Slack))
-	})
+	ranked := timeline.Ranked(r.Changes)
 	if len(ranked) > maxChanges {
 		ranked = ranked[:maxChanges]
 	}
@@ -114,7 +108,7 @@ func buildTimeline(ctx context.Context, s *jirga.Scenario, models []jirga.Model,
 			what = strings.Replace(what, c.Actor, actorName(s, c.Actor), 1)
 		}
 		v.Changes = append(v.Changes, timelineChange{Step: c.From + " → " + c.To, What: what, Before: val(c.Before), After: val(c.After),
-			Deal: fmt.Sprintf("%+.1f pts", 100*c.Effect.DealProbability), Slack: fmt.Sprintf("%+.3f", c.Effect.Slack),
+			Deal: fmt.Sprintf("%+.1f pts", 100*c.Effect.DealProbability), Alone: fmt.Sprintf("%+.1f pts", 100*c.Alone.DealProbability), Slack: fmt.Sprintf("%+.3f", c.Effect.Slack),
 			Note: c.Note, Sources: sourceTitles(s, c.Sources)})
 	}
 	return v, nil

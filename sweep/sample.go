@@ -44,7 +44,7 @@ const capabilityFloor = 1e-3
 // Draw returns a copy of s with every capability, position and salience
 // (and status quo and reservation) replaced by a draw from its distribution,
 // using rng. Estimates with no range or distribution of their own use u.
-// Draw does not modify s.
+// The copy has no snapshots: it is one point state. Draw does not modify s.
 //
 // The drawn estimates keep their sources, judgement flag and note but lose
 // their range and distribution: a drawn scenario is a point. The order of
@@ -80,6 +80,9 @@ type field struct {
 // valid and must not change while the sampler is in use.
 func NewSampler(s *jirga.Scenario, u Uncertainty) *Sampler {
 	p := &Sampler{src: s, dst: s.Clone()}
+	// A draw is one point state: the snapshots of later states, whose
+	// estimates are not drawn, do not belong to it.
+	p.dst.Snapshots = nil
 	add := func(src, dst *jirga.Estimate, lo, hi, hw float64) {
 		if src == nil {
 			return

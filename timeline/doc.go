@@ -27,5 +27,8 @@
 // applied, so where changes interact (two reservations that must both move
 // before a zone of agreement opens) the order decides which of them gets the
 // credit; the later one does. A change whose effect is zero may still matter
-// in another order.
+// in another order. To show how much the order matters, each change is also
+// measured alone: applied to A without the others (Change.Alone). Alone
+// effects need not add up to anything; where a change's replayed effect and
+// its alone effect differ, the changes interact.
 package timeline

@@ -3,6 +3,7 @@ package timeline
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
 	"time"
 
@@ -79,6 +80,10 @@ type Change struct {
 	// Effect is what the change moved when replayed (see the package
 	// documentation).
 	Effect Effect `json:"effect"`
+	// Alone is what the change moves applied alone to the earlier state,
+	// without the changes replayed before it: a second view of the same
+	// change that shows how much the order matters.
+	Alone Effect `json:"alone"`
 }
 
 // Effect is what one replayed change moved.
@@ -105,6 +110,23 @@ func (s *State) Forecast(model, issue string) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Ranked returns the changes ordered by how much they moved the deal
+// probability, replayed or alone (the larger of the two), then by how much
+// they moved the joint slack when replayed; ties keep their order.
+func Ranked(cs []*Change) []*Change {
+	out := slices.Clone(cs)
+	size := func(c *Change) float64 {
+		return math.Max(math.Abs(c.Effect.DealProbability), math.Abs(c.Alone.DealProbability))
+	}
+	slices.SortStableFunc(out, func(x, y *Change) int {
+		if c := cmp.Compare(size(y), size(x)); c != 0 {
+			return c
+		}
+		return cmp.Compare(math.Abs(y.Effect.Slack), math.Abs(x.Effect.Slack))
+	})
+	return out
 }
 
 // States expands each scenario into its dated states (a scenario and its
@@ -236,6 +258,19 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 			}
 			c := &Change{From: a.AsOf, To: b.AsOf, Actor: rv.Actor, Issue: rv.Issue, Field: rv.Field,
 				Before: valueOf(a, rv), After: valueOf(b, rv), Effect: effect(prev, m)}
+			if j == 0 {
+				c.Alone = c.Effect
+			} else {
+				solo, err := a.Revise(rv)
+				if err != nil {
+					return nil, err
+				}
+				ma, err := run(solo, false)
+				if err != nil {
+					return nil, err
+				}
+				c.Alone = effect(ms[i-1], ma)
+			}
 			if rv.Estimate != nil {
 				c.Sources, c.Note = rv.Estimate.Sources, rv.Estimate.Note
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
@@ -135,6 +136,25 @@ func TestRun(t *testing.T) {
 			}
 		}
 	}
+	// Alone is the change applied by itself to the earlier state.
+	for k, c := range r.Changes {
+		from := states[0]
+		if c.From != from.AsOf {
+			from = states[1]
+		}
+		solo, err := from.Revise(jirga.Revision{Actor: c.Actor, Issue: c.Issue, Field: c.Field, Estimate: mustEstimate(t, states, c)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, _ := deal.Analyze(context.Background(), from, nil, deal.Options{Draws: 400, Seed: 3})
+		alone, _ := deal.Analyze(context.Background(), solo, nil, deal.Options{Draws: 400, Seed: 3})
+		if got, want := c.Alone.DealProbability, alone.DealProbability-base.DealProbability; got != want {
+			t.Errorf("change %d (%s): alone %g, want %g", k, c.Label(), got, want)
+		}
+	}
+	if r.Changes[1].Alone.DealProbability == r.Changes[1].Effect.DealProbability {
+		t.Logf("note: the second change moves P(deal) the same alone and replayed")
+	}
 	// The result does not depend on the number of workers.
 	r1, err := timeline.Run(context.Background(), states, ms, timeline.Options{Draws: 400, Seed: 3, Workers: 1})
 	if err != nil {
@@ -145,6 +165,23 @@ func TestRun(t *testing.T) {
 	if !bytes.Equal(j1, j2) {
 		t.Error("the result depends on the number of workers")
 	}
+}
+
+// mustEstimate returns the estimate a change sets: that of the state it
+// leads to.
+func mustEstimate(t *testing.T, states []*jirga.Scenario, c *timeline.Change) *jirga.Estimate {
+	t.Helper()
+	for _, st := range states {
+		if st.AsOf == c.To {
+			e, err := st.EstimateOf(c.Actor, c.Issue, c.Field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e
+		}
+	}
+	t.Fatalf("no state as of %s", c.To)
+	return nil
 }
 
 // TestContract checks the JSON form against the contract of jirga timeline
@@ -186,7 +223,7 @@ func TestContract(t *testing.T) {
 	}
 	for _, e := range cs {
 		c := e.(map[string]any)
-		for _, k := range []string{"from", "to", "actor", "issue", "field", "before", "after", "effect"} {
+		for _, k := range []string{"from", "to", "actor", "issue", "field", "before", "after", "effect", "alone"} {
 			if _, ok := c[k]; !ok {
 				t.Errorf("change has no %s: %v", k, c)
 			}

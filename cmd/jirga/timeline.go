@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -135,7 +134,8 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 	if len(r.Timeline) < 2 {
 		return
 	}
-	fmt.Fprintln(w, "\nwhat moved P(deal): the changed estimates replayed one at a time in scenario order (see jirga help timeline)")
+	fmt.Fprintln(w, "\nwhat moved P(deal): each changed estimate replayed one at a time in scenario order (P(deal), slack),")
+	fmt.Fprintln(w, "and applied alone to the earlier state (alone); see jirga help timeline")
 	for i, cs := range steps {
 		a, b := r.Timeline[i], r.Timeline[i+1]
 		fmt.Fprintf(w, "%s → %s: P(deal) %s → %s (%s), slack %s → %s; %s",
@@ -145,13 +145,7 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 			fmt.Fprintln(w)
 			continue
 		}
-		ranked := slices.Clone(cs)
-		slices.SortStableFunc(ranked, func(x, y *timeline.Change) int {
-			if c := cmp.Compare(math.Abs(y.Effect.DealProbability), math.Abs(x.Effect.DealProbability)); c != 0 {
-				return c
-			}
-			return cmp.Compare(math.Abs(y.Effect.Slack), math.Abs(x.Effect.Slack))
-		})
+		ranked := timeline.Ranked(cs)
 		if len(ranked) > top {
 			fmt.Fprintf(w, ", the %d that moved it most:\n", top)
 			ranked = ranked[:top]
@@ -159,26 +153,23 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 			fmt.Fprintln(w, ":")
 		}
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  change\tbefore\tafter\tP(deal)\tslack\tsources")
+		fmt.Fprintln(tw, "  change\tbefore\tafter\tP(deal)\talone\tslack\tsources")
 		for _, c := range ranked {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", c.Label(), value(c.Before), value(c.After),
-				signed(c.Effect.DealProbability, 3), signed(c.Effect.Slack, 3), orDash(strings.Join(c.Sources, ", ")))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Label(), value(c.Before), value(c.After),
+				signed(c.Effect.DealProbability, 3), signed(c.Alone.DealProbability, 3), signed(c.Effect.Slack, 3), orDash(strings.Join(c.Sources, ", ")))
 		}
 		tw.Flush()
 	}
 
-	fmt.Fprintln(w, "\nwhat moved each forecast most (the change with the largest effect at each step):")
+	fmt.Fprintln(w, "\nwhat moved each forecast most (the change with the largest replayed effect; forecasts that no change moved by 0.05 are left out):")
 	for i, cs := range steps {
 		a, b := r.Timeline[i], r.Timeline[i+1]
 		fmt.Fprintf(w, "%s → %s\n", a.AsOf, b.AsOf)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  issue\tmodel\tshift\tmost moved by\tbefore\tafter\teffect")
+		rows := 0
 		for _, is := range s.Issues {
-			for k, model := range r.Models {
-				name := ""
-				if k == 0 {
-					name = is.ID
-				}
+			for _, model := range r.Models {
 				x, _ := a.Forecast(model, is.ID)
 				y, _ := b.Forecast(model, is.ID)
 				var best *timeline.Change
@@ -188,12 +179,16 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 					}
 				}
 				if best == nil {
-					fmt.Fprintf(tw, "  %s\t%s\t%s\t–\t\t\t\n", name, model, signed(y-x, 1))
 					continue
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, model, signed(y-x, 1), best.Label(),
+				rows++
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", is.ID, model, signed(y-x, 1), best.Label(),
 					value(best.Before), value(best.After), signed(best.Effect.Forecasts[model][is.ID], 1))
 			}
+		}
+		if rows == 0 {
+			fmt.Fprintln(w, "  no change moved a forecast")
+			continue
 		}
 		tw.Flush()
 	}

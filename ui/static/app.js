@@ -752,7 +752,7 @@ function renderTimeline(where, r, sc) {
   const dates = states.map(st => st.as_of);
   const models = r.models || [];
   const color = m => PALETTE[models.indexOf(m) % PALETTE.length];
-  where.append(h("p", { class: "muted" }, `${states.length} dated states; P(deal) over ${r.draws} draws, seed ${r.seed}, the same draws at every state. Each changed estimate was replayed one at a time in scenario order; its effect is what it moved at its step.`));
+  where.append(h("p", { class: "muted" }, `${states.length} dated states; P(deal) over ${r.draws} draws, seed ${r.seed}, the same draws at every state. Each changed estimate was replayed one at a time in scenario order; its effect is what it moved at its step, and "alone" what it moves applied by itself to the earlier state.`));
   where.append(h("table", { id: "timeline-table" },
     h("tr", {}, ["as of", "P(deal)", "slack", "hindsight estimates"].map((x, i) => h("th", { class: i ? "num" : "" }, x))),
     states.map(st => h("tr", {}, h("td", {}, st.as_of), h("td", { class: "num" }, pct(st.deal_probability)), h("td", { class: "num" }, fmt(st.slack, 3)), h("td", { class: "num" }, st.hindsight)))));
@@ -773,17 +773,19 @@ function renderTimeline(where, r, sc) {
     }) }));
     return h("div", { class: "chart" }, h("h3", {}, is.name || is.id), timeChart("timeline-" + is.id, "timeline of " + is.id, dates, series, lo, hi, v => fmt(v)));
   })));
-  const changes = (r.changes || []).slice().sort((a, b) =>
-    Math.abs(b.effect.deal_probability) - Math.abs(a.effect.deal_probability) || Math.abs(b.effect.slack) - Math.abs(a.effect.slack)).slice(0, 12);
+  // Ordered as timeline.Ranked: by the larger P(deal) effect, replayed or alone, then the slack.
+  const size = c => Math.max(Math.abs(c.effect.deal_probability), Math.abs((c.alone || c.effect).deal_probability));
+  const changes = (r.changes || []).slice().sort((a, b) => size(b) - size(a) || Math.abs(b.effect.slack) - Math.abs(a.effect.slack)).slice(0, 12);
   if (!changes.length) return;
   where.append(h("h3", {}, "What moved the deal probability"));
   const label = c => c.field === "status_quo" ? "status quo of " + c.issue : c.actor + " " + c.field + (c.issue ? " on " + c.issue : "");
   where.append(h("table", { id: "timeline-changes" },
-    h("tr", {}, ["step", "changed estimate", "before", "after", "P(deal)", "slack", "sources"].map((x, i) => h("th", { class: i >= 2 && i <= 5 ? "num" : "" }, x))),
+    h("tr", {}, ["step", "changed estimate", "before", "after", "P(deal)", "alone", "slack", "sources"].map((x, i) => h("th", { class: i >= 2 && i <= 6 ? "num" : "" }, x))),
     changes.map(c => h("tr", { title: c.note || "" },
       h("td", {}, c.from + " → " + c.to), h("td", {}, label(c)),
       h("td", { class: "num" }, c.before === null ? "–" : c.before), h("td", { class: "num" }, c.after === null ? "–" : c.after),
       h("td", { class: "num" }, (c.effect.deal_probability >= 0 ? "+" : "") + fmt(100 * c.effect.deal_probability, 1) + " pts"),
+      h("td", { class: "num" }, (c.alone.deal_probability >= 0 ? "+" : "") + fmt(100 * c.alone.deal_probability, 1) + " pts"),
       h("td", { class: "num" }, (c.effect.slack >= 0 ? "+" : "") + fmt(c.effect.slack, 3)),
       h("td", { class: "muted" }, (c.sources || []).join(", "))))));
 }
