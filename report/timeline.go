@@ -96,18 +96,13 @@ func buildTimeline(ctx context.Context, s *jirga.Scenario, models []jirga.Model,
 		ranked = ranked[:maxChanges]
 	}
 	v.Shown = len(ranked)
-	val := func(x *float64) string {
-		if x == nil {
-			return "–"
-		}
-		return trimNum(*x)
-	}
 	for _, c := range ranked {
 		what := c.Label()
 		if c.Actor != "" {
 			what = strings.Replace(what, c.Actor, actorName(s, c.Actor), 1)
 		}
-		v.Changes = append(v.Changes, timelineChange{Step: c.From + " → " + c.To, What: what, Before: val(c.Before), After: val(c.After),
+		before, after := c.Describe()
+		v.Changes = append(v.Changes, timelineChange{Step: c.From + " → " + c.To, What: what, Before: before, After: after,
 			Deal: fmt.Sprintf("%+.1f pts", 100*c.Effect.DealProbability), Alone: fmt.Sprintf("%+.1f pts", 100*c.Alone.DealProbability), Slack: fmt.Sprintf("%+.3f", c.Effect.Slack),
 			Note: c.Note, Sources: sourceTitles(s, c.Sources)})
 	}

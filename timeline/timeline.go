@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jirga/jirga"
@@ -73,6 +74,10 @@ type Change struct {
 	// no such estimate (an optional reservation, power or status quo).
 	Before *float64 `json:"before"`
 	After  *float64 `json:"after"`
+	// RangeBefore and RangeAfter are the estimate's [low, high] where it
+	// has a range, so that a change of the range alone is visible.
+	RangeBefore *[2]float64 `json:"range_before,omitempty"`
+	RangeAfter  *[2]float64 `json:"range_after,omitempty"`
 	// Sources and Note are those of the new estimate: the evidence behind
 	// the change.
 	Sources []string `json:"sources,omitempty"`
@@ -256,8 +261,9 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 					return nil, err
 				}
 			}
-			c := &Change{From: a.AsOf, To: b.AsOf, Actor: rv.Actor, Issue: rv.Issue, Field: rv.Field,
-				Before: valueOf(a, rv), After: valueOf(b, rv), Effect: effect(prev, m)}
+			c := &Change{From: a.AsOf, To: b.AsOf, Actor: rv.Actor, Issue: rv.Issue, Field: rv.Field, Effect: effect(prev, m)}
+			c.Before, c.RangeBefore = valueOf(a, rv)
+			c.After, c.RangeAfter = valueOf(b, rv)
 			if j == 0 {
 				c.Alone = c.Effect
 			} else {
@@ -281,14 +287,56 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 	return r, nil
 }
 
-// valueOf returns the value of the estimate rv addresses in s, or nil.
-func valueOf(s *jirga.Scenario, rv jirga.Revision) *float64 {
+// valueOf returns the value of the estimate rv addresses in s and its
+// [low, high] when it has a range (a missing end is the value); nil where
+// there is none.
+func valueOf(s *jirga.Scenario, rv jirga.Revision) (*float64, *[2]float64) {
 	e, err := s.EstimateOf(rv.Actor, rv.Issue, rv.Field)
 	if err != nil || e == nil {
-		return nil
+		return nil, nil
 	}
 	v := e.Value
-	return &v
+	if e.Low == nil && e.High == nil {
+		return &v, nil
+	}
+	r := [2]float64{v, v}
+	if e.Low != nil {
+		r[0] = *e.Low
+	}
+	if e.High != nil {
+		r[1] = *e.High
+	}
+	return &v, &r
+}
+
+// Describe writes a change's before and after values, with their ranges
+// when the range changed: "55 → 80", "45 (30–65) → 45 (35–60)".
+func (c *Change) Describe() (before, after string) {
+	num := func(x *float64) string {
+		if x == nil {
+			return "–"
+		}
+		return strconv.FormatFloat(*x, 'g', -1, 64)
+	}
+	before, after = num(c.Before), num(c.After)
+	if !sameRange(c.RangeBefore, c.RangeAfter) {
+		rng := func(r *[2]float64) string {
+			if r == nil {
+				return ""
+			}
+			return " (" + strconv.FormatFloat(r[0], 'g', -1, 64) + "–" + strconv.FormatFloat(r[1], 'g', -1, 64) + ")"
+		}
+		before += rng(c.RangeBefore)
+		after += rng(c.RangeAfter)
+	}
+	return before, after
+}
+
+func sameRange(a, b *[2]float64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 // effect returns what moved from a to b.

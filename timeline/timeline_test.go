@@ -103,6 +103,12 @@ func TestRun(t *testing.T) {
 	if c := r.Changes[0]; *c.Before != 55 || *c.After != 65 || c.To != "2022-02-01" {
 		t.Errorf("first change %+v", c)
 	}
+	if b, a := r.Changes[0].Describe(); b != "55 (45–65)" || a != "65 (60–75)" {
+		t.Errorf("Describe() = %q, %q; want the ranges, which changed", b, a)
+	}
+	if b, a := r.Changes[2].Describe(); b != "30" || a != "20" {
+		t.Errorf("Describe() = %q, %q; want bare values", b, a)
+	}
 	if r.Timeline[0].DealProbability <= r.Timeline[1].DealProbability {
 		t.Errorf("P(deal) %g → %g: hardening both reservations must lower it", r.Timeline[0].DealProbability, r.Timeline[1].DealProbability)
 	}

@@ -155,7 +155,8 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  change\tbefore\tafter\tP(deal)\talone\tslack\tsources")
 		for _, c := range ranked {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Label(), value(c.Before), value(c.After),
+			before, after := c.Describe()
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Label(), before, after,
 				signed(c.Effect.DealProbability, 3), signed(c.Alone.DealProbability, 3), signed(c.Effect.Slack, 3), orDash(strings.Join(c.Sources, ", ")))
 		}
 		tw.Flush()
@@ -182,8 +183,9 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 					continue
 				}
 				rows++
+				before, after := best.Describe()
 				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", is.ID, model, signed(y-x, 1), best.Label(),
-					value(best.Before), value(best.After), signed(best.Effect.Forecasts[model][is.ID], 1))
+					before, after, signed(best.Effect.Forecasts[model][is.ID], 1))
 			}
 		}
 		if rows == 0 {
@@ -223,12 +225,4 @@ func groupChanges(r *timeline.Result) [][]*timeline.Change {
 		}
 	}
 	return out
-}
-
-// value formats an estimate's value, "–" for none.
-func value(x *float64) string {
-	if x == nil {
-		return "–"
-	}
-	return fmt.Sprintf("%g", *x)
 }

@@ -755,7 +755,7 @@ function renderTimeline(where, r, sc) {
   where.append(h("p", { class: "muted" }, `${states.length} dated states; P(deal) over ${r.draws} draws, seed ${r.seed}, the same draws at every state. Each changed estimate was replayed one at a time in scenario order; its effect is what it moved at its step, and "alone" what it moves applied by itself to the earlier state.`));
   where.append(h("table", { id: "timeline-table" },
     h("tr", {}, ["as of", "P(deal)", "slack", "hindsight estimates"].map((x, i) => h("th", { class: i ? "num" : "" }, x))),
-    states.map(st => h("tr", {}, h("td", {}, st.as_of), h("td", { class: "num" }, pct(st.deal_probability)), h("td", { class: "num" }, fmt(st.slack, 3)), h("td", { class: "num" }, st.hindsight)))));
+    states.map(st => h("tr", {}, h("td", {}, st.as_of), h("td", { class: "num" }, fmt(100 * st.deal_probability, 1) + "%"), h("td", { class: "num" }, fmt(st.slack, 3)), h("td", { class: "num" }, st.hindsight)))));
   where.append(h("h3", {}, "Deal probability and joint slack over time"));
   const slacks = states.map(st => st.slack);
   const sm = Math.max(0.05, ...slacks.map(Math.abs));
@@ -779,11 +779,14 @@ function renderTimeline(where, r, sc) {
   if (!changes.length) return;
   where.append(h("h3", {}, "What moved the deal probability"));
   const label = c => c.field === "status_quo" ? "status quo of " + c.issue : c.actor + " " + c.field + (c.issue ? " on " + c.issue : "");
+  // A value, with its range when the change moved the range (as timeline.Change.Describe).
+  const rangeChanged = c => JSON.stringify(c.range_before || null) !== JSON.stringify(c.range_after || null);
+  const val = (c, v, r) => (v === null || v === undefined ? "–" : String(v)) + (rangeChanged(c) && r ? ` (${r[0]}–${r[1]})` : "");
   where.append(h("table", { id: "timeline-changes" },
     h("tr", {}, ["step", "changed estimate", "before", "after", "P(deal)", "alone", "slack", "sources"].map((x, i) => h("th", { class: i >= 2 && i <= 6 ? "num" : "" }, x))),
     changes.map(c => h("tr", { title: c.note || "" },
       h("td", {}, c.from + " → " + c.to), h("td", {}, label(c)),
-      h("td", { class: "num" }, c.before === null ? "–" : c.before), h("td", { class: "num" }, c.after === null ? "–" : c.after),
+      h("td", { class: "num" }, val(c, c.before, c.range_before)), h("td", { class: "num" }, val(c, c.after, c.range_after)),
       h("td", { class: "num" }, (c.effect.deal_probability >= 0 ? "+" : "") + fmt(100 * c.effect.deal_probability, 1) + " pts"),
       h("td", { class: "num" }, (c.alone.deal_probability >= 0 ? "+" : "") + fmt(100 * c.alone.deal_probability, 1) + " pts"),
       h("td", { class: "num" }, (c.effect.slack >= 0 ? "+" : "") + fmt(c.effect.slack, 3)),
