@@ -24,10 +24,12 @@
 // The effects of the changes between A and B add up exactly to the total
 // move from A to B. Each effect is path-dependent: it is measured with the
 // changes before it in the order already applied and those after it not yet
-// applied, so where changes interact (two reservations that must both move
-// before a zone of agreement opens) the order decides which of them gets the
-// credit; the later one does. A change whose effect is zero may still matter
-// in another order. To show how much the order matters, each change is also
+// applied, so where changes interact the order decides which of them gets the
+// credit: when both are needed (two reservations that must both move before
+// a zone of agreement opens), the later one; when either would do (two
+// statements that each close the zone), the earlier one, and the later finds
+// nothing left to move. A change whose effect is zero may still matter in
+// another order. To show how much the order matters, each change is also
 // measured alone: applied to A without the others (Change.Alone). Alone
 // effects need not add up to anything; where a change's replayed effect and
 // its alone effect differ, the changes interact.

@@ -84,6 +84,32 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestHindsightReport checks the acceptance of issue 19 end to end: the
+// scenario whose estimate cites a later source fails validation (exit 2);
+// the same estimate marked hindsight passes, and the report counts it on
+// its first page and lists it with the later source and the reason.
+func TestHindsightReport(t *testing.T) {
+	_, stderr, code := run(t, "validate", "testdata/future.yaml")
+	if code != 2 || !strings.Contains(stderr, `testdata/future.yaml:17: actor "ttp", issue "merger", field reservation: cites source "interview-2022-06-30" published 2022-06-30, after the scenario's as_of 2022-06-03`) {
+		t.Fatalf("validate future.yaml: exit %d, %s", code, stderr)
+	}
+	page, stderr, code := run(t, "report", "testdata/hindsight.yaml", "--model", "mean", "--draws", "0", "-o", "-")
+	if code != 0 {
+		t.Fatalf("report: exit %d, %s", code, stderr)
+	}
+	head, _, _ := strings.Cut(page, `<section id="deal">`)
+	if !strings.Contains(head, ">1 hindsight estimate</a>") {
+		t.Error("the report's first page does not count the hindsight estimate")
+	}
+	_, table, _ := strings.Cut(page, `<table id="hindsight-table">`)
+	table, _, _ = strings.Cut(table, "</table>")
+	for _, want := range []string{"ttp · merger", "reservation", "Merger reversal our primary demand — 2022-06-30", "the floor was stated only in the interview of 30 June"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the hindsight table lacks %q:\n%s", want, table)
+		}
+	}
+}
+
 // TestTimelineJSON checks jirga timeline --format json on the flagship
 // against the contract: an object with timeline (as_of, results as in
 // forecast, deal_probability), in date order, and changes (from, to,

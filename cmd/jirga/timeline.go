@@ -29,8 +29,10 @@ capability, then per issue position, salience, reservation, power): each
 change is applied on top of the ones before it and everything is measured
 again, with the same seeded draws. A change's effect is what it moved at its
 step; the effects add up to the whole move between the two states, but they
-depend on the order where changes interact (the later change gets the
-credit). P(deal) is the share of --draws draws of the inputs' uncertainty in
+depend on the order where changes interact: when both are needed, the later
+one gets the credit; when either would do, the earlier one, and the later
+finds nothing left to move. Each change is therefore also measured alone,
+applied by itself to the earlier state. P(deal) is the share of --draws draws of the inputs' uncertainty in
 which a joint zone of possible agreement exists; slack is the margin of the
 worst-off necessary party at the point values (a deal exists when it is
 positive).`)
