@@ -41,8 +41,29 @@ func (d *dateCheck) later(id string) (date string, after, straddles bool) {
 	if !ok {
 		return "", false, false
 	}
-	first, last, _ := dateSpan(date)
-	return date, first.After(d.asOf), !first.After(d.asOf) && last.After(d.asOf)
+	after, straddles = publishedAfter(date, d.asOf)
+	return date, after, straddles
+}
+
+func publishedAfter(date string, asOf time.Time) (after, unsure bool) {
+	first, last, ok := dateSpan(date)
+	if !ok {
+		return false, false
+	}
+	return first.After(asOf), !first.After(asOf) && last.After(asOf)
+}
+
+// PublishedAfter reports whether a source dated date (YYYY-MM-DD, YYYY-MM
+// or YYYY) was certainly published after asOf (YYYY-MM-DD), and, when it is
+// not certain, whether the period of a month or year date contains asOf so
+// that it cannot tell. Both are false for a date or an as_of it cannot
+// read.
+func PublishedAfter(date, asOf string) (after, unsure bool) {
+	t, err := time.Parse(time.DateOnly, asOf)
+	if err != nil {
+		return false, false
+	}
+	return publishedAfter(date, t)
 }
 
 // cited checks the sources an estimate (or, when what is set, an

@@ -63,7 +63,9 @@ func (r Revision) String() string {
 // each snapshot applied to the state before it. Every state is a scenario
 // without snapshots; a snapshot's state takes the snapshot's as_of, and its
 // description when it gives one. s must be valid; a scenario without
-// snapshots has one state.
+// snapshots has one state. The first state shares its issues and actors
+// with s (later states are clones): treat the states as read-only, or
+// Clone them.
 func (s *Scenario) States() ([]*Scenario, error) {
 	base := *s
 	base.Snapshots = nil

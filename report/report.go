@@ -109,7 +109,7 @@ type data struct {
 	InterventionChart        template.HTML
 	ShiftTable               shiftTable
 	Rounds                   []roundsView
-	Sources                  []*jirga.Source
+	Sources                  []sourceView
 	Inputs                   []inputRow
 	Notes                    []string
 	// Hindsight lists the estimates marked hindsight; HindsightCount says
@@ -117,6 +117,14 @@ type data struct {
 	Hindsight      []hindsightRow
 	HindsightCount string
 	Timeline       *timelineView
+}
+
+// sourceView is a source with whether it was published after the state's
+// date (declared for a later state), or may have been (a month or year
+// date whose period contains it).
+type sourceView struct {
+	*jirga.Source
+	Later, Unsure bool
 }
 
 type hindsightRow struct {
@@ -285,7 +293,10 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		d.InterventionChart = interventionChart(cmpr, probs)
 		d.ShiftTable = makeShiftTable(s, cmpr)
 	}
-	d.Sources = s.Sources
+	for _, src := range s.Sources {
+		later, unsure := jirga.PublishedAfter(src.Date, s.AsOf)
+		d.Sources = append(d.Sources, sourceView{src, later, unsure})
+	}
 	d.Inputs = inputs(s)
 	d.Hindsight, d.HindsightCount = hindsight(s)
 	d.Notes = append(d.Notes, dr.Notes...)
