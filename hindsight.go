@@ -2,8 +2,8 @@ package jirga
 
 import (
 	"fmt"
-	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -157,8 +157,8 @@ func (v *validator) snapshots(s *Scenario, checkSources func(string, string, str
 
 // revision checks one revision of a snapshot.
 func (v *validator) revision(p string, s *Scenario, rv Revision, seen map[string]bool, checkSources func(string, string, string, string, []string)) {
-	if !slices.Contains(RevisableFields, rv.Field) {
-		v.addf(p+".field", rv.Actor, rv.Issue, "field", "field %q is not one of capability, position, salience, reservation, power, status_quo", rv.Field)
+	if !slices.Contains(revisableFields, rv.Field) {
+		v.addf(p+".field", rv.Actor, rv.Issue, "field", "field %q is not one of %s", rv.Field, strings.Join(revisableFields, ", "))
 		return
 	}
 	if _, err := s.slot(rv.Actor, rv.Issue, rv.Field); err != nil {
@@ -174,19 +174,9 @@ func (v *validator) revision(p string, s *Scenario, rv Revision, seen map[string
 		v.addf(p+".estimate", rv.Actor, rv.Issue, rv.Field, "estimate is missing; a revision gives the new estimate, e.g. estimate: {value: 50, sources: [...]}")
 		return
 	}
-	ep := p + ".estimate"
-	switch rv.Field {
-	case FieldCapability, FieldPower:
-		v.estimate(ep, rv.Actor, rv.Issue, rv.Field, rv.Estimate, 0, math.Inf(1), checkSources)
-	case FieldSalience:
-		v.estimate(ep, rv.Actor, rv.Issue, rv.Field, rv.Estimate, 0, SalienceMax, checkSources)
-	default:
-		lo, hi := s.Issue(rv.Issue).Bounds()
-		if !validScale(lo, hi) {
-			lo, hi = DefaultScaleMin, DefaultScaleMax
-		}
-		v.estimate(ep, rv.Actor, rv.Issue, rv.Field, rv.Estimate, lo, hi, checkSources)
-	}
+	is := s.Issue(rv.Issue)
+	r, _ := FieldRange(rv.Field, is)
+	v.estimate(Input{Field: rv.Field, Actor: rv.Actor, Issue: rv.Issue, Estimate: rv.Estimate, Range: r, path: p + ".estimate"}, checkSources)
 }
 
 // HindsightMark is an estimate or an intervention marked hindsight: true.
@@ -215,12 +205,11 @@ type HindsightMark struct {
 func (s *Scenario) Hindsight() []HindsightMark {
 	d := s.dateCheck()
 	var out []HindsightMark
-	s.eachEstimate(func(actor, issue, field string, e **Estimate) {
-		if *e == nil || !(*e).Hindsight {
-			return
+	for in := range s.Estimates() {
+		if e := in.Estimate; e.Hindsight {
+			out = append(out, HindsightMark{Actor: in.Actor, Issue: in.Issue, Field: in.Field, Value: e.Value, Sources: e.Sources, Later: d.laterOf(e.Sources), Note: e.Note})
 		}
-		out = append(out, HindsightMark{Actor: actor, Issue: issue, Field: field, Value: (*e).Value, Sources: (*e).Sources, Later: d.laterOf((*e).Sources), Note: (*e).Note})
-	})
+	}
 	for _, iv := range s.Interventions {
 		if iv != nil && iv.Hindsight {
 			out = append(out, HindsightMark{Intervention: iv.ID, Sources: iv.Sources, Later: d.laterOf(iv.Sources), Note: iv.Notes})

@@ -2,21 +2,16 @@ package jirga
 
 import (
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
 	"time"
 )
 
-// Fields a snapshot may revise beside the four an intervention may change.
-const (
-	FieldPower     = "power"
-	FieldStatusQuo = "status_quo"
-)
-
-// RevisableFields lists the fields a [Revision] may name, in the order in
-// which [Diff] walks them for one actor and issue.
-var RevisableFields = []string{FieldStatusQuo, FieldCapability, FieldPosition, FieldSalience, FieldReservation, FieldPower}
+// revisableFields are the fields a [Revision] may name: every field that
+// holds an estimate (those a [Change] may alter, and the status quo).
+var revisableFields = append([]string{FieldStatusQuo}, changeFields...)
 
 // Snapshot is a later dated state of a scenario. Its revisions replace
 // estimates of the state before it (the scenario itself, or the previous
@@ -174,8 +169,8 @@ func (s *Scenario) slot(actor, issue, field string) (**Estimate, error) {
 		}
 		return &is.StatusQuo, nil
 	}
-	if !slices.Contains(RevisableFields, field) {
-		return nil, fmt.Errorf("field %q is not one of %s", field, strings.Join(RevisableFields, ", "))
+	if !slices.Contains(revisableFields, field) {
+		return nil, fmt.Errorf("field %q is not one of %s", field, strings.Join(revisableFields, ", "))
 	}
 	a := s.Actor(actor)
 	if a == nil {
@@ -194,45 +189,13 @@ func (s *Scenario) slot(actor, issue, field string) (**Estimate, error) {
 	if st == nil {
 		return nil, fmt.Errorf("actor %q holds no stance on issue %q", actor, issue)
 	}
-	switch field {
-	case FieldPosition:
-		return &st.Position, nil
-	case FieldSalience:
-		return &st.Salience, nil
-	case FieldReservation:
-		return &st.Reservation, nil
-	}
-	return &st.Power, nil
-}
-
-// eachEstimate calls fn with every estimate slot of s in a fixed order:
-// each issue's status quo in file order, then each actor in file order, its
-// capability and then, issue by issue in file order, its position,
-// salience, reservation and power. Slots that hold no estimate are visited
-// too (with *e nil), so that two scenarios of the same structure are walked
-// in step.
-func (s *Scenario) eachEstimate(fn func(actor, issue, field string, e **Estimate)) {
-	for _, is := range s.Issues {
-		fn("", is.ID, FieldStatusQuo, &is.StatusQuo)
-	}
-	for _, a := range s.Actors {
-		fn(a.ID, "", FieldCapability, &a.Capability)
-		for _, is := range s.Issues {
-			st := a.Stances[is.ID]
-			if st == nil {
-				continue
-			}
-			fn(a.ID, is.ID, FieldPosition, &st.Position)
-			fn(a.ID, is.ID, FieldSalience, &st.Salience)
-			fn(a.ID, is.ID, FieldReservation, &st.Reservation)
-			fn(a.ID, is.ID, FieldPower, &st.Power)
-		}
-	}
+	return st.slot(field), nil
 }
 
 // Diff returns the revisions that turn the estimates of a into those of b,
-// in the order of [Scenario.eachEstimate] (the order of a sweep's draws):
-// status quo, then actor by actor. An estimate counts as revised when its
+// in the order of [Scenario.Estimates] (the order of a sweep's draws):
+// each issue's status quo, then actor by actor, its capability and then,
+// issue by issue, position, salience, reservation and power. An estimate counts as revised when its
 // value, range or distribution differs; its sources, note and marks move no
 // forecast and are not compared. a and b must have the same issues and
 // actors in the same order, each actor with stances on the same issues;
@@ -241,18 +204,16 @@ func Diff(a, b *Scenario) ([]Revision, error) {
 	if err := sameShape(a, b); err != nil {
 		return nil, err
 	}
-	var after []*Estimate
-	b.eachEstimate(func(_, _, _ string, e **Estimate) { after = append(after, *e) })
+	// The two have the same places for estimates, in the same order.
+	next, stop := iter.Pull2(b.slots())
+	defer stop()
 	var out []Revision
-	k := 0
-	a.eachEstimate(func(actor, issue, field string, e **Estimate) {
-		next := after[k]
-		k++
-		if sameNumber(*e, next) {
-			return
+	for in, e := range a.slots() {
+		_, later, _ := next()
+		if !sameNumber(*e, *later) {
+			out = append(out, Revision{Actor: in.Actor, Issue: in.Issue, Field: in.Field, Estimate: (*later).Clone()})
 		}
-		out = append(out, Revision{Actor: actor, Issue: issue, Field: field, Estimate: next.Clone()})
-	})
+	}
 	return out, nil
 }
 

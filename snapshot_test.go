@@ -163,7 +163,7 @@ func TestSnapshotValidate(t *testing.T) {
 		}, "snapshots[0].revisions[2]", "revises a position on i twice"},
 		{"NoEstimate", func(s *jirga.Scenario) { s.Snapshots[0].Revisions[1].Estimate = nil }, "snapshots[0].revisions[1].estimate", "estimate is missing"},
 		{"Range", func(s *jirga.Scenario) { s.Snapshots[0].Revisions[0].Estimate.Value = 120 }, "snapshots[0].revisions[0].estimate", "position 120 is outside the allowed range [0, 100]"},
-		{"Capability", func(s *jirga.Scenario) { s.Snapshots[1].Revisions[0].Estimate.Value = 0 }, "snapshots[1].revisions[0].estimate", "capability 0 is outside the allowed range (0, 1e+15]"},
+		{"Capability", func(s *jirga.Scenario) { s.Snapshots[1].Revisions[0].Estimate.Value = 0 }, "snapshots[1].revisions[0].estimate", "capability must be > 0, got 0"},
 		{"UnknownSource", func(s *jirga.Scenario) { s.Snapshots[1].Revisions[0].Estimate.Sources = []string{"zz"} }, "snapshots[1].revisions[0].estimate.sources", `unknown source id "zz"`},
 		{"Future", func(s *jirga.Scenario) { s.Snapshots[0].Revisions[1].Estimate.Sources = []string{"later-year"} }, "snapshots[0].revisions[1].estimate.sources", `cites source "later-year" published 2023, after snapshot 1's as_of 2022-07-01`},
 	}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"slices"
 	"sort"
 	"strings"
 
@@ -16,6 +15,9 @@ import (
 
 // kind is how the server runs one kind of run.
 type kind struct {
+	// models is the default model list of a run that names none: the
+	// default of the CLI command that computes the same (models.Default…).
+	models string
 	// check validates a run's models and options before it is stored, so
 	// that bad input is answered with 400 and never queued.
 	check func(r *jirga.RunRecord) error
@@ -30,11 +32,11 @@ type kind struct {
 // kinds is the dispatch table of run kinds. Adding a kind is one row here
 // (see docs/api.md, "Run kinds").
 var kinds = map[jirga.RunKind]kind{
-	jirga.KindForecast: {check: checkModels, run: runForecast},
-	jirga.KindSweep:    {check: checkDraws, run: runSweep},
-	jirga.KindDeal:     {check: checkDraws, run: runDeal},
-	jirga.KindLevers:   {check: checkLevers, run: runLevers},
-	jirga.KindTimeline: {check: checkDraws, run: runTimeline, allStates: true},
+	jirga.KindForecast: {models: models.DefaultForecast, check: checkModels, run: runForecast},
+	jirga.KindSweep:    {models: models.DefaultSweep, check: checkDraws, run: runSweep},
+	jirga.KindDeal:     {models: models.DefaultSweep, check: checkDraws, run: runDeal},
+	jirga.KindLevers:   {models: models.DefaultLevers, check: checkLevers, run: runLevers},
+	jirga.KindTimeline: {models: models.DefaultForecast, check: checkDraws, run: runTimeline, allStates: true},
 }
 
 // MaxDraws bounds the draws of one sweep or deal run.
@@ -53,57 +55,50 @@ func kindNames() []string {
 func lookupKind(k jirga.RunKind) (kind, error) {
 	kd, ok := kinds[k]
 	if !ok {
-		if slices.Contains([]jirga.RunKind{jirga.KindForecast, jirga.KindSweep, jirga.KindLevers, jirga.KindDeal, jirga.KindTimeline}, k) {
-			return kind{}, jirga.Errorf(jirga.EINVALID, "run kind %q is not available in this build; kinds are: %s", k, strings.Join(kindNames(), ", "))
-		}
 		return kind{}, jirga.Errorf(jirga.EINVALID, "unknown run kind %q; kinds are: %s", k, strings.Join(kindNames(), ", "))
 	}
 	return kd, nil
 }
 
-// checkModels validates the models and their options by building them.
+// checkModels validates the models and their options by building them,
+// and refuses an uncertainty, which only sweep, deal and timeline runs draw
+// with.
 func checkModels(r *jirga.RunRecord) error {
+	if r.Options.Uncertainty != nil {
+		return jirga.Errorf(jirga.EINVALID, "uncertainty applies to sweep, deal and timeline runs, not to a %s run", r.Kind)
+	}
 	_, err := buildModels(r)
 	return err
 }
 
 // buildModels builds the run's models as the CLI does from --model, --rounds,
-// --seed and --opt.
+// --seed and --opt (models.Build parses both), except that a request may not
+// give an option that names a file.
 func buildModels(r *jirga.RunRecord) ([]jirga.Model, error) {
-	if r.Options.Rounds < 0 {
-		return nil, jirga.Errorf(jirga.EINVALID, "rounds must be ≥ 0, got %d", r.Options.Rounds)
-	}
-	params := map[string]map[string]string{}
-	for k, v := range r.Options.Opts {
-		mname, key, ok := strings.Cut(k, ".")
-		if !ok || mname == "" || key == "" {
-			return nil, jirga.Errorf(jirga.EINVALID, "opts: want MODEL.KEY, got %q", k)
-		}
-		if _, ok := models.Lookup(mname); !ok {
-			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: unknown model %q", k, mname)
-		}
-		if params[mname] == nil {
-			params[mname] = map[string]string{}
-		}
-		params[mname][key] = v
-	}
-	var out []jirga.Model
-	for _, n := range r.Models {
-		m, err := models.New(n, models.Options{Rounds: r.Options.Rounds, Seed: r.Seed, Params: params[n]})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	return models.Build(r.Models, r.Options.Rounds, r.Seed, r.Options.Opts, models.Untrusted)
 }
 
-// checkDraws validates the models and the number of draws.
+// checkDraws validates the models, the number of draws and the
+// uncertainty of a sweep, deal or timeline run.
 func checkDraws(r *jirga.RunRecord) error {
 	if r.Options.Draws < 0 || r.Options.Draws > MaxDraws {
-		return jirga.Errorf(jirga.EINVALID, "draws must be in [0, %d] (0 means the default), got %d", MaxDraws, r.Options.Draws)
+		return jirga.Errorf(jirga.EINVALID, "draws must be in [0, %d] (0 means the default, %d), got %d", MaxDraws, sweep.DefaultDraws, r.Options.Draws)
 	}
-	return checkModels(r)
+	if _, err := uncertainty(r); err != nil {
+		return err
+	}
+	_, err := buildModels(r)
+	return err
+}
+
+// uncertainty returns the default uncertainty of a run that draws: the
+// sweep's default with the fields the run sets, as --uncertainty sets them.
+func uncertainty(r *jirga.RunRecord) (*sweep.Uncertainty, error) {
+	u := sweep.DefaultUncertainty
+	if err := u.Apply(r.Options.Uncertainty); err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 // runSweep runs a Monte Carlo sweep with one goroutine, so that the
@@ -114,7 +109,11 @@ func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, 
 	if err != nil {
 		return nil, err
 	}
-	return sweep.Run(ctx, s, ms, sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1})
+	u, err := uncertainty(r)
+	if err != nil {
+		return nil, err
+	}
+	return sweep.Run(ctx, s, ms, sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
 }
 
 // runDeal computes the zones of possible agreement and the deal
@@ -125,7 +124,11 @@ func runDeal(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return deal.Analyze(ctx, s, ms, deal.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Interventions: len(s.Interventions) > 0})
+	u, err := uncertainty(r)
+	if err != nil {
+		return nil, err
+	}
+	return deal.Analyze(ctx, s, ms, deal.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Interventions: len(s.Interventions) > 0})
 }
 
 // checkLevers requires exactly one model: a tornado is of one model's
@@ -138,13 +141,14 @@ func checkLevers(r *jirga.RunRecord) error {
 }
 
 // runLevers perturbs each input by ±step, one at a time, and reports the
-// effect on each issue's forecast (levers.Compute).
+// effect on each issue's forecast (levers.Compute), with one goroutine as
+// runSweep.
 func runLevers(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
 	ms, err := buildModels(r)
 	if err != nil {
 		return nil, err
 	}
-	return levers.Compute(ctx, s, ms[0], r.Options.Step)
+	return levers.Compute(ctx, s, ms[0], levers.Options{Step: r.Options.Step, Workers: 1})
 }
 
 // runTimeline forecasts every dated state of the scenario and replays the
@@ -158,7 +162,11 @@ func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (an
 	if err != nil {
 		return nil, err
 	}
-	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1})
+	u, err := uncertainty(r)
+	if err != nil {
+		return nil, err
+	}
+	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
 }
 
 // state returns the scenario a run of kind kd uses: every state for a

@@ -44,7 +44,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) (
 		if errors.As(err, &mbe) {
 			return nil, err
 		}
-		return nil, jirga.Errorf(jirga.EINVALID, "reading the request body: %v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "reading the request body: %w", err)
 	}
 	return data, nil
 }
@@ -65,6 +65,10 @@ func (s *Server) handleScenarioCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sv, err := s.Store.CreateScenario(r.Context(), sc)
+	if jirga.ErrorCode(err) == jirga.ECONFLICT {
+		// The store's message names no route; the API says which.
+		err = jirga.Errorf(jirga.ECONFLICT, "scenario %q exists; save a new version with PUT /api/scenarios/%s", sc.ID, sc.ID)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -221,7 +221,7 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error
 		if errors.Is(err, io.EOF) {
 			return jirga.Errorf(jirga.EINVALID, "request body is empty; it must be a JSON object")
 		}
-		return jirga.Errorf(jirga.EINVALID, "request body: %v", err)
+		return jirga.Errorf(jirga.EINVALID, "request body: %w", err)
 	}
 	if dec.More() {
 		return jirga.Errorf(jirga.EINVALID, "request body: unexpected data after the JSON object")

@@ -1,13 +1,15 @@
 package smp
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
+
+	"github.com/jirga/jirga/sweep"
 )
 
-// Resolved option codes used in the inner loops.
+// Resolved option codes used in the inner loops: each is its value's KTAB
+// enum index, the value's position in the declaration (ktabOptions).
 const (
 	vpLinear = iota
 	vpSquare
@@ -18,28 +20,28 @@ const (
 
 const (
 	pceConditional = iota
-	pceMarkovUniform
 	pceMarkovIncentive
+	pceMarkovUniform
 )
 
 const (
-	vrProp = iota
-	vrBinary
+	vrBinary = iota
 	vrPropBin
+	vrProp
 	vrPropCbc
 	vrCubic
 	vrASymProsp
 )
 
 const (
-	tpSemi = iota
-	tpNo
+	tpNo = iota
+	tpSemi
 	tpFull
 )
 
 const (
-	ivS2P2 = iota
-	ivS1P1
+	ivS1P1 = iota
+	ivS2P2
 	ivS2PMax
 )
 
@@ -77,42 +79,23 @@ type engine struct {
 	risk []float64 // R_i
 }
 
-// parallel runs f(0..n-1) on the engine's workers. f must write only to
-// its own index's slots; the result then does not depend on scheduling.
+// parallel runs f(0..n-1) on the engine's workers, on sweep.For. f must
+// write only to its own index's slots; the result then does not depend on
+// scheduling. With one worker, or fewer than 8 items, where starting
+// goroutines would cost more than it saves, it is a plain loop (the queue
+// elections of a turn run so, inside a parallel section).
 func (e *engine) parallel(n int, f func(i int)) {
-	w := e.workers
-	if w <= 0 {
-		w = runtime.GOMAXPROCS(0)
-	}
-	if w > n {
-		w = n
-	}
-	if w <= 1 || n < 8 {
-		for i := 0; i < n; i++ {
+	loop := sweep.Loop{Workers: e.workers}
+	if n < 8 || loop.Goroutines(n) == 1 {
+		for i := range n {
 			f(i)
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	for range w {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
+	sweep.For(context.Background(), n, loop, func(it sweep.Iter) error {
+		f(it.I)
+		return nil
+	})
 }
 
 // distance is KTAB's salience-weighted distance from i's ideal to point x:

@@ -14,10 +14,10 @@ import (
 )
 
 // Options control [Run]. The zero value measures the deal probability over
-// deal.DefaultDraws draws with seed 0 and GOMAXPROCS workers.
+// sweep.DefaultDraws draws with seed 0 and GOMAXPROCS workers.
 type Options struct {
 	// Draws is the number of draws of the deal probability at each state
-	// and each replayed change; 0 means deal.DefaultDraws, negative none
+	// and each replayed change; 0 means sweep.DefaultDraws, negative none
 	// (the deal at the point values, 0 or 1).
 	Draws int
 	// Seed seeds the draws; every state and step uses the same seed.
@@ -196,7 +196,7 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 	draws := opt.Draws
 	switch {
 	case draws == 0:
-		draws = deal.DefaultDraws
+		draws = sweep.DefaultDraws
 	case draws < 0:
 		draws = 0
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/whatif"
 )
 
@@ -24,7 +25,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	var outFormat string
 	in.register(fs)
 	in.registerAsOf(fs)
-	mf.register(fs, publishedModels)
+	mf.register(fs, models.DefaultForecast)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	path, err := parseFileArg(fs, args)
 	if err != nil {
@@ -41,7 +42,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	if err != nil {
 		return err
 	}
-	c, err := whatif.Compare(ctx, s, ms)
+	c, err := whatif.Compare(ctx, s, ms, whatif.Options{})
 	if err != nil {
 		return err
 	}

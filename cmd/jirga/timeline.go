@@ -10,7 +10,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/deal"
+	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/sweep"
 	"github.com/jirga/jirga/timeline"
 )
 
@@ -40,12 +41,14 @@ positive).`)
 	var mf modelFlags
 	var outFormat string
 	var draws, workers, top int
+	var uf uncertaintyFlags
 	in.register(fs)
-	mf.register(fs, publishedModels)
-	fs.IntVar(&draws, "draws", deal.DefaultDraws, "Monte Carlo draws of the deal probability at each state and step (0: point values only)")
+	mf.register(fs, models.DefaultForecast)
+	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "Monte Carlo draws of the deal probability at each state and step (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")
 	fs.IntVar(&top, "top", 5, "changes listed per step, those that moved P(deal) most first")
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
+	uf.register(fs)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -78,7 +81,11 @@ positive).`)
 	if err != nil {
 		return err
 	}
-	r, err := timeline.Run(ctx, states, ms, timeline.Options{Draws: draws, Seed: mf.seed, Workers: workers})
+	u, err := uf.value()
+	if err != nil {
+		return err
+	}
+	r, err := timeline.Run(ctx, states, ms, timeline.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u})
 	if err != nil {
 		return err
 	}
