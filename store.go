@@ -30,6 +30,7 @@ const (
 	KindSweep    RunKind = "sweep"    // Monte Carlo sweep over input uncertainty
 	KindLevers   RunKind = "levers"   // sensitivity of the forecast to each input
 	KindDeal     RunKind = "deal"     // probability of a deal
+	KindTimeline RunKind = "timeline" // every dated state, and what moved the forecast
 )
 
 // RunStatus is where a run is in its life.
@@ -66,6 +67,10 @@ type RunOptions struct {
 	// (position, salience, capability, status_quo); nil means the sweep's
 	// default, as in the CLI without --uncertainty.
 	Uncertainty map[string]float64 `json:"uncertainty,omitempty"`
+	// AsOf picks the state of a scenario with snapshots that the run uses,
+	// as --as-of: its last state dated on or before AsOf; "" means the
+	// scenario itself. A timeline run uses every state and takes none.
+	AsOf string `json:"as_of,omitempty"`
 }
 
 // RunRecord is one stored computation on a scenario version: its input (kind,

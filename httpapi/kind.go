@@ -10,6 +10,7 @@ import (
 	"github.com/jirga/jirga/levers"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
+	"github.com/jirga/jirga/timeline"
 )
 
 // kind is how the server runs one kind of run.
@@ -23,6 +24,9 @@ type kind struct {
 	// run computes the result, which is stored as JSON. It must be
 	// deterministic for a given scenario and run input.
 	run func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error)
+	// allStates marks a kind that runs on every dated state of the
+	// scenario; the others run on its state as of the run's as_of option.
+	allStates bool
 }
 
 // kinds is the dispatch table of run kinds. Adding a kind is one row here
@@ -32,6 +36,7 @@ var kinds = map[jirga.RunKind]kind{
 	jirga.KindSweep:    {models: models.DefaultSweep, check: checkDraws, run: runSweep},
 	jirga.KindDeal:     {models: models.DefaultSweep, check: checkDraws, run: runDeal},
 	jirga.KindLevers:   {models: models.DefaultLevers, check: checkLevers, run: runLevers},
+	jirga.KindTimeline: {models: models.DefaultForecast, check: checkDraws, run: runTimeline, allStates: true},
 }
 
 // MaxDraws bounds the draws of one sweep or deal run.
@@ -56,10 +61,11 @@ func lookupKind(k jirga.RunKind) (kind, error) {
 }
 
 // checkModels validates the models and their options by building them,
-// and refuses an uncertainty, which only sweep and deal runs draw with.
+// and refuses an uncertainty, which only sweep, deal and timeline runs draw
+// with.
 func checkModels(r *jirga.RunRecord) error {
 	if r.Options.Uncertainty != nil {
-		return jirga.Errorf(jirga.EINVALID, "uncertainty applies to sweep and deal runs, not to a %s run", r.Kind)
+		return jirga.Errorf(jirga.EINVALID, "uncertainty applies to sweep, deal and timeline runs, not to a %s run", r.Kind)
 	}
 	_, err := buildModels(r)
 	return err
@@ -73,7 +79,7 @@ func buildModels(r *jirga.RunRecord) ([]jirga.Model, error) {
 }
 
 // checkDraws validates the models, the number of draws and the
-// uncertainty of a sweep or deal run.
+// uncertainty of a sweep, deal or timeline run.
 func checkDraws(r *jirga.RunRecord) error {
 	if r.Options.Draws < 0 || r.Options.Draws > MaxDraws {
 		return jirga.Errorf(jirga.EINVALID, "draws must be in [0, %d] (0 means the default, %d), got %d", MaxDraws, sweep.DefaultDraws, r.Options.Draws)
@@ -85,7 +91,7 @@ func checkDraws(r *jirga.RunRecord) error {
 	return err
 }
 
-// uncertainty returns the default uncertainty of a sweep or deal run: the
+// uncertainty returns the default uncertainty of a run that draws: the
 // sweep's default with the fields the run sets, as --uncertainty sets them.
 func uncertainty(r *jirga.RunRecord) (*sweep.Uncertainty, error) {
 	u := sweep.DefaultUncertainty
@@ -143,6 +149,36 @@ func runLevers(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any,
 		return nil, err
 	}
 	return levers.Compute(ctx, s, ms[0], levers.Options{Step: r.Options.Step, Workers: 1})
+}
+
+// runTimeline forecasts every dated state of the scenario and replays the
+// changes between them, with one goroutine as runSweep.
+func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	states, err := timeline.States(s)
+	if err != nil {
+		return nil, err
+	}
+	u, err := uncertainty(r)
+	if err != nil {
+		return nil, err
+	}
+	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
+}
+
+// state returns the scenario a run of kind kd uses: every state for a
+// timeline, else the state as of the run's as_of option.
+func (kd kind) state(s *jirga.Scenario, r *jirga.RunRecord) (*jirga.Scenario, error) {
+	if kd.allStates {
+		if r.Options.AsOf != "" {
+			return nil, jirga.Errorf(jirga.EINVALID, "a %s run uses every dated state of the scenario; as_of does not apply", r.Kind)
+		}
+		return s, nil
+	}
+	return s.At(r.Options.AsOf)
 }
 
 // runForecast forecasts with each model: the result is a jirga.Forecast,

@@ -36,11 +36,13 @@ type runRequest struct {
 	Draws  int               `json:"draws"`
 	Step   float64           `json:"step"`
 	Opts   map[string]string `json:"opts"`
-	// Uncertainty sets fields of the default uncertainty of a sweep or
-	// deal run, keyed as sweep.Uncertainty (position, salience, capability,
+	// Uncertainty sets fields of the default uncertainty of a sweep, deal
+	// or timeline run, keyed as sweep.Uncertainty (position, salience, capability,
 	// status_quo); fields not given keep the sweep's default, as with
 	// --uncertainty.
 	Uncertainty map[string]float64 `json:"uncertainty"`
+	// AsOf picks the dated state the run uses (not for a timeline).
+	AsOf string `json:"as_of"`
 	// Wait is how many seconds to wait for the result (at most the server's
 	// RunWait); 0 answers at once with the queued run.
 	Wait *float64 `json:"wait"`
@@ -114,7 +116,7 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	run := &jirga.RunRecord{
 		ScenarioID: req.ScenarioID, Version: req.Version, Kind: req.Kind, Models: names,
-		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty},
+		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty, AsOf: req.AsOf},
 		Seed:    seed,
 	}
 	wait := s.RunWait
@@ -153,6 +155,10 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 	}
 	sv, err := s.runner.cache.find(ctx, s.Store, run.ScenarioID, version)
 	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if _, err := kd.state(sv.Scenario, run); err != nil {
 		s.Error(w, r, err)
 		return
 	}

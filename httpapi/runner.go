@@ -247,7 +247,11 @@ func compute(ctx context.Context, cache *versionCache, store jirga.Store, run *j
 	if err != nil {
 		return nil, err
 	}
-	v, err := kd.run(ctx, sv.Scenario, run)
+	s, err := kd.state(sv.Scenario, run)
+	if err != nil {
+		return nil, err
+	}
+	v, err := kd.run(ctx, s, run)
 	if err != nil {
 		return nil, err
 	}

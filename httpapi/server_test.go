@@ -562,6 +562,7 @@ func testRunKinds(t *testing.T, store jirga.Store) {
 		{"sweep", `"p90"`},
 		{"deal", `"deal_probability"`},
 		{"levers", `"effect"`},
+		{"timeline", `"changes"`},
 	} {
 		var run runView
 		ms := []string{"mean", "median"}
@@ -588,6 +589,55 @@ func testRunKinds(t *testing.T, store jirga.Store) {
 	code, _ = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "draws": MaxDraws + 1}, &eb)
 	if code != 400 || !strings.Contains(eb.Error.Message, "draws must be in") {
 		t.Errorf("too many draws: %d %q", code, eb.Error.Message)
+	}
+}
+
+// TestRunAsOf checks the as_of option: a run uses the state it picks, as
+// jirga forecast --as-of does; a timeline takes none; a date before the
+// first state is refused before the run is stored.
+func TestRunAsOf(t *testing.T) {
+	ts := newTestServer(t, newStore(t), nil)
+	createFlagship(t, ts, "")
+	ss, _ := examples.Load(examples.Flagship, format.Options{})
+	m, _ := models.New("mean", models.Options{Seed: 1})
+	for _, date := range []string{"", "2022-07-06", "2022-08-01"} {
+		var run runView
+		code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "models": []string{"mean"}, "as_of": date}, &run)
+		wantStatus(t, "as_of "+date, code, 201, raw)
+		st, err := ss[0].At(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc, err := jirga.Run(context.Background(), st, []jirga.Model{m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(fc.Results)
+		if string(run.Results) != string(want) {
+			t.Errorf("as_of %q: results\n got %s\nwant %s", date, run.Results, want)
+		}
+		if run.Options.AsOf != date {
+			t.Errorf("as_of %q stored as %q", date, run.Options.AsOf)
+		}
+	}
+	for _, c := range []struct {
+		body map[string]any
+		msg  string
+	}{
+		{map[string]any{"scenario_id": examples.Flagship, "as_of": "2022-06-01"}, "has no state as of 2022-06-01"},
+		{map[string]any{"scenario_id": examples.Flagship, "as_of": "June"}, "want a date YYYY-MM-DD"},
+		{map[string]any{"scenario_id": examples.Flagship, "kind": "timeline", "as_of": "2022-07-06"}, "as_of does not apply"},
+	} {
+		var eb errorBody
+		code, _ := ts.do("POST", "/api/runs", "", c.body, &eb)
+		if code != 400 || !strings.Contains(eb.Error.Message, c.msg) {
+			t.Errorf("%v: %d %q, want 400 containing %q", c.body, code, eb.Error.Message, c.msg)
+		}
+	}
+	var list struct{ Runs []jirga.RunRecord }
+	ts.do("GET", "/api/runs", "", nil, &list)
+	if len(list.Runs) != 3 {
+		t.Errorf("%d runs stored, want the 3 valid ones", len(list.Runs))
 	}
 }
 

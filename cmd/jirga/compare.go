@@ -24,6 +24,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	var mf modelFlags
 	var outFormat string
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultForecast)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	path, err := parseFileArg(fs, args)

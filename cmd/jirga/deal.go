@@ -35,6 +35,7 @@ scenario (Pakistan–TTP, 2022).`)
 	var draws, workers int
 	var uf uncertaintyFlags
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultSweep)
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "Monte Carlo draws (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")

@@ -18,6 +18,7 @@ scenario. Static models have no rounds to explain.`)
 	var mf modelFlags
 	var issue string
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, "bdm")
 	fs.StringVar(&issue, "issue", "", "explain only this issue (default: every issue)")
 	path, err := parseFileArg(fs, args)

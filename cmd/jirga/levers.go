@@ -30,6 +30,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	var step float64
 	var top int
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultLevers)
 	fs.Float64Var(&step, "step", levers.DefaultStep, "relative step of each nudge")
 	fs.IntVar(&top, "top", 5, "levers shown per issue in the table (0: all)")

@@ -47,6 +47,7 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	var draws, workers, bins int
 	var uf uncertaintyFlags
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultSweep)
 	fs.Lookup("seed").Usage = "seed of the draws (and of stochastic model options)"
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "number of scenarios to draw")
