@@ -1,6 +1,7 @@
 package smp
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -71,6 +72,10 @@ type engine struct {
 	riskRange, riskAdjust                    string
 	workers                                  int
 	rng                                      *rand.Rand
+	// ctx, when set, is polled before each item of a parallel loop (O(N²)
+	// work each) and each Markov iteration, so that a cancel takes effect
+	// within a fraction of a turn; a turn cut short is meaningless.
+	ctx context.Context
 
 	// per-state scratch
 	dist []float64 // d(idl_i, pos_j), n×n
@@ -80,6 +85,9 @@ type engine struct {
 // parallel runs f(0..n-1) on the engine's workers. f must write only to
 // its own index's slots; the result then does not depend on scheduling.
 func (e *engine) parallel(n int, f func(i int)) {
+	if e.stopped() {
+		return
+	}
 	w := e.workers
 	if w <= 0 {
 		w = runtime.GOMAXPROCS(0)
@@ -89,6 +97,9 @@ func (e *engine) parallel(n int, f func(i int)) {
 	}
 	if w <= 1 || n < 8 {
 		for i := 0; i < n; i++ {
+			if e.stopped() {
+				return
+			}
 			f(i)
 		}
 		return
@@ -105,7 +116,7 @@ func (e *engine) parallel(n int, f func(i int)) {
 				i := next
 				next++
 				mu.Unlock()
-				if i >= n {
+				if i >= n || e.stopped() {
 					return
 				}
 				f(i)
@@ -114,6 +125,9 @@ func (e *engine) parallel(n int, f func(i int)) {
 	}
 	wg.Wait()
 }
+
+// stopped reports whether the engine's context is done.
+func (e *engine) stopped() bool { return e.ctx != nil && e.ctx.Err() != nil }
 
 // distance is KTAB's salience-weighted distance from i's ideal to point x:
 // sqrt(Σ_m s_im²(idl_im − x_m)² / Σ_m s_im²). It is 0 when i has no salience.
