@@ -2,11 +2,13 @@ package httpapi
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/levers"
 	"github.com/jirga/jirga/models"
@@ -21,15 +23,26 @@ type kind struct {
 	// run computes the result, which is stored as JSON. It must be
 	// deterministic for a given scenario and run input.
 	run func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error)
+	// cost estimates the memory and time of the run on s (see package
+	// cost), for admission; nil means the kind is not checked.
+	cost func(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate
 }
 
 // kinds is the dispatch table of run kinds. Adding a kind is one row here
 // (see docs/api.md, "Run kinds").
 var kinds = map[jirga.RunKind]kind{
-	jirga.KindForecast: {check: checkModels, run: runForecast},
-	jirga.KindSweep:    {check: checkDraws, run: runSweep},
-	jirga.KindDeal:     {check: checkDraws, run: runDeal},
-	jirga.KindLevers:   {check: checkLevers, run: runLevers},
+	jirga.KindForecast: {check: checkModels, run: runForecast, cost: estimate},
+	jirga.KindSweep:    {check: checkDraws, run: runSweep, cost: estimate},
+	jirga.KindDeal:     {check: checkDraws, run: runDeal, cost: estimate},
+	jirga.KindLevers:   {check: checkLevers, run: runLevers, cost: estimate},
+}
+
+// estimate is the cost of a run of one of the built-in kinds, as the
+// server computes them: sweeps and deals with one goroutine.
+func estimate(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate {
+	params, _ := modelParams(r)
+	return cost.Of(cost.SizeOf(s), cost.Job{Kind: r.Kind, Models: r.Models, Rounds: r.Options.Rounds, Params: params,
+		Draws: r.Options.Draws, Workers: 1, Interventions: r.Kind == jirga.KindDeal && len(s.Interventions) > 0})
 }
 
 // MaxDraws bounds the draws of one sweep or deal run.
@@ -62,25 +75,66 @@ func checkModels(r *jirga.RunRecord) error {
 	return err
 }
 
+// Bounds of a run's model options: a request may not make the server
+// build or report on more than this.
+const (
+	maxModels   = 32
+	maxOpts     = 64
+	maxOptKey   = 64
+	maxOptValue = 256
+)
+
+// modelParams splits the run's options (MODEL.KEY → value) by model. It
+// refuses an option that is malformed, too long, for an unknown model or a
+// model not in the run, or that names a file: the server never reads a
+// file a request names (see models.Param.File), so such an option is
+// refused before anything looks at its value.
+func modelParams(r *jirga.RunRecord) (map[string]map[string]string, error) {
+	if len(r.Options.Opts) > maxOpts {
+		return nil, jirga.Errorf(jirga.EINVALID, "opts: %d options; a run takes at most %d", len(r.Options.Opts), maxOpts)
+	}
+	params := map[string]map[string]string{}
+	for _, k := range slices.Sorted(maps.Keys(r.Options.Opts)) {
+		v := r.Options.Opts[k]
+		mname, key, ok := strings.Cut(k, ".")
+		switch {
+		case len(k) > maxOptKey:
+			return nil, jirga.Errorf(jirga.EINVALID, "opts: option %s is longer than %d bytes", echo(k), maxOptKey)
+		case !ok || mname == "" || key == "":
+			return nil, jirga.Errorf(jirga.EINVALID, "opts: want MODEL.KEY, got %s", echo(k))
+		case len(v) > maxOptValue:
+			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: the value is longer than %d bytes", k, maxOptValue)
+		}
+		info, ok := models.Lookup(mname)
+		if !ok {
+			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: unknown model %s", echo(k), echo(mname))
+		}
+		if info.FileParam(key) {
+			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: this option names a file, and the server reads no file a request names; use it with the command line (jirga forecast --opt %s=FILE)", k, k)
+		}
+		if !slices.Contains(r.Models, mname) {
+			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: model %s is not among the run's models (%s)", k, mname, strings.Join(r.Models, ", "))
+		}
+		if params[mname] == nil {
+			params[mname] = map[string]string{}
+		}
+		params[mname][key] = v
+	}
+	return params, nil
+}
+
 // buildModels builds the run's models as the CLI does from --model, --rounds,
 // --seed and --opt.
 func buildModels(r *jirga.RunRecord) ([]jirga.Model, error) {
 	if r.Options.Rounds < 0 {
 		return nil, jirga.Errorf(jirga.EINVALID, "rounds must be ≥ 0, got %d", r.Options.Rounds)
 	}
-	params := map[string]map[string]string{}
-	for k, v := range r.Options.Opts {
-		mname, key, ok := strings.Cut(k, ".")
-		if !ok || mname == "" || key == "" {
-			return nil, jirga.Errorf(jirga.EINVALID, "opts: want MODEL.KEY, got %q", k)
-		}
-		if _, ok := models.Lookup(mname); !ok {
-			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: unknown model %q", k, mname)
-		}
-		if params[mname] == nil {
-			params[mname] = map[string]string{}
-		}
-		params[mname][key] = v
+	if len(r.Models) > maxModels {
+		return nil, jirga.Errorf(jirga.EINVALID, "%d models; a run takes at most %d", len(r.Models), maxModels)
+	}
+	params, err := modelParams(r)
+	if err != nil {
+		return nil, err
 	}
 	var out []jirga.Model
 	for _, n := range r.Models {

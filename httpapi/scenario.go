@@ -10,6 +10,9 @@ import (
 	"github.com/jirga/jirga/format"
 )
 
+// maxFileName bounds the ?name= of an import.
+const maxFileName = 255
+
 func (s *Server) registerScenarioRoutes(mux router) {
 	mux.HandleFunc("GET /api/scenarios", s.handleScenarioList)
 	mux.HandleFunc("POST /api/scenarios", s.handleScenarioCreate)
@@ -22,6 +25,9 @@ func (s *Server) registerScenarioRoutes(mux router) {
 // readScenario reads one scenario in jirga JSON from the body and validates
 // it as the CLI does; problems carry the line numbers of the body.
 func (s *Server) readScenario(w http.ResponseWriter, r *http.Request) (*jirga.Scenario, error) {
+	if err := requireJSON(r); err != nil {
+		return nil, err
+	}
 	data, err := s.readBody(w, r, s.MaxBody)
 	if err != nil {
 		return nil, err
@@ -44,7 +50,8 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) (
 		if errors.As(err, &mbe) {
 			return nil, err
 		}
-		return nil, jirga.Errorf(jirga.EINVALID, "reading the request body: %v", err)
+		// The error names the connection's addresses: say what happened.
+		return nil, jirga.Errorf(jirga.EINVALID, "the request body could not be read to its end (the client stopped sending, or sent it too slowly)")
 	}
 	return data, nil
 }
@@ -134,6 +141,11 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	name := q.Get("name")
 	if name == "" {
 		name = "upload"
+	}
+	// The name is repeated in every problem's message: keep it short.
+	if len(name) > maxFileName {
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "name: %s is longer than %d bytes", echo(name), maxFileName))
+		return
 	}
 	data, err := s.readBody(w, r, format.MaxSize)
 	if err != nil {

@@ -52,6 +52,23 @@ type Param struct {
 	Values  string // allowed values or range
 	Default string
 	Doc     string
+	// File marks a parameter whose value names a file that building the
+	// model reads. Only a caller trusted with the machine's files may set
+	// it: the command line may, a request to the server may not (see
+	// Info.FileParam).
+	File bool
+}
+
+// FileParam reports whether the model's parameter name names a file (see
+// Param.File). Callers that take options from untrusted input refuse such
+// parameters before they build the model, which would read the file.
+func (m Info) FileParam(name string) bool {
+	for _, p := range m.Params {
+		if p.Name == name {
+			return p.File
+		}
+	}
+	return false
 }
 
 var registry = []Info{
@@ -176,7 +193,7 @@ var registry = []Info{
 		Summary:  "weighted mean corrected by a robust regression on other forecasts and issue features, fitted on DEU (EU legislation, 0–100 scales)",
 		Citation: "this project, docs/backtest.md; Huber (1964), Ann. Math. Statist. 35(1); Wolpert (1992), Neural Networks 5(2)",
 		Params: []Param{{Name: "params", Values: "path to a JSON file written by jirga backtest fit", Default: "the parameters shipped with the binary",
-			Doc: "fitted parameters to use instead of the shipped ones"}},
+			Doc: "fitted parameters to use instead of the shipped ones (command line only: the server refuses options that name files)", File: true}},
 		build: func(o Options) (jirga.Model, error) {
 			if err := checkParams("stacked", o.Params, "params"); err != nil {
 				return nil, err

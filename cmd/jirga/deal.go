@@ -57,6 +57,9 @@ scenario (Pakistan–TTP, 2022).`)
 	if err != nil {
 		return err
 	}
+	j := mf.job(jirga.KindDeal)
+	j.Draws, j.Workers, j.Interventions = draws, workers, true
+	m.warnCost("deal", []*jirga.Scenario{s}, workers, j)
 	r, err := deal.Analyze(ctx, s, ms, deal.Options{Draws: draws, Seed: mf.seed, Workers: workers, Interventions: true})
 	if err != nil {
 		return err
