@@ -100,11 +100,12 @@ type Server struct {
 	// Logger receives internal errors and lifecycle messages; default none.
 	Logger *slog.Logger
 
-	ln     net.Listener
-	srv    *http.Server
-	runner *runner
-	health *storeHealth
-	served chan error
+	ln      net.Listener
+	srv     *http.Server
+	runner  *runner
+	health  *storeHealth
+	imports chan struct{} // one import decodes at a time
+	served  chan error
 }
 
 func (s *Server) logger() *slog.Logger {
@@ -206,6 +207,7 @@ func (s *Server) start(ctx context.Context) error {
 	}
 	s.defaults()
 	s.health = &storeHealth{}
+	s.imports = make(chan struct{}, 1)
 	// Every store operation, the handlers' and the runner's, goes through
 	// the watch that /healthz reports on.
 	s.Store = watchStore(s.Store, s.health, s.logger())

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -110,6 +111,12 @@ threat model and deployment behind a proxy in docs/security.md.`)
 	resumes := maxResumes
 	if resumes == 0 {
 		resumes = -1 // Server: negative means never resume
+	}
+	// A soft memory limit above what the budgets allow (each worker's run,
+	// the scenario cache, an import and the server itself) makes the
+	// garbage collector work harder before the process grows past it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(workers)*int64(maxMemory) + int64(cacheMemory) + 1<<30)
 	}
 	srv := &httpapi.Server{
 		Addr: addr, Store: store, Token: token, ReadToken: readToken, Workers: workers,
