@@ -57,7 +57,7 @@ func TestCostWarning(t *testing.T) {
 		{"explain", "--model", "bdm", large},
 	} {
 		got := run(canceled, 1e9, args...)
-		if !strings.Contains(got, "warning: this run needs an estimated") || !strings.Contains(got, "more than the 1 GB this machine has available") {
+		if !strings.Contains(got, "warning: this run needs an estimated") || !strings.Contains(got, "more than the 1.0 GB this machine has available") {
 			t.Errorf("%v: no memory warning in %q", args, got)
 		}
 		if !strings.Contains(got, "warning: this run will take an estimated") {
