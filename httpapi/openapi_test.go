@@ -18,8 +18,8 @@ func TestOpenAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc struct {
-		OpenAPI string `yaml:"openapi"`
-		Paths   map[string]map[string]yaml.Node `yaml:"paths"`
+		OpenAPI    string                          `yaml:"openapi"`
+		Paths      map[string]map[string]yaml.Node `yaml:"paths"`
 		Components struct {
 			Schemas struct {
 				Error struct {
