@@ -6,7 +6,10 @@
 // a [Stance]: a position on the issue's scale and a salience in [0, 100].
 // Every number is an [Estimate]: a point value that may carry a range or a
 // distribution, the ids of the [Source] values behind it, and a note that
-// marks a judgement as a judgement.
+// marks a judgement as a judgement. [Scenario.Estimates] walks every
+// estimate of a scenario with its field and allowed range ([FieldRange]):
+// validation, sweeps, interventions, levers and the report all use that
+// one walk.
 //
 // Forecasting models implement [Model] and return a [Result]: a forecast per
 // issue and, for the dynamic models, the rounds that led to it. The models

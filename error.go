@@ -19,13 +19,27 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Err is the cause, when there is one: errors.Is and errors.As see it
+	// through Unwrap. Message already says what it says.
+	Err error
 }
 
 func (e *Error) Error() string { return e.Message }
 
-// Errorf returns an *Error with the given code.
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given code and the message of
+// fmt.Errorf(format, args...); an argument formatted with %w is the cause,
+// which errors.Is and errors.As find, as with fmt.Errorf.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	w := fmt.Errorf(format, args...)
+	e := &Error{Code: code, Message: w.Error()}
+	switch w.(type) {
+	case interface{ Unwrap() error }, interface{ Unwrap() []error }:
+		e.Err = w
+	}
+	return e
 }
 
 // ErrorCode returns the code of the first *Error or *ValidationError in
@@ -56,7 +70,13 @@ type ValidationError struct {
 	Field string
 	// Msg says what is wrong, including the allowed range where there is one.
 	Msg string
+	// Err is the kind of problem, when callers need to tell it apart with
+	// errors.Is (e.g. a malformed number); Msg already says it.
+	Err error
 }
+
+// Unwrap returns the kind of problem.
+func (e *ValidationError) Unwrap() error { return e.Err }
 
 func (e *ValidationError) Error() string {
 	var b strings.Builder

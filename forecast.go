@@ -31,16 +31,42 @@ func Run(ctx context.Context, s *Scenario, models []Model) (*Forecast, error) {
 		if r == nil {
 			return nil, Errorf(EINTERNAL, "model %s returned no result", m.Name())
 		}
-		for _, is := range s.Issues {
-			x, ok := r.Forecast(is.ID)
-			if !ok {
-				return nil, Errorf(EINTERNAL, "model %s gave no forecast for issue %q", m.Name(), is.ID)
-			}
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, Errorf(EINTERNAL, "model %s gave the forecast %v for issue %q", m.Name(), x, is.ID)
-			}
+		if _, err := r.Values(s, nil); err != nil {
+			return nil, err
 		}
 		f.Results = append(f.Results, r)
 	}
 	return f, nil
+}
+
+// Values returns r's forecast on each issue of s, in the order of s.Issues,
+// in dst[:0]. Where r has no forecast on an issue, or one that is not a
+// finite number, the value is NaN and err, an EINTERNAL *Error naming the
+// model and the first such issue, says that r breaks the [Model] contract.
+func (r *Result) Values(s *Scenario, dst []float64) ([]float64, error) {
+	dst = dst[:0]
+	var err error
+	for k, is := range s.Issues {
+		var x float64
+		var ok bool
+		if k < len(r.Issues) && r.Issues[k].Issue == is.ID {
+			x, ok = r.Issues[k].Forecast, true // the usual order: no search
+		} else {
+			x, ok = r.Forecast(is.ID)
+		}
+		switch {
+		case !ok:
+			x = math.NaN()
+			if err == nil {
+				err = Errorf(EINTERNAL, "model %s gave no forecast for issue %q", r.Model, is.ID)
+			}
+		case math.IsNaN(x) || math.IsInf(x, 0):
+			if err == nil {
+				err = Errorf(EINTERNAL, "model %s gave the forecast %v for issue %q", r.Model, x, is.ID)
+			}
+			x = math.NaN()
+		}
+		dst = append(dst, x)
+	}
+	return dst, err
 }

@@ -3,10 +3,13 @@ package jirga
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 )
 
 // MinCapability is the floor to which [Scenario.Apply] clamps a capability
-// that a change would make zero or negative (capability must stay > 0).
+// or a power that a change would make zero or negative (both must stay
+// > 0; see [Range.Clamp]).
 const MinCapability = 1e-6
 
 // Apply returns a clone of s with the changes of each intervention applied in
@@ -22,7 +25,12 @@ const MinCapability = 1e-6
 //   - salience: the actor's salience on the issue, clamped to [0, SalienceMax];
 //   - reservation: the actor's reservation value on the issue, clamped to the
 //     issue's scale. A delta on an absent reservation starts from the issue's
-//     status quo (the reservation an actor has by default).
+//     status quo (the reservation an actor has by default);
+//   - power: the actor's issue-specific capability on the issue, clamped as
+//     a capability is. A delta on an absent power starts from the actor's
+//     capability (the power it has by default).
+//
+// Each field's range is [FieldRange]'s.
 //
 // Clamping is silent in Apply; [Scenario.ApplyNotes] returns the same clone
 // plus one note per clamped change. The estimate's own range (Low, High)
@@ -51,7 +59,7 @@ func (s *Scenario) ApplyNotes(ivs ...*Intervention) (*Scenario, []string, error)
 		for j, ch := range iv.Changes {
 			note, err := c.applyChange(ch)
 			if err != nil {
-				return nil, nil, Errorf(EINVALID, "intervention %q, change %d: %v", iv.ID, j+1, err)
+				return nil, nil, Errorf(EINVALID, "intervention %q, change %d: %w", iv.ID, j+1, err)
 			}
 			if note != "" {
 				notes = append(notes, fmt.Sprintf("intervention %q, change %d: %s", iv.ID, j+1, note))
@@ -75,57 +83,50 @@ func (c *Scenario) applyChange(ch Change) (string, error) {
 	if a == nil {
 		return "", fmt.Errorf("unknown actor %q", ch.Actor)
 	}
+	if !slices.Contains(changeFields, ch.Field) {
+		return "", fmt.Errorf("field %q is not one of %s", ch.Field, strings.Join(changeFields, ", "))
+	}
+	var (
+		is  *Issue
+		dst **Estimate
+	)
 	if ch.Field == FieldCapability {
 		if ch.Issue != "" {
 			return "", fmt.Errorf("actor %q: capability is not per issue; leave issue empty", ch.Actor)
 		}
-		if a.Capability == nil {
-			return "", fmt.Errorf("actor %q has no capability", ch.Actor)
+		dst = &a.Capability
+	} else {
+		if is = c.Issue(ch.Issue); is == nil {
+			return "", fmt.Errorf("actor %q: unknown issue %q", ch.Actor, ch.Issue)
 		}
-		var note string
-		a.Capability, note = changed(a.Capability, ch, MinCapability, math.Inf(1))
-		return prefix(note, ch), nil
+		st := a.Stances[is.ID]
+		if st == nil {
+			return "", fmt.Errorf("actor %q holds no stance on issue %q", ch.Actor, ch.Issue)
+		}
+		dst = st.slot(ch.Field)
 	}
-	switch ch.Field {
-	case FieldPosition, FieldSalience, FieldReservation:
-	default:
-		return "", fmt.Errorf("field %q is not one of capability, position, salience, reservation", ch.Field)
+	r, _ := FieldRange(ch.Field, is)
+	base := *dst
+	if base == nil {
+		// An absent reservation is the status quo and an absent power the
+		// capability: a change starts from there.
+		switch {
+		case ch.Set != nil && (ch.Field == FieldReservation || ch.Field == FieldPower):
+			base = Val(*ch.Set)
+		case ch.Field == FieldReservation && is.StatusQuo != nil:
+			base = Val(is.StatusQuo.Value)
+		case ch.Field == FieldReservation:
+			return "", fmt.Errorf("actor %q: a reservation delta on issue %q needs a reservation or a status quo to start from", ch.Actor, ch.Issue)
+		case ch.Field == FieldPower && a.Capability != nil:
+			base = Val(a.Capability.Value)
+		case ch.Issue == "":
+			return "", fmt.Errorf("actor %q has no %s", ch.Actor, ch.Field)
+		default:
+			return "", fmt.Errorf("actor %q has no %s on issue %q", ch.Actor, ch.Field, ch.Issue)
+		}
 	}
-	is := c.Issue(ch.Issue)
-	if is == nil {
-		return "", fmt.Errorf("actor %q: unknown issue %q", ch.Actor, ch.Issue)
-	}
-	st := a.Stances[is.ID]
-	if st == nil {
-		return "", fmt.Errorf("actor %q holds no stance on issue %q", ch.Actor, ch.Issue)
-	}
-	lo, hi := is.Bounds()
 	var note string
-	switch ch.Field {
-	case FieldPosition:
-		if st.Position == nil {
-			return "", fmt.Errorf("actor %q has no position on issue %q", ch.Actor, ch.Issue)
-		}
-		st.Position, note = changed(st.Position, ch, lo, hi)
-	case FieldSalience:
-		if st.Salience == nil {
-			return "", fmt.Errorf("actor %q has no salience on issue %q", ch.Actor, ch.Issue)
-		}
-		st.Salience, note = changed(st.Salience, ch, 0, SalienceMax)
-	case FieldReservation:
-		base := st.Reservation
-		if base == nil {
-			switch {
-			case ch.Set != nil:
-				base = Val(*ch.Set)
-			case is.StatusQuo != nil:
-				base = Val(is.StatusQuo.Value)
-			default:
-				return "", fmt.Errorf("actor %q: a reservation delta on issue %q needs a reservation or a status quo to start from", ch.Actor, ch.Issue)
-			}
-		}
-		st.Reservation, note = changed(base, ch, lo, hi)
-	}
+	*dst, note = changed(base, ch, r)
 	return prefix(note, ch), nil
 }
 
@@ -140,8 +141,8 @@ func prefix(note string, ch Change) string {
 }
 
 // changed returns a copy of e with the change applied, its value and range
-// clipped to [lo, hi], and a note when the value was clipped.
-func changed(e *Estimate, ch Change, lo, hi float64) (*Estimate, string) {
+// clipped to r, and a note when the value was clipped.
+func changed(e *Estimate, ch Change, r Range) (*Estimate, string) {
 	c := e.Clone()
 	want := c.Value
 	if ch.Set != nil {
@@ -149,14 +150,14 @@ func changed(e *Estimate, ch Change, lo, hi float64) (*Estimate, string) {
 	} else {
 		want += *ch.Delta
 	}
-	v := math.Min(hi, math.Max(lo, want))
+	v := r.Clamp(want)
 	shift := v - c.Value
 	c.Value = v
 	if c.Low != nil {
-		*c.Low = math.Min(v, math.Max(lo, *c.Low+shift))
+		*c.Low = math.Min(v, r.Clamp(*c.Low+shift))
 	}
 	if c.High != nil {
-		*c.High = math.Max(v, math.Min(hi, *c.High+shift))
+		*c.High = math.Max(v, r.Clamp(*c.High+shift))
 	}
 	if v != want {
 		return c, fmt.Sprintf("clamped from %g to %g", want, v)

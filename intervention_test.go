@@ -50,6 +50,12 @@ func TestApply(t *testing.T) {
 			func(s *jirga.Scenario) float64 { return s.Actor("b").Stances["x"].Reservation.Value }, 45, false},
 		{"absent reservation starts at status quo", []jirga.Change{{Actor: "a", Issue: "x", Field: "reservation", Delta: f(25)}},
 			func(s *jirga.Scenario) float64 { return s.Actor("a").Stances["x"].Reservation.Value }, 35, false},
+		{"absent power starts at capability", []jirga.Change{{Actor: "a", Issue: "x", Field: "power", Delta: f(1)}},
+			func(s *jirga.Scenario) float64 { return s.Actor("a").Stances["x"].Power.Value }, 3, false},
+		{"power set", []jirga.Change{{Actor: "b", Issue: "x", Field: "power", Set: f(7)}},
+			func(s *jirga.Scenario) float64 { return s.Actor("b").Stances["x"].Power.Value }, 7, false},
+		{"power clamps above 0", []jirga.Change{{Actor: "b", Issue: "x", Field: "power", Delta: f(-3)}},
+			func(s *jirga.Scenario) float64 { return s.Actor("b").Stances["x"].Power.Value }, jirga.MinCapability, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,7 +151,8 @@ func equalScenario(a, b *jirga.Scenario) bool {
 			o := y.Stances[k]
 			if st.Position.Value != o.Position.Value || st.Salience.Value != o.Salience.Value ||
 				(st.Reservation == nil) != (o.Reservation == nil) ||
-				(st.Reservation != nil && st.Reservation.Value != o.Reservation.Value) {
+				(st.Reservation != nil && st.Reservation.Value != o.Reservation.Value) ||
+				(st.Power == nil) != (o.Power == nil) {
 				return false
 			}
 			if st.Position.Low != nil && *st.Position.Low != *o.Position.Low {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
 	"math"
 	"reflect"
 	"strings"
@@ -199,5 +201,48 @@ func TestRunChecksContract(t *testing.T) {
 	cancel()
 	if _, err := jirga.Run(ctx, s, []jirga.Model{badModel{1}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: err=%v", err)
+	}
+}
+
+func TestResultValues(t *testing.T) {
+	s := &jirga.Scenario{ID: "s", Issues: []*jirga.Issue{{ID: "a"}, {ID: "b"}, {ID: "c"}}}
+	// Issues out of the scenario's order are found by id.
+	r := &jirga.Result{Model: "m", Issues: []jirga.IssueForecast{{Issue: "c", Forecast: 3}, {Issue: "a", Forecast: 1}, {Issue: "b", Forecast: 2}}}
+	got, err := r.Values(s, make([]float64, 7))
+	if err != nil || len(got) != 3 || got[0] != 1 || got[1] != 2 || got[2] != 3 {
+		t.Errorf("Values = %v, %v; want [1 2 3]", got, err)
+	}
+	// A missing and a non-finite forecast are NaN; the error names the
+	// model and the first of them.
+	r = &jirga.Result{Model: "m", Issues: []jirga.IssueForecast{{Issue: "a", Forecast: math.Inf(1)}, {Issue: "c", Forecast: 3}}}
+	got, err = r.Values(s, nil)
+	if !math.IsNaN(got[0]) || !math.IsNaN(got[1]) || got[2] != 3 {
+		t.Errorf("Values = %v, want [NaN NaN 3]", got)
+	}
+	if jirga.ErrorCode(err) != jirga.EINTERNAL || !strings.Contains(err.Error(), `model m gave the forecast +Inf for issue "a"`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestErrorUnwrap: an *Error keeps the cause formatted with %w, as
+// fmt.Errorf does, and its message is fmt.Errorf's.
+func TestErrorUnwrap(t *testing.T) {
+	cause := fs.ErrNotExist
+	err := jirga.Errorf(jirga.EINVALID, "reading %q: %w", "s.yaml", cause)
+	if !errors.Is(err, fs.ErrNotExist) || err.Error() != fmt.Errorf("reading %q: %w", "s.yaml", cause).Error() {
+		t.Errorf("Errorf with %%w: %v, errors.Is %v", err, errors.Is(err, cause))
+	}
+	if jirga.ErrorCode(fmt.Errorf("outer: %w", err)) != jirga.EINVALID {
+		t.Error("the code of a wrapped *Error is lost")
+	}
+	if plain := jirga.Errorf(jirga.EINVALID, "no cause: %v", cause); plain.Unwrap() != nil || errors.Is(plain, cause) {
+		t.Errorf("Errorf with %%v made a cause")
+	}
+	// A ValidationError wrapped in an *Error is found and keeps its kind.
+	kind := errors.New("malformed number")
+	ve := &jirga.ValidationError{Field: "salience", Msg: "want a number", Err: kind}
+	wrapped := jirga.Errorf(jirga.EINVALID, "intervention %q: %w", "x", ve)
+	if got := jirga.ValidationErrors(wrapped); len(got) != 1 || got[0] != ve || !errors.Is(wrapped, kind) {
+		t.Errorf("ValidationErrors = %v, errors.Is(kind) = %v", got, errors.Is(wrapped, kind))
 	}
 }

@@ -1,6 +1,11 @@
 package jirga
 
-import "context"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+)
 
 // Model forecasts the outcome of every issue of a scenario.
 //
@@ -92,7 +97,10 @@ func (r *Result) Forecast(issue string) (float64, bool) {
 	return 0, false
 }
 
-// Round is the state of a dynamic model after one update.
+// Round is the state of a dynamic model after one update: what every
+// dynamic model has. A model's own record of the round (bdm's offers and
+// risk exponents, smp's challenges and bargains, the exchange model's
+// trades) is its [Trace].
 type Round struct {
 	Round int `json:"round"`
 	// Positions maps actor id, then issue id, to the actor's position.
@@ -105,97 +113,140 @@ type Round struct {
 	// it is neither the median nor the mean (e.g. the exchange model's
 	// issue outcome, or the SMP probability-weighted position).
 	Outcome map[string]float64 `json:"outcome,omitempty"`
-	// Risk maps actor ids to the risk exponent or attitude used this round.
-	Risk map[string]float64 `json:"risk,omitempty"`
-	// RiskByIssue maps actor ids, then issue ids, to the risk exponent used
-	// on each issue, for models that solve issues separately (bdm); Risk
-	// then holds each actor's exponent on its first issue.
-	RiskByIssue map[string]map[string]float64 `json:"risk_by_issue,omitempty"`
-	// Probabilities maps actor ids to the probability that the actor's
-	// position is the outcome (SMP).
-	Probabilities map[string]float64 `json:"probabilities,omitempty"`
-	Offers        []Offer            `json:"offers,omitempty"`
-	Challenges    []Challenge        `json:"challenges,omitempty"`
-	Bargains      []Bargain          `json:"bargains,omitempty"`
-	Exchanges     []Exchange         `json:"exchanges,omitempty"`
-	// Change is a model's own measure of movement in this round, where it
-	// has one (SMP's fractional change).
-	Change *float64 `json:"change,omitempty"`
-
-	// VotingOutcome maps issue ids to the outcome of the voting positions
-	// reached by this round's exchanges, before the update that gives
-	// Positions (exchange model).
-	VotingOutcome map[string]float64 `json:"voting_outcome,omitempty"`
+	// Trace is the model's own record of the round, nil when it keeps none.
+	// In JSON its fields follow the fields above in the round's object.
+	Trace Trace `json:"-"`
 }
 
-// Offer is one proposal in the expected-utility model: From would have To
-// move to Position on Issue.
-type Offer struct {
-	From  string `json:"from"`
-	To    string `json:"to"`
-	Issue string `json:"issue"`
-	// Kind is "conflict", "compromise" or "capitulation".
-	Kind     string  `json:"kind"`
-	Position float64 `json:"position"`
-	// EUFrom is From's expected utility of challenging To, E^From(U_From,To);
-	// EUTo is To's expected utility of challenging From, as From perceives it
-	// (bdm: as the actor whose view judges the offer perceives both; see
-	// the bdm estimate option).
-	EUFrom float64 `json:"eu_from"`
-	EUTo   float64 `json:"eu_to"`
-	// Accepted is true when To took this offer this round.
-	Accepted bool `json:"accepted"`
+// Trace is a dynamic model's own record of one round beyond the fields of
+// [Round]: each model defines its trace type in its own package, so that a
+// new model adds fields to the JSON contract without editing Round.
+//
+// A trace marshals to a JSON object whose fields [Round.MarshalJSON]
+// writes into the round's object after the common ones; they must not
+// reuse the common fields' names. A round read from JSON holds its extra
+// fields as a [RawTrace], which [TraceOf] decodes into the model's type
+// (bdm.TraceOf, smp.TraceOf, exchange.TraceOf wrap it), so that `explain`
+// and the report read a stored result as they read a fresh one.
+type Trace interface {
+	// Model is the name of the model whose trace it is ("" for a RawTrace).
+	Model() string
 }
 
-// Challenge is an SMP actor's best challenge in a turn.
-type Challenge struct {
-	Initiator string `json:"initiator"`
-	Target    string `json:"target"`
-	// Gain is the initiator's expected gain from the challenge.
-	Gain float64 `json:"gain"`
-	// Probability is the initiator's estimate that it would prevail.
-	Probability float64 `json:"probability"`
+// RawTrace is the JSON object of a trace read without knowing its model:
+// the fields of a round's object other than the common ones, in order.
+type RawTrace json.RawMessage
+
+// Model returns "": a raw trace does not know its model.
+func (RawTrace) Model() string { return "" }
+
+// MarshalJSON returns t itself.
+func (t RawTrace) MarshalJSON() ([]byte, error) {
+	if len(t) == 0 {
+		return []byte("{}"), nil
+	}
+	return t, nil
 }
 
-// Bargain is a proposed pair of positions in the SMP.
-type Bargain struct {
-	Initiator string `json:"initiator"`
-	Target    string `json:"target"`
-	// InitiatorPosition and TargetPosition map issue ids to the proposed positions.
-	InitiatorPosition map[string]float64 `json:"initiator_position"`
-	TargetPosition    map[string]float64 `json:"target_position"`
-	// Queues lists the actors whose queue chose this bargain.
-	Queues []string `json:"queues,omitempty"`
-	// Probability is the bargain's probability in the queue election that
-	// decided it (the highest over its queues).
-	Probability float64 `json:"probability,omitempty"`
-	// QueueProbabilities are its probabilities in the elections of the
-	// queues listed in Queues, in the same order.
-	QueueProbabilities []float64 `json:"queue_probabilities,omitempty"`
+// TraceOf returns the trace of rd as the trace type *T of the model that
+// recorded it: the round's own trace when it is one, the decoded RawTrace of
+// a round read from JSON, and a new empty *T when rd holds no trace, one of
+// another model, or a RawTrace that does not decode (ok is then false).
+// Each model's package wraps it, e.g. bdm.TraceOf.
+func TraceOf[T any, P interface {
+	*T
+	Trace
+}](rd Round) (t P, ok bool) {
+	switch x := rd.Trace.(type) {
+	case P:
+		if x != nil {
+			return x, true
+		}
+	case RawTrace:
+		t = new(T)
+		if json.Unmarshal(x, t) == nil {
+			return t, true
+		}
+	}
+	return new(T), false
 }
 
-// Exchange is one executed trade in the exchange model: Supplier moves on
-// SupplyIssue (from SupplyFrom to SupplyTo, towards the Demander) and in
-// return Demander moves on DemandIssue (towards the Supplier). Gain is the
-// gain used to rank the exchange: the equal gain of both actors, or the
-// smaller of the two under a random rate.
-type Exchange struct {
-	Supplier    string  `json:"supplier"`
-	SupplyIssue string  `json:"supply_issue"`
-	SupplyFrom  float64 `json:"supply_from"`
-	SupplyTo    float64 `json:"supply_to"`
-	Demander    string  `json:"demander"`
-	DemandIssue string  `json:"demand_issue"`
-	DemandFrom  float64 `json:"demand_from"`
-	DemandTo    float64 `json:"demand_to"`
-	Gain        float64 `json:"gain"`
+// roundFields are the JSON names of Round's own fields.
+var roundFields = map[string]bool{"round": true, "positions": true, "median": true, "mean": true, "outcome": true}
 
-	// SupplyShift and DemandShift are the shifts of the outcome on
-	// SupplyIssue and DemandIssue that the two moves cause (dp and dq).
-	SupplyShift float64 `json:"supply_shift,omitempty"`
-	DemandShift float64 `json:"demand_shift,omitempty"`
-	// SupplierGain and DemanderGain are the two actors' gains in salience-
-	// weighted position units (equal under the equal-gain rate).
-	SupplierGain float64 `json:"supplier_gain,omitempty"`
-	DemanderGain float64 `json:"demander_gain,omitempty"`
+// MarshalJSON writes the round's fields and then its trace's, in one
+// object.
+func (rd Round) MarshalJSON() ([]byte, error) {
+	type common Round // Round's fields without this method
+	b, err := marshalRaw(common(rd))
+	if err != nil || rd.Trace == nil {
+		return b, err
+	}
+	t, err := marshalRaw(rd.Trace)
+	if err != nil {
+		return nil, err
+	}
+	t = bytes.TrimSpace(t)
+	if len(t) < 2 || t[0] != '{' {
+		return nil, fmt.Errorf("jirga: the %s trace of round %d is not a JSON object", rd.Trace.Model(), rd.Round)
+	}
+	if len(bytes.TrimSpace(t[1:len(t)-1])) == 0 {
+		return b, nil // no field
+	}
+	out := append(b[:len(b)-1:len(b)-1], ',')
+	return append(out, t[1:]...), nil
+}
+
+// UnmarshalJSON reads the round's fields and keeps any other field, in
+// order, as its RawTrace.
+func (rd *Round) UnmarshalJSON(b []byte) error {
+	type common Round
+	var c common
+	if err := json.Unmarshal(b, &c); err != nil {
+		return err
+	}
+	*rd = Round(c)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.Token() // '{': b is an object, or Unmarshal above failed
+	var extra bytes.Buffer
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		if roundFields[key] {
+			continue
+		}
+		if extra.Len() == 0 {
+			extra.WriteByte('{')
+		} else {
+			extra.WriteByte(',')
+		}
+		k, _ := json.Marshal(key)
+		extra.Write(k)
+		extra.WriteByte(':')
+		extra.Write(v)
+	}
+	if extra.Len() > 0 {
+		extra.WriteByte('}')
+		rd.Trace = RawTrace(extra.Bytes())
+	}
+	return nil
+}
+
+// marshalRaw marshals v without escaping HTML characters: the encoder that
+// calls a MarshalJSON method applies its own escaping to the result.
+func marshalRaw(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -107,8 +107,10 @@ const (
 	RoleObserver  Role = "observer"
 )
 
-// Roles lists the valid roles in a stable order.
-var Roles = []Role{RoleParty, RoleMediator, RoleGuarantor, RoleObserver}
+// Roles returns the valid roles in a stable order.
+func Roles() []Role { return slices.Clone(roles) }
+
+var roles = []Role{RoleParty, RoleMediator, RoleGuarantor, RoleObserver}
 
 // Actor is a participant with clout and a stance on some issues.
 type Actor struct {
@@ -149,7 +151,8 @@ type Stance struct {
 	// Power is the issue-specific capability: where set, it overrides the
 	// actor's capability on this issue in the models that support it (the
 	// exchange model; see [Table].Power). Decide files give power per actor
-	// and issue. It must be > 0.
+	// and issue. It must be > 0. Like every estimate it is drawn in sweeps
+	// and can be changed by an intervention or a lever.
 	Power *Estimate `json:"power,omitempty" yaml:"power,omitempty"`
 }
 
@@ -165,16 +168,9 @@ type Intervention struct {
 	Notes   string   `json:"notes,omitempty" yaml:"notes,omitempty"`
 }
 
-// Change fields an intervention may alter.
-const (
-	FieldCapability  = "capability"
-	FieldPosition    = "position"
-	FieldSalience    = "salience"
-	FieldReservation = "reservation"
-)
-
 // Change alters one number: Set replaces it, Delta adds to it (exactly one
-// of the two is given). Issue is empty for capability.
+// of the two is given). Field is one of [ChangeFields]; Issue is empty for
+// capability.
 type Change struct {
 	Actor string   `json:"actor" yaml:"actor"`
 	Issue string   `json:"issue,omitempty" yaml:"issue,omitempty"`
@@ -191,6 +187,16 @@ func (s *Scenario) Issue(id string) *Issue {
 		}
 	}
 	return nil
+}
+
+// IssueAttr returns the attribute key of issue is of s, or the scenario's
+// when the issue has none: a DEU file puts a proposal's year, voting rule
+// and procedure on its scenario, and an issue may override them.
+func (s *Scenario) IssueAttr(is *Issue, key string) string {
+	if v, ok := is.Attributes[key]; ok {
+		return v
+	}
+	return s.Attributes[key]
 }
 
 // Actor returns the actor with the given id, or nil.

@@ -61,6 +61,11 @@ type RunOptions struct {
 	Step float64 `json:"step,omitempty"`
 	// Opts are model-specific options keyed MODEL.KEY, as --opt MODEL.KEY=VALUE.
 	Opts map[string]string `json:"opts,omitempty"`
+	// Uncertainty is the default uncertainty of the bare numbers a sweep or
+	// deal run draws, every field of sweep.Uncertainty keyed as there
+	// (position, salience, capability, status_quo); nil means the sweep's
+	// default, as in the CLI without --uncertainty.
+	Uncertainty map[string]float64 `json:"uncertainty,omitempty"`
 }
 
 // RunRecord is one stored computation on a scenario version: its input (kind,

@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -107,13 +108,13 @@ func (v *validator) scenario(s *Scenario) {
 			v.addf(p+".id", "", is.ID, "id", "duplicate issue id %q", is.ID)
 		}
 		issues[is.ID] = is
-		lo, hi := is.Bounds()
-		if is.Scale != nil {
-			if !validScale(lo, hi) {
-				v.addf(p+".scale", "", is.ID, "scale", "scale must have finite min < max within ±%g, got [%g, %g]", MaxMagnitude, lo, hi)
-				lo, hi = DefaultScaleMin, DefaultScaleMax
-			}
+		if lo, hi := is.Bounds(); !validScale(lo, hi) {
+			v.addf(p+".scale", "", is.ID, "scale", "scale must have finite min < max within ±%g, got [%g, %g]", MaxMagnitude, lo, hi)
 		}
+		// Anchors and the outcome lie on the scale (the default one when
+		// it is invalid).
+		scale, _ := FieldRange(FieldPosition, is)
+		lo, hi := scale.Lo, scale.Hi
 		for j, a := range is.Anchors {
 			if !inRange(a.At, lo, hi) {
 				v.addf(fmt.Sprintf("%s.anchors[%d].at", p, j), "", is.ID, "anchors.at", "anchor %s (%q) is outside the scale [%g, %g]", num(a.At), a.Label, lo, hi)
@@ -121,9 +122,6 @@ func (v *validator) scenario(s *Scenario) {
 			if a.Label == "" {
 				v.addf(fmt.Sprintf("%s.anchors[%d].label", p, j), "", is.ID, "anchors.label", "anchor %s has no label", num(a.At))
 			}
-		}
-		if is.StatusQuo != nil {
-			v.estimate(p+".status_quo", "", is.ID, "status_quo", is.StatusQuo, lo, hi, checkSources)
 		}
 		if is.Outcome != nil && !inRange(*is.Outcome, lo, hi) {
 			v.addf(p+".outcome", "", is.ID, "outcome", "outcome %s is outside the scale [%g, %g]", num(*is.Outcome), lo, hi)
@@ -141,23 +139,13 @@ func (v *validator) scenario(s *Scenario) {
 			v.addf(p+".id", a.ID, "", "id", "duplicate actor id %q", a.ID)
 		}
 		actors[a.ID] = true
-		if a.Role != "" && !slices.Contains(Roles, a.Role) {
-			v.addf(p+".role", a.ID, "", "role", "role %q is not one of party, mediator, guarantor, observer", a.Role)
+		if a.Role != "" && !slices.Contains(roles, a.Role) {
+			v.addf(p+".role", a.ID, "", "role", "role %q is not one of %s", a.Role, joinRoles())
 		}
 		checkSources(p+".sources", a.ID, "", "sources", a.Sources)
 		if a.Capability == nil {
-			v.addf(p+".capability", a.ID, "", "capability", "capability is missing; it must be a number > 0")
-		} else {
-			c := a.Capability
-			cp := p + ".capability"
-			switch {
-			case !finite(c.Value):
-				v.addf(cp, a.ID, "", "capability", "capability must be a finite number > 0, got %s", num(c.Value))
-			case c.Value <= 0:
-				v.addf(cp, a.ID, "", "capability", "capability must be > 0, got %s", num(c.Value))
-			default:
-				v.estimate(cp, a.ID, "", "capability", c, 0, math.Inf(1), checkSources)
-			}
+			r, _ := FieldRange(FieldCapability, nil)
+			v.addf(p+".capability", a.ID, "", "capability", "capability is missing; it must be %s", r.Requirement())
 		}
 		if len(a.Stances) == 0 {
 			v.addf(p+".stances", a.ID, "", "stances", "actor has no stance on any issue")
@@ -174,27 +162,16 @@ func (v *validator) scenario(s *Scenario) {
 				v.addf(sp, a.ID, issueID, "", "stance is empty; it needs a position and a salience")
 				continue
 			}
-			lo, hi := is.Bounds()
-			if is.Scale != nil && !validScale(lo, hi) {
-				lo, hi = DefaultScaleMin, DefaultScaleMax
-			}
-			if st.Position == nil {
-				v.addf(sp+".position", a.ID, issueID, "position", "position is missing; it must be in [%g, %g]", lo, hi)
-			} else {
-				v.estimate(sp+".position", a.ID, issueID, "position", st.Position, lo, hi, checkSources)
-			}
-			if st.Salience == nil {
-				v.addf(sp+".salience", a.ID, issueID, "salience", "salience is missing; it must be in [0, %d]", SalienceMax)
-			} else {
-				v.estimate(sp+".salience", a.ID, issueID, "salience", st.Salience, 0, SalienceMax, checkSources)
-			}
-			if st.Reservation != nil {
-				v.estimate(sp+".reservation", a.ID, issueID, "reservation", st.Reservation, lo, hi, checkSources)
-			}
-			if st.Power != nil {
-				v.estimate(sp+".power", a.ID, issueID, "power", st.Power, 0, math.Inf(1), checkSources)
+			for _, f := range [...]string{FieldPosition, FieldSalience} {
+				if *st.slot(f) == nil {
+					r, _ := FieldRange(f, is)
+					v.addf(sp+"."+f, a.ID, issueID, f, "%s is missing; it must be %s", f, r.Requirement())
+				}
 			}
 		}
+	}
+	for in := range s.Estimates() {
+		v.estimate(in, checkSources)
 	}
 	for k, is := range s.Issues {
 		if is == nil || is.ID == "" {
@@ -239,15 +216,15 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 	if a == nil {
 		v.addf(p+".actor", ch.Actor, ch.Issue, "actor", "intervention %q: unknown actor id %q", ivID, ch.Actor)
 	}
-	// lo, hi bound the value a set may give; hiOpen means (lo, ∞).
-	lo, hi, hiOpen, known := 0.0, 0.0, false, true
+	var r Range
+	known := true
 	switch ch.Field {
 	case FieldCapability:
 		if ch.Issue != "" {
 			v.addf(p+".issue", ch.Actor, ch.Issue, "issue", "intervention %q: capability is not per issue; leave issue empty", ivID)
 		}
-		hiOpen = true
-	case FieldPosition, FieldSalience, FieldReservation:
+		r, _ = FieldRange(ch.Field, nil)
+	case FieldPosition, FieldSalience, FieldReservation, FieldPower:
 		is, ok := issues[ch.Issue]
 		if !ok {
 			v.addf(p+".issue", ch.Actor, ch.Issue, "issue", "intervention %q: %s needs a known issue id, got %q", ivID, ch.Field, ch.Issue)
@@ -257,13 +234,10 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 		if a != nil && a.Stances[ch.Issue] == nil {
 			v.addf(p+".issue", ch.Actor, ch.Issue, "issue", "intervention %q: actor %q has no stance on issue %q to change", ivID, ch.Actor, ch.Issue)
 		}
-		lo, hi = is.Bounds()
-		if ch.Field == FieldSalience {
-			lo, hi = 0, SalienceMax
-		}
+		r, _ = FieldRange(ch.Field, is)
 	default:
 		known = false
-		v.addf(p+".field", ch.Actor, ch.Issue, "field", "intervention %q: field %q is not one of capability, position, salience, reservation", ivID, ch.Field)
+		v.addf(p+".field", ch.Actor, ch.Issue, "field", "intervention %q: field %q is not one of %s", ivID, ch.Field, strings.Join(changeFields, ", "))
 	}
 	switch {
 	case (ch.Set == nil) == (ch.Delta == nil):
@@ -272,33 +246,29 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set must be a finite number within ±%g", ivID, MaxMagnitude)
 	case ch.Delta != nil && !bounded(*ch.Delta):
 		v.addf(p+".delta", ch.Actor, ch.Issue, ch.Field, "intervention %q: delta must be a finite number within ±%g", ivID, MaxMagnitude)
-	case ch.Set != nil && known && hiOpen && *ch.Set <= lo:
-		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set %s is outside the allowed range (0, %g]", ivID, num(*ch.Set), MaxMagnitude)
-	case ch.Set != nil && known && !hiOpen && !inRange(*ch.Set, lo, hi):
-		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set %s is outside the allowed range [%g, %g]", ivID, num(*ch.Set), lo, hi)
+	case ch.Set != nil && known && !r.Contains(*ch.Set):
+		v.addf(p+".set", ch.Actor, ch.Issue, ch.Field, "intervention %q: set %s is outside the allowed range %s", ivID, num(*ch.Set), r)
 	}
 }
 
-// estimate checks value, range and distribution of e against [lo, hi].
-func (v *validator) estimate(p, actor, issue, field string, e *Estimate, lo, hi float64, checkSources func(string, string, string, string, []string)) {
-	rng := fmt.Sprintf("[%g, %g]", lo, hi)
-	if math.IsInf(hi, 1) {
-		rng = fmt.Sprintf("(%g, %g]", lo, MaxMagnitude)
+// estimate checks the value, range, distribution and sources of in against
+// the range its field allows.
+func (v *validator) estimate(in Input, checkSources func(string, string, string, string, []string)) {
+	p, actor, issue, field, e, r := in.Path(), in.Actor, in.Issue, in.Field, in.Estimate, in.Range
+	switch {
+	case r.Contains(e.Value):
+	case r.LoOpen && !finite(e.Value):
+		v.addf(p, actor, issue, field, "%s must be a finite number > %g, got %s", field, r.Lo, num(e.Value))
+	case r.LoOpen && e.Value <= r.Lo:
+		v.addf(p, actor, issue, field, "%s must be > %g, got %s", field, r.Lo, num(e.Value))
+	default:
+		v.addf(p, actor, issue, field, "%s %s is outside the allowed range %s", field, num(e.Value), r)
 	}
-	inr := func(x float64) bool {
-		if math.IsInf(hi, 1) {
-			return bounded(x) && x > lo
-		}
-		return inRange(x, lo, hi)
+	if e.Low != nil && !r.Contains(*e.Low) {
+		v.addf(p+".low", actor, issue, field, "low %s is outside the allowed range %s", num(*e.Low), r)
 	}
-	if !inr(e.Value) {
-		v.addf(p, actor, issue, field, "%s %s is outside the allowed range %s", field, num(e.Value), rng)
-	}
-	if e.Low != nil && !inr(*e.Low) {
-		v.addf(p+".low", actor, issue, field, "low %s is outside the allowed range %s", num(*e.Low), rng)
-	}
-	if e.High != nil && !inr(*e.High) {
-		v.addf(p+".high", actor, issue, field, "high %s is outside the allowed range %s", num(*e.High), rng)
+	if e.High != nil && !r.Contains(*e.High) {
+		v.addf(p+".high", actor, issue, field, "high %s is outside the allowed range %s", num(*e.High), r)
 	}
 	if e.Low != nil && finite(*e.Low) && *e.Low > e.Value {
 		v.addf(p+".low", actor, issue, field, "low %s is above the value %s", num(*e.Low), num(e.Value))
@@ -322,6 +292,15 @@ func (v *validator) estimate(p, actor, issue, field string, e *Estimate, lo, hi 
 		v.addf(p+".dist", actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
 	}
 	checkSources(p+".sources", actor, issue, field, e.Sources)
+}
+
+// joinRoles lists the roles for messages: "party, mediator, …".
+func joinRoles() string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

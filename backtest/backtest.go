@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sort"
-	"sync"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/stat"
+	"github.com/jirga/jirga/sweep"
 )
 
 // DefaultMinActors is the fewest actors with a position that make an issue
@@ -35,10 +35,7 @@ type Case struct {
 
 // Attr returns the issue's attribute key, or the scenario's.
 func (c Case) Attr(key string) string {
-	if v, ok := c.Issue.Attributes[key]; ok {
-		return v
-	}
-	return c.Scenario.Attributes[key]
+	return c.Scenario.IssueAttr(c.Issue, key)
 }
 
 // Group returns the key by which cross-validation keeps issues together:
@@ -100,6 +97,9 @@ type Options struct {
 	// Coverage, when Draws > 0, also runs every model on Draws scenarios
 	// drawn from each scored scenario and reports interval coverage.
 	Coverage Coverage
+	// Progress, when set, is called with the number of scenarios done and
+	// their number (see sweep.Loop).
+	Progress func(done, total int)
 }
 
 // Report is the result of a backtest. Its JSON form is the stable contract
@@ -193,45 +193,31 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 	for m := range models {
 		rows[m] = make([]Row, len(cases))
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				s := scen[j]
-				for m, model := range models {
-					if ctx.Err() != nil {
-						return
-					}
-					fc, errs := forecastIssues(ctx, model, s, cases, caseOf[s])
-					var iv map[string][5]float64
-					if opt.Coverage.Draws > 0 {
-						iv = opt.Coverage.intervals(ctx, model, s)
-					}
-					for n, ci := range caseOf[s] {
-						r := Row{Case: ci, Model: model.Name(), Forecast: fc[n], Err: errs[n]}
-						r.P10, r.P25, r.P50, r.P75, r.P90 = nan, nan, nan, nan, nan
-						if q, ok := iv[cases[ci].Issue.ID]; ok && errs[n] == "" {
-							r.P10, r.P25, r.P50, r.P75, r.P90 = q[0], q[1], q[2], q[3], q[4]
-						}
-						rows[m][ci] = r
-					}
-				}
+	// One iteration per scenario: its rows are disjoint from the others'.
+	loop := sweep.Loop{Workers: opt.Workers, Progress: opt.Progress}
+	_, err := sweep.For(ctx, len(scen), loop, func(it sweep.Iter) error {
+		s := scen[it.I]
+		for m, model := range models {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-		}()
-	}
-	for j := range scen {
-		jobs <- j
-	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+			vals, errs := forecastIssues(ctx, model, s, cases, caseOf[s])
+			var iv map[string][5]float64
+			if opt.Coverage.Draws > 0 {
+				iv = opt.Coverage.intervals(ctx, model, s)
+			}
+			for n, ci := range caseOf[s] {
+				r := Row{Case: ci, Model: model.Name(), Forecast: vals[n], Err: errs[n]}
+				r.P10, r.P25, r.P50, r.P75, r.P90 = nan, nan, nan, nan, nan
+				if q, ok := iv[cases[ci].Issue.ID]; ok && errs[n] == "" {
+					r.P10, r.P25, r.P50, r.P75, r.P90 = q[0], q[1], q[2], q[3], q[4]
+				}
+				rows[m][ci] = r
+			}
+		}
+		return ctx.Err() // a scenario cut short by cancellation is not complete
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	if opt.Coverage.Draws > 0 {
@@ -247,40 +233,34 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 
 var nan = math.NaN()
 
-// forecastIssues runs model on s and returns its forecast on each case
-// (NaN and the reason where it failed).
+// forecastIssues runs model on s and returns its forecast on each case of
+// idx (NaN and the reason where it failed).
 func forecastIssues(ctx context.Context, model jirga.Model, s *jirga.Scenario, cases []Case, idx []int) ([]float64, []string) {
 	out := make([]float64, len(idx))
 	errs := make([]string, len(idx))
-	res, err := safeForecast(ctx, model, s)
+	vals, err := safeForecast(ctx, model, s)
 	for n, ci := range idx {
-		out[n] = nan
-		if err != nil {
+		out[n] = vals[cases[ci].Index]
+		if math.IsNaN(out[n]) && err != nil {
 			errs[n] = err.Error()
-			continue
-		}
-		x, ok := res.Forecast(cases[ci].Issue.ID)
-		switch {
-		case !ok:
-			errs[n] = "no forecast for the issue"
-		case math.IsNaN(x) || math.IsInf(x, 0):
-			errs[n] = "non-finite forecast"
-		default:
-			out[n] = x
 		}
 	}
 	return out, errs
 }
 
-// safeForecast runs model, turning a panic into an error so that one
-// model's bug on one issue does not end the backtest.
-func safeForecast(ctx context.Context, model jirga.Model, s *jirga.Scenario) (r *jirga.Result, err error) {
+// safeForecast runs model with sweep.Forecast, turning a panic into an
+// error so that one model's bug on one issue does not end the backtest.
+func safeForecast(ctx context.Context, model jirga.Model, s *jirga.Scenario) (vals []float64, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			r, err = nil, fmt.Errorf("%s panicked: %v", model.Name(), p)
+			vals = nil
+			for range s.Issues {
+				vals = append(vals, nan)
+			}
+			err = fmt.Errorf("%s panicked: %v", model.Name(), p)
 		}
 	}()
-	return model.Forecast(ctx, s)
+	return sweep.Forecast(ctx, model, s, nil)
 }
 
 func score(name string, ref bool, cases []Case, rows []Row) Score {
@@ -343,8 +323,8 @@ func groups(m map[string][]float64) []Group {
 
 // Measure returns the metrics of the forecast errors e (forecast minus
 // outcome). The median of an even number of absolute errors is the mean of
-// the two middle ones. With no errors N is 0 and so is every metric (JSON
-// has no NaN); check N.
+// the two middle ones (stat.Median), the 80th percentile is stat.Quantile's.
+// With no errors N is 0 and so is every metric (JSON has no NaN); check N.
 func Measure(e []float64) Metrics {
 	n := len(e)
 	if n == 0 {
@@ -360,21 +340,7 @@ func Measure(e []float64) Metrics {
 			w++
 		}
 	}
+	slices.Sort(abs)
 	return Metrics{N: n, MAE: sa / float64(n), RMSE: math.Sqrt(ss / float64(n)),
-		MedianAE: Median(abs), Within10: float64(w) / float64(n), P80AE: Quantile(abs, 0.8)}
-}
-
-// Median returns the median of x (the mean of the two middle values when
-// len(x) is even), NaN for empty x. x is not modified.
-func Median(x []float64) float64 {
-	n := len(x)
-	if n == 0 {
-		return nan
-	}
-	s := slices.Clone(x)
-	slices.Sort(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
+		MedianAE: stat.Median(abs), Within10: float64(w) / float64(n), P80AE: stat.Quantile(abs, 0.8)}
 }

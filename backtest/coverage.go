@@ -3,7 +3,6 @@ package backtest
 import (
 	"context"
 	"math"
-	"slices"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/sweep"
@@ -45,23 +44,4 @@ func (cv Coverage) intervals(ctx context.Context, model jirga.Model, s *jirga.Sc
 		out[f.Issue] = [5]float64{val(f.P10), val(f.P25), val(f.P50), val(f.P75), val(f.P90)}
 	}
 	return out
-}
-
-// Quantile returns the p-quantile of x by linear interpolation between
-// order statistics (Hyndman & Fan 1996, type 7, the default of R and
-// NumPy); NaN for empty x. x is not modified.
-func Quantile(x []float64, p float64) float64 {
-	n := len(x)
-	if n == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(x)
-	slices.Sort(s)
-	h := p * float64(n-1)
-	lo := math.Floor(h)
-	i := int(lo)
-	if i >= n-1 {
-		return s[n-1]
-	}
-	return s[i] + (h-lo)*(s[i+1]-s[i])
 }

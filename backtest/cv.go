@@ -3,10 +3,10 @@ package backtest
 import (
 	"context"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/stat"
 )
 
 // Learner fits a model on training scenarios. It must look at nothing but
@@ -55,22 +55,6 @@ type CVRow struct {
 	HalfWidth80 float64 `json:"half_width80"`
 }
 
-// GroupFolds assigns each group to one of k folds: the distinct groups,
-// sorted, are shuffled by a PCG generator seeded with seed and dealt out in
-// turn, so the assignment depends only on the set of groups, k and seed.
-func GroupFolds(groups []string, k int, seed uint64) map[string]int {
-	g := slices.Clone(groups)
-	slices.Sort(g)
-	g = slices.Compact(g)
-	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	rng.Shuffle(len(g), func(i, j int) { g[i], g[j] = g[j], g[i] })
-	out := make(map[string]int, len(g))
-	for i, x := range g {
-		out[x] = i % k
-	}
-	return out
-}
-
 // CrossValidate runs k-fold cross-validation grouped by proposal (Case.Group):
 // for each fold it fits each learner on the scenarios of the other folds
 // and forecasts the fold's issues; the fixed models forecast every fold as
@@ -87,12 +71,8 @@ func CrossValidate(ctx context.Context, ss []*jirga.Scenario, learners []Learner
 	for _, c := range cases {
 		groups = append(groups, c.Group())
 	}
-	gf := GroupFolds(groups, opt.Folds, opt.Seed)
 	res := &CVResult{Folds: opt.Folds, Seed: opt.Seed, N: len(cases), Cases: cases}
-	res.Fold = make([]int, len(cases))
-	for i, c := range cases {
-		res.Fold[i] = gf[c.Group()]
-	}
+	res.Fold = stat.GroupFolds(groups, opt.Folds, opt.Seed)
 	nrow := len(learners) + len(fixed)
 	res.OOF = make([][]float64, nrow)
 	for r := range res.OOF {
@@ -150,7 +130,8 @@ func CrossValidate(ctx context.Context, ss []*jirga.Scenario, learners []Learner
 				}
 			}
 			if len(abs) > 0 {
-				hw[r][f] = [2]float64{Quantile(abs, 0.5), Quantile(abs, 0.8)}
+				slices.Sort(abs)
+				hw[r][f] = [2]float64{stat.Quantile(abs, 0.5), stat.Quantile(abs, 0.8)}
 			}
 		}
 		if err := ctx.Err(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/stat"
 )
 
 // Reference forecasts of validation.md §2.3 and two more, so that a model's
@@ -60,11 +61,7 @@ func (m PlainMean) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Resu
 		if len(x) == 0 {
 			return 0, noPositions(m.Name(), is)
 		}
-		t := 0.0
-		for _, v := range x {
-			t += v
-		}
-		return t / float64(len(x)), nil
+		return stat.Mean(x), nil
 	})
 }
 
@@ -74,7 +71,7 @@ func (m PlainMedian) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Re
 		if len(x) == 0 {
 			return 0, noPositions(m.Name(), is)
 		}
-		return Median(x), nil
+		return stat.Median(x), nil
 	})
 }
 

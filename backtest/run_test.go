@@ -3,6 +3,7 @@ package backtest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/backtest"
 	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/internal/canceltest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
 )
@@ -118,9 +120,6 @@ func TestMeasure(t *testing.T) {
 	if m.N != 4 || math.Abs(m.P80AE-15.2) > 1e-12 || m.MAE != 9.5 || math.Abs(m.RMSE-math.Sqrt(141)) > 1e-12 || m.MedianAE != 8 || m.Within10 != 0.5 {
 		t.Errorf("Measure = %+v", m)
 	}
-	if q := backtest.Quantile([]float64{1, 2, 3, 4, 5}, 0.25); q != 2 {
-		t.Errorf("Quantile(0.25) = %g, want 2", q)
-	}
 }
 
 func benchmarkBacktest(b *testing.B, issues int) {
@@ -150,5 +149,30 @@ func benchmarkBacktest(b *testing.B, issues int) {
 func BenchmarkBacktest(b *testing.B) {
 	for _, n := range []int{50, 282} {
 		b.Run(map[int]string{50: "issues=50", 282: "issues=282"}[n], func(b *testing.B) { benchmarkBacktest(b, n) })
+	}
+}
+
+// TestRunCancel: a backtest cancelled mid-run returns ctx's error and
+// leaves no goroutine behind, with and without coverage. Run used to hang
+// here: its workers returned on cancellation while the loop feeding them
+// blocked on a send.
+func TestRunCancel(t *testing.T) {
+	ss := loadDEU(t, "equal")
+	for _, cover := range []int{0, 20} {
+		for _, w := range []int{1, 2, 4} {
+			leaks := canceltest.Goroutines(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			m := &canceltest.Model{Model: baseline.Mean{}, N: 5, Cancel: cancel}
+			opt := backtest.Options{Workers: w, Coverage: backtest.Coverage{Draws: cover, Uncertainty: sweep.DefaultUncertainty}}
+			var err error
+			canceltest.Returns(t, fmt.Sprintf("Run with coverage %d on %d workers", cover, w), func() {
+				_, _, err = backtest.Run(ctx, ss, []jirga.Model{m, backtest.PlainMean{}}, opt)
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("coverage %d, workers %d: err %v, want context.Canceled", cover, w, err)
+			}
+			cancel()
+			leaks()
+		}
 	}
 }

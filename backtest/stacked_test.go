@@ -20,7 +20,7 @@ func TestStackedRefit(t *testing.T) {
 		t.Fatal(err)
 	}
 	ss := loadDEU(t, "equal")
-	p, err := stack.FitScenarios(ss, backtest.DefaultMinActors, stack.FitOptions{Folds: shipped.Folds, Seed: shipped.Seed, Delta: shipped.Delta, Lambdas: shipped.Lambdas})
+	p, err := backtest.FitStacked(ss, backtest.DefaultMinActors, stack.FitOptions{Folds: shipped.Folds, Seed: shipped.Seed, Delta: shipped.Delta, Lambdas: shipped.Lambdas})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestStackedRefit(t *testing.T) {
 // stackedLearner fits the stacked model on the training folds only.
 func stackedLearner() backtest.Learner {
 	return backtest.Learner{Name: "stacked", Fit: func(_ context.Context, train []*jirga.Scenario) (jirga.Model, error) {
-		p, err := stack.FitScenarios(train, backtest.DefaultMinActors, stack.FitOptions{Folds: 10, Seed: 2})
+		p, err := backtest.FitStacked(train, backtest.DefaultMinActors, stack.FitOptions{Folds: 10, Seed: 2})
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/option"
 )
 
 // Utility functions for the Nash bargaining solution.
@@ -38,14 +39,36 @@ type NBS struct {
 // Name returns "nbs".
 func (NBS) Name() string { return "nbs" }
 
+// options declares nbs's options, bound to m.
+func (m *NBS) options() *option.Set {
+	s := option.NewSet("nbs")
+	s.Choice(&m.Utility, "utility", UtilityQuadratic, "utility of an outcome to an actor, normalised by the issue's range R", "Achen (2006)",
+		option.Value{Name: UtilityQuadratic, Doc: "1 − ((x − x_i)/R)²: with equal slack the bargain is the weighted mean", Cite: "Achen (2006)"},
+		option.Value{Name: UtilityLinear, Doc: "1 − |x − x_i|/R", Cite: "this project, docs/models/baselines.md"})
+	return s
+}
+
+// NBSOptions returns the declarations of nbs's options.
+func NBSOptions() []option.Option { return new(NBS).options().Options() }
+
+// NBSFromOptions returns the NBS model with the options in params (see
+// [NBSOptions]).
+func NBSFromOptions(_ option.Common, params map[string]string) (jirga.Model, error) {
+	var m NBS
+	if err := m.options().Parse(params); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // Forecast implements jirga.Model.
 func (m NBS) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
 	u := m.Utility
 	if u == "" {
 		u = UtilityQuadratic
-	}
-	if u != UtilityQuadratic && u != UtilityLinear {
-		return nil, jirga.Errorf(jirga.EINVALID, "nbs: utility %q is not one of quadratic, linear", m.Utility)
+	} else if err := m.options().Check(); err != nil {
+		// Set in Go rather than parsed: the checks and messages of --opt.
+		return nil, err
 	}
 	var notes []string
 	r, err := forecast(ctx, m.Name(), s, func(t *jirga.Table, k int, d issueData) (float64, error) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/baseline"
 )
 
 // Explain writes a readable round-by-round account of a bdm result r for
@@ -49,22 +50,23 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 		}
 		fmt.Fprintf(ew, "\nIssue %s (scale %g–%g)\n", is.ID, lo, hi)
 		prev := map[string]float64{}
-		fmt.Fprintf(ew, "  round 0: median voter %.3f, weighted mean %.3f\n", MedianVoter(x, wts, hi-lo, false), WeightedMean(x, wts))
+		fmt.Fprintf(ew, "  round 0: median voter %.3f, weighted mean %.3f\n", MedianVoter(x, wts, hi-lo, false), baseline.WeightedMean(x, wts))
 		for j, i := range idx {
 			prev[t.Actors[i].ID] = x[j]
 		}
 		for _, rd := range r.Rounds {
 			fmt.Fprintf(ew, "\n  round %d: median voter %.3f, weighted mean %.3f\n", rd.Round, rd.Median[is.ID], rd.Mean[is.ID])
-			if len(rd.RiskByIssue) > 0 {
+			tr := TraceOf(rd)
+			if len(tr.RiskByIssue) > 0 {
 				var parts []string
 				for _, i := range idx {
 					id := t.Actors[i].ID
-					parts = append(parts, fmt.Sprintf("%s %.2f", id, rd.RiskByIssue[id][is.ID]))
+					parts = append(parts, fmt.Sprintf("%s %.2f", id, tr.RiskByIssue[id][is.ID]))
 				}
 				fmt.Fprintf(ew, "    risk exponents r_i: %s\n", strings.Join(parts, ", "))
 			}
-			got := map[string][]jirga.Offer{}
-			for _, o := range rd.Offers {
+			got := map[string][]Offer{}
+			for _, o := range tr.Offers {
 				if o.Issue == is.ID {
 					got[o.To] = append(got[o.To], o)
 				}
@@ -73,7 +75,7 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 				id := t.Actors[i].ID
 				from, to := prev[id], rd.Positions[id][is.ID]
 				offers := got[id]
-				var acc *jirga.Offer
+				var acc *Offer
 				for k := range offers {
 					if offers[k].Accepted {
 						acc = &offers[k]
@@ -104,7 +106,7 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 }
 
 // why says in words why the receiver gave way.
-func why(o *jirga.Offer) string {
+func why(o *Offer) string {
 	switch o.Kind {
 	case KindConflict:
 		return ": both would gain from a fight, the proposer more, so it expects to lose and yields"
@@ -116,7 +118,7 @@ func why(o *jirga.Offer) string {
 	return ""
 }
 
-func others(offers []jirga.Offer, name map[string]string) string {
+func others(offers []Offer, name map[string]string) string {
 	var parts []string
 	for _, o := range offers {
 		if o.Accepted {

@@ -36,16 +36,6 @@ func MedianVoter(x, w []float64, R float64, sequential bool) float64 {
 	return mu
 }
 
-// WeightedMean returns Σ w_i x_i / Σ w_i.
-func WeightedMean(x, w []float64) float64 {
-	num, den := 0.0, 0.0
-	for i := range x {
-		num += w[i] * x[i]
-		den += w[i]
-	}
-	return num / den
-}
-
 // median returns the Condorcet winner from the sorted positions: on one
 // dimension with linear votes it is the weighted median. Only when the
 // cumulative weight reaches exactly half at a position (a tie between two

@@ -39,6 +39,12 @@ func (m *Model) ForecastOnly(ctx context.Context, s *jirga.Scenario) (*jirga.Res
 }
 
 func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*jirga.Result, error) {
+	// Settings made in Go get the checks of parsed options.
+	if st := m.Settings; st.Rounds < 0 {
+		return nil, jirga.Errorf(jirga.EINVALID, "bdm: rounds must be ≥ 0, got %d", st.Rounds)
+	} else if err := st.options().Check(); err != nil {
+		return nil, err
+	}
 	cfg := m.Settings.resolve()
 	t := s.Table()
 	res := &jirga.Result{Model: m.Name(), Status: jirga.StatusRoundLimit}
@@ -402,9 +408,9 @@ func (sv *solver) better(o, p *offer) bool {
 func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which string) {
 	if rd.Median == nil {
 		rd.Median, rd.Mean = make(map[string]float64, sv.issues), make(map[string]float64, sv.issues)
-		rd.Risk = make(map[string]float64, len(ids))
-		rd.RiskByIssue = make(map[string]map[string]float64, len(ids))
+		rd.Trace = &Trace{Risk: make(map[string]float64, len(ids)), RiskByIssue: make(map[string]map[string]float64, len(ids))}
 	}
+	tr := rd.Trace.(*Trace)
 	for i, a := range ids {
 		if rd.Positions[a] == nil {
 			rd.Positions[a] = make(map[string]float64, sv.issues)
@@ -412,21 +418,21 @@ func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which stri
 		rd.Positions[a][issue] = sv.x[i]
 		// An actor's risk exponent is per issue; with several issues the
 		// map keeps the first issue's (Risk is keyed by actor only).
-		if _, ok := rd.Risk[a]; !ok {
-			rd.Risk[a] = sv.r[i]
+		if _, ok := tr.Risk[a]; !ok {
+			tr.Risk[a] = sv.r[i]
 		}
-		if rd.RiskByIssue[a] == nil {
-			rd.RiskByIssue[a] = make(map[string]float64, sv.issues)
+		if tr.RiskByIssue[a] == nil {
+			tr.RiskByIssue[a] = make(map[string]float64, sv.issues)
 		}
-		rd.RiskByIssue[a][issue] = sv.r[i]
+		tr.RiskByIssue[a][issue] = sv.r[i]
 	}
 	rd.Median[issue] = sv.median()
-	rd.Mean[issue] = WeightedMean(sv.x, sv.w)
+	rd.Mean[issue] = baseline.WeightedMean(sv.x, sv.w)
 	if which == OffersNone {
 		return
 	}
 	if which == OffersAll {
-		rd.Offers = slices.Grow(rd.Offers, len(sv.offers))
+		tr.Offers = slices.Grow(tr.Offers, len(sv.offers))
 	}
 	for k := range sv.offers {
 		o := &sv.offers[k]
@@ -434,7 +440,7 @@ func (sv *solver) record(rd *jirga.Round, issue string, ids []string, which stri
 		if which == OffersAccepted && !acc {
 			continue
 		}
-		rd.Offers = append(rd.Offers, jirga.Offer{From: ids[o.from], To: ids[o.to], Issue: issue,
+		tr.Offers = append(tr.Offers, Offer{From: ids[o.from], To: ids[o.to], Issue: issue,
 			Kind: kindNames[o.kind], Position: o.pos, EUFrom: o.a, EUTo: o.b, Accepted: acc})
 	}
 }

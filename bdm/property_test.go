@@ -99,16 +99,16 @@ func TestUnanimousDoesNotMove(t *testing.T) {
 	for _, st := range settingsGrid() {
 		r := run(t, s, st)
 		for _, rd := range r.Rounds {
-			if len(rd.Offers) > 0 {
-				t.Fatalf("%s: round %d has offers %+v", st, rd.Round, rd.Offers)
+			if len(bdm.TraceOf(rd).Offers) > 0 {
+				t.Fatalf("%s: round %d has offers %+v", st, rd.Round, bdm.TraceOf(rd).Offers)
 			}
 			for a, ps := range rd.Positions {
 				if ps["issue"] != 8 {
 					t.Fatalf("%s: round %d: %s moved to %v", st, rd.Round, a, ps["issue"])
 				}
 			}
-			if rd.Median["issue"] != 8 || rd.Risk["France"] != 1 {
-				t.Fatalf("%s: round %d: median %v, r_France %v; want 8, 1", st, rd.Round, rd.Median["issue"], rd.Risk["France"])
+			if rd.Median["issue"] != 8 || bdm.TraceOf(rd).Risk["France"] != 1 {
+				t.Fatalf("%s: round %d: median %v, r_France %v; want 8, 1", st, rd.Round, rd.Median["issue"], bdm.TraceOf(rd).Risk["France"])
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/baseline"
 	"github.com/jirga/jirga/bdm"
 	"github.com/jirga/jirga/format"
 )
@@ -46,7 +47,7 @@ func TestRound0(t *testing.T) {
 	if got := bdm.MedianVoter(x, w, 6, true); got != 7 {
 		t.Errorf("round-0 sequential median voter = %v, want 7", got)
 	}
-	if got := bdm.WeightedMean(x, w); math.Abs(got-5.003/0.677) > 1e-12 || math.Abs(got-7.39) > 5e-4 {
+	if got := baseline.WeightedMean(x, w); math.Abs(got-5.003/0.677) > 1e-12 || math.Abs(got-7.39) > 5e-4 {
 		t.Errorf("round-0 weighted mean = %v, want 7.390", got)
 	}
 }
@@ -85,10 +86,10 @@ func TestJmckib(t *testing.T) {
 	risk := map[string]float64{"Netherlands": 1.406, "Belgium": .754, "Luxembourg": .509, "Germany": 1.406,
 		"France": 1.047, "Italy": 1.047, "UK": 1.965, "Ireland": .500, "Denmark": 2.000, "Greece": 1.112}
 	for a, want := range risk {
-		if got := r.Rounds[0].Risk[a]; math.Abs(got-want) > 0.001 {
+		if got := bdm.TraceOf(r.Rounds[0]).Risk[a]; math.Abs(got-want) > 0.001 {
 			t.Errorf("round-1 r_%s = %.4f, jmckib %.3f", a, got, want)
 		}
-		if got := r.Rounds[0].RiskByIssue[a]["issue"]; math.Abs(got-want) > 0.001 {
+		if got := bdm.TraceOf(r.Rounds[0]).RiskByIssue[a]["issue"]; math.Abs(got-want) > 0.001 {
 			t.Errorf("round-1 risk_by_issue %s = %.4f, jmckib %.3f", a, got, want)
 		}
 	}
@@ -135,10 +136,10 @@ func TestMinEU(t *testing.T) {
 func TestReadings(t *testing.T) {
 	s := emission(t)
 	r := run(t, s, bdm.Settings{Probability: bdm.ProbPair, Votes: bdm.VotesLinear, Estimate: bdm.EstimateTarget})
-	if got := r.Rounds[0].Risk["Netherlands"]; math.Abs(got-1.117) > 0.001 {
+	if got := bdm.TraceOf(r.Rounds[0]).Risk["Netherlands"]; math.Abs(got-1.117) > 0.001 {
 		t.Errorf("pair: r_NL = %.4f, want 1.117", got)
 	}
-	if got := r.Rounds[0].Risk["UK"]; math.Abs(got-2) > 1e-9 {
+	if got := bdm.TraceOf(r.Rounds[0]).Risk["UK"]; math.Abs(got-2) > 1e-9 {
 		t.Errorf("pair: r_UK = %.4f, want 2", got)
 	}
 	for _, rd := range r.Rounds {
@@ -154,7 +155,7 @@ func TestReadings(t *testing.T) {
 	// Without capitulation no capitulation offer appears.
 	r = run(t, s, bdm.Settings{NoCapitulation: true})
 	for _, rd := range r.Rounds {
-		for _, o := range rd.Offers {
+		for _, o := range bdm.TraceOf(rd).Offers {
 			if o.Kind == bdm.KindCapitulation {
 				t.Fatalf("round %d: capitulation offer with capitulation off: %+v", rd.Round, o)
 			}

@@ -3,10 +3,9 @@ package bdm
 import (
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/option"
 )
 
 // DefaultRounds is the number of rounds run when Settings.Rounds is 0: the
@@ -100,96 +99,65 @@ type Settings struct {
 	Offers string
 }
 
-// Param documents one option of the registry (models.Param mirrors it).
-type Param struct {
-	Name, Values, Default, Doc string
+// Sources of the option values, for jirga models.
+const (
+	citeBDM94  = "Bueno de Mesquita (1994)"
+	citeScholz = "Scholz, Calbert & Smith (2011)"
+	citeJmckib = "jmckib/bdm-scholz-expected-utility-model, a Scholz-based coding"
+	citeDmasad = "dmasad/BDM_DecisionModel_Replication"
+	citeOwn    = "this project, docs/models/bdm.md"
+)
+
+// options declares bdm's options, bound to st. It is the one list of them:
+// jirga models, the command line and the HTTP API all read it.
+func (st *Settings) options() *option.Set {
+	s := option.NewSet("bdm")
+	s.Choice(&st.Probability, "probability", ProbAll, "denominator of P^i, the probability that i beats j", citeScholz,
+		option.Value{Name: ProbAll, Doc: "the votes over every ordered pair of actors", Cite: citeJmckib},
+		option.Value{Name: ProbPair, Doc: "the votes over the pair (i, j) only, so that P^i + P^j = 1", Cite: citeBDM94})
+	s.Choice(&st.Votes, "votes", VotesRisk, "votes inside P^i", citeScholz,
+		option.Value{Name: VotesRisk, Doc: "c_k s_k ((|x_k − x_j|/R)^{r_k} − (|x_k − x_i|/R)^{r_k}): distances raised to the voter's risk exponent", Cite: citeJmckib},
+		option.Value{Name: VotesLinear, Doc: "c_k s_k (|x_k − x_j| − |x_k − x_i|)/R: linear in distance", Cite: citeBDM94})
+	s.Choice(&st.Estimate, "estimate", EstimateReceiver, "who judges an offer, and with whose risk exponent", citeScholz,
+		option.Value{Name: EstimateReceiver, Doc: "the receiver j judges E^i(U_ij) and E^j(U_ji), both with r_j", Cite: citeJmckib},
+		option.Value{Name: EstimateProposer, Doc: "the proposer i judges both with r_i", Cite: citeOwn},
+		option.Value{Name: EstimateTarget, Doc: "each expected utility with its owner's r (full information)", Cite: citeBDM94})
+	s.Choice(&st.Median, "median", MedianCondorcet, "how the median voter position is found", citeBDM94,
+		option.Value{Name: MedianCondorcet, Doc: "full pairwise Condorcet comparison of the positions", Cite: citeBDM94},
+		option.Value{Name: MedianSequential, Doc: "one pass in actor order (order-dependent)", Cite: citeJmckib})
+	s.BoolFunc("capitulation", "true", "whether capitulation offers exist (false mirrors a branch the jmckib coding never takes)", citeBDM94,
+		func(b bool) { st.NoCapitulation = !b })
+	s.Choice(&st.QSign, "qsign", QSignEquation, "sign of the (1 − Q) term of the expected utility (harmless at Q = 1)", citeBDM94,
+		option.Value{Name: QSignEquation, Doc: "− Q U_sq − (1 − Q)[T U_b + (1 − T) U_w], the equation as published", Cite: citeBDM94},
+		option.Value{Name: QSignDmasad, Doc: "− Q U_sq + (1 − Q)[T U_b + (1 − T) U_w], a sign error of one coding", Cite: citeDmasad})
+	s.OptFloat(&st.Q, "q", "1", "probability Q that the status quo holds when i does not challenge j (Scholz: 1)", citeScholz, 0, 1)
+	s.OptFloat(&st.MinEU, "min_eu", "0.01", "smallest expected utility of a challenge for which an actor makes an offer (a fitted reading)", citeOwn, 0, math.Inf(1))
+	s.Choice(&st.Accept, "accept", AcceptPriority, "which of the offers it receives an actor takes", citeOwn,
+		option.Value{Name: AcceptPriority, Doc: "conflict, then compromise, then capitulation; the least move within a kind", Cite: citeOwn},
+		option.Value{Name: AcceptNearest, Doc: "the least move, whatever the kind", Cite: citeOwn})
+	s.Float(&st.Tolerance, "tolerance", "0", "stop early when no position moves more than tolerance × R in a round (0: fixed rounds, as Scholz)", citeOwn, 0, math.Inf(1))
+	s.Choice(&st.Offers, "offers", OffersAll, "offers recorded in each round of the result", citeOwn,
+		option.Value{Name: OffersAll, Doc: "every offer (jirga explain narrates them)", Cite: citeOwn},
+		option.Value{Name: OffersAccepted, Doc: "the accepted offers only", Cite: citeOwn},
+		option.Value{Name: OffersNone, Doc: "none: the smallest result (n² offers a round otherwise)", Cite: citeOwn})
+	return s
 }
 
-// Params lists the options accepted by ParseParams, for the model registry
-// and `jirga models`.
-var Params = []Param{
-	{"probability", "all | pair", ProbAll, "denominator of P^i: the votes over every ordered pair of actors (jmckib), or over the pair (i, j) only"},
-	{"votes", "risk | linear", VotesRisk, "votes inside P^i: distances raised to the voter's risk exponent r_k (jmckib), or linear in distance"},
-	{"estimate", "receiver | proposer | target", EstimateReceiver, "who judges an offer and with whose risk exponent: the receiver with its own r (jmckib), the proposer with its own r, or each side's EU with its own r (full information)"},
-	{"median", "condorcet | sequential", MedianCondorcet, "median voter: full pairwise Condorcet comparison, or jmckib's order-dependent single pass"},
-	{"capitulation", "true | false", "true", "whether capitulation offers exist (false mirrors jmckib's dead branch)"},
-	{"qsign", "equation | dmasad", QSignEquation, "sign of the (1 − Q) term of the expected utility (dmasad's sign error; harmless at Q = 1)"},
-	{"q", "[0, 1]", "1", "probability Q that the status quo holds when i does not challenge j (Scholz: 1)"},
-	{"min_eu", "≥ 0", "0.01", "smallest expected utility of a challenge for which an actor makes an offer (a fitted reading; see docs/models/bdm.md)"},
-	{"accept", "priority | nearest", AcceptPriority, "offer an actor takes: conflict > compromise > capitulation then least move, or least move"},
-	{"tolerance", "≥ 0", "0", "stop early when no position moves more than tolerance × R (0: fixed rounds)"},
-	{"offers", "all | accepted | none", OffersAll, "offers recorded in each round of the result"},
-}
+// Options returns the declarations of bdm's options.
+func Options() []option.Option { return new(Settings).options().Options() }
 
-// ParseParams returns the Settings given by registry parameters (the keys of
-// Params) and rounds. It rejects unknown keys and bad values with EINVALID.
-func ParseParams(rounds int, p map[string]string) (Settings, error) {
-	st := Settings{Rounds: rounds}
-	choice := func(key, v string, dst *string, allowed ...string) error {
-		for _, a := range allowed {
-			if v == a {
-				*dst = v
-				return nil
-			}
-		}
-		return jirga.Errorf(jirga.EINVALID, "bdm: option %s=%q: want one of %s", key, v, strings.Join(allowed, ", "))
+// FromOptions returns the model with c.Rounds rounds and the options in
+// params (see [Options]); it rejects unknown options and bad values with
+// jirga.EINVALID.
+func FromOptions(c option.Common, params map[string]string) (jirga.Model, error) {
+	if c.Rounds < 0 {
+		return nil, jirga.Errorf(jirga.EINVALID, "bdm: rounds must be ≥ 0, got %d", c.Rounds)
 	}
-	for k, v := range p {
-		var err error
-		switch k {
-		case "probability":
-			err = choice(k, v, &st.Probability, ProbAll, ProbPair)
-		case "votes":
-			err = choice(k, v, &st.Votes, VotesRisk, VotesLinear)
-		case "estimate":
-			err = choice(k, v, &st.Estimate, EstimateReceiver, EstimateProposer, EstimateTarget)
-		case "median":
-			err = choice(k, v, &st.Median, MedianCondorcet, MedianSequential)
-		case "qsign":
-			err = choice(k, v, &st.QSign, QSignEquation, QSignDmasad)
-		case "accept":
-			err = choice(k, v, &st.Accept, AcceptPriority, AcceptNearest)
-		case "offers":
-			err = choice(k, v, &st.Offers, OffersAll, OffersAccepted, OffersNone)
-		case "capitulation":
-			b, perr := strconv.ParseBool(v)
-			if perr != nil {
-				err = jirga.Errorf(jirga.EINVALID, "bdm: option capitulation=%q: want true or false", v)
-			}
-			st.NoCapitulation = !b
-		case "q":
-			q, perr := strconv.ParseFloat(v, 64)
-			if perr != nil || !(q >= 0 && q <= 1) {
-				err = jirga.Errorf(jirga.EINVALID, "bdm: option q=%q: want a number in [0, 1]", v)
-			}
-			st.Q = &q
-		case "min_eu":
-			e, perr := strconv.ParseFloat(v, 64)
-			if perr != nil || !(e >= 0) || math.IsInf(e, 1) {
-				err = jirga.Errorf(jirga.EINVALID, "bdm: option min_eu=%q: want a number ≥ 0", v)
-			}
-			st.MinEU = &e
-		case "tolerance":
-			t, perr := strconv.ParseFloat(v, 64)
-			if perr != nil || !(t >= 0) {
-				err = jirga.Errorf(jirga.EINVALID, "bdm: option tolerance=%q: want a number ≥ 0", v)
-			}
-			st.Tolerance = t
-		default:
-			var known []string
-			for _, p := range Params {
-				known = append(known, p.Name)
-			}
-			err = jirga.Errorf(jirga.EINVALID, "bdm: unknown option %s; known: %s", k, strings.Join(known, ", "))
-		}
-		if err != nil {
-			return Settings{}, err
-		}
+	st := Settings{Rounds: c.Rounds}
+	if err := st.options().Parse(params); err != nil {
+		return nil, err
 	}
-	if rounds < 0 {
-		return Settings{}, jirga.Errorf(jirga.EINVALID, "bdm: rounds must be ≥ 0, got %d", rounds)
-	}
-	return st, nil
+	return New(st), nil
 }
 
 // resolved is Settings with the defaults filled in.

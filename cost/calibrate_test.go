@@ -171,7 +171,7 @@ func TestCalibrateChild(t *testing.T) {
 	case jirga.KindDeal:
 		v, err = deal.Analyze(ctx, s, []jirga.Model{m}, deal.Options{Draws: c.draws, Seed: 1, Workers: 1})
 	case jirga.KindLevers:
-		v, err = levers.Compute(ctx, s, m, 0)
+		v, err = levers.Compute(ctx, s, m, levers.Options{Workers: 1})
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -5,10 +5,10 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/bdm"
-	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/exchange"
 	"github.com/jirga/jirga/sweep"
 )
@@ -118,6 +118,21 @@ type Job struct {
 	Interventions bool
 }
 
+// Params splits options keyed MODEL.KEY (--opt, the API's "opts") by
+// model, for Job.Params.
+func Params(opts map[string]string) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for k, v := range opts {
+		if mname, key, ok := strings.Cut(k, "."); ok {
+			if out[mname] == nil {
+				out[mname] = map[string]string{}
+			}
+			out[mname][key] = v
+		}
+	}
+	return out
+}
+
 // Of estimates the cost of job j on a scenario of size sz.
 func Of(sz Size, j Job) Estimate {
 	workers := float64(max(j.Workers, 1))
@@ -137,7 +152,7 @@ func Of(sz Size, j Job) Estimate {
 		}
 		e.Bytes = workers*(work+scenarioBytes(sz)) + point + 8*draws*float64(len(j.Models)*sz.Issues)
 	case jirga.KindDeal:
-		draws := drawsOr(j.Draws, deal.DefaultDraws)
+		draws := drawsOr(j.Draws, sweep.DefaultDraws)
 		lp := linearProgram(sz)
 		// The point zones: one program for the joint zone and two per issue
 		// for its bounds; then one per draw, and one per draw under each

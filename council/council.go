@@ -49,14 +49,14 @@ var nice = map[string]float64{
 	"mt": 3,
 }
 
-// Population is the population of the 28 member states in thousands on 1
+// population is the population of the 28 member states in thousands on 1
 // January 2014 (Eurostat), the figures the Council used for the double
 // majority from 1 November 2014 to 31 December 2015 (Council Decision
 // 2014/937/EU, Annex). The figures were re-typed from memory of that annex
 // and are rounded to 0.1 million before use; check them against the
 // Official Journal before quoting them. The power index they feed is a
 // proxy, and a 1% error in one state's population moves it very little.
-var Population = map[string]float64{
+var population = map[string]float64{
 	"de": 80780.0, "fr": 65856.6, "uk": 64308.3, "it": 60782.7,
 	"es": 46507.8, "pl": 38495.7, "ro": 19942.6, "nl": 16829.3,
 	"be": 11203.9, "el": 10992.6, "cz": 10512.4, "pt": 10427.3,
@@ -95,7 +95,7 @@ func Members(era Era) []string {
 	case Nice:
 		m = nice
 	case DoubleMajority:
-		m = Population
+		m = population
 	}
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -130,7 +130,7 @@ func doubleMajorityWeights() map[string]float64 {
 		codes := Members(DoubleMajority)
 		pop := make([]float64, len(codes))
 		for i, c := range codes {
-			pop[i] = Population[c]
+			pop[i] = population[c]
 		}
 		ss := ShapleyShubik(pop, 0.55, 0.65, 4)
 		dmWeights = make(map[string]float64, len(codes))

@@ -3,23 +3,17 @@ package deal
 import (
 	"context"
 	"fmt"
-	"math"
-	"math/rand/v2"
-	"runtime"
-	"sync"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/sweep"
 )
 
-// DefaultDraws is the number of Monte Carlo draws when Options.Draws is 0.
-const DefaultDraws = 1000
-
-// Options control [Analyze]. The zero value runs DefaultDraws draws with
+// Options control [Analyze]. The zero value runs sweep.DefaultDraws draws with
 // seed 0, GOMAXPROCS workers and sweep.DefaultUncertainty.
 type Options struct {
 	// Draws is the number of scenarios drawn from the inputs' uncertainty;
-	// 0 means DefaultDraws; negative means none (point values only).
+	// 0 means sweep.DefaultDraws, as for a sweep; negative means none (point
+	// values only).
 	Draws int
 	// Seed seeds the draws: draw k uses sweep.DrawRand(Seed, k), so the
 	// result does not depend on Workers.
@@ -32,6 +26,9 @@ type Options struct {
 	// Interventions, when set, also computes the deal probability under each
 	// of the scenario's interventions and under all of them together.
 	Interventions bool
+	// Progress, when set, is called with the draws done so far and their
+	// number, for each Monte Carlo estimate in turn (see sweep.Loop).
+	Progress func(done, total int)
 }
 
 // Result is the outcome of [Analyze]. Its JSON form is the contract of
@@ -141,7 +138,7 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 	draws := opt.Draws
 	switch {
 	case draws == 0:
-		draws = DefaultDraws
+		draws = sweep.DefaultDraws
 	case draws < 0:
 		draws = 0
 	}
@@ -194,12 +191,12 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 			}
 		}
 	}
+	var vals []float64
 	for _, m := range models {
-		f, err := m.Forecast(ctx, s)
-		if err != nil {
+		if vals, err = sweep.Forecast(ctx, m, s, vals); err != nil {
 			return nil, err
 		}
-		r.ForecastAcceptable[m.Name()] = check(&p, f)
+		r.ForecastAcceptable[m.Name()] = check(&p, vals)
 	}
 	base, err := monteCarlo(ctx, s, nec, models, draws, opt, u)
 	if err != nil {
@@ -274,17 +271,12 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// check tests one forecast against the point problem.
-func check(p *problem, f *jirga.Result) *Check {
+// check tests one forecast package, x[k] on issue p.issues[k] (NaN where
+// there is none), against the point problem.
+func check(p *problem, x []float64) *Check {
 	c := &Check{Acceptable: true, Issues: map[string]bool{}}
-	x := make([]float64, len(p.issues))
 	for k, id := range p.issues {
-		v, ok := f.Forecast(id)
-		if !ok {
-			v = math.NaN()
-		}
-		x[k] = v
-		c.Issues[id] = p.zopa(k).Contains(v, p.hi[k]-p.lo[k])
+		c.Issues[id] = p.zopa(k).Contains(x[k], p.hi[k]-p.lo[k])
 	}
 	for i := range p.parties {
 		if !p.accepts(&p.parties[i], x) {
@@ -307,10 +299,9 @@ type drawOutcome struct {
 	deal  bool
 	issue []bool
 	model []bool
-	err   error
 }
 
-// monteCarlo draws the scenario draws times (draw k from
+// monteCarlo draws the scenario draws times on sweep.For (draw k from
 // sweep.DrawRand(opt.Seed, k)) and counts the draws with a joint deal, a
 // zone on each issue, and each model's forecast acceptable. Results are
 // stored by draw index and summed in order, so they do not depend on the
@@ -320,39 +311,28 @@ func monteCarlo(ctx context.Context, s *jirga.Scenario, nec []string, models []j
 	if draws == 0 {
 		return out, nil
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, draws)
+	loop := sweep.Loop{Workers: opt.Workers, Seed: opt.Seed, Progress: opt.Progress}
+	samplers := make([]*sweep.Sampler, loop.Goroutines(draws))
+	scratch := make([][]float64, len(samplers))
 	res := make([]drawOutcome, draws)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range next {
-				res[k] = oneDraw(ctx, s, nec, models, sweep.DrawRand(opt.Seed, k+1), u)
-			}
-		}()
-	}
-	for k := 0; k < draws; k++ {
-		if ctx.Err() != nil {
-			break
+	_, err := sweep.For(ctx, draws, loop, func(it sweep.Iter) error {
+		sm := samplers[it.Worker]
+		if sm == nil {
+			sm = sweep.NewSampler(s, u)
+			samplers[it.Worker] = sm
 		}
-		next <- k
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+		o, err := oneDraw(ctx, sm.Draw(it.Rand()), nec, models, &scratch[it.Worker])
+		if err != nil {
+			return fmt.Errorf("draw %d: %w", it.I+1, err)
+		}
+		res[it.I] = o
+		return ctx.Err() // a draw cut short by cancellation is not complete
+	})
+	if err != nil {
 		return nil, err
 	}
 	nd, ni, nm := 0, make([]int, len(s.Issues)), make([]int, len(models))
 	for k := range res {
-		if res[k].err != nil {
-			return nil, fmt.Errorf("draw %d: %w", k+1, res[k].err)
-		}
 		if res[k].deal {
 			nd++
 		}
@@ -378,28 +358,28 @@ func monteCarlo(ctx context.Context, s *jirga.Scenario, nec []string, models []j
 	return out, nil
 }
 
-// oneDraw evaluates one drawn scenario.
-func oneDraw(ctx context.Context, s *jirga.Scenario, nec []string, models []jirga.Model, rng *rand.Rand, u sweep.Uncertainty) drawOutcome {
-	d := sweep.Draw(s, rng, u)
+// oneDraw evaluates one drawn scenario d; vals is the worker's scratch
+// space for the models' forecasts.
+func oneDraw(ctx context.Context, d *jirga.Scenario, nec []string, models []jirga.Model, vals *[]float64) (drawOutcome, error) {
 	p := setup(d, nec)
 	p.stop = ctx.Err
 	z, _, _, err := p.joint(-1)
 	if err != nil {
-		return drawOutcome{err: err}
+		return drawOutcome{}, err
 	}
 	o := drawOutcome{deal: z <= 1e-9, issue: make([]bool, len(p.issues)), model: make([]bool, len(models))}
 	for k := range p.issues {
 		o.issue[k] = p.zopa(k) != nil
 	}
 	for j, m := range models {
-		f, err := m.Forecast(ctx, d)
+		*vals, err = sweep.Forecast(ctx, m, d, *vals)
 		if err != nil {
 			// A model failing on a draw counts as not acceptable there.
 			continue
 		}
-		o.model[j] = check(&p, f).Acceptable
+		o.model[j] = check(&p, *vals).Acceptable
 	}
-	return o
+	return o, nil
 }
 
 // Slack returns the joint slack of s at its point values among its

@@ -38,7 +38,9 @@
 // joint ZOPA can exist where some issue's own zone is empty (logrolling); if
 // every issue's zone is non-empty, so is the joint one. Each acceptance set is
 // convex, and the joint zone, their intersection with the box of scales, is
-// found by linear programming (gonum's simplex): minimise
+// found by linear programming (the package's own two-phase tableau
+// simplex, after Chvátal 1983; gonum's revised simplex serves only as an
+// independent oracle in its tests): minimise
 //
 //	z = max_i (L_i(x) − L_i(r_i)) / W_i,   L_i = −U_i,  W_i = Σ_k s_ik,
 //
@@ -56,8 +58,8 @@
 // # Deal probability
 //
 // Draw k (k = 1 … Draws) is sweep.Draw(s, sweep.DrawRand(Seed, k), u): every
-// capability, position, salience, status quo and reservation drawn from its
-// range or the default uncertainty. The deal probability is the share of
+// capability, position, salience, reservation, power and status quo drawn
+// from its range or the default uncertainty. The deal probability is the share of
 // draws with a joint ZOPA; the result depends only on the scenario and the
 // seed, not on the number of workers.
 package deal

@@ -47,8 +47,8 @@ func TestDecideData(t *testing.T) {
 				fmt.Fprintf(&b, "%s\t%.6f\n", f.Issue, f.Forecast)
 			}
 			for _, rd := range r.Rounds {
-				fmt.Fprintf(&b, "round %d\t%d exchanges\n", rd.Round, len(rd.Exchanges))
-				for _, e := range rd.Exchanges {
+				fmt.Fprintf(&b, "round %d\t%d exchanges\n", rd.Round, len(exchange.TraceOf(rd).Exchanges))
+				for _, e := range exchange.TraceOf(rd).Exchanges {
 					if !(e.Gain > 0) {
 						t.Errorf("round %d: gain %g", rd.Round, e.Gain)
 					}

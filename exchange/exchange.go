@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/option"
 )
 
 // Update rules for the exchanges left in a round after one is executed.
@@ -58,6 +59,45 @@ type Model struct {
 // Name returns "exchange".
 func (Model) Name() string { return "exchange" }
 
+// Sources of the option values, for jirga models.
+const (
+	citeStokman94 = "Stokman & Van Oosten (1994)"
+	citeDecide    = "Stokman & Thomson (2015), Decide's FIXED_WEIGHT and SALIENCE_WEIGHT"
+	citeOwn       = "this project, docs/models/exchange.md"
+)
+
+// options declares the exchange model's options, bound to m. It is the one
+// list of them: jirga models, the command line and the HTTP API read it.
+func (m *Model) options() *option.Set {
+	s := option.NewSet("exchange")
+	s.Choice(&m.Update, "update", UpdateRecalculate, "what happens to the round's other exchanges after one is executed", citeStokman94,
+		option.Value{Name: UpdateRecalculate, Doc: "recalculate those touching a moved position, drop the ones no longer feasible", Cite: citeStokman94},
+		option.Value{Name: UpdateDrop, Doc: "drop those sharing an actor and supply issue; each actor supplies each issue once a round", Cite: citeOwn})
+	s.Choice(&m.Rate, "rate", RateEqual, "the rate at which two actors exchange", citeStokman94,
+		option.Value{Name: RateEqual, Doc: "equal gains", Cite: citeStokman94},
+		option.Value{Name: RateRandom, Doc: "a rate drawn (with --seed) between the two actors' indifference rates", Cite: "Dijkstra et al. (2018)"})
+	s.OptFloat(&m.FixedWeight, "fixed_weight", "0.1", "w = fixed_weight + salience_weight·(1 − s) in x′ = (1 − w)x + w·y between rounds", citeDecide, 0, 1)
+	s.OptFloat(&m.SalienceWeight, "salience_weight", "0.4", "see fixed_weight; their sum must be ≤ 1", citeDecide, 0, 1)
+	return s
+}
+
+// Options returns the declarations of the exchange model's options.
+func Options() []option.Option { return new(Model).options().Options() }
+
+// FromOptions returns the model with c.Rounds rounds, seed c.Seed and the
+// options in params (see [Options]); it rejects unknown options and bad
+// values, also in combination, with jirga.EINVALID.
+func FromOptions(c option.Common, params map[string]string) (jirga.Model, error) {
+	m := Model{Rounds: c.Rounds, Seed: c.Seed}
+	if err := m.options().Parse(params); err != nil {
+		return nil, err
+	}
+	if _, _, _, err := m.settings(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 func (m Model) settings() (rounds int, fw, sw float64, err error) {
 	rounds = m.Rounds
 	if rounds == 0 {
@@ -66,15 +106,10 @@ func (m Model) settings() (rounds int, fw, sw float64, err error) {
 	if rounds < 0 {
 		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: rounds must be ≥ 0, got %d", rounds)
 	}
-	switch m.Update {
-	case "", UpdateRecalculate, UpdateDrop:
-	default:
-		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: update %q is not one of recalculate, drop", m.Update)
-	}
-	switch m.Rate {
-	case "", RateEqual, RateRandom:
-	default:
-		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: rate %q is not one of equal, random", m.Rate)
+	// Go callers set the fields directly: check their values against the
+	// declaration, with its messages.
+	if err := m.options().Check(); err != nil {
+		return 0, 0, 0, err
 	}
 	fw, sw = DefaultFixedWeight, DefaultSalienceWeight
 	if m.FixedWeight != nil {
@@ -133,11 +168,10 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		}
 		st.o = st.outcomes(st.x)
 		r.Rounds = append(r.Rounds, jirga.Round{
-			Round:         round,
-			Positions:     st.positions(),
-			Outcome:       st.issueMap(st.o),
-			VotingOutcome: st.issueMap(voting),
-			Exchanges:     ex,
+			Round:     round,
+			Positions: st.positions(),
+			Outcome:   st.issueMap(st.o),
+			Trace:     &Trace{Exchanges: ex, VotingOutcome: st.issueMap(voting)},
 		})
 		if len(ex) == 0 {
 			r.Status = jirga.StatusConverged
@@ -339,7 +373,7 @@ func (st *state) compute(c *cand) bool {
 }
 
 // round runs one round from st.x and returns the executed exchanges.
-func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
+func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 	for i := range st.n {
 		copy(st.y[i], st.x[i])
 	}
@@ -347,7 +381,7 @@ func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	var out []jirga.Exchange
+	var out []Exchange
 	limit := st.n * st.m
 	capped := false
 	for pops := 1; len(st.h) > 0; pops++ {
@@ -379,7 +413,7 @@ func (st *state) round(ctx context.Context) ([]jirga.Exchange, bool, error) {
 		st.y[j][p] = c.yj
 		st.y[i][q] = c.yi
 		a, is := st.t.Actors, st.t.Issues
-		out = append(out, jirga.Exchange{
+		out = append(out, Exchange{
 			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: fromJ, SupplyTo: c.yj,
 			Demander: a[i].ID, DemandIssue: is[q].ID, DemandFrom: fromI, DemandTo: c.yi,
 			Gain: c.gain, SupplyShift: c.dp, DemandShift: c.dq,

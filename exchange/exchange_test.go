@@ -77,10 +77,10 @@ func TestFourActors(t *testing.T) {
 	near(t, "dp", dp, 3.3040, 5e-5)
 	near(t, "dq", dq, 1.8119, 5e-5)
 	near(t, "gain", gain, 0.532898, 5e-7)
-	if len(r.Rounds) != 1 || len(r.Rounds[0].Exchanges) == 0 {
+	if len(r.Rounds) != 1 || len(exchange.TraceOf(r.Rounds[0]).Exchanges) == 0 {
 		t.Fatalf("want one round with exchanges, got %+v", r.Rounds)
 	}
-	e := r.Rounds[0].Exchanges[0]
+	e := exchange.TraceOf(r.Rounds[0]).Exchanges[0]
 	if e.Supplier != "a2" || e.SupplyIssue != "p" || e.Demander != "a4" || e.DemandIssue != "q" {
 		t.Fatalf("best exchange = %s supplies %s, %s supplies %s; want a2 supplies p, a4 supplies q (a3's identical exchange loses the tie)",
 			e.Supplier, e.SupplyIssue, e.Demander, e.DemandIssue)
@@ -117,7 +117,7 @@ func TestUpdateRule(t *testing.T) {
 			y[a.ID][is.ID] = tb.Position[i][k]
 		}
 	}
-	for _, e := range rd.Exchanges {
+	for _, e := range exchange.TraceOf(rd).Exchanges {
 		y[e.Supplier][e.SupplyIssue] = e.SupplyTo
 		y[e.Demander][e.DemandIssue] = e.DemandTo
 	}
@@ -143,7 +143,7 @@ func TestTieBreak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := r.Rounds[0].Exchanges[0]
+	e := exchange.TraceOf(r.Rounds[0]).Exchanges[0]
 	if e.Supplier != "a3" || e.Demander != "a4" {
 		t.Fatalf("first exchange %s ↔ %s; want a3 ↔ a4 (first in actor order)", e.Supplier, e.Demander)
 	}
@@ -158,7 +158,7 @@ func TestUpdateRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := r.Rounds[0].Exchanges
+	ex := exchange.TraceOf(r.Rounds[0]).Exchanges
 	if len(ex) != 2 || ex[1].Supplier != "a3" || ex[1].Demander != "a4" {
 		t.Fatalf("recalculate: exchanges %+v; want a2↔a4 then a3↔a4", ex)
 	}
@@ -169,7 +169,7 @@ func TestUpdateRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ex := r.Rounds[0].Exchanges; len(ex) != 1 || ex[0].Supplier != "a2" {
+	if ex := exchange.TraceOf(r.Rounds[0]).Exchanges; len(ex) != 1 || ex[0].Supplier != "a2" {
 		t.Fatalf("drop: exchanges %+v; want only a2↔a4", ex)
 	}
 }
@@ -209,8 +209,8 @@ func TestProportionalSaliences(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, rd := range r.Rounds {
-		if len(rd.Exchanges) > 0 {
-			t.Fatalf("round %d: %d exchanges with proportional saliences, e.g. %+v", rd.Round, len(rd.Exchanges), rd.Exchanges[0])
+		if len(exchange.TraceOf(rd).Exchanges) > 0 {
+			t.Fatalf("round %d: %d exchanges with proportional saliences, e.g. %+v", rd.Round, len(exchange.TraceOf(rd).Exchanges), exchange.TraceOf(rd).Exchanges[0])
 		}
 	}
 	if r.Status != jirga.StatusConverged || len(r.Rounds) != 1 {
@@ -232,8 +232,8 @@ func TestProperties(t *testing.T) {
 			}
 			total := 0
 			for _, rd := range r.Rounds {
-				total += len(rd.Exchanges)
-				for _, e := range rd.Exchanges {
+				total += len(exchange.TraceOf(rd).Exchanges)
+				for _, e := range exchange.TraceOf(rd).Exchanges {
 					if e.Gain <= 0 || e.SupplierGain < 0 || e.DemanderGain < 0 {
 						t.Errorf("%+v seed %d: negative gain %+v", m, seed, e)
 					}
@@ -285,8 +285,8 @@ func TestActorOrder(t *testing.T) {
 		for k := range r1.Issues {
 			near(t, "forecast "+r1.Issues[k].Issue, r2.Issues[k].Forecast, r1.Issues[k].Forecast, 1e-6)
 		}
-		if len(r1.Rounds[0].Exchanges) != len(r2.Rounds[0].Exchanges) {
-			t.Errorf("seed %d: %d vs %d exchanges in round 1", seed, len(r1.Rounds[0].Exchanges), len(r2.Rounds[0].Exchanges))
+		if len(exchange.TraceOf(r1.Rounds[0]).Exchanges) != len(exchange.TraceOf(r2.Rounds[0]).Exchanges) {
+			t.Errorf("seed %d: %d vs %d exchanges in round 1", seed, len(exchange.TraceOf(r1.Rounds[0]).Exchanges), len(exchange.TraceOf(r2.Rounds[0]).Exchanges))
 		}
 	}
 }
@@ -341,12 +341,12 @@ func TestAtOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range r.Rounds[0].Exchanges {
+	for _, e := range exchange.TraceOf(r.Rounds[0]).Exchanges {
 		if e.Supplier == "c" || e.Demander == "c" {
 			t.Errorf("c sits at O_p yet trades: %+v", e)
 		}
 	}
-	if len(r.Rounds[0].Exchanges) == 0 {
+	if len(exchange.TraceOf(r.Rounds[0]).Exchanges) == 0 {
 		t.Error("a and b should still trade")
 	}
 }

@@ -31,10 +31,11 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 		prev[k] = v
 	}
 	for _, rd := range r.Rounds {
-		fmt.Fprintf(ew, "\nRound %d: %d exchange(s).\n", rd.Round, len(rd.Exchanges))
-		for n, e := range rd.Exchanges {
+		tr := TraceOf(rd)
+		fmt.Fprintf(ew, "\nRound %d: %d exchange(s).\n", rd.Round, len(tr.Exchanges))
+		for n, e := range tr.Exchanges {
 			if n == maxListed {
-				fmt.Fprintf(ew, "  … and %d more\n", len(rd.Exchanges)-maxListed)
+				fmt.Fprintf(ew, "  … and %d more\n", len(tr.Exchanges)-maxListed)
 				break
 			}
 			gain := fmt.Sprintf("gain %.4g each", e.Gain)
@@ -48,7 +49,7 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 		tw := tabwriter.NewWriter(ew, 2, 8, 2, ' ', 0)
 		fmt.Fprintf(tw, "  issue\tstart\tafter exchanges\tafter update\n")
 		for _, is := range s.Issues {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", is.ID, g(prev[is.ID]), g(rd.VotingOutcome[is.ID]), g(rd.Outcome[is.ID]))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", is.ID, g(prev[is.ID]), g(tr.VotingOutcome[is.ID]), g(rd.Outcome[is.ID]))
 			prev[is.ID] = rd.Outcome[is.ID]
 		}
 		if err := tw.Flush(); err != nil {

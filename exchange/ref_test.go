@@ -14,14 +14,14 @@ import (
 // dropped is computed again from the current voting positions, and the best
 // feasible one (by gain, then key) is executed; an exchange found
 // infeasible is dropped for the rest of the round.
-func refRound(st *state) []jirga.Exchange {
+func refRound(st *state) []Exchange {
 	for i := range st.n {
 		copy(st.y[i], st.x[i])
 	}
 	st.enumerate()
 	cands := append([]cand(nil), st.cands...)
 	dead := make([]bool, len(cands))
-	var out []jirga.Exchange
+	var out []Exchange
 	for {
 		best := -1
 		var be entry
@@ -44,7 +44,7 @@ func refRound(st *state) []jirga.Exchange {
 		c := &cands[best]
 		dead[best] = true
 		j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
-		out = append(out, jirga.Exchange{Supplier: st.t.Actors[j].ID, SupplyIssue: st.t.Issues[p].ID,
+		out = append(out, Exchange{Supplier: st.t.Actors[j].ID, SupplyIssue: st.t.Issues[p].ID,
 			SupplyFrom: st.y[j][p], SupplyTo: c.yj, Demander: st.t.Actors[i].ID, DemandIssue: st.t.Issues[q].ID,
 			DemandFrom: st.y[i][q], DemandTo: c.yi, Gain: c.gain})
 		st.y[j][p], st.y[i][q] = c.yj, c.yi

@@ -139,11 +139,8 @@ var errMissing = errors.New("missing")
 // cellProblem says what is wrong with a CSV cell that is not a number.
 func cellProblem(field, cell string) string {
 	want := "it must be a number"
-	switch field {
-	case "capability":
-		want = "it must be a number > 0"
-	case "salience":
-		want = fmt.Sprintf("it must be a number in [0, %d]", jirga.SalienceMax)
+	if r, ok := jirga.FieldRange(field, nil); ok {
+		want = "it must be " + r.Requirement()
 	}
 	if cell == "" {
 		return fmt.Sprintf("%s is missing; %s", field, want)

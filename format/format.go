@@ -102,12 +102,12 @@ func Detect(name string, data []byte) string {
 func ReadFile(path string, opt Options) ([]*jirga.Scenario, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "%v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "%w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "%v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "%w", err)
 	}
 	return Read(path, data, opt)
 }
@@ -264,7 +264,7 @@ func locate(ve *jirga.ValidationError, s *jirga.Scenario) {
 			ve.Issue = s.Issues[i].ID
 		}
 	}
-	if strings.HasPrefix(ve.Msg, "want a number") || strings.HasPrefix(ve.Msg, "want a finite number") || strings.HasPrefix(ve.Msg, "estimate has no value") {
+	if errors.Is(ve, errBadNumber) {
 		if r := allowedRange(s, ve.Field, ve.Issue); r != "" && strings.HasSuffix(ve.Path, ve.Field) {
 			ve.Msg += "; the allowed range is " + r
 		}
@@ -273,16 +273,8 @@ func locate(ve *jirga.ValidationError, s *jirga.Scenario) {
 
 // allowedRange returns the range of values field may take, or "".
 func allowedRange(s *jirga.Scenario, field, issue string) string {
-	switch field {
-	case jirga.FieldSalience:
-		return fmt.Sprintf("[0, %d]", jirga.SalienceMax)
-	case jirga.FieldCapability:
-		return fmt.Sprintf("(0, %g]", jirga.MaxMagnitude)
-	case jirga.FieldPosition, jirga.FieldReservation, "status_quo":
-		if is := s.Issue(issue); is != nil {
-			lo, hi := is.Bounds()
-			return fmt.Sprintf("[%g, %g]", lo, hi)
-		}
+	if r, ok := jirga.FieldRange(field, s.Issue(issue)); ok {
+		return r.String()
 	}
 	return ""
 }

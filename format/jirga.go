@@ -218,7 +218,21 @@ type walker struct {
 var estimateType = reflect.TypeFor[jirga.Estimate]()
 
 func (w *walker) fail(n *yaml.Node, path, format string, args ...any) {
-	w.errs = append(w.errs, &jirga.ValidationError{Line: n.Line, Path: path, Field: fieldName(path), Msg: fmt.Sprintf(format, args...)})
+	w.failErr(n, path, nil, format, args...)
+}
+
+// failErr is fail with the kind of problem, the ValidationError's Err.
+func (w *walker) failErr(n *yaml.Node, path string, kind error, format string, args ...any) {
+	w.errs = append(w.errs, &jirga.ValidationError{Line: n.Line, Path: path, Field: fieldName(path), Msg: fmt.Sprintf(format, args...), Err: kind})
+}
+
+// errBadNumber marks a ValidationError about a number that is missing or
+// malformed, to which Read adds the field's allowed range (see locate).
+var errBadNumber = errors.New("malformed number")
+
+// failNumber is fail for a number that is missing or malformed.
+func (w *walker) failNumber(n *yaml.Node, path, format string, args ...any) {
+	w.failErr(n, path, errBadNumber, format, args...)
 }
 
 // fieldName returns the last named element of a path: "capability" for
@@ -276,7 +290,7 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 			return w.number(n, path)
 		}
 		if n.Kind != yaml.MappingNode {
-			w.fail(n, path, "want a number or an object such as {value: 50, low: 40, high: 60}")
+			w.failNumber(n, path, "want a number or an object such as {value: 50, low: 40, high: 60}")
 			return nil
 		}
 		m := w.structFields(n, t, path)
@@ -285,7 +299,7 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) any {
 		}
 		if _, ok := m["value"]; !ok {
 			if !hasKey(n, "value") {
-				w.fail(n, path, "estimate has no value; write {value: 50, ...}")
+				w.failNumber(n, path, "estimate has no value; write {value: 50, ...}")
 			}
 			return nil
 		}
@@ -438,11 +452,11 @@ func kindName(n *yaml.Node) string {
 
 func (w *walker) number(n *yaml.Node, path string) any {
 	if n.Kind != yaml.ScalarNode {
-		w.fail(n, path, "want a number, got %s", kindName(n))
+		w.failNumber(n, path, "want a number, got %s", kindName(n))
 		return nil
 	}
 	if quoted(n) {
-		w.fail(n, path, "want a number, got the text %s; remove the quotes", kindName(n))
+		w.failNumber(n, path, "want a number, got the text %s; remove the quotes", kindName(n))
 		return nil
 	}
 	var x float64
@@ -456,13 +470,13 @@ func (w *walker) number(n *yaml.Node, path string) any {
 	default:
 		v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
 		if err != nil {
-			w.fail(n, path, "want a number, got %q", n.Value)
+			w.failNumber(n, path, "want a number, got %q", n.Value)
 			return nil
 		}
 		x = v
 	}
 	if math.IsNaN(x) || math.IsInf(x, 0) {
-		w.fail(n, path, "want a finite number, got %s", n.Value)
+		w.failNumber(n, path, "want a finite number, got %s", n.Value)
 		return nil
 	}
 	return x

@@ -251,7 +251,7 @@ func TestReadInvalid(t *testing.T) {
 			want: []want{
 				{17, "nobody", "", "actor", `intervention "x": unknown actor id "nobody"`},
 				{18, "a", "i", "salience", `intervention "x": set 150 is outside the allowed range [0, 100]`},
-				{19, "a", "", "field", `intervention "x": field "mood" is not one of capability, position, salience, reservation`},
+				{19, "a", "", "field", `intervention "x": field "mood" is not one of capability, position, salience, reservation, power`},
 				{20, "a", "i", "position", `intervention "x": give exactly one of set and delta`},
 				{21, "", "", "id", `duplicate intervention id "x"`},
 				{21, "", "", "changes", `intervention "x" has no changes`},

@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"sort"
 	"strings"
 
@@ -17,6 +15,9 @@ import (
 
 // kind is how the server runs one kind of run.
 type kind struct {
+	// models is the default model list of a run that names none: the
+	// default of the CLI command that computes the same (models.Default…).
+	models string
 	// check validates a run's models and options before it is stored, so
 	// that bad input is answered with 400 and never queued.
 	check func(r *jirga.RunRecord) error
@@ -31,17 +32,16 @@ type kind struct {
 // kinds is the dispatch table of run kinds. Adding a kind is one row here
 // (see docs/api.md, "Run kinds").
 var kinds = map[jirga.RunKind]kind{
-	jirga.KindForecast: {check: checkModels, run: runForecast, cost: estimate},
-	jirga.KindSweep:    {check: checkDraws, run: runSweep, cost: estimate},
-	jirga.KindDeal:     {check: checkDraws, run: runDeal, cost: estimate},
-	jirga.KindLevers:   {check: checkLevers, run: runLevers, cost: estimate},
+	jirga.KindForecast: {models: models.DefaultForecast, check: checkModels, run: runForecast, cost: estimate},
+	jirga.KindSweep:    {models: models.DefaultSweep, check: checkDraws, run: runSweep, cost: estimate},
+	jirga.KindDeal:     {models: models.DefaultSweep, check: checkDraws, run: runDeal, cost: estimate},
+	jirga.KindLevers:   {models: models.DefaultLevers, check: checkLevers, run: runLevers, cost: estimate},
 }
 
 // estimate is the cost of a run of one of the built-in kinds, as the
 // server computes them: sweeps and deals with one goroutine.
 func estimate(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate {
-	params, _ := modelParams(r)
-	return cost.Of(cost.SizeOf(s), cost.Job{Kind: r.Kind, Models: r.Models, Rounds: r.Options.Rounds, Params: params,
+	return cost.Of(cost.SizeOf(s), cost.Job{Kind: r.Kind, Models: r.Models, Rounds: r.Options.Rounds, Params: cost.Params(r.Options.Opts),
 		Draws: r.Options.Draws, Workers: 1, Interventions: r.Kind == jirga.KindDeal && len(s.Interventions) > 0})
 }
 
@@ -61,16 +61,17 @@ func kindNames() []string {
 func lookupKind(k jirga.RunKind) (kind, error) {
 	kd, ok := kinds[k]
 	if !ok {
-		if slices.Contains([]jirga.RunKind{jirga.KindForecast, jirga.KindSweep, jirga.KindLevers, jirga.KindDeal}, k) {
-			return kind{}, jirga.Errorf(jirga.EINVALID, "run kind %q is not available in this build; kinds are: %s", k, strings.Join(kindNames(), ", "))
-		}
 		return kind{}, jirga.Errorf(jirga.EINVALID, "unknown run kind %q; kinds are: %s", k, strings.Join(kindNames(), ", "))
 	}
 	return kd, nil
 }
 
-// checkModels validates the models and their options by building them.
+// checkModels validates the models and their options by building them,
+// and refuses an uncertainty, which only sweep and deal runs draw with.
 func checkModels(r *jirga.RunRecord) error {
+	if r.Options.Uncertainty != nil {
+		return jirga.Errorf(jirga.EINVALID, "uncertainty applies to sweep and deal runs, not to a %s run", r.Kind)
+	}
 	_, err := buildModels(r)
 	return err
 }
@@ -84,75 +85,57 @@ const (
 	maxOptValue = 256
 )
 
-// modelParams splits the run's options (MODEL.KEY → value) by model. It
-// refuses an option that is malformed, too long, for an unknown model or a
-// model not in the run, or that names a file: the server never reads a
-// file a request names (see models.Param.File), so such an option is
-// refused before anything looks at its value.
-func modelParams(r *jirga.RunRecord) (map[string]map[string]string, error) {
+// checkBounds refuses more models or options, or longer ones, than a run
+// may have, before anything parses them: a request may hold megabytes.
+func checkBounds(r *jirga.RunRecord) error {
+	if len(r.Models) > maxModels {
+		return jirga.Errorf(jirga.EINVALID, "%d models; a run takes at most %d", len(r.Models), maxModels)
+	}
 	if len(r.Options.Opts) > maxOpts {
-		return nil, jirga.Errorf(jirga.EINVALID, "opts: %d options; a run takes at most %d", len(r.Options.Opts), maxOpts)
+		return jirga.Errorf(jirga.EINVALID, "opts: %d options; a run takes at most %d", len(r.Options.Opts), maxOpts)
 	}
-	params := map[string]map[string]string{}
-	for _, k := range slices.Sorted(maps.Keys(r.Options.Opts)) {
-		v := r.Options.Opts[k]
-		mname, key, ok := strings.Cut(k, ".")
-		switch {
-		case len(k) > maxOptKey:
-			return nil, jirga.Errorf(jirga.EINVALID, "opts: option %s is longer than %d bytes", echo(k), maxOptKey)
-		case !ok || mname == "" || key == "":
-			return nil, jirga.Errorf(jirga.EINVALID, "opts: want MODEL.KEY, got %s", echo(k))
-		case len(v) > maxOptValue:
-			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: the value is longer than %d bytes", k, maxOptValue)
+	for k, v := range r.Options.Opts {
+		if len(k) > maxOptKey {
+			return jirga.Errorf(jirga.EINVALID, "opts: option %s is longer than %d bytes", echo(k), maxOptKey)
 		}
-		info, ok := models.Lookup(mname)
-		if !ok {
-			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: unknown model %s", echo(k), echo(mname))
+		if len(v) > maxOptValue {
+			return jirga.Errorf(jirga.EINVALID, "opts %s: the value is longer than %d bytes", k, maxOptValue)
 		}
-		if info.FileParam(key) {
-			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: this option names a file, and the server reads no file a request names; use it with the command line (jirga forecast --opt %s=FILE)", k, k)
-		}
-		if !slices.Contains(r.Models, mname) {
-			return nil, jirga.Errorf(jirga.EINVALID, "opts %s: model %s is not among the run's models (%s)", k, mname, strings.Join(r.Models, ", "))
-		}
-		if params[mname] == nil {
-			params[mname] = map[string]string{}
-		}
-		params[mname][key] = v
 	}
-	return params, nil
+	return nil
 }
 
 // buildModels builds the run's models as the CLI does from --model, --rounds,
-// --seed and --opt.
+// --seed and --opt (models.Build parses both), except that a request may not
+// give an option that names a file.
 func buildModels(r *jirga.RunRecord) ([]jirga.Model, error) {
-	if r.Options.Rounds < 0 {
-		return nil, jirga.Errorf(jirga.EINVALID, "rounds must be ≥ 0, got %d", r.Options.Rounds)
-	}
-	if len(r.Models) > maxModels {
-		return nil, jirga.Errorf(jirga.EINVALID, "%d models; a run takes at most %d", len(r.Models), maxModels)
-	}
-	params, err := modelParams(r)
-	if err != nil {
+	if err := checkBounds(r); err != nil {
 		return nil, err
 	}
-	var out []jirga.Model
-	for _, n := range r.Models {
-		m, err := models.New(n, models.Options{Rounds: r.Options.Rounds, Seed: r.Seed, Params: params[n]})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	return models.Build(r.Models, r.Options.Rounds, r.Seed, r.Options.Opts, models.Untrusted)
 }
 
-// checkDraws validates the models and the number of draws.
+// checkDraws validates the models, the number of draws and the
+// uncertainty of a sweep or deal run.
 func checkDraws(r *jirga.RunRecord) error {
 	if r.Options.Draws < 0 || r.Options.Draws > MaxDraws {
-		return jirga.Errorf(jirga.EINVALID, "draws must be in [0, %d] (0 means the default), got %d", MaxDraws, r.Options.Draws)
+		return jirga.Errorf(jirga.EINVALID, "draws must be in [0, %d] (0 means the default, %d), got %d", MaxDraws, sweep.DefaultDraws, r.Options.Draws)
 	}
-	return checkModels(r)
+	if _, err := uncertainty(r); err != nil {
+		return err
+	}
+	_, err := buildModels(r)
+	return err
+}
+
+// uncertainty returns the default uncertainty of a sweep or deal run: the
+// sweep's default with the fields the run sets, as --uncertainty sets them.
+func uncertainty(r *jirga.RunRecord) (*sweep.Uncertainty, error) {
+	u := sweep.DefaultUncertainty
+	if err := u.Apply(r.Options.Uncertainty); err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 // runSweep runs a Monte Carlo sweep with one goroutine, so that the
@@ -163,7 +146,11 @@ func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, 
 	if err != nil {
 		return nil, err
 	}
-	return sweep.Run(ctx, s, ms, sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1})
+	u, err := uncertainty(r)
+	if err != nil {
+		return nil, err
+	}
+	return sweep.Run(ctx, s, ms, sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
 }
 
 // runDeal computes the zones of possible agreement and the deal
@@ -174,7 +161,11 @@ func runDeal(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return deal.Analyze(ctx, s, ms, deal.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Interventions: len(s.Interventions) > 0})
+	u, err := uncertainty(r)
+	if err != nil {
+		return nil, err
+	}
+	return deal.Analyze(ctx, s, ms, deal.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Interventions: len(s.Interventions) > 0})
 }
 
 // checkLevers requires exactly one model: a tornado is of one model's
@@ -187,13 +178,14 @@ func checkLevers(r *jirga.RunRecord) error {
 }
 
 // runLevers perturbs each input by ±step, one at a time, and reports the
-// effect on each issue's forecast (levers.Compute).
+// effect on each issue's forecast (levers.Compute), with one goroutine as
+// runSweep.
 func runLevers(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
 	ms, err := buildModels(r)
 	if err != nil {
 		return nil, err
 	}
-	return levers.Compute(ctx, s, ms[0], r.Options.Step)
+	return levers.Compute(ctx, s, ms[0], levers.Options{Step: r.Options.Step, Workers: 1})
 }
 
 // runForecast forecasts with each model: the result is a jirga.Forecast,

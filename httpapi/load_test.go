@@ -45,7 +45,9 @@ func TestLoad(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	body := fmt.Sprintf(`{"scenario_id":%q}`, examples.Flagship)
+	// The four static models, as docs/api.md's numbers were measured with
+	// (a forecast run that names none runs the dynamic ones too).
+	body := fmt.Sprintf(`{"scenario_id":%q,"models":["mean","median","condorcet","nbs"]}`, examples.Flagship)
 	lat := make([]time.Duration, n)
 	errs := make(chan error, n)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

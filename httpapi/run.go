@@ -13,6 +13,8 @@ import (
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/option"
+	"github.com/jirga/jirga/sweep"
 )
 
 func (s *Server) registerRunRoutes(mux router) {
@@ -29,21 +31,23 @@ type runRequest struct {
 	// Version is the scenario version; 0 or absent means the latest.
 	Version int           `json:"version"`
 	Kind    jirga.RunKind `json:"kind"`
-	// Models are model names or "all"; absent means mean, median,
-	// condorcet and nbs, as jirga forecast.
+	// Models are model names or "all"; absent means the kind's default,
+	// which is that of the CLI command computing the same (kind.models).
 	Models []string          `json:"models"`
 	Rounds int               `json:"rounds"`
 	Seed   *uint64           `json:"seed"`
 	Draws  int               `json:"draws"`
 	Step   float64           `json:"step"`
 	Opts   map[string]string `json:"opts"`
+	// Uncertainty sets fields of the default uncertainty of a sweep or
+	// deal run, keyed as sweep.Uncertainty (position, salience, capability,
+	// status_quo); fields not given keep the sweep's default, as with
+	// --uncertainty.
+	Uncertainty map[string]float64 `json:"uncertainty"`
 	// Wait is how many seconds to wait for the result (at most the server's
 	// RunWait); 0 answers at once with the queued run.
 	Wait *float64 `json:"wait"`
 }
-
-// defaultModels are the models of a run that names none, as jirga forecast.
-const defaultModels = "mean,median,condorcet,nbs"
 
 // runView is a stored run as the API shows it: the run, plus the results
 // of its result promoted to the top level, where the CLI's JSON has them.
@@ -100,9 +104,14 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	kd, err := lookupKind(req.Kind)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	list := strings.Join(req.Models, ",")
 	if len(req.Models) == 0 {
-		list = defaultModels
+		list = kd.models
 	}
 	names, err := models.Parse(list)
 	if err != nil {
@@ -126,7 +135,7 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	run := &jirga.RunRecord{
 		ScenarioID: req.ScenarioID, Version: req.Version, Kind: req.Kind, Models: names,
-		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts},
+		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty},
 		Seed:    seed,
 	}
 	wait := s.RunWait
@@ -380,11 +389,17 @@ func (s *Server) handleRunRerun(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
+	// param is an option's declaration (option.Option) as JSON; the fields
+	// name, values, default and doc are the original contract.
 	type param struct {
-		Name    string `json:"name"`
-		Values  string `json:"values"`
-		Default string `json:"default"`
-		Doc     string `json:"doc"`
+		Name    string         `json:"name"`
+		Type    option.Type    `json:"type"`
+		Values  string         `json:"values"`
+		Default string         `json:"default"`
+		Doc     string         `json:"doc"`
+		Cite    string         `json:"cite,omitempty"`
+		Choices []option.Value `json:"choices,omitempty"`
+		File    bool           `json:"file,omitempty"`
 	}
 	type info struct {
 		Name     string  `json:"name"`
@@ -396,13 +411,20 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 	var out []info
 	for _, m := range models.All() {
 		i := info{Name: m.Name, Summary: m.Summary, Citation: m.Citation, Dynamic: m.Dynamic}
-		for _, p := range m.Params {
-			if p.File {
-				continue // the server refuses options that name files
-			}
-			i.Params = append(i.Params, param{Name: p.Name, Values: p.Values, Default: p.Default, Doc: p.Doc})
+		for _, o := range m.Options {
+			i.Params = append(i.Params, param{Name: o.Name, Type: o.Type, Values: o.Allowed(), Default: o.Default,
+				Doc: o.Doc, Cite: o.Cite, Choices: o.Values, File: o.File})
 		}
 		out = append(out, i)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"models": out, "kinds": kindNames(), "default": strings.Split(defaultModels, ",")})
+	defaults := map[jirga.RunKind][]string{}
+	for k, kd := range kinds {
+		if kd.models != "" {
+			defaults[k] = strings.Split(kd.models, ",")
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"models": out, "kinds": kindNames(),
+		// default is the forecast's; defaults are every kind's.
+		"default": strings.Split(models.DefaultForecast, ","), "defaults": defaults,
+		"draws": sweep.DefaultDraws, "uncertainty": sweep.DefaultUncertainty})
 }

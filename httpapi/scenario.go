@@ -76,6 +76,10 @@ func (s *Server) handleScenarioCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sv, err := s.Store.CreateScenario(r.Context(), sc)
+	if jirga.ErrorCode(err) == jirga.ECONFLICT {
+		// The store's message names no route; the API says which.
+		err = jirga.Errorf(jirga.ECONFLICT, "scenario %q exists; save a new version with PUT /api/scenarios/%s", sc.ID, sc.ID)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -99,11 +99,11 @@ func TestFileOptions(t *testing.T) {
 	if !strings.Contains(msgs[0], "names a file") {
 		t.Errorf("message %q does not say why", msgs[0])
 	}
-	// The registry the API shows leaves the option out.
+	// The registry the API shows marks the option.
 	code, raw := ts.do("GET", "/api/models", "", nil, nil)
 	wantStatus(t, "models", code, 200, raw)
-	if bytes.Contains(raw, []byte(`"name":"params"`)) {
-		t.Errorf("/api/models offers stacked.params: %s", raw)
+	if !bytes.Contains(raw, []byte(`"name":"params","type":"path"`)) || !bytes.Contains(raw, []byte(`"file":true`)) {
+		t.Errorf("/api/models does not mark stacked.params as naming a file: %.300s", raw)
 	}
 	// A run stored with such an option by an older server.
 	path := fifo
@@ -700,7 +700,7 @@ func TestRequestBounds(t *testing.T) {
 		{"syntax", `{"scenario_id": }`, "not JSON at byte"},
 		{"empty model", map[string]any{"scenario_id": examples.Flagship, "models": []string{""}}, "models[0] is empty"},
 		{"blank model", map[string]any{"scenario_id": examples.Flagship, "models": []string{"mean", " "}}, "models[1] is empty"},
-		{"option of another model", map[string]any{"scenario_id": examples.Flagship, "models": []string{"mean"}, "opts": map[string]string{"nbs.utility": "linear"}}, "not among the run's models"},
+		{"option of another model", map[string]any{"scenario_id": examples.Flagship, "models": []string{"mean"}, "opts": map[string]string{"nbs.utility": "linear"}}, "not among the models run"},
 		{"option of an unknown model", map[string]any{"scenario_id": examples.Flagship, "opts": map[string]string{huge[:100] + ".x": "1"}}, "longer than"},
 	} {
 		var eb errorBody

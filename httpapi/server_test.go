@@ -344,19 +344,43 @@ func TestRunErrors(t *testing.T) {
 			t.Errorf("%s: %d %q, want %d containing %q", c.name, code, eb.Error.Message, c.want, c.msg)
 		}
 	}
-	// A value the model rejects only when it runs: the run fails with the
-	// model's message.
-	var failed runView
-	code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "opts": map[string]string{"nbs.utility": "cubic"}}, &failed)
-	wantStatus(t, "bad opt value", code, 201, raw)
-	if failed.Status != jirga.RunFailed || !strings.Contains(failed.Error, `utility "cubic"`) {
-		t.Errorf("bad opt value: %s", raw)
+	// A bad option value is rejected before the run is stored, with the
+	// message of models.Build, which parses the CLI's --opt too. Before,
+	// nbs.utility=cubic was stored and failed when it ran.
+	for _, c := range []struct {
+		models []string
+		opts   map[string]string
+	}{
+		{nil, map[string]string{"nbs.utility": "cubic"}},
+		{[]string{"exchange"}, map[string]string{"exchange.fixed_weight": "0.7", "exchange.salience_weight": "0.7"}},
+		{[]string{"mean"}, map[string]string{"nbs.utility": "linear"}},
+		{[]string{"stacked"}, map[string]string{"stacked.params": "/etc/passwd"}},
+		{[]string{"bdm", "smp"}, map[string]string{"bdm.q": "2", "smp.VotingRule": "Quad"}},
+	} {
+		names := c.models
+		if names == nil {
+			names = strings.Split(models.DefaultForecast, ",")
+		}
+		_, want := models.Build(names, 0, 1, c.opts, models.Untrusted)
+		if want == nil {
+			t.Fatalf("%v: models.Build accepts it", c.opts)
+		}
+		var eb errorBody
+		code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "models": c.models, "opts": c.opts}, &eb)
+		if code != 400 || eb.Error.Message != want.Error() {
+			t.Errorf("%v: %d %s, want 400 with %q", c.opts, code, raw, want.Error())
+		}
+	}
+	var list struct{ Runs []jirga.RunRecord }
+	ts.do("GET", "/api/runs", "", nil, &list)
+	if len(list.Runs) != 0 {
+		t.Errorf("runs stored despite bad options: %+v", list.Runs)
 	}
 	for _, p := range []string{"/api/runs/999", "/api/runs/abc"} {
 		code, raw := ts.do("GET", p, "", nil, nil)
 		wantStatus(t, p, code, 404, raw)
 	}
-	code, raw = ts.do("POST", "/api/runs/999/cancel", "", nil, nil)
+	code, raw := ts.do("POST", "/api/runs/999/cancel", "", nil, nil)
 	wantStatus(t, "cancel unknown", code, 404, raw)
 	code, raw = ts.do("GET", "/api/runs?status=bogus", "", nil, nil)
 	wantStatus(t, "bad filter", code, 400, raw)

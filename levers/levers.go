@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/deal"
+	"github.com/jirga/jirga/sweep"
 )
 
 // DefaultStep is the step when Compute is given 0: ±10% of a capability,
@@ -19,8 +21,8 @@ const DefaultStep = 0.1
 // Lever is one perturbation and its effect on one issue's forecast.
 type Lever struct {
 	Actor string `json:"actor"`
-	// Field is capability, salience or position (or reservation, in
-	// [ComputeFunc]).
+	// Field is capability, salience, position or power (or reservation,
+	// in [ComputeFunc]).
 	Field string `json:"field"`
 	// Issue is the issue whose forecast moved.
 	Issue string `json:"issue"`
@@ -64,24 +66,37 @@ func (r *Result) ForIssue(issue string) []Lever {
 	return out
 }
 
+// Options control [Compute] and [ComputeFunc]. The zero value nudges by
+// DefaultStep on GOMAXPROCS goroutines.
+type Options struct {
+	// Step is the relative step of each nudge; 0 means DefaultStep.
+	Step float64
+	// Workers is the number of nudges computed at once; 0 means
+	// GOMAXPROCS. The result does not depend on it.
+	Workers int
+}
+
 // Compute perturbs, one at a time, every actor's capability by ±step of its
 // value and its salience and position on each issue where it holds a
-// stance by ±step·100 salience points and ±step of the issue's scale, and
-// returns the effect of each perturbation on each issue's forecast by m.
-// step 0 means DefaultStep. A perturbation is clamped to its field's range
-// (see [jirga.Scenario.Apply]); a change clamped to nothing is left out.
+// stance by ±step·100 salience points and ±step of the issue's scale (and
+// its issue-specific power, where the stance sets one, by ±step of its
+// value), and returns the effect of each perturbation on each issue's
+// forecast by m.
+// A perturbation is clamped to its field's range (see
+// [jirga.Scenario.Apply]); a change clamped to nothing is left out.
 // Effects of a salience or position change on other issues are kept only
-// when non-zero.
-func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, step float64) (*Result, error) {
-	r, err := ComputeFunc(ctx, s, step, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition},
+// when non-zero. m must be safe for concurrent use, as the registry's
+// models are.
+func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, opt Options) (*Result, error) {
+	r, err := ComputeFunc(ctx, s, opt, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldPower},
 		func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
-			f, err := m.Forecast(ctx, sc)
+			vals, err := sweep.Forecast(ctx, m, sc, nil)
 			if err != nil {
 				return nil, err
 			}
-			out := map[string]float64{}
-			for _, is := range f.Issues {
-				out[is.Issue] = is.Forecast
+			out := make(map[string]float64, len(vals))
+			for k, is := range sc.Issues {
+				out[is.ID] = vals[k]
 			}
 			return out, nil
 		})
@@ -92,13 +107,33 @@ func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, step float64
 	return r, nil
 }
 
+// ComputeDeal ranks the nudges, reservations included, by their effect on
+// the joint deal slack among the necessary parties ([deal.Slack]): the
+// one value of the result is named "deal", and a positive effect brings a
+// deal closer.
+func ComputeDeal(ctx context.Context, s *jirga.Scenario, opt Options) (*Result, error) {
+	fields := []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldReservation}
+	return ComputeFunc(ctx, s, opt, fields, func(_ context.Context, sc *jirga.Scenario) (map[string]float64, error) {
+		z, err := deal.Slack(sc)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]float64{"deal": z}, nil
+	})
+}
+
 // ComputeFunc is [Compute] for any outcome function f, which maps a scenario
 // to named values (issue forecasts, a deal's slack, ...): each lever's
-// Issue is the name of the value that moved. fields chooses which of
-// capability, salience, position and reservation are perturbed
-// (reservations by ±step of the scale, from the status quo where absent).
-func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []string,
+// Issue is the name of the value that moved. fields chooses which of the
+// [jirga.ChangeFields] are perturbed: every estimate of those fields that
+// [jirga.Scenario.Estimates] yields, by ±step of its value for a capability
+// or a power and ±step of its range otherwise; reservations also where
+// absent, from the status quo.
+// The nudges run on sweep.For, so f must be safe for concurrent use; the
+// result does not depend on opt.Workers.
+func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []string,
 	f func(context.Context, *jirga.Scenario) (map[string]float64, error)) (*Result, error) {
+	step := opt.Step
 	if step == 0 {
 		step = DefaultStep
 	}
@@ -111,22 +146,56 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []
 	}
 	r := &Result{Step: step, Baseline: base, Levers: []Lever{}}
 	names := slices.Sorted(maps.Keys(base))
-	try := func(ch jirga.Change, want float64) error {
-		if err := ctx.Err(); err != nil {
-			return err
+	// The nudges, in a fixed order (that of Scenario.Estimates); each is
+	// computed on its own. A capability or a power moves by ±step of its
+	// value, the others by ±step of their range; delta is the change
+	// Apply makes, clamped to the field's range.
+	type nudge struct {
+		ch    jirga.Change
+		delta float64
+	}
+	var nudges []nudge
+	try := func(ch jirga.Change, value float64, rng jirga.Range) {
+		d := step * rng.Width()
+		if rng.LoOpen {
+			d = step * value
 		}
-		ch.Delta = &want
+		for _, sign := range []float64{1, -1} {
+			want := sign * d
+			if delta := rng.Clamp(value+want) - value; delta != 0 {
+				ch.Delta = &want
+				nudges = append(nudges, nudge{ch, delta})
+			}
+		}
+	}
+	for in := range s.Estimates() {
+		// An issue's status quo belongs to no actor: it is no lever.
+		if in.Actor != "" && slices.Contains(fields, in.Field) {
+			try(jirga.Change{Actor: in.Actor, Issue: in.Issue, Field: in.Field}, in.Estimate.Value, in.Range)
+		}
+	}
+	// An absent reservation is the status quo, and a lever too.
+	if slices.Contains(fields, jirga.FieldReservation) {
+		for _, a := range s.Actors {
+			for _, is := range s.Issues {
+				if st := a.Stances[is.ID]; st != nil && st.Reservation == nil && is.StatusQuo != nil {
+					rng, _ := jirga.FieldRange(jirga.FieldReservation, is)
+					try(jirga.Change{Actor: a.ID, Issue: is.ID, Field: jirga.FieldReservation}, is.StatusQuo.Value, rng)
+				}
+			}
+		}
+	}
+	// levs[i] are the levers of nudge i, filled by its own iteration.
+	levs := make([][]Lever, len(nudges))
+	_, err = sweep.For(ctx, len(nudges), sweep.Loop{Workers: opt.Workers}, func(it sweep.Iter) error {
+		ch, delta := nudges[it.I].ch, nudges[it.I].delta
 		sc, err := s.Apply(&jirga.Intervention{ID: "lever", Changes: []jirga.Change{ch}})
 		if err != nil {
 			return err
 		}
-		delta := value(sc, ch) - value(s, ch)
-		if delta == 0 {
-			return nil
-		}
 		got, err := f(ctx, sc)
 		if err != nil {
-			return fmt.Errorf("levers: %s %s %s %+g: %w", ch.Actor, ch.Field, ch.Issue, want, err)
+			return fmt.Errorf("levers: %s %s %s %+g: %w", ch.Actor, ch.Field, ch.Issue, *ch.Delta, err)
 		}
 		for _, name := range names {
 			e := got[name] - base[name]
@@ -137,43 +206,15 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, step float64, fields []
 				}
 				l.Perturbed = ch.Issue
 			}
-			r.Levers = append(r.Levers, l)
+			levs[it.I] = append(levs[it.I], l)
 		}
 		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	for _, a := range s.Actors {
-		if slices.Contains(fields, jirga.FieldCapability) && a.Capability != nil {
-			d := step * a.Capability.Value
-			for _, sign := range []float64{1, -1} {
-				if err := try(jirga.Change{Actor: a.ID, Field: jirga.FieldCapability}, sign*d); err != nil {
-					return nil, err
-				}
-			}
-		}
-		for _, is := range s.Issues {
-			st := a.Stances[is.ID]
-			if st == nil || st.Position == nil || st.Salience == nil {
-				continue
-			}
-			lo, hi := is.Bounds()
-			for _, field := range []string{jirga.FieldSalience, jirga.FieldPosition, jirga.FieldReservation} {
-				if !slices.Contains(fields, field) {
-					continue
-				}
-				if field == jirga.FieldReservation && st.Reservation == nil && is.StatusQuo == nil {
-					continue
-				}
-				d := step * (hi - lo)
-				if field == jirga.FieldSalience {
-					d = step * jirga.SalienceMax
-				}
-				for _, sign := range []float64{1, -1} {
-					if err := try(jirga.Change{Actor: a.ID, Issue: is.ID, Field: field}, sign*d); err != nil {
-						return nil, err
-					}
-				}
-			}
-		}
+	for _, ls := range levs {
+		r.Levers = append(r.Levers, ls...)
 	}
 	Sort(r.Levers)
 	r.Movers = map[string][]Mover{}
@@ -205,26 +246,6 @@ func Sort(ls []Lever) {
 func sig(x float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 10, 64), 64)
 	return v
-}
-
-// value returns the number that ch changes in s (for an absent reservation,
-// the issue's status quo).
-func value(s *jirga.Scenario, ch jirga.Change) float64 {
-	a := s.Actor(ch.Actor)
-	if ch.Field == jirga.FieldCapability {
-		return a.Capability.Value
-	}
-	st := a.Stances[ch.Issue]
-	switch ch.Field {
-	case jirga.FieldSalience:
-		return st.Salience.Value
-	case jirga.FieldPosition:
-		return st.Position.Value
-	}
-	if st.Reservation != nil {
-		return st.Reservation.Value
-	}
-	return s.Issue(ch.Issue).StatusQuo.Value
 }
 
 // Mover is an actor's strongest lever on an issue.

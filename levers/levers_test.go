@@ -34,7 +34,7 @@ func find(r *levers.Result, actor, field string, delta float64) (levers.Lever, b
 }
 
 func TestMeanByHand(t *testing.T) {
-	r, err := levers.Compute(context.Background(), two(), baseline.Mean{}, 0.1)
+	r, err := levers.Compute(context.Background(), two(), baseline.Mean{}, levers.Options{Step: 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestOrdering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := levers.Compute(context.Background(), ss[0], baseline.Median{}, 0)
+	r, err := levers.Compute(context.Background(), ss[0], baseline.Median{}, levers.Options{Step: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestOrdering(t *testing.T) {
 	if !slices.Equal(c, r.Levers) {
 		t.Error("Sort is not deterministic")
 	}
-	r2, err := levers.Compute(context.Background(), ss[0], baseline.Median{}, 0)
+	r2, err := levers.Compute(context.Background(), ss[0], baseline.Median{}, levers.Options{Step: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,14 +125,14 @@ func TestOrdering(t *testing.T) {
 func TestClampedLeverDropped(t *testing.T) {
 	s := two()
 	s.Actors[0].Stances["x"].Position = jirga.Val(100)
-	r, err := levers.Compute(context.Background(), s, baseline.Mean{}, 0.1)
+	r, err := levers.Compute(context.Background(), s, baseline.Mean{}, levers.Options{Step: 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := find(r, "a", "position", 10); ok {
 		t.Error("a position +10 from 100 is clamped to nothing and should be left out")
 	}
-	if _, err := levers.Compute(context.Background(), s, baseline.Mean{}, -1); jirga.ErrorCode(err) != jirga.EINVALID {
+	if _, err := levers.Compute(context.Background(), s, baseline.Mean{}, levers.Options{Step: -1}); jirga.ErrorCode(err) != jirga.EINVALID {
 		t.Errorf("negative step: err %v, want EINVALID", err)
 	}
 }
@@ -152,7 +152,7 @@ func benchmarkCompute(b *testing.B, n, m int) {
 		s.Actors = append(s.Actors, a)
 	}
 	for b.Loop() {
-		if _, err := levers.Compute(context.Background(), s, baseline.Mean{}, 0.1); err != nil {
+		if _, err := levers.Compute(context.Background(), s, baseline.Mean{}, levers.Options{Step: 0.1}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,10 +12,13 @@ import (
 
 func TestExchangeRegistered(t *testing.T) {
 	info, ok := models.Lookup("exchange")
-	if !ok || !info.Dynamic || info.Explain == nil || len(info.Params) != 4 {
+	if !ok || !info.Dynamic || info.Explain == nil || len(info.Options) != 4 {
 		t.Fatalf("exchange registry entry: %+v", info)
 	}
-	for _, bad := range []map[string]string{{"bogus": "1"}, {"fixed_weight": "2"}, {"salience_weight": "x"}} {
+	// The last two are each valid but not together: the model rejects them
+	// before any run.
+	for _, bad := range []map[string]string{{"bogus": "1"}, {"fixed_weight": "2"}, {"salience_weight": "x"}, {"update": "keep"},
+		{"fixed_weight": "0.7", "salience_weight": "0.7"}} {
 		if _, err := models.New("exchange", models.Options{Params: bad}); jirga.ErrorCode(err) != jirga.EINVALID {
 			t.Errorf("%v: err %v, want EINVALID", bad, err)
 		}

@@ -9,7 +9,7 @@ import (
 
 func TestSMPRegistry(t *testing.T) {
 	info, ok := models.Lookup("smp")
-	if !ok || !info.Dynamic || info.Explain == nil || len(info.Params) != 11 {
+	if !ok || !info.Dynamic || info.Explain == nil || len(info.Options) != 11 {
 		t.Fatalf("smp registry entry = %+v", info)
 	}
 	if _, err := models.New("smp", models.Options{Params: map[string]string{"VotingRule": "Cubic", "turns": "5", "seed": "9"}}); err != nil {

@@ -39,8 +39,12 @@ type Options struct {
 	Draws int
 	// Seed seeds the draws.
 	Seed uint64
-	// Workers is the number of goroutines of the sweeps (the output does not
-	// depend on it); 0 means GOMAXPROCS.
+	// Uncertainty is the default uncertainty of the numbers drawn for the
+	// intervals and the deal probability: nil means
+	// sweep.DefaultUncertainty, &sweep.Uncertainty{} none.
+	Uncertainty *sweep.Uncertainty
+	// Workers is the number of goroutines of the sweeps, levers and
+	// comparisons (the output does not depend on it); 0 means GOMAXPROCS.
 	Workers int
 	// LeverModel is the model whose forecasts the levers move; nil means
 	// the first model.
@@ -155,7 +159,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 	// Forecasts with intervals.
 	var fc *jirga.Forecast
 	if draws > 0 {
-		sr, err := sweep.Run(ctx, s, models, sweep.Options{Draws: draws, Seed: opt.Seed, Workers: opt.Workers})
+		sr, err := sweep.Run(ctx, s, models, sweep.Options{Draws: draws, Seed: opt.Seed, Workers: opt.Workers, Uncertainty: opt.Uncertainty})
 		if err != nil {
 			return nil, err
 		}
@@ -185,7 +189,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		d.Rounds = append(d.Rounds, rv)
 	}
 	// Deal.
-	dopt := deal.Options{Draws: cmp.Or(draws, -1), Seed: opt.Seed, Workers: opt.Workers, Interventions: true}
+	dopt := deal.Options{Draws: cmp.Or(draws, -1), Seed: opt.Seed, Workers: opt.Workers, Uncertainty: opt.Uncertainty, Interventions: true}
 	dr, err := deal.Analyze(ctx, s, models, dopt)
 	if err != nil {
 		return nil, err
@@ -206,16 +210,13 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		lm = models[0]
 	}
 	top := cmp.Or(opt.Top, 8)
-	lr, err := levers.Compute(ctx, s, lm, opt.Step)
+	lopt := levers.Options{Step: opt.Step, Workers: opt.Workers}
+	lr, err := levers.Compute(ctx, s, lm, lopt)
 	if err != nil {
 		return nil, err
 	}
 	d.LeverModel, d.Step = lm.Name(), lr.Step
-	dl, err := levers.ComputeFunc(ctx, s, opt.Step, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldReservation},
-		func(_ context.Context, sc *jirga.Scenario) (map[string]float64, error) {
-			z, err := deal.Slack(sc)
-			return map[string]float64{"deal": z}, err
-		})
+	dl, err := levers.ComputeDeal(ctx, s, lopt)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +238,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		d.Issues = append(d.Issues, iv)
 	}
 	// Interventions.
-	cmpr, err := whatif.Compare(ctx, s, models[:1])
+	cmpr, err := whatif.Compare(ctx, s, models[:1], whatif.Options{Workers: opt.Workers})
 	if err != nil {
 		return nil, err
 	}
@@ -321,14 +322,21 @@ func sourceTitle(s *jirga.Scenario, id string) string {
 	return id + " (unknown source)"
 }
 
-// inputs lists every number of the scenario with its provenance.
+// inputs lists every number of the scenario with its provenance, in the
+// order of jirga.Scenario.Estimates, each actor's own sources after its
+// capability.
 func inputs(s *jirga.Scenario) []inputRow {
 	var rows []inputRow
-	add := func(what, field string, e *jirga.Estimate) {
-		if e == nil {
-			return
+	for in := range s.Estimates() {
+		e := in.Estimate
+		what := "issue " + in.Issue
+		switch {
+		case in.Actor != "" && in.Issue != "":
+			what = actorName(s, in.Actor) + " · " + in.Issue
+		case in.Actor != "":
+			what = actorName(s, in.Actor)
 		}
-		r := inputRow{What: what, Field: field, Value: trimNum(e.Value), Sources: sourceTitles(s, e.Sources), Judgement: e.Judgement, Note: e.Note}
+		r := inputRow{What: what, Field: in.Label(), Value: trimNum(e.Value), Sources: sourceTitles(s, e.Sources), Judgement: e.Judgement, Note: e.Note}
 		if e.Low != nil || e.High != nil {
 			lo, hi := e.Value, e.Value
 			if e.Low != nil {
@@ -343,24 +351,10 @@ func inputs(s *jirga.Scenario) []inputRow {
 			r.Range = strings.TrimSpace(r.Range + " " + e.Dist)
 		}
 		rows = append(rows, r)
-	}
-	for _, is := range s.Issues {
-		add("issue "+is.ID, "status quo", is.StatusQuo)
-	}
-	for _, a := range s.Actors {
-		add(actorName(s, a.ID), "capability", a.Capability)
-		if len(a.Sources) > 0 {
-			rows = append(rows, inputRow{What: actorName(s, a.ID), Field: "actor", Sources: sourceTitles(s, a.Sources), Note: a.Notes})
-		}
-		for _, is := range s.Issues {
-			st := a.Stances[is.ID]
-			if st == nil {
-				continue
+		if in.Field == jirga.FieldCapability {
+			if a := s.Actor(in.Actor); len(a.Sources) > 0 {
+				rows = append(rows, inputRow{What: what, Field: "actor", Sources: sourceTitles(s, a.Sources), Note: a.Notes})
 			}
-			who := actorName(s, a.ID) + " · " + is.ID
-			add(who, "position", st.Position)
-			add(who, "salience", st.Salience)
-			add(who, "reservation", st.Reservation)
 		}
 	}
 	return rows

@@ -4,11 +4,12 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
+
+	"github.com/jirga/jirga/sweep"
 )
 
-// Resolved option codes used in the inner loops.
+// Resolved option codes used in the inner loops: each is its value's KTAB
+// enum index, the value's position in the declaration (ktabOptions).
 const (
 	vpLinear = iota
 	vpSquare
@@ -19,28 +20,28 @@ const (
 
 const (
 	pceConditional = iota
-	pceMarkovUniform
 	pceMarkovIncentive
+	pceMarkovUniform
 )
 
 const (
-	vrProp = iota
-	vrBinary
+	vrBinary = iota
 	vrPropBin
+	vrProp
 	vrPropCbc
 	vrCubic
 	vrASymProsp
 )
 
 const (
-	tpSemi = iota
-	tpNo
+	tpNo = iota
+	tpSemi
 	tpFull
 )
 
 const (
-	ivS2P2 = iota
-	ivS1P1
+	ivS1P1 = iota
+	ivS2P2
 	ivS2PMax
 )
 
@@ -82,21 +83,18 @@ type engine struct {
 	risk []float64 // R_i
 }
 
-// parallel runs f(0..n-1) on the engine's workers. f must write only to
-// its own index's slots; the result then does not depend on scheduling.
+// parallel runs f(0..n-1) on the engine's workers, on sweep.For. f must
+// write only to its own index's slots; the result then does not depend on
+// scheduling. With one worker, or fewer than 8 items, where starting
+// goroutines would cost more than it saves, it is a plain loop (the queue
+// elections of a turn run so, inside a parallel section).
 func (e *engine) parallel(n int, f func(i int)) {
 	if e.stopped() {
 		return
 	}
-	w := e.workers
-	if w <= 0 {
-		w = runtime.GOMAXPROCS(0)
-	}
-	if w > n {
-		w = n
-	}
-	if w <= 1 || n < 8 {
-		for i := 0; i < n; i++ {
+	loop := sweep.Loop{Workers: e.workers}
+	if n < 8 || loop.Goroutines(n) == 1 {
+		for i := range n {
 			if e.stopped() {
 				return
 			}
@@ -104,30 +102,22 @@ func (e *engine) parallel(n int, f func(i int)) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	for range w {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n || e.stopped() {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
+	sweep.For(e.context(), n, loop, func(it sweep.Iter) error {
+		f(it.I)
+		return nil
+	})
 }
 
 // stopped reports whether the engine's context is done.
 func (e *engine) stopped() bool { return e.ctx != nil && e.ctx.Err() != nil }
+
+// context returns the engine's context, which For polls before each item.
+func (e *engine) context() context.Context {
+	if e.ctx == nil {
+		return context.Background()
+	}
+	return e.ctx
+}
 
 // distance is KTAB's salience-weighted distance from i's ideal to point x:
 // sqrt(Σ_m s_im²(idl_im − x_m)² / Σ_m s_im²). It is 0 when i has no salience.

@@ -53,17 +53,18 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 	r0 := r.Rounds[0]
 	fmt.Fprintf(ew, "Start: the expected outcome (probability-weighted position) is %s.\n", point(r0.Outcome))
 	fmt.Fprintf(ew, "  Most likely positions to prevail: %s.\n", topProbs(s, r0, point, 3))
-	fmt.Fprintf(ew, "  Risk attitudes R (negative: risk-seeking, positive: risk-averse): %s.\n\n", riskLine(s, r0.Risk))
+	fmt.Fprintf(ew, "  Risk attitudes R (negative: risk-seeking, positive: risk-averse): %s.\n\n", riskLine(s, TraceOf(r0).Risk))
 	for _, rd := range r.Rounds[1:] {
 		fmt.Fprintf(ew, "Turn %d.\n", rd.Round)
-		if len(rd.Challenges) == 0 {
+		tr := TraceOf(rd)
+		if len(tr.Challenges) == 0 {
 			fmt.Fprintf(ew, "  No actor expected to gain from a challenge.\n")
 		}
-		for _, c := range rd.Challenges {
+		for _, c := range tr.Challenges {
 			fmt.Fprintf(ew, "  %s challenges %s: it expects to prevail with probability %.2f and gain %.4f.\n",
 				name(c.Initiator), name(c.Target), c.Probability, c.Gain)
 		}
-		for _, b := range rd.Bargains {
+		for _, b := range tr.Bargains {
 			if len(b.Queues) == 0 {
 				continue
 			}
@@ -97,8 +98,8 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 			fmt.Fprintf(ew, "  Moves: %s.\n", strings.Join(moved, "; "))
 		}
 		fmt.Fprintf(ew, "  Expected outcome now %s; most likely to prevail: %s.\n", point(rd.Outcome), topProbs(s, rd, point, 3))
-		if rd.Change != nil {
-			fmt.Fprintf(ew, "  Change relative to the first turn: %.4f (the run stops below %.2f).\n", *rd.Change, stopRatio)
+		if tr.Change != nil {
+			fmt.Fprintf(ew, "  Change relative to the first turn: %.4f (the run stops below %.2f).\n", *tr.Change, stopRatio)
 		}
 		fmt.Fprintf(ew, "\n")
 	}
@@ -135,8 +136,9 @@ func topProbs(s *jirga.Scenario, rd jirga.Round, point func(map[string]float64) 
 	}
 	var opts []*opt
 	byP := map[float64]*opt{}
+	probs := TraceOf(rd).Probabilities
 	for _, a := range s.Actors {
-		p, ok := rd.Probabilities[a.ID]
+		p, ok := probs[a.ID]
 		if !ok {
 			continue
 		}

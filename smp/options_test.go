@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/option"
 	"github.com/jirga/jirga/smp"
 )
 
@@ -16,8 +17,15 @@ import (
 // reach the model, which the settings note records.
 func TestEveryOption(t *testing.T) {
 	s := load(t, "testdata/ktab/dummyData_3Dim/dummyData_3Dim.csv")
-	for _, name := range smp.OptionNames {
-		for _, v := range smp.OptionValues(name) {
+	ktab := 0
+	for _, o := range smp.Options() {
+		if o.Type != option.Choice {
+			continue
+		}
+		ktab++
+		name := o.Name
+		for _, val := range o.Values {
+			v := val.Name
 			var set smp.Settings
 			if err := set.Set(name, v); err != nil {
 				t.Fatal(err)
@@ -37,6 +45,9 @@ func TestEveryOption(t *testing.T) {
 			}
 		}
 	}
+	if ktab != 9 {
+		t.Errorf("%d KTAB parameters declared, want 9", ktab)
+	}
 }
 
 // TestOptionsChangeResult checks that non-default options change the run
@@ -45,7 +56,8 @@ func TestOptionsChangeResult(t *testing.T) {
 	s := load(t, "testdata/ktab/dummyData_3Dim/dummyData_3Dim.csv")
 	base := run(t, s, smp.Settings{})
 	for _, c := range [][2]string{{"VotingRule", "Cubic"}, {"BigRRange", "Max"}, {"BigRAdjust", "Full"},
-		{"InterVecBrgn", "S1P1"}, {"PCEModel", "MarkovUniform"}, {"VictoryProbModel", "Octic"}, {"StateTransitions", "Stochastic"}} {
+		{"InterVecBrgn", "S1P1"}, {"PCEModel", "MarkovUniform"}, {"PCEModel", "MarkovIncentive"}, {"VictoryProbModel", "Octic"},
+		{"StateTransitions", "Stochastic"}, {"ThirdPartyCommit", "FullCommit"}, {"BargnModel", "PWCompInterp"}} {
 		var set smp.Settings
 		if err := set.Set(c[0], c[1]); err != nil {
 			t.Fatal(err)
@@ -147,9 +159,9 @@ func TestReceiverBargains(t *testing.T) {
 		{"InitRcvrInterp", []float64{71.08, 33.45, 90.12}, 0.006},
 		{"PWCompInterp", []float64{73.317, 29.169, 81.149}, 0.0006},
 	} {
-		r := run(t, s, smp.Settings{Bargain: smp.BargnModel(c.model), MaxTurns: 1})
+		r := run(t, s, smp.Settings{Bargain: c.model, MaxTurns: 1})
 		found := false
-		for _, b := range r.Rounds[1].Bargains {
+		for _, b := range smp.TraceOf(r.Rounds[1]).Bargains {
 			if b.Initiator != "SActor-00" || b.Target != "SActor-06" {
 				continue
 			}
@@ -162,7 +174,7 @@ func TestReceiverBargains(t *testing.T) {
 			found = found || ok
 		}
 		if !found {
-			t.Errorf("%s: no 0→6 bargain proposing %v to SActor-00: %+v", c.model, c.want, r.Rounds[1].Bargains)
+			t.Errorf("%s: no 0→6 bargain proposing %v to SActor-00: %+v", c.model, c.want, smp.TraceOf(r.Rounds[1]).Bargains)
 		}
 	}
 }

@@ -47,28 +47,28 @@ func (o *output) state(turn int, tr *turnRec, change *float64) {
 	e, s := o.e, o.s
 	probs, optOf, reps := e.outcomeProbs()
 	o.probs, o.optOf, o.reps = probs, optOf, reps
-	r := jirga.Round{Round: turn, Positions: map[string]map[string]float64{},
-		Probabilities: map[string]float64{}, Risk: map[string]float64{}, Change: change}
+	t := &Trace{Probabilities: map[string]float64{}, Risk: map[string]float64{}, Change: change}
+	r := jirga.Round{Round: turn, Positions: map[string]map[string]float64{}, Trace: t}
 	for i, a := range s.Actors {
 		r.Positions[a.ID] = o.point(e.pos[i])
-		r.Probabilities[a.ID] = probs[i]
-		r.Risk[a.ID] = e.risk[i]
+		t.Probabilities[a.ID] = probs[i]
+		t.Risk[a.ID] = e.risk[i]
 	}
 	r.Outcome = o.expected()
 	r.Mean = o.weightedMean()
 	if tr != nil {
 		for _, c := range tr.challenges {
-			r.Challenges = append(r.Challenges, jirga.Challenge{Initiator: s.Actors[c.init].ID,
+			t.Challenges = append(t.Challenges, Challenge{Initiator: s.Actors[c.init].ID,
 				Target: s.Actors[c.target].ID, Gain: c.gain, Probability: c.p})
 		}
 		for _, b := range tr.bargains {
-			jb := jirga.Bargain{Initiator: s.Actors[b.init].ID, Target: s.Actors[b.target].ID,
+			jb := Bargain{Initiator: s.Actors[b.init].ID, Target: s.Actors[b.target].ID,
 				InitiatorPosition: o.point(b.posI), TargetPosition: o.point(b.posJ), Probability: b.prob,
 				QueueProbabilities: b.queueProbs}
 			for _, q := range b.queues {
 				jb.Queues = append(jb.Queues, s.Actors[q].ID)
 			}
-			r.Bargains = append(r.Bargains, jb)
+			t.Bargains = append(t.Bargains, jb)
 		}
 	}
 	o.rounds = append(o.rounds, r)

@@ -2,15 +2,12 @@ package smp
 
 // Settings configure a run. The zero value is KTAB's default run.
 type Settings struct {
-	VictoryProb VictoryProbModel
-	PCE         PCEModel
-	Transitions StateTransitions
-	Voting      VotingRule
-	RiskAdjust  BigRAdjust
-	RiskRange   BigRRange
-	Commit      ThirdPartyCommit
-	Interp      InterVecBrgn
-	Bargain     BargnModel
+	// The nine KTAB model parameters, in KTAB's order: VictoryProbModel,
+	// PCEModel, StateTransitions, VotingRule, BigRAdjust, BigRRange,
+	// ThirdPartyCommit, InterVecBrgn and BargnModel. Their values and
+	// defaults are declared once, in options.go (jirga models lists them);
+	// "" means the scenario's ktab.<Name> attribute, else KTAB's default.
+	VictoryProb, PCE, Transitions, Voting, RiskAdjust, RiskRange, Commit, Interp, Bargain string
 	// MaxTurns caps the number of turns; 0 means KTAB's 100.
 	MaxTurns int
 	// Seed seeds the Stochastic state transitions. 0 means the scenario's

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/option"
 )
 
 // DefaultSeed is KTAB's default PRNG seed, used when neither the settings
@@ -39,23 +40,27 @@ type Model struct {
 func (Model) Name() string { return "smp" }
 
 // resolve merges explicit settings, the scenario's KTAB attributes and the
-// defaults.
+// defaults of the declaration (ktabOptions).
 func (m Model) resolve(s *jirga.Scenario) (Settings, error) {
 	set := m.Settings
-	for _, name := range OptionNames {
-		if explicit := (&m.Settings).explicit(name); explicit != "" {
-			if err := set.Set(name, explicit); err != nil {
+	ks := option.NewSet("smp")
+	set.ktabOptions(ks)
+	for _, d := range ks.Options() {
+		o, _ := ks.Lookup(d.Name)
+		if explicit := o.Value(); explicit != "" {
+			// Go callers may give any case or an enum index.
+			if err := o.Parse(explicit); err != nil {
 				return set, jirga.Errorf(jirga.EINVALID, "smp: %v", err)
 			}
 			continue
 		}
-		if v, ok := s.Attributes[AttrPrefix+name]; ok {
-			if err := set.Set(name, v); err != nil {
-				return set, jirga.Errorf(jirga.EINVALID, "smp: scenario attribute %s%s: %v", AttrPrefix, name, err)
+		if v, ok := s.Attributes[AttrPrefix+d.Name]; ok {
+			if err := o.Parse(v); err != nil {
+				return set, jirga.Errorf(jirga.EINVALID, "smp: scenario attribute %s%s: %v", AttrPrefix, d.Name, err)
 			}
 			continue
 		}
-		if err := set.Set(name, Defaults[name]); err != nil {
+		if err := o.Parse(d.Default); err != nil {
 			return set, err
 		}
 	}
@@ -76,31 +81,6 @@ func (m Model) resolve(s *jirga.Scenario) (Settings, error) {
 		return set, jirga.Errorf(jirga.EINVALID, "smp: turn cap %d must be ≥ 0", set.MaxTurns)
 	}
 	return set, nil
-}
-
-// explicit returns the value set explicitly for name, or "".
-func (s *Settings) explicit(name string) string {
-	switch name {
-	case "VictoryProbModel":
-		return string(s.VictoryProb)
-	case "PCEModel":
-		return string(s.PCE)
-	case "StateTransitions":
-		return string(s.Transitions)
-	case "VotingRule":
-		return string(s.Voting)
-	case "BigRAdjust":
-		return string(s.RiskAdjust)
-	case "BigRRange":
-		return string(s.RiskRange)
-	case "ThirdPartyCommit":
-		return string(s.Commit)
-	case "InterVecBrgn":
-		return string(s.Interp)
-	case "BargnModel":
-		return string(s.Bargain)
-	}
-	return ""
 }
 
 // newEngine builds the engine for s on KTAB's [0, 1] scales.
@@ -189,20 +169,19 @@ func newEngine(s *jirga.Scenario, set Settings) (*engine, []string, error) {
 		}
 		e.adj = adj
 	}
-	e.vpm = slices.Index(optionValues["VictoryProbModel"], set.Get("VictoryProbModel"))
-	switch set.Get("PCEModel") {
-	case "MarkovUniform":
-		e.pcem = pceMarkovUniform
-	case "MarkovIncentive":
-		e.pcem = pceMarkovIncentive
+	// set is resolved: each KTAB parameter holds one of its declared
+	// values, whose position in the declaration is its code.
+	ks := option.NewSet("smp")
+	set.ktabOptions(ks)
+	code := func(name string) int {
+		o, _ := ks.Lookup(name)
+		v := o.Value()
+		return slices.IndexFunc(o.Values, func(x option.Value) bool { return x.Name == v })
 	}
-	e.stochastic = set.Get("StateTransitions") == "Stochastic"
-	e.voting = map[string]int{"Prop": vrProp, "Binary": vrBinary, "PropBin": vrPropBin, "PropCbc": vrPropCbc, "Cubic": vrCubic, "ASymProsp": vrASymProsp}[set.Get("VotingRule")]
-	e.riskAdjust = set.Get("BigRAdjust")
-	e.riskRange = set.Get("BigRRange")
-	e.commit = map[string]int{"SemiCommit": tpSemi, "NoCommit": tpNo, "FullCommit": tpFull}[set.Get("ThirdPartyCommit")]
-	e.interp = map[string]int{"S2P2": ivS2P2, "S1P1": ivS1P1, "S2PMax": ivS2PMax}[set.Get("InterVecBrgn")]
-	e.bargn = map[string]int{"InitOnlyInterp": bmInitOnly, "InitRcvrInterp": bmInitRcvr, "PWCompInterp": bmPWComp}[set.Get("BargnModel")]
+	e.vpm, e.pcem, e.voting = code("VictoryProbModel"), code("PCEModel"), code("VotingRule")
+	e.commit, e.interp, e.bargn = code("ThirdPartyCommit"), code("InterVecBrgn"), code("BargnModel")
+	e.stochastic = set.Transitions == "Stochastic"
+	e.riskAdjust, e.riskRange = set.RiskAdjust, set.RiskRange
 	e.rng = rand.New(rand.NewPCG(set.Seed, 0x6b746162)) // "ktab"
 	return e, notes, nil
 }
@@ -295,9 +274,12 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 }
 
 func settingsNote(set Settings) string {
+	ks := option.NewSet("smp")
+	set.ktabOptions(ks)
 	var parts []string
-	for _, name := range OptionNames {
-		parts = append(parts, name+"="+set.Get(name))
+	for _, d := range ks.Options() {
+		o, _ := ks.Lookup(d.Name)
+		parts = append(parts, d.Name+"="+o.Value())
 	}
 	return "KTAB parameters: " + strings.Join(parts, ", ") + "; seed " + strconv.FormatUint(set.Seed, 10)
 }

@@ -77,10 +77,10 @@ func TestDummyData3DimTurn0(t *testing.T) {
 	prob := []float64{.0047, .0302, .0054, .1492, .6001, .1447, .0656}
 	r0 := r.Rounds[0]
 	for i, id := range ids {
-		if got := r0.Risk[id]; math.Abs(got-risk[i]) > 5e-4 {
+		if got := smp.TraceOf(r0).Risk[id]; math.Abs(got-risk[i]) > 5e-4 {
 			t.Errorf("R[%s] = %.4f, want %.3f", id, got, risk[i])
 		}
-		if got := r0.Probabilities[id]; math.Abs(got-prob[i]) > 5e-5 {
+		if got := smp.TraceOf(r0).Probabilities[id]; math.Abs(got-prob[i]) > 5e-5 {
 			t.Errorf("prob[%s] = %.5f, want %.4f", id, got, prob[i])
 		}
 	}
@@ -90,16 +90,16 @@ func TestDummyData3DimTurn0(t *testing.T) {
 		gain     float64
 	}{{0, 6, .0947}, {1, 0, .281}, {2, 6, .4711}, {3, 0, .2839}, {4, 0, .0116}, {5, 1, .2986}, {6, 1, .0286}}
 	r1 := r.Rounds[1]
-	if len(r1.Challenges) != len(want) {
-		t.Fatalf("%d challenges, want %d", len(r1.Challenges), len(want))
+	if len(smp.TraceOf(r1).Challenges) != len(want) {
+		t.Fatalf("%d challenges, want %d", len(smp.TraceOf(r1).Challenges), len(want))
 	}
 	for k, w := range want {
-		c := r1.Challenges[k]
+		c := smp.TraceOf(r1).Challenges[k]
 		if c.Initiator != ids[w.from] || c.Target != ids[w.to] || math.Abs(c.Gain-w.gain) > 5e-4 {
 			t.Errorf("challenge %d: %s→%s gain %.4f, want %s→%s %.4f", k, c.Initiator, c.Target, c.Gain, ids[w.from], ids[w.to], w.gain)
 		}
 	}
-	if p := r1.Challenges[0].Probability; math.Abs(p-.7643) > 5e-5 {
+	if p := smp.TraceOf(r1).Challenges[0].Probability; math.Abs(p-.7643) > 5e-5 {
 		t.Errorf("P[0≻6] = %.5f, want .7643", p)
 	}
 	// Positions after turn 1 (models.md §1.7, one decimal).
@@ -120,7 +120,7 @@ func TestDummyData3DimTurn0(t *testing.T) {
 	final := []float64{.3340, .3340, .0183, .0957, .1512, .4009, .1512}
 	last := r.Rounds[10]
 	for i, id := range ids {
-		if got := last.Probabilities[id]; math.Abs(got-final[i]) > 5e-5 {
+		if got := smp.TraceOf(last).Probabilities[id]; math.Abs(got-final[i]) > 5e-5 {
 			t.Errorf("final prob[%s] = %.5f, want %.4f", id, got, final[i])
 		}
 	}
@@ -162,7 +162,7 @@ func TestReferenceRuns(t *testing.T) {
 			t.Logf("largest difference from KTAB over all turns: %.2g", worst)
 			last := r.Rounds[len(r.Rounds)-1]
 			for id, p := range c.final {
-				if got := last.Probabilities[id]; math.Abs(got-p) > 5e-5 {
+				if got := smp.TraceOf(last).Probabilities[id]; math.Abs(got-p) > 5e-5 {
 					t.Errorf("final prob[%s] = %.5f, want %.4f", id, got, p)
 				}
 			}
@@ -214,8 +214,8 @@ func sameResult(a, b *jirga.Result) bool {
 				}
 			}
 		}
-		for id, p := range a.Rounds[i].Probabilities {
-			if b.Rounds[i].Probabilities[id] != p {
+		for id, p := range smp.TraceOf(a.Rounds[i]).Probabilities {
+			if smp.TraceOf(b.Rounds[i]).Probabilities[id] != p {
 				return false
 			}
 		}
@@ -250,7 +250,7 @@ func TestProbLines(t *testing.T) {
 				if turn > c.maxTurn {
 					break
 				}
-				if got := r.Rounds[turn].Probabilities[id]; math.Abs(got-want) > 5e-5 {
+				if got := smp.TraceOf(r.Rounds[turn]).Probabilities[id]; math.Abs(got-want) > 5e-5 {
 					t.Errorf("%s turn %d prob[%s] = %.5f, KTAB %.4f", c.name, turn, id, got, want)
 				}
 			}

@@ -8,22 +8,27 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/stat"
 )
 
-// FeatureNames are the features of the shipped model, in order: an
+// FeatureNames returns the features of the shipped model, in order: an
 // intercept, the corrections towards the plain mean, the Parliament (with
 // its extra weight under codecision), the reference point and the
 // procedural pivot. They were chosen from [AllFeatures] by nested
 // cross-validation (docs/backtest.md): richer sets fitted the training
 // folds better and the held-out folds worse.
-var FeatureNames = []string{"const", "plain_mean", "ep", "cod_x_ep", "rp", "pivot"}
+func FeatureNames() []string { return slices.Clone(featureNames) }
 
-// AllFeatures describes every feature Vector can compute. Positions are on
+var featureNames = []string{"const", "plain_mean", "ep", "cod_x_ep", "rp", "pivot"}
+
+// AllFeatures returns every feature Vector can compute. Positions are on
 // 0–100 (the issue's scale mapped linearly), m is the capability ×
 // salience weighted mean, "members" are the actors other than the
 // Commission (com) and the Parliament (ep), and a missing quantity (no
 // reference point, no com) makes its difference 0.
-var AllFeatures = []Feature{
+func AllFeatures() []Feature { return slices.Clone(allFeatures) }
+
+var allFeatures = []Feature{
 	{"const", "1", func(in Inputs) float64 { return 1 }},
 	{"plain_mean", "plain mean of all positions − m", func(in Inputs) float64 { return in.diff(in.PlainMean) }},
 	{"wmedian", "weighted median (c·s) − m", func(in Inputs) float64 { return in.diff(in.WMedian) }},
@@ -67,7 +72,7 @@ func (in Inputs) diff(v float64) float64 {
 func (in Inputs) Vector(names []string) []float64 {
 	z := make([]float64, len(names))
 	for j, n := range names {
-		for _, f := range AllFeatures {
+		for _, f := range allFeatures {
 			if f.Name == n {
 				z[j] = f.f(in)
 				break
@@ -81,7 +86,7 @@ func (in Inputs) Vector(names []string) []float64 {
 func CheckFeatures(names []string) error {
 	for _, n := range names {
 		ok := false
-		for _, f := range AllFeatures {
+		for _, f := range allFeatures {
 			ok = ok || f.Name == n
 		}
 		if !ok {
@@ -151,13 +156,13 @@ func Extract(s *jirga.Scenario, k int) (Inputs, bool) {
 	in.Mean = baseline.WeightedMean(pos, w)
 	in.PlainMean = baseline.WeightedMean(pos, nil)
 	in.WMedian = baseline.WeightedMedian(pos, w)
-	in.MembersMedian = median(mpos)
+	in.MembersMedian = stat.Median(mpos)
 	if is.StatusQuo != nil {
 		in.RP = scale(is.StatusQuo.Value)
 	}
-	rule := attr(s, is, "rule")
+	rule := s.IssueAttr(is, "rule")
 	in.Unanimity = rule == "Unan"
-	in.Codecision = attr(s, is, "procedure") == "COD"
+	in.Codecision = s.IssueAttr(is, "procedure") == "COD"
 	share := QMVShare
 	if in.Unanimity {
 		share = 1
@@ -178,13 +183,6 @@ func Extract(s *jirga.Scenario, k int) (Inputs, bool) {
 		in.NBS = math.NaN()
 	}
 	return in, true
-}
-
-func attr(s *jirga.Scenario, is *jirga.Issue, key string) string {
-	if v, ok := is.Attributes[key]; ok {
-		return v
-	}
-	return s.Attributes[key]
 }
 
 // Pivot returns the procedural model's outcome for members at positions x
@@ -228,17 +226,4 @@ func Pivot(x, c []float64, rp, share float64) float64 {
 		return rp
 	}
 	return p
-}
-
-func median(x []float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(x)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/stat"
 )
 
 // Sample is one training issue: its features, weighted mean and outcome
@@ -25,38 +25,26 @@ type Sample struct {
 	Bounded bool
 }
 
-// Samples returns the training samples of ss with the named features:
-// every issue with an outcome and at least minActors actors holding a
-// position (the backtest's scorable issues).
-func Samples(ss []*jirga.Scenario, minActors int, features []string) []Sample {
-	var out []Sample
-	for _, s := range ss {
-		for k, is := range s.Issues {
-			if is.Outcome == nil {
-				continue
-			}
-			n := 0
-			for _, a := range s.Actors {
-				if st := a.Stances[is.ID]; st != nil && st.Position != nil {
-					n++
-				}
-			}
-			if n < minActors {
-				continue
-			}
-			in, ok := Extract(s, k)
-			if !ok {
-				continue
-			}
-			lo, hi := is.Bounds()
-			g := attr(s, is, "proposal")
-			if g == "" {
-				g = s.ID
-			}
-			out = append(out, Sample{Z: in.Vector(features), Mean: in.Mean, Outcome: 100 * (*is.Outcome - lo) / (hi - lo), Group: g, Lo: in.Lo, Hi: in.Hi, Bounded: true})
-		}
+// NewSample returns the training sample of issue k of s: its features
+// named in features (nil: FeatureNames), weighted mean, outcome on 0–100
+// and group, the proposal that cross-validation keeps together. It returns
+// false when the issue has no outcome or no actor holds a position on it.
+// Which issues are scorable is the backtest's to say (backtest.Cases; the
+// model is fitted by backtest.FitStacked).
+func NewSample(s *jirga.Scenario, k int, group string, features []string) (Sample, bool) {
+	is := s.Issues[k]
+	if is.Outcome == nil {
+		return Sample{}, false
 	}
-	return out
+	in, ok := Extract(s, k)
+	if !ok {
+		return Sample{}, false
+	}
+	if features == nil {
+		features = featureNames
+	}
+	lo, hi := is.Bounds()
+	return Sample{Z: in.Vector(features), Mean: in.Mean, Outcome: 100 * (*is.Outcome - lo) / (hi - lo), Group: group, Lo: in.Lo, Hi: in.Hi, Bounded: true}, true
 }
 
 // Predict returns the forecast of coefficients beta for a sample, on 0–100.
@@ -167,30 +155,14 @@ func solve(a, b []float64, p int) ([]float64, error) {
 	return x, nil
 }
 
-// Folds assigns each distinct group of xs to one of k folds: the groups,
-// sorted, are shuffled with a PCG generator seeded by seed and dealt out
-// in turn. It returns the fold of each sample.
+// Folds assigns each sample of xs to one of k folds, keeping the samples
+// of a group together (stat.GroupFolds), and returns the fold of each.
 func Folds(xs []Sample, k int, seed uint64) []int {
-	var groups []string
-	seen := map[string]bool{}
-	for _, x := range xs {
-		if !seen[x.Group] {
-			seen[x.Group] = true
-			groups = append(groups, x.Group)
-		}
-	}
-	slices.Sort(groups)
-	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	rng.Shuffle(len(groups), func(i, j int) { groups[i], groups[j] = groups[j], groups[i] })
-	fold := map[string]int{}
-	for i, g := range groups {
-		fold[g] = i % k
-	}
-	out := make([]int, len(xs))
+	groups := make([]string, len(xs))
 	for i, x := range xs {
-		out[i] = fold[x.Group]
+		groups[i] = x.Group
 	}
-	return out
+	return stat.GroupFolds(groups, k, seed)
 }
 
 // FitOptions control Fit. The zero value uses the defaults.
@@ -210,15 +182,17 @@ type FitOptions struct {
 	Seed  uint64
 }
 
-// DefaultLambdas is the default grid of ridge penalties.
-var DefaultLambdas = []float64{1e-1, 1, 3, 1e1, 3e1, 1e2, 3e2, 1e3, 3e3, 1e4, 3e4, 1e5, 1e6}
+// DefaultLambdas returns the default grid of ridge penalties.
+func DefaultLambdas() []float64 { return slices.Clone(defaultLambdas) }
+
+var defaultLambdas = []float64{1e-1, 1, 3, 1e1, 3e1, 1e2, 3e2, 1e3, 3e3, 1e4, 3e4, 1e5, 1e6}
 
 func (o FitOptions) withDefaults() FitOptions {
 	if len(o.Lambdas) == 0 {
-		o.Lambdas = DefaultLambdas
+		o.Lambdas = defaultLambdas
 	}
 	if len(o.Features) == 0 {
-		o.Features = FeatureNames
+		o.Features = featureNames
 	}
 	if o.Delta <= 0 {
 		o.Delta = 1
@@ -309,11 +283,4 @@ func hashSamples(xs []Sample) string {
 		h.Write([]byte{'\n'})
 	}
 	return fmt.Sprintf("fnv64a:%016x", h.Sum64())
-}
-
-// FitScenarios fits the model on the scorable issues of ss (an outcome and
-// at least minActors actors with a position) with opt.
-func FitScenarios(ss []*jirga.Scenario, minActors int, opt FitOptions) (*Params, error) {
-	opt = opt.withDefaults()
-	return Fit(Samples(ss, minActors, opt.Features), opt)
 }

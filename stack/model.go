@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/option"
 )
 
 // Name is the registry name of the model.
@@ -80,6 +81,35 @@ func New() (*Model, error) {
 // Name returns "stacked".
 func (*Model) Name() string { return Name }
 
+// options declares the stacked model's options; *path receives the
+// parameters file.
+func options(path *string) *option.Set {
+	s := option.NewSet(Name)
+	s.Path(path, "params", "the parameters shipped with the binary",
+		"JSON file of fitted parameters (written by jirga backtest fit) to use instead of the shipped ones", "this project, docs/backtest.md")
+	return s
+}
+
+// Options returns the declarations of the stacked model's options.
+func Options() []option.Option { return options(new(string)).Options() }
+
+// FromOptions returns the model with the options in params (see
+// [Options]): the shipped parameters, or those in the file params names.
+func FromOptions(_ option.Common, params map[string]string) (jirga.Model, error) {
+	var path string
+	if err := options(&path).Parse(params); err != nil {
+		return nil, err
+	}
+	if path == "" {
+		return New()
+	}
+	p, err := ReadParams(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{P: p}, nil
+}
+
 // Forecast implements jirga.Model.
 func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
 	if err := m.P.check(); err != nil {
@@ -124,7 +154,7 @@ const MaxParamsSize = 1 << 20
 func ReadParams(path string) (*Params, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "stacked: %v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "stacked: %w", err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
@@ -153,10 +183,10 @@ func DecodeParams(b []byte) (*Params, error) {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&p); err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "stacked: parameters: %v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "stacked: parameters: %w", err)
 	}
 	if err := p.check(); err != nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "%v", err)
+		return nil, jirga.Errorf(jirga.EINVALID, "%w", err)
 	}
 	return &p, nil
 }

@@ -70,8 +70,8 @@ func TestShippedModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Name() != "stacked" || !reflect.DeepEqual(m.P.Features, stack.FeatureNames) {
-		t.Fatalf("shipped model %s with features %v, want stacked with %v", m.Name(), m.P.Features, stack.FeatureNames)
+	if m.Name() != "stacked" || !reflect.DeepEqual(m.P.Features, stack.FeatureNames()) {
+		t.Fatalf("shipped model %s with features %v, want stacked with %v", m.Name(), m.P.Features, stack.FeatureNames())
 	}
 	s := &jirga.Scenario{ID: "s", Issues: []*jirga.Issue{{ID: "i", Scale: &jirga.Scale{Min: 0, Max: 10}, StatusQuo: jirga.Val(0)}}}
 	for i, p := range []float64{0, 5, 10, 10} {

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"iter"
 	"math"
 	"math/rand/v2"
 
@@ -12,9 +13,10 @@ import (
 // distribution around the point value, truncated to the field's range (see
 // [Value]). The zero value applies none (every bare number stays fixed).
 //
-// A reservation point is an actor's position and takes Position. The status
-// quo is a fact about the present rather than an actor's stance, so it has
-// its own field, which is 0 (fixed) in DefaultUncertainty.
+// A reservation point is an actor's position and takes Position; a power
+// (an issue-specific capability) takes Capability. The status quo is a
+// fact about the present rather than an actor's stance, so it has its own
+// field, which is 0 (fixed) in DefaultUncertainty.
 type Uncertainty struct {
 	// Position is the half-width of the default range of a position, as a
 	// fraction of the issue's scale (0.10 means ±10 points on 0–100).
@@ -36,24 +38,25 @@ type Uncertainty struct {
 // points stay fixed unless they carry a range of their own.
 var DefaultUncertainty = Uncertainty{Position: 0.10, Salience: 15, Capability: 0.20}
 
-// capabilityFloor is the lower truncation point of a capability as a
-// fraction of its value: capabilities must stay > 0, so a normal or a wide
+// capabilityFloor is the lower truncation point of a capability or a power
+// as a fraction of its value: both must stay > 0, so a normal or a wide
 // default range is truncated at one thousandth of the point value.
 const capabilityFloor = 1e-3
 
-// Draw returns a copy of s with every capability, position and salience
-// (and status quo and reservation) replaced by a draw from its distribution,
-// using rng. Estimates with no range or distribution of their own use u.
-// Draw does not modify s.
+// Draw returns a copy of s with every estimate (each one that
+// [jirga.Scenario.Estimates] yields: capability, position, salience,
+// reservation, power and status quo) replaced by a draw from its
+// distribution, truncated to the field's range, using rng. Estimates with
+// no range or distribution of their own use u. Draw does not modify s.
 //
 // The drawn estimates keep their sources, judgement flag and note but lose
 // their range and distribution: a drawn scenario is a point. The order of
-// draws is fixed (issues' status quo in file order, then actors in file
-// order, each actor's capability and then, in issue order, its position,
-// salience and reservation) and every estimate consumes exactly one
-// rng.Float64, fixed or not, so a seed gives the same scenario on every
-// machine and adding uncertainty to one number does not change the draws
-// of the others (common random numbers).
+// draws is that of Estimates (issues' status quo in file order, then actors
+// in file order, each actor's capability and then, in issue order, its
+// position, salience, reservation and power) and every estimate consumes
+// exactly one rng.Float64, fixed or not, so a seed gives the same scenario
+// on every machine and adding uncertainty to one number does not change
+// the draws of the others (common random numbers).
 //
 // To draw many scenarios from one, a [Sampler] reuses one copy.
 func Draw(s *jirga.Scenario, rng *rand.Rand, u Uncertainty) *jirga.Scenario {
@@ -80,36 +83,38 @@ type field struct {
 // valid and must not change while the sampler is in use.
 func NewSampler(s *jirga.Scenario, u Uncertainty) *Sampler {
 	p := &Sampler{src: s, dst: s.Clone()}
-	add := func(src, dst *jirga.Estimate, lo, hi, hw float64) {
-		if src == nil {
-			return
-		}
+	// The clone has the same estimates in the same places, so the two
+	// walks yield them in step.
+	next, stop := iter.Pull(p.dst.Estimates())
+	defer stop()
+	for in := range s.Estimates() {
+		out, _ := next()
+		dst := out.Estimate
 		dst.Low, dst.High, dst.Dist, dst.SD = nil, nil, "", nil
-		p.fields = append(p.fields, field{src: src, dst: dst, lo: lo, hi: hi, halfWidth: hw})
-	}
-	for k, is := range s.Issues {
-		lo, hi := is.Bounds()
-		add(is.StatusQuo, p.dst.Issues[k].StatusQuo, lo, hi, u.StatusQuo*(hi-lo))
-	}
-	for i, a := range s.Actors {
-		da := p.dst.Actors[i]
-		if a.Capability != nil {
-			v := a.Capability.Value
-			add(a.Capability, da.Capability, v*capabilityFloor, math.Inf(1), u.Capability*v)
+		lo, hi := in.Range.Lo, in.Range.Hi
+		if in.Range.LoOpen {
+			// Capabilities and powers must stay > 0: a normal or a wide
+			// default range is truncated at a fraction of the value.
+			lo = math.Max(lo, in.Estimate.Value*capabilityFloor)
 		}
-		for _, is := range s.Issues {
-			st := a.Stances[is.ID]
-			if st == nil {
-				continue
-			}
-			dst := da.Stances[is.ID]
-			lo, hi := is.Bounds()
-			add(st.Position, dst.Position, lo, hi, u.Position*(hi-lo))
-			add(st.Salience, dst.Salience, 0, jirga.SalienceMax, u.Salience)
-			add(st.Reservation, dst.Reservation, lo, hi, u.Position*(hi-lo))
-		}
+		p.fields = append(p.fields, field{src: in.Estimate, dst: dst, lo: lo, hi: hi, halfWidth: u.halfWidth(in)})
 	}
 	return p
+}
+
+// halfWidth returns the half-width of the default range of in.
+func (u Uncertainty) halfWidth(in jirga.Input) float64 {
+	switch in.Field {
+	case jirga.FieldPosition, jirga.FieldReservation:
+		return u.Position * in.Range.Width()
+	case jirga.FieldStatusQuo:
+		return u.StatusQuo * in.Range.Width()
+	case jirga.FieldSalience:
+		return u.Salience
+	case jirga.FieldCapability, jirga.FieldPower:
+		return u.Capability * in.Estimate.Value
+	}
+	return 0
 }
 
 // Draw draws a scenario using rng and returns the sampler's scratch copy,

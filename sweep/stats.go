@@ -5,49 +5,8 @@ import (
 	"slices"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/stat"
 )
-
-// Quantile returns the p-quantile of the sorted sample x by linear
-// interpolation between order statistics, type 7 of Hyndman & Fan (1996),
-// the default of R and NumPy:
-//
-//	h = (n − 1)·p,  Q(p) = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])
-//
-// with x indexed from 0, so Q(0) is the minimum, Q(1) the maximum and Q(0.5)
-// the usual median. x must be sorted ascending and hold no NaN; Quantile
-// returns NaN for an empty x or p outside [0, 1].
-//
-// Hyndman, R. J. & Fan, Y. (1996). Sample quantiles in statistical
-// packages. The American Statistician 50(4), 361–365.
-func Quantile(x []float64, p float64) float64 {
-	n := len(x)
-	if n == 0 || !(p >= 0 && p <= 1) {
-		return math.NaN()
-	}
-	h := float64(n-1) * p
-	j := int(math.Floor(h))
-	if j >= n-1 {
-		return x[n-1]
-	}
-	g := h - float64(j)
-	if g == 0 {
-		return x[j]
-	}
-	return x[j] + g*(x[j+1]-x[j])
-}
-
-// Mean returns the arithmetic mean of x, summed in order (so the same values
-// in the same order give the same bits), or NaN for an empty x.
-func Mean(x []float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
-}
 
 // NewHistogram counts the values of x in bins equal-width bins over
 // [lo, hi]: bin k holds lo + k·w ≤ x < lo + (k+1)·w with w = (hi − lo)/bins,
@@ -86,9 +45,9 @@ func summarise(x []float64, lo, hi float64, bins int) summary {
 			v = append(v, e)
 		}
 	}
-	s := summary{mean: Mean(v), n: len(v), hist: NewHistogram(v, lo, hi, bins)}
+	s := summary{mean: stat.Mean(v), n: len(v), hist: NewHistogram(v, lo, hi, bins)}
 	slices.Sort(v)
-	s.p10, s.p25, s.p50 = Quantile(v, 0.10), Quantile(v, 0.25), Quantile(v, 0.50)
-	s.p75, s.p90 = Quantile(v, 0.75), Quantile(v, 0.90)
+	s.p10, s.p25, s.p50 = stat.Quantile(v, 0.10), stat.Quantile(v, 0.25), stat.Quantile(v, 0.50)
+	s.p75, s.p90 = stat.Quantile(v, 0.75), stat.Quantile(v, 0.90)
 	return s
 }

@@ -8,57 +8,6 @@ import (
 	"github.com/jirga/jirga/sweep"
 )
 
-func TestQuantile(t *testing.T) {
-	ten := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-	six := []float64{2, 4, 4, 5, 7, 9}
-	// Reference values: R 4.x, quantile(1:10, p, type = 7) gives 1.9, 3.25,
-	// 5.5, 7.75, 9.1; the values for six are by hand from h = (n−1)p:
-	// p=.25: h=1.25, 4+.25·0 = 4; p=.5: h=2.5, 4+.5·1 = 4.5; p=.9: h=4.5,
-	// 7+.5·2 = 8; p=.1: h=0.5, 2+.5·2 = 3.
-	tests := []struct {
-		x    []float64
-		p    float64
-		want float64
-	}{
-		{ten, 0.10, 1.9},
-		{ten, 0.25, 3.25},
-		{ten, 0.50, 5.5},
-		{ten, 0.75, 7.75},
-		{ten, 0.90, 9.1},
-		{ten, 0, 1},
-		{ten, 1, 10},
-		{six, 0.10, 3},
-		{six, 0.25, 4},
-		{six, 0.50, 4.5},
-		{six, 0.90, 8},
-		{[]float64{42}, 0.1, 42},
-		{[]float64{42}, 0.9, 42},
-		{[]float64{1, 2}, 0.5, 1.5},
-	}
-	for i, tt := range tests {
-		if got := sweep.Quantile(tt.x, tt.p); math.Abs(got-tt.want) > 1e-12 {
-			t.Errorf("case %d: Quantile(%v, %g) = %g, want %g", i, tt.x, tt.p, got, tt.want)
-		}
-	}
-	for _, p := range []float64{-0.1, 1.1, math.NaN()} {
-		if got := sweep.Quantile(ten, p); !math.IsNaN(got) {
-			t.Errorf("Quantile(ten, %g) = %g, want NaN", p, got)
-		}
-	}
-	if got := sweep.Quantile(nil, 0.5); !math.IsNaN(got) {
-		t.Errorf("Quantile(nil) = %g, want NaN", got)
-	}
-}
-
-func TestMean(t *testing.T) {
-	if got := sweep.Mean([]float64{1, 2, 3, 10}); got != 4 {
-		t.Errorf("Mean = %g, want 4", got)
-	}
-	if got := sweep.Mean(nil); !math.IsNaN(got) {
-		t.Errorf("Mean(nil) = %g, want NaN", got)
-	}
-}
-
 func TestHistogram(t *testing.T) {
 	// Bins of width 5 on [0, 100]: [0,5) [5,10) … [95,100]; out-of-range
 	// values go to the end bins, NaN nowhere.

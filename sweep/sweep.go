@@ -1,23 +1,12 @@
 package sweep
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
-	"strconv"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/format"
 )
 
 // Defaults of [Options].
@@ -48,13 +37,15 @@ type Options struct {
 	// Bins is the number of histogram bins over each issue's scale; 0 means
 	// DefaultBins.
 	Bins int
-	// Keep, when set, is a directory where each drawn scenario is written as
-	// jirga YAML, draw-000001.yaml to draw-NNNNNN.yaml, so that any draw can
-	// be re-run (jirga forecast DIR/draw-000042.yaml) and explained.
-	Keep string
+	// Keep, when set, is called with every drawn scenario and its draw
+	// number k (1 … Draws), e.g. to write it to a file so that the draw
+	// can be re-run and explained (jirga sweep --keep). It is called from
+	// the workers, concurrently; d is the worker's scratch copy, valid only
+	// during the call. An error stops the sweep: Run returns it with the
+	// summary of the draws completed before.
+	Keep func(k int, d *jirga.Scenario) error
 	// Progress, when set, is called with the number of draws done so far and
-	// the total, from the goroutine that called Run: every 50 ms while the
-	// draws run (when the number changed) and once at the end.
+	// the total, from the goroutine that called Run (see [Loop]).
 	Progress func(done, total int)
 }
 
@@ -125,36 +116,6 @@ func splitmix64(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// progressEvery is how often Run reports progress.
-const progressEvery = 50 * time.Millisecond
-
-// progress calls f with the number of finished draws every progressEvery
-// while the workers run, and once more when they are done.
-func progress(wg *sync.WaitGroup, count *atomic.Int64, n int, f func(done, total int)) {
-	stop := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(stop)
-	}()
-	t := time.NewTicker(progressEvery)
-	defer t.Stop()
-	last := -1
-	for {
-		select {
-		case <-t.C:
-			if c := int(count.Load()); c != last {
-				last = c
-				f(c, n)
-			}
-		case <-stop:
-			if c := int(count.Load()); c != last {
-				f(c, n)
-			}
-			return
-		}
-	}
-}
-
 // failure is a model's failure on one draw.
 type failure struct {
 	model, k int
@@ -167,18 +128,18 @@ type failure struct {
 // registry's are: workers share the models and s and nothing mutable.
 //
 // The result depends only on s, the models and the options other than
-// Workers and Progress: draw k is drawn with DrawRand(opt.Seed, k), each
-// forecast is stored by draw, and statistics are computed in draw order.
+// Workers and Progress: the draws run on [For], draw k is drawn with
+// DrawRand(opt.Seed, k), each forecast is stored by draw, and statistics are
+// computed in draw order.
 //
-// Models are run with jirga.ForecastOnly: a model implementing
-// jirga.RoundsOptional (bdm does) skips recording the rounds Run discards.
+// Models are run with [Forecast], which skips recording rounds.
 //
 // When ctx is cancelled Run stops, waits for its workers and returns the
 // summary of the draws completed so far (draws 1 … Completed) together with
 // ctx.Err(). A model failing on the point values is an error; failing on a
 // draw is counted (Result.Failed).
 func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Options) (*Result, error) {
-	u, n, bins, workers, err := check(s, models, opt)
+	u, n, bins, err := check(s, models, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -211,79 +172,70 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 		}
 		res.values = append(res.values, vals)
 	}
-	if opt.Keep != "" {
-		if err := os.MkdirAll(opt.Keep, 0o755); err != nil {
-			return nil, jirga.Errorf(jirga.EINVALID, "sweep: --keep: %v", err)
+	loop := Loop{Workers: opt.Workers, Seed: opt.Seed, Progress: opt.Progress}
+	samplers := make([]*Sampler, loop.Goroutines(n))
+	scratch := make([][]float64, len(samplers))
+	fails := make([][]failure, len(samplers))
+	done, err := For(ctx, n, loop, func(it Iter) error {
+		sm := samplers[it.Worker]
+		if sm == nil {
+			sm = NewSampler(s, u)
+			samplers[it.Worker] = sm
 		}
-	}
-
-	wctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	// Workers share only the draw counter, the count of finished draws and
-	// disjoint slots of res.values and finished; they wake nobody per draw,
-	// which matters on a busy machine where every wake-up is a context switch.
-	var next, count atomic.Int64
-	finished := make([]bool, n+1)
-	fails := make([][]failure, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			fails[w] = work(wctx, cancel, s, models, u, opt, n, res, &next, &count, finished)
-		})
-	}
-	if opt.Progress != nil {
-		progress(&wg, &count, n, opt.Progress)
-	}
-	wg.Wait()
-	for res.Completed < n && finished[res.Completed+1] {
-		res.Completed++
-	}
+		d := sm.Draw(it.Rand())
+		k := it.I + 1
+		if opt.Keep != nil {
+			if err := opt.Keep(k, d); err != nil {
+				return fmt.Errorf("sweep: keeping draw %d: %w", k, err)
+			}
+		}
+		for mi, m := range models {
+			vals, err := Forecast(ctx, m, d, scratch[it.Worker])
+			scratch[it.Worker] = vals
+			if err != nil && ctx.Err() != nil {
+				return ctx.Err() // interrupted: the draw is not complete
+			}
+			for ii, x := range vals {
+				res.values[mi][ii][it.I] = x
+			}
+			if err != nil {
+				fails[it.Worker] = append(fails[it.Worker], failure{model: mi, k: k, msg: err.Error()})
+			}
+		}
+		return nil
+	})
+	res.Completed = done
 	res.summarise(s, bins, fails)
-	if cause := context.Cause(wctx); cause != nil && ctx.Err() == nil && !errors.Is(cause, context.Canceled) {
-		return res, cause
-	}
-	if res.Completed < n {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-	}
-	return res, nil
+	return res, err
 }
 
 // check validates the arguments and applies the defaults.
-func check(s *jirga.Scenario, models []jirga.Model, opt Options) (u Uncertainty, n, bins, workers int, err error) {
+func check(s *jirga.Scenario, models []jirga.Model, opt Options) (u Uncertainty, n, bins int, err error) {
 	switch {
 	case s == nil:
-		return u, 0, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: no scenario")
+		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: no scenario")
 	case len(models) == 0:
-		return u, 0, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: no model")
+		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: no model")
 	case opt.Draws < 0:
-		return u, 0, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: draws must be ≥ 1, got %d", opt.Draws)
+		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: draws must be ≥ 1, got %d", opt.Draws)
 	case opt.Workers < 0:
-		return u, 0, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: workers must be ≥ 0, got %d", opt.Workers)
+		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: workers must be ≥ 0, got %d", opt.Workers)
 	case opt.Bins < 0:
-		return u, 0, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: bins must be ≥ 1, got %d", opt.Bins)
+		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: bins must be ≥ 1, got %d", opt.Bins)
 	}
 	u = DefaultUncertainty
 	if opt.Uncertainty != nil {
 		u = *opt.Uncertainty
 	}
-	for _, f := range []struct {
-		name string
-		v    float64
-	}{{"position", u.Position}, {"salience", u.Salience}, {"capability", u.Capability}, {"status quo", u.StatusQuo}} {
-		if !(f.v >= 0) || math.IsInf(f.v, 0) {
-			return u, 0, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: %s uncertainty must be a finite number ≥ 0, got %g", f.name, f.v)
-		}
+	if err := u.Validate(); err != nil {
+		return u, 0, 0, err
 	}
 	n = cmpOr(opt.Draws, DefaultDraws)
 	bins = cmpOr(opt.Bins, DefaultBins)
 	if total := float64(n) * float64(len(models)) * float64(len(s.Issues)); total > MaxValues {
-		return u, 0, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: %d draws × %d models × %d issues would keep %.0f forecasts; the limit is %d (1 GiB): use fewer draws or models", n, len(models), len(s.Issues), total, MaxValues)
+		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: %d draws × %d models × %d issues would keep %.0f forecasts; the limit is %d (1 GiB): use fewer draws or models", n, len(models), len(s.Issues), total, MaxValues)
 	}
-	workers = cmpOr(opt.Workers, runtime.GOMAXPROCS(0))
-	workers = max(1, min(workers, n))
-	return u, n, bins, workers, nil
+	return u, n, bins, nil
 }
 
 func cmpOr(v, def int) int {
@@ -292,110 +244,6 @@ func cmpOr(v, def int) int {
 	}
 	return v
 }
-
-// work is one worker: it takes the next draw number until there is none or
-// ctx is done, draws the scenario into its own sampler, runs every model and
-// stores the forecasts at the draw's index. It returns the failures it saw.
-func work(ctx context.Context, cancel context.CancelCauseFunc, s *jirga.Scenario, models []jirga.Model, u Uncertainty, opt Options, n int, res *Result, next, count *atomic.Int64, finished []bool) []failure {
-	sampler := NewSampler(s, u)
-	pcg := rand.NewPCG(0, 0)
-	rng := rand.New(pcg)
-	var fails []failure
-	var buf bytes.Buffer
-	for {
-		k := int(next.Add(1))
-		if k > n || ctx.Err() != nil {
-			return fails
-		}
-		pcg.Seed(drawSeed(opt.Seed, k))
-		d := sampler.Draw(rng)
-		if opt.Keep != "" {
-			if err := keep(&buf, opt.Keep, d, s.ID, opt.Seed, k); err != nil {
-				cancel(err)
-				return fails
-			}
-		}
-		ok := true
-		for mi, m := range models {
-			r, err := jirga.ForecastOnly(ctx, m, d) // only the forecasts are kept
-			if err != nil && ctx.Err() != nil {
-				ok = false // interrupted: the draw is not complete
-				break
-			}
-			if msg := store(res.values[mi], res.issues, k, r, err); msg != "" {
-				fails = append(fails, failure{model: mi, k: k, msg: msg})
-			}
-		}
-		if !ok {
-			return fails
-		}
-		finished[k] = true
-		count.Add(1)
-	}
-}
-
-// store puts the forecasts of r into vals[issue][k-1] and returns a failure
-// message, "" when the model forecast every issue.
-func store(vals [][]float64, issues []string, k int, r *jirga.Result, err error) string {
-	if err != nil || r == nil {
-		for ii := range issues {
-			vals[ii][k-1] = math.NaN()
-		}
-		if err == nil {
-			return "no result"
-		}
-		return err.Error()
-	}
-	msg := ""
-	for ii, id := range issues {
-		var x float64
-		var found bool
-		if ii < len(r.Issues) && r.Issues[ii].Issue == id {
-			x, found = r.Issues[ii].Forecast, true
-		} else {
-			x, found = r.Forecast(id)
-		}
-		switch {
-		case !found:
-			x = math.NaN()
-			msg = cmpOrS(msg, fmt.Sprintf("issue %q: no forecast", id))
-		case math.IsNaN(x) || math.IsInf(x, 0):
-			x = math.NaN()
-			msg = cmpOrS(msg, fmt.Sprintf("issue %q: forecast is not a finite number", id))
-		}
-		vals[ii][k-1] = x
-	}
-	return msg
-}
-
-func cmpOrS(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-// keep writes draw k as DIR/draw-NNNNNN.yaml, marked with where it came
-// from in its attributes (sweep.scenario, sweep.seed, sweep.draw).
-func keep(buf *bytes.Buffer, dir string, d *jirga.Scenario, id string, seed uint64, k int) error {
-	c := *d
-	c.Attributes = make(map[string]string, len(d.Attributes)+3)
-	for key, v := range d.Attributes {
-		c.Attributes[key] = v
-	}
-	c.Attributes["sweep.scenario"] = id
-	c.Attributes["sweep.seed"] = strconv.FormatUint(seed, 10)
-	c.Attributes["sweep.draw"] = strconv.Itoa(k)
-	buf.Reset()
-	fmt.Fprintf(buf, "# Draw %d of a jirga sweep of %q with seed %d. Re-run it with\n# jirga forecast %s\n", k, id, seed, filepath.Join(dir, DrawFile(k)))
-	if err := format.Write(buf, []*jirga.Scenario{&c}, format.YAML); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, DrawFile(k)), buf.Bytes(), 0o644)
-}
-
-// DrawFile returns the file name under which Options.Keep stores draw k.
-func DrawFile(k int) string { return fmt.Sprintf("draw-%06d.yaml", k) }
 
 // summarise fills the interval fields of every result from the values of
 // draws 1 … Completed and counts the failures among them.

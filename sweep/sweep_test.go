@@ -6,17 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/internal/canceltest"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -112,12 +111,12 @@ func TestRunSummary(t *testing.T) {
 				got *float64
 				p   float64
 			}{{f.P10, 0.1}, {f.P25, 0.25}, {f.P50, 0.5}, {f.P75, 0.75}, {f.P90, 0.9}} {
-				if q.got == nil || *q.got != sweep.Quantile(sorted, q.p) {
-					t.Errorf("%s %s: p%g = %v, want %g", res.Model, f.Issue, q.p*100, q.got, sweep.Quantile(sorted, q.p))
+				if q.got == nil || *q.got != stat.Quantile(sorted, q.p) {
+					t.Errorf("%s %s: p%g = %v, want %g", res.Model, f.Issue, q.p*100, q.got, stat.Quantile(sorted, q.p))
 				}
 			}
-			if f.Mean == nil || *f.Mean != sweep.Mean(v) {
-				t.Errorf("%s %s: mean %v, want %g", res.Model, f.Issue, f.Mean, sweep.Mean(v))
+			if f.Mean == nil || *f.Mean != stat.Mean(v) {
+				t.Errorf("%s %s: mean %v, want %g", res.Model, f.Issue, f.Mean, stat.Mean(v))
 			}
 			if !(*f.P10 <= *f.P25 && *f.P25 <= *f.P50 && *f.P50 <= *f.P75 && *f.P75 <= *f.P90) {
 				t.Errorf("%s %s: quantiles out of order", res.Model, f.Issue)
@@ -163,23 +162,6 @@ func TestRunNoUncertainty(t *testing.T) {
 	}
 }
 
-// cancelAfter wraps a model and cancels a context once its n-th forecast
-// is done, so that the draw of that forecast is finished.
-type cancelAfter struct {
-	jirga.Model
-	n      int64
-	calls  atomic.Int64
-	cancel context.CancelFunc
-}
-
-func (c *cancelAfter) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	r, err := c.Model.Forecast(ctx, s)
-	if c.calls.Add(1) == c.n {
-		c.cancel()
-	}
-	return r, err
-}
-
 // TestRunCancel checks what Run guarantees when it is cancelled: it returns
 // ctx's error and the summary of draws 1 … Completed, the contiguous prefix
 // of finished draws, identical to a sweep of Completed draws. How many draws
@@ -193,7 +175,7 @@ func TestRunCancel(t *testing.T) {
 	const calls = 50 // the cancel comes with the 50th forecast: the point values, then draws
 	for _, workers := range []int{1, 3} {
 		ctx, cancel := context.WithCancel(context.Background())
-		m := &cancelAfter{Model: mean, n: calls, cancel: cancel}
+		m := &canceltest.Model{Model: mean, N: calls, Cancel: cancel}
 		progress := 0
 		r, err := sweep.Run(ctx, s, []jirga.Model{m}, sweep.Options{Draws: 1000, Seed: 3, Workers: workers,
 			Progress: func(done, total int) { progress = done }})
@@ -236,7 +218,7 @@ func TestRunCancelPrefix(t *testing.T) {
 	const seed = 3
 	ctx, cancel := context.WithCancel(context.Background())
 	first := mustJSON(t, sweep.Draw(s, sweep.DrawRand(seed, 1), sweep.DefaultUncertainty))
-	m := &stallDraw{Model: &cancelAfter{Model: mean, n: 30, cancel: cancel}, draw: first, t: t}
+	m := &stallDraw{Model: &canceltest.Model{Model: mean, N: 30, Cancel: cancel}, draw: first, t: t}
 	progress := 0
 	r, err := sweep.Run(ctx, s, []jirga.Model{m}, sweep.Options{Draws: 1000, Seed: seed, Workers: 3,
 		Progress: func(done, total int) { progress = done }})
@@ -336,26 +318,35 @@ func TestRunFailures(t *testing.T) {
 	}
 }
 
+// TestRunKeep: Keep sees every draw, and draw k is Draw(s, DrawRand(seed,
+// k), u), whose forecasts are the sweep's values for draw k; an error from
+// Keep stops the sweep.
 func TestRunKeep(t *testing.T) {
 	s := flagship(t)
 	ms := allModels(t)
 	if testing.Short() {
 		ms = staticModels(t)
 	}
-	dir := filepath.Join(t.TempDir(), "draws")
-	r := mustRun(t, s, ms, sweep.Options{Draws: 12, Seed: 5, Keep: dir})
-	files, _ := filepath.Glob(filepath.Join(dir, "draw-*.yaml"))
-	if len(files) != 12 {
-		t.Fatalf("%d kept files, want 12", len(files))
+	const n = 12
+	var mu sync.Mutex
+	kept := map[int]string{}
+	r := mustRun(t, s, ms, sweep.Options{Draws: n, Seed: 5, Keep: func(k int, d *jirga.Scenario) error {
+		b := mustJSON(t, d)
+		mu.Lock()
+		defer mu.Unlock()
+		if _, dup := kept[k]; dup {
+			t.Errorf("draw %d kept twice", k)
+		}
+		kept[k] = b
+		return nil
+	}})
+	if len(kept) != n {
+		t.Fatalf("%d draws kept, want %d", len(kept), n)
 	}
 	for _, k := range []int{1, 7, 12} {
-		ss, err := format.ReadFile(filepath.Join(dir, sweep.DrawFile(k)), format.Options{})
-		if err != nil {
-			t.Fatalf("draw %d: %v", k, err)
-		}
-		d := ss[0]
-		if d.Attributes["sweep.draw"] != fmt.Sprint(k) || d.Attributes["sweep.seed"] != "5" || d.Attributes["sweep.scenario"] != s.ID {
-			t.Errorf("draw %d: attributes %v", k, d.Attributes)
+		d := sweep.Draw(s, sweep.DrawRand(5, k), sweep.DefaultUncertainty)
+		if got := mustJSON(t, d); got != kept[k] {
+			t.Errorf("draw %d: Draw with DrawRand differs from the kept scenario", k)
 		}
 		// Re-running a kept draw gives exactly the sweep's forecast.
 		fc, err := jirga.Run(context.Background(), d, ms)
@@ -369,18 +360,20 @@ func TestRunKeep(t *testing.T) {
 				}
 			}
 		}
-		// And DrawRand reproduces it without the file.
-		again := sweep.Draw(s, sweep.DrawRand(5, k), sweep.DefaultUncertainty)
-		again.Attributes = d.Attributes
-		if a, b := mustJSON(t, again), mustJSON(t, d); a != b {
-			t.Errorf("draw %d: Draw with DrawRand differs from the kept file", k)
-		}
 	}
-	// A kept directory that cannot be created is an error.
-	bad := filepath.Join(t.TempDir(), "file")
-	os.WriteFile(bad, nil, 0o644)
-	if _, err := sweep.Run(context.Background(), s, ms, sweep.Options{Draws: 2, Keep: filepath.Join(bad, "x")}); err == nil {
-		t.Error("no error for an impossible --keep directory")
+	// An error from Keep ends the sweep with it, after the draws before.
+	boom := errors.New("disk full")
+	for _, workers := range []int{1, 3} {
+		r, err := sweep.Run(context.Background(), s, staticModels(t), sweep.Options{Draws: 50, Seed: 5, Workers: workers,
+			Keep: func(k int, d *jirga.Scenario) error {
+				if k == 20 {
+					return boom
+				}
+				return nil
+			}})
+		if !errors.Is(err, boom) || r == nil || r.Completed != 19 {
+			t.Errorf("workers %d: err %v, completed %v; want %v after 19 draws", workers, err, r, boom)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/sweep"
 )
 
 // Baseline and All are the ids of the variants that are not one
@@ -61,10 +62,19 @@ func (c *Comparison) Forecast(variant, model, issue string) (Row, bool) {
 	return Row{}, false
 }
 
+// Options control [Compare]. The zero value runs on GOMAXPROCS goroutines.
+type Options struct {
+	// Workers is the number of forecasts run at once; 0 means GOMAXPROCS.
+	// The comparison does not depend on it.
+	Workers int
+}
+
 // Compare forecasts s with each model under the baseline, each of the
 // scenario's interventions alone (see [jirga.Scenario.Apply]) and, when there
-// are at least two, all of them applied together in file order.
-func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model) (*Comparison, error) {
+// are at least two, all of them applied together in file order. The
+// forecasts run on sweep.For, one per variant and model, so the models must
+// be safe for concurrent use, as the registry's are.
+func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Options) (*Comparison, error) {
 	c := &Comparison{Scenario: s.ID, Title: s.Title}
 	for _, m := range models {
 		c.Models = append(c.Models, m.Name())
@@ -83,29 +93,36 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model) (*Com
 	if len(s.Interventions) >= 2 {
 		vs = append(vs, variant{Variant{ID: All, Name: "all interventions together"}, s.Interventions})
 	}
-	base := map[[2]string]float64{}
-	for _, v := range vs {
+	scs := make([]*jirga.Scenario, len(vs))
+	for i, v := range vs {
 		sc, notes, err := s.ApplyNotes(v.ivs...)
 		if err != nil {
 			return nil, err
 		}
 		v.v.Notes = notes
 		c.Variants = append(c.Variants, v.v)
-		for _, m := range models {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			r, err := m.Forecast(ctx, sc)
-			if err != nil {
-				return nil, fmt.Errorf("variant %q: %w", v.v.ID, err)
-			}
-			for _, f := range r.Issues {
-				key := [2]string{m.Name(), f.Issue}
-				if v.v.ID == Baseline {
-					base[key] = f.Forecast
-				}
-				c.Rows = append(c.Rows, Row{Variant: v.v.ID, Model: m.Name(), Issue: f.Issue,
-					Forecast: f.Forecast, Shift: f.Forecast - base[key], Anchor: f.Anchor})
+		scs[i] = sc
+	}
+	// vals[v·len(models)+m] are model m's forecasts under variant v.
+	vals := make([][]float64, len(vs)*len(models))
+	_, err := sweep.For(ctx, len(vals), sweep.Loop{Workers: opt.Workers}, func(it sweep.Iter) error {
+		v, m := it.I/len(models), it.I%len(models)
+		x, err := sweep.Forecast(ctx, models[m], scs[v], nil)
+		if err != nil {
+			return fmt.Errorf("variant %q: %w", vs[v].v.ID, err)
+		}
+		vals[it.I] = x
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for v := range vs {
+		for m, model := range models {
+			for k, is := range scs[v].Issues {
+				x, base := vals[v*len(models)+m][k], vals[m][k]
+				c.Rows = append(c.Rows, Row{Variant: vs[v].v.ID, Model: model.Name(), Issue: is.ID,
+					Forecast: x, Shift: x - base, Anchor: is.NearestAnchor(x)})
 			}
 		}
 	}

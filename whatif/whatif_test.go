@@ -24,7 +24,7 @@ func TestCompareByHand(t *testing.T) {
 		{ID: "cap", Kind: "carrot", Changes: []jirga.Change{{Actor: "a", Field: "capability", Set: f(2)}}},
 		{ID: "move", Kind: "stick", Changes: []jirga.Change{{Actor: "b", Issue: "x", Field: "position", Delta: f(30)}}},
 	}}
-	c, err := whatif.Compare(context.Background(), s, []jirga.Model{baseline.Mean{}})
+	c, err := whatif.Compare(context.Background(), s, []jirga.Model{baseline.Mean{}}, whatif.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestCompareByHand(t *testing.T) {
 	}
 	// An intervention on an unknown actor is an error.
 	s.Interventions[0].Changes[0].Actor = "zz"
-	if _, err := whatif.Compare(context.Background(), s, []jirga.Model{baseline.Mean{}}); jirga.ErrorCode(err) != jirga.EINVALID {
+	if _, err := whatif.Compare(context.Background(), s, []jirga.Model{baseline.Mean{}}, whatif.Options{}); jirga.ErrorCode(err) != jirga.EINVALID {
 		t.Errorf("err %v, want EINVALID", err)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/jirga/jirga/backtest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/stack"
-	"github.com/jirga/jirga/sweep"
+	"github.com/jirga/jirga/stat"
 )
 
 func runBacktest(ctx context.Context, m *Main, args []string) error {
@@ -47,17 +47,18 @@ the draws.
   jirga backtest cv FILE                          cross-validate it`)
 	var in inputFlags
 	var mf modelFlags
-	var outFormat, out, unc string
+	var outFormat, out string
+	var uf uncertaintyFlags
 	var refs, cover bool
 	var draws int
 	in.register(fs)
-	mf.register(fs, "all")
+	mf.register(fs, models.DefaultBacktest)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	fs.StringVar(&out, "out", "", "write per-issue forecasts and errors to this CSV file")
 	fs.BoolVar(&refs, "references", true, "include the reference rows")
 	fs.BoolVar(&cover, "coverage", false, "report the coverage of sweep intervals")
 	fs.IntVar(&draws, "draws", 200, "draws per scenario for --coverage")
-	fs.StringVar(&unc, "uncertainty", "", "default uncertainty for --coverage, changing the sweep default (position=0.1,salience=15,capability=0.2): KEY=VALUE,… with keys position, salience, capability, status_quo")
+	uf.register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -83,8 +84,8 @@ the draws.
 		if draws < 2 {
 			return jirga.Errorf(jirga.EINVALID, "backtest: --draws must be ≥ 2, got %d", draws)
 		}
-		u := sweep.DefaultUncertainty
-		if err := parseUncertainty(unc, &u); err != nil {
+		u, err := uf.value()
+		if err != nil {
 			return err
 		}
 		opt.Coverage = backtest.Coverage{Draws: draws, Seed: mf.seed, Uncertainty: u}
@@ -93,14 +94,20 @@ the draws.
 	if err != nil {
 		return err
 	}
+	if m.IsTerminal != nil && m.IsTerminal(m.Stderr) {
+		opt.Progress = progressBar(m.Stderr, "backtest")
+	}
 	rep, cases, err := backtest.Run(ctx, ss, ms, opt)
+	if opt.Progress != nil {
+		fmt.Fprint(m.Stderr, "\r\033[K")
+	}
 	if err != nil {
 		return err
 	}
 	if out != "" {
 		f, err := os.Create(out)
 		if err != nil {
-			return jirga.Errorf(jirga.EINVALID, "backtest: %v", err)
+			return jirga.Errorf(jirga.EINVALID, "backtest: %w", err)
 		}
 		werr := writeBacktestIssues(f, rep, cases)
 		if cerr := f.Close(); werr == nil {
@@ -323,7 +330,7 @@ embeds, written by
 	if err != nil {
 		return err
 	}
-	p, err := stack.FitScenarios(ss, backtest.DefaultMinActors, stack.FitOptions{Folds: folds, Seed: seed})
+	p, err := backtest.FitStacked(ss, backtest.DefaultMinActors, stack.FitOptions{Folds: folds, Seed: seed})
 	if err != nil {
 		return err
 	}
@@ -341,7 +348,7 @@ embeds, written by
 		return err
 	}
 	if err := os.WriteFile(out, b, 0o644); err != nil {
-		return jirga.Errorf(jirga.EINVALID, "backtest fit: %v", err)
+		return jirga.Errorf(jirga.EINVALID, "backtest fit: %w", err)
 	}
 	return nil
 }
@@ -370,7 +377,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 	fs.IntVar(&inner, "inner-folds", 10, "inner folds for choosing the ridge penalty")
 	fs.Uint64Var(&seed, "seed", 1, "seed of the outer fold assignment (the inner one uses seed+1)")
 	var feats string
-	fs.StringVar(&feats, "features", strings.Join(stack.FeatureNames, ","), "features of the stacked model to cross-validate (comma-separated, or all)")
+	fs.StringVar(&feats, "features", strings.Join(stack.FeatureNames(), ","), "features of the stacked model to cross-validate (comma-separated, or all)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -386,7 +393,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 	}
 	var fnames []string
 	if feats == "all" {
-		for _, f := range stack.AllFeatures {
+		for _, f := range stack.AllFeatures() {
 			fnames = append(fnames, f.Name)
 		}
 	} else {
@@ -395,7 +402,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 		}
 	}
 	if err := stack.CheckFeatures(fnames); err != nil {
-		return jirga.Errorf(jirga.EINVALID, "backtest cv: --features: %v", err)
+		return jirga.Errorf(jirga.EINVALID, "backtest cv: --features: %w", err)
 	}
 	ss, err := in.load(pos[0])
 	if err != nil {
@@ -429,25 +436,16 @@ weighted mean and the reference rules are scored on the same folds.`)
 	fmt.Fprintln(m.Stdout, "\ncov50, cov80: held-out outcomes inside forecast ± the 50th / 80th percentile of the absolute\nerrors on the training folds (±50%, ±80%: those half-widths, averaged over folds).")
 	// Paired comparison with the weighted mean (row 1): mean difference of
 	// absolute errors and its standard error over issues.
-	var d []float64
-	for i, c := range res.Cases {
-		a, b := res.OOF[0][i], res.OOF[1][i]
-		if math.IsNaN(a) || math.IsNaN(b) {
-			continue
+	absErr := func(row []float64) []float64 {
+		e := make([]float64, len(res.Cases))
+		for i, c := range res.Cases {
+			e[i] = math.Abs(row[i] - c.Outcome)
 		}
-		d = append(d, math.Abs(a-c.Outcome)-math.Abs(b-c.Outcome))
+		return e
 	}
-	if n := float64(len(d)); n > 1 {
-		mu, ss2 := 0.0, 0.0
-		for _, v := range d {
-			mu += v / n
-		}
-		for _, v := range d {
-			ss2 += (v - mu) * (v - mu)
-		}
-		se := math.Sqrt(ss2 / (n - 1) / n)
+	if d, se, n := stat.Paired(absErr(res.OOF[0]), absErr(res.OOF[1])); n > 1 {
 		fmt.Fprintf(m.Stdout, "\npaired: stacked − mean absolute error = %s ± %s (standard error over %d issues; issues of a proposal are not independent, so the true uncertainty is larger)\n",
-			fmtNum(mu, 2), fmtNum(se, 2), len(d))
+			fmtNum(d, 2), fmtNum(se, 2), n)
 	}
 	fmt.Fprintln(m.Stdout, "\nper-fold MAE:")
 	for _, r := range res.Rows {
@@ -464,7 +462,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 // only, choosing its ridge penalty by an inner cross-validation on them.
 func stackedLearner(opt stack.FitOptions) backtest.Learner {
 	return backtest.Learner{Name: stack.Name, Fit: func(ctx context.Context, train []*jirga.Scenario) (jirga.Model, error) {
-		p, err := stack.FitScenarios(train, backtest.DefaultMinActors, opt)
+		p, err := backtest.FitStacked(train, backtest.DefaultMinActors, opt)
 		if err != nil {
 			return nil, err
 		}

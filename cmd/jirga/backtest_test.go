@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,17 +11,9 @@ import (
 
 const deuDev = "../../backtest/testdata/deu_dev.tsv"
 
-func runBacktestMain(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(io.Writer) bool { return false }}
-	code := m.Run(context.Background(), args)
-	return out.String(), errb.String(), code
-}
-
 func TestBacktestJSONContract(t *testing.T) {
 	perIssue := filepath.Join(t.TempDir(), "issues.csv")
-	out, stderr, code := runBacktestMain(t, "backtest", deuDev, "--model", "mean,stacked", "--format", "json", "--out", perIssue)
+	out, stderr, code := run(t, "backtest", deuDev, "--model", "mean,stacked", "--format", "json", "--out", perIssue)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -59,28 +48,28 @@ func TestBacktestJSONContract(t *testing.T) {
 }
 
 func TestBacktestTableAndErrors(t *testing.T) {
-	out, stderr, code := runBacktestMain(t, "backtest", deuDev, "--model", "mean", "--capability", "council")
+	out, stderr, code := run(t, "backtest", deuDev, "--model", "mean", "--capability", "council")
 	if code != 0 || !strings.Contains(out, "274 scored") || !strings.Contains(out, "capability council") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
-	if _, _, code := runBacktestMain(t, "backtest", deuDev, "--model", "nope"); code != exitBadInput {
+	if _, _, code := run(t, "backtest", deuDev, "--model", "nope"); code != exitBadInput {
 		t.Errorf("unknown model: exit %d, want %d", code, exitBadInput)
 	}
-	if _, _, code := runBacktestMain(t, "backtest", deuDev, "--coverage", "--uncertainty", "position=x"); code != exitBadInput {
+	if _, _, code := run(t, "backtest", deuDev, "--coverage", "--uncertainty", "position=x"); code != exitBadInput {
 		t.Errorf("bad uncertainty: exit %d, want %d", code, exitBadInput)
 	}
 	// No outcomes: nothing scored, and the JSON is still valid.
-	out, stderr, code = runBacktestMain(t, "backtest", "../../examples/pakistan-ttp-2022.yaml", "--model", "mean", "--format", "json")
+	out, stderr, code = run(t, "backtest", "../../examples/pakistan-ttp-2022.yaml", "--model", "mean", "--format", "json")
 	if code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, `"scored": 0`) {
 		t.Errorf("flagship: exit %d, %s\n%s", code, stderr, out)
 	}
-	if _, _, code := runBacktestMain(t, "backtest"); code != exitBadInput {
+	if _, _, code := run(t, "backtest"); code != exitBadInput {
 		t.Errorf("no file: exit %d, want %d", code, exitBadInput)
 	}
 }
 
 func TestBacktestFitMatchesShipped(t *testing.T) {
-	out, stderr, code := runBacktestMain(t, "backtest", "fit", deuDev)
+	out, stderr, code := run(t, "backtest", "fit", deuDev)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

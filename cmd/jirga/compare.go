@@ -10,6 +10,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/cost"
+	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/whatif"
 )
 
@@ -24,7 +25,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	var mf modelFlags
 	var outFormat string
 	in.register(fs)
-	mf.register(fs, publishedModels)
+	mf.register(fs, models.DefaultForecast)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	path, err := parseFileArg(fs, args)
 	if err != nil {
@@ -47,7 +48,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 		jobs[i] = mf.job(jirga.KindForecast)
 	}
 	m.warnCost("compare", []*jirga.Scenario{s}, 1, jobs...)
-	c, err := whatif.Compare(ctx, s, ms)
+	c, err := whatif.Compare(ctx, s, ms, whatif.Options{})
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,7 @@ const longRun = time.Minute
 // job returns the cost.Job of the chosen models for a kind of computation.
 func (f *modelFlags) job(kind jirga.RunKind) cost.Job {
 	names, _ := models.Parse(f.list) // build has checked the list
-	params := map[string]map[string]string{}
-	for _, n := range names {
-		params[n] = f.opts.For(n)
-	}
-	return cost.Job{Kind: kind, Models: names, Rounds: f.rounds, Params: params}
+	return cost.Job{Kind: kind, Models: names, Rounds: f.rounds, Params: cost.Params(f.opts)}
 }
 
 // warnCost writes a warning to stderr before a computation that the

@@ -10,6 +10,8 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/deal"
+	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/sweep"
 )
 
 func runDeal(ctx context.Context, m *Main, args []string) error {
@@ -31,11 +33,13 @@ scenario (Pakistan–TTP, 2022).`)
 	var mf modelFlags
 	var outFormat string
 	var draws, workers int
+	var uf uncertaintyFlags
 	in.register(fs)
-	mf.register(fs, "mean,median,condorcet,nbs")
-	fs.IntVar(&draws, "draws", deal.DefaultDraws, "Monte Carlo draws (0: point values only)")
+	mf.register(fs, models.DefaultSweep)
+	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "Monte Carlo draws (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
+	uf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
@@ -60,7 +64,18 @@ scenario (Pakistan–TTP, 2022).`)
 	j := mf.job(jirga.KindDeal)
 	j.Draws, j.Workers, j.Interventions = draws, workers, true
 	m.warnCost("deal", []*jirga.Scenario{s}, workers, j)
-	r, err := deal.Analyze(ctx, s, ms, deal.Options{Draws: draws, Seed: mf.seed, Workers: workers, Interventions: true})
+	u, err := uf.value()
+	if err != nil {
+		return err
+	}
+	opt := deal.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Interventions: true}
+	if m.IsTerminal != nil && m.IsTerminal(m.Stderr) {
+		opt.Progress = progressBar(m.Stderr, s.ID)
+	}
+	r, err := deal.Analyze(ctx, s, ms, opt)
+	if opt.Progress != nil {
+		fmt.Fprint(m.Stderr, "\r\033[K")
+	}
 	if err != nil {
 		return err
 	}

@@ -6,19 +6,19 @@ import (
 )
 
 func TestForecastBDMJSONGolden(t *testing.T) {
-	code, out, errOut := runMain(t, "forecast", "example:emission", "--model", "bdm", "--format", "json")
+	out, errOut, code := run(t, "forecast", "example:emission", "--model", "bdm", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	golden(t, "forecast-emission-bdm.json", out)
+	golden(t, "forecast-emission-bdm-json", out)
 }
 
 func TestExplainBDMGolden(t *testing.T) {
-	code, out, errOut := runMain(t, "explain", "--model", "bdm", "example:emission")
+	out, errOut, code := run(t, "explain", "--model", "bdm", "example:emission")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	golden(t, "explain-emission-bdm.txt", out)
+	golden(t, "explain-emission-bdm", out)
 }
 
 func TestExplain(t *testing.T) {
@@ -35,10 +35,10 @@ func TestExplain(t *testing.T) {
 		{[]string{"explain", "--model", "bdm,mean", "example:emission"}, 2, "", "takes one model"},
 		{[]string{"explain", "--model", "bdm", "example:emission", "--issue", "nope"}, 2, "", `--issue "nope": no such issue`},
 		{[]string{"explain", "--model", "bdm", "--opt", "bdm.votes=cubic"}, 2, "", "votes="},
-		{[]string{"explain", "--model", "bdm", "--rounds", "-1"}, 2, "", "--rounds must be ≥ 0"},
+		{[]string{"explain", "--model", "bdm", "--rounds", "-1"}, 2, "", "rounds must be ≥ 0, got -1"},
 	}
 	for i, tt := range tests {
-		code, out, errOut := runMain(t, tt.args...)
+		out, errOut, code := run(t, tt.args...)
 		if code != tt.code || !strings.Contains(out, tt.outHas) || !strings.Contains(errOut, tt.errHas) {
 			t.Errorf("case %d %v: exit %d, stdout %.200q, stderr %q; want exit %d, stdout with %q, stderr with %q",
 				i, tt.args, code, out, errOut, tt.code, tt.outHas, tt.errHas)

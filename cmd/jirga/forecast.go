@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/models"
 )
 
 func runForecast(ctx context.Context, m *Main, args []string) error {
@@ -24,7 +25,7 @@ file) gives one forecast per scenario.`)
 	var mf modelFlags
 	var outFormat string
 	in.register(fs)
-	mf.register(fs, publishedModels)
+	mf.register(fs, models.DefaultForecast)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	path, err := parseFileArg(fs, args)
 	if err != nil {

@@ -3,8 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"maps"
-	"slices"
 	"sort"
 	"strings"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/sweep"
 )
 
 // inputFlags are the flags of every command that reads a scenario.
@@ -65,33 +64,14 @@ func (f *modelFlags) register(fs *flag.FlagSet, def string) {
 	fs.Var(&f.opts, "opt", "model option MODEL.KEY=VALUE, repeatable (e.g. nbs.utility=linear)")
 }
 
-// build returns the chosen models.
+// build returns the chosen models. The options are parsed by
+// models.Build, as the HTTP API's are, so both give the same messages.
 func (f *modelFlags) build() ([]jirga.Model, error) {
 	names, err := models.Parse(f.list)
 	if err != nil {
 		return nil, err
 	}
-	if f.rounds < 0 {
-		return nil, jirga.Errorf(jirga.EINVALID, "--rounds must be ≥ 0, got %d", f.rounds)
-	}
-	for _, k := range slices.Sorted(maps.Keys(f.opts)) {
-		mname, _, _ := strings.Cut(k, ".")
-		if _, ok := models.Lookup(mname); !ok {
-			return nil, jirga.Errorf(jirga.EINVALID, "--opt %s: unknown model %q", k, mname)
-		}
-		if !slices.Contains(names, mname) {
-			return nil, jirga.Errorf(jirga.EINVALID, "--opt %s: model %s is not among the models run (--model %s)", k, mname, f.list)
-		}
-	}
-	var out []jirga.Model
-	for _, n := range names {
-		m, err := models.New(n, models.Options{Rounds: f.rounds, Seed: f.seed, Params: f.opts.For(n)})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	return models.Build(names, f.rounds, f.seed, f.opts, models.Trusted)
 }
 
 // optFlag collects repeated MODEL.KEY=VALUE flags.
@@ -124,17 +104,6 @@ func (o *optFlag) Set(s string) error {
 	return nil
 }
 
-// For returns the options of model name, keys without the prefix.
-func (o optFlag) For(name string) map[string]string {
-	out := map[string]string{}
-	for k, v := range o {
-		if m, key, _ := strings.Cut(k, "."); m == name {
-			out[key] = v
-		}
-	}
-	return out
-}
-
 // parseFileArg parses args, flags and the single optional FILE in any
 // order, and returns FILE ("" when absent: the flagship scenario).
 func parseFileArg(fs *flag.FlagSet, args []string) (string, error) {
@@ -156,8 +125,28 @@ func oneArg(fs *flag.FlagSet, args []string) (string, error) {
 	return "", usageErr(fs, "want at most one FILE, got %d arguments", len(args))
 }
 
-// publishedModels is the default model list of forecast and compare: every
-// published model, leaving out stacked, which was fitted on EU legislation.
-// Commands that run models on many draws (sweep, deal, report) default to
-// the fast static models instead.
-const publishedModels = "mean,median,condorcet,nbs,bdm,smp,exchange"
+// uncertaintyFlags are the flags of every command that draws scenarios from
+// the inputs' uncertainty (sweep, deal, report, backtest --coverage). Their
+// syntax and ranges are sweep.Uncertainty's, which the HTTP API's
+// "uncertainty" of sweep and deal runs shares.
+type uncertaintyFlags struct {
+	list string
+	none bool
+}
+
+func (f *uncertaintyFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.none, "no-default-uncertainty", false, "apply no default uncertainty to numbers without a range or dist of their own")
+	fs.StringVar(&f.list, "uncertainty", "", "default uncertainty of numbers without a range or dist of their own, e.g. position=0.1,salience=15,capability=0.2,status_quo=0.05 (keys not given keep their default, or 0 with --no-default-uncertainty)")
+}
+
+// value returns the default uncertainty the flags ask for.
+func (f *uncertaintyFlags) value() (sweep.Uncertainty, error) {
+	u := sweep.DefaultUncertainty
+	if f.none {
+		u = sweep.Uncertainty{}
+	}
+	if err := u.Parse(f.list); err != nil {
+		return u, fmt.Errorf("--uncertainty: %w", err)
+	}
+	return u, nil
+}

@@ -8,15 +8,16 @@ import (
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/levers"
+	"github.com/jirga/jirga/models"
 )
 
 func runLevers(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("levers", "[FILE] [flags]", `
 Rank the levers of the scenario in FILE: nudge every actor's capability
-(by ±step of its value), and its salience (±step·100 points) and position
-(±step of the scale) on each issue, one at a time, and rank the nudges by
+(by ±step of its value), and its salience (±step·100 points), position
+(±step of the scale) and issue-specific power where it has one (±step of
+its value) on each issue, one at a time, and rank the nudges by
 how far they move each issue's forecast (a tornado). For each issue the
 table names the actors whose moves matter most and in which direction.
 With --target deal, rank the nudges (reservations included) by how far they
@@ -29,7 +30,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	var step float64
 	var top int
 	in.register(fs)
-	mf.register(fs, "mean")
+	mf.register(fs, models.DefaultLevers)
 	fs.Float64Var(&step, "step", levers.DefaultStep, "relative step of each nudge")
 	fs.IntVar(&top, "top", 5, "levers shown per issue in the table (0: all)")
 	fs.StringVar(&target, "target", "forecast", "what the levers move: forecast or deal")
@@ -55,8 +56,9 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 		return err
 	}
 	var r *levers.Result
+	opt := levers.Options{Step: step}
 	if target == "deal" {
-		r, err = dealLevers(ctx, s, step)
+		r, err = levers.ComputeDeal(ctx, s, opt)
 	} else {
 		ms, err2 := mf.build()
 		if err2 != nil {
@@ -66,7 +68,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 			return jirga.Errorf(jirga.EINVALID, "levers: give one --model, got %d", len(ms))
 		}
 		m.warnCost("levers", []*jirga.Scenario{s}, 1, mf.job(jirga.KindLevers))
-		r, err = levers.Compute(ctx, s, ms[0], step)
+		r, err = levers.Compute(ctx, s, ms[0], opt)
 	}
 	if err != nil {
 		return err
@@ -76,18 +78,6 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	}
 	writeLeversTable(m.Stdout, s, r, top, target)
 	return nil
-}
-
-// dealLevers ranks nudges by their effect on the joint deal slack.
-func dealLevers(ctx context.Context, s *jirga.Scenario, step float64) (*levers.Result, error) {
-	fields := []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldReservation}
-	return levers.ComputeFunc(ctx, s, step, fields, func(_ context.Context, sc *jirga.Scenario) (map[string]float64, error) {
-		z, err := deal.Slack(sc)
-		if err != nil {
-			return nil, err
-		}
-		return map[string]float64{"deal": z}, nil
-	})
 }
 
 func writeLeversTable(w io.Writer, s *jirga.Scenario, r *levers.Result, top int, target string) {
@@ -125,7 +115,7 @@ func writeLeverRows(w io.Writer, ls []levers.Lever, top, prec int) {
 		if l.Perturbed != "" {
 			field += " on " + l.Perturbed
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Actor, field, signedPrec(l.Delta, 1), signedPrec(l.Effect, prec))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Actor, field, signed(l.Delta, 1), signed(l.Effect, prec))
 	}
 	tw.Flush()
 }
@@ -136,16 +126,5 @@ func leverPhrase(l levers.Lever) string {
 	if l.Delta < 0 {
 		dir = "down"
 	}
-	return fmt.Sprintf("%s %s → %s", l.Field, dir, signedPrec(l.Effect, 1))
-}
-
-func signedPrec(x float64, prec int) string {
-	s := fmtNum(x, prec)
-	if strings.Trim(s, "-0.") == "" {
-		s = strings.TrimPrefix(s, "-")
-	}
-	if !strings.HasPrefix(s, "-") {
-		s = "+" + s
-	}
-	return s
+	return fmt.Sprintf("%s %s → %s", l.Field, dir, signed(l.Effect, 1))
 }

@@ -2,10 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"flag"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,58 +10,19 @@ import (
 	"testing"
 )
 
-// The -update flag may also be defined by other tests of this package;
-// register it only when nobody has.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files")
-	}
-}
-
-func levUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// run runs the jirga command line and returns its exit status and output.
-func levRun(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(io.Writer) bool { return false }}
-	code := m.Run(context.Background(), args)
-	return code, out.String(), errb.String()
-}
-
-func levGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if levUpdating() {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, got)
-	}
-}
-
 // The flagship comparison, as a table and as CSV, is fixed by golden files.
 func TestCompareGolden(t *testing.T) {
-	for _, tt := range []struct{ name, format string }{{"compare.golden", "table"}, {"compare.csv.golden", "csv"}} {
-		code, out, errs := levRun(t, "compare", "--model", "mean,median", "--format", tt.format)
+	for _, format := range []string{"table", "csv"} {
+		out, errs, code := run(t, "compare", "--model", "mean,median", "--format", format)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
-		levGolden(t, tt.name, out)
+		golden(t, "compare-flagship-"+format, out)
 	}
 }
 
 func TestCompareJSON(t *testing.T) {
-	code, out, errs := levRun(t, "compare", "--model", "mean", "--format", "json")
+	out, errs, code := run(t, "compare", "--model", "mean", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -88,7 +46,7 @@ func TestCompareJSON(t *testing.T) {
 }
 
 func TestLeversJSONContract(t *testing.T) {
-	code, out, errs := levRun(t, "levers", "--model", "median", "--format", "json")
+	out, errs, code := run(t, "levers", "--model", "median", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -122,7 +80,7 @@ func TestLeversJSONContract(t *testing.T) {
 }
 
 func TestDealJSONContract(t *testing.T) {
-	code, out, errs := levRun(t, "deal", "--draws", "100", "--format", "json")
+	out, errs, code := run(t, "deal", "--draws", "100", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -148,24 +106,24 @@ func TestDealJSONContract(t *testing.T) {
 		}
 	}
 	// The table runs too, and a bad flag is a usage error.
-	if code, out, errs := levRun(t, "deal", "--draws", "20"); code != 0 || !strings.Contains(out, "deal probability") {
+	if out, errs, code := run(t, "deal", "--draws", "20"); code != 0 || !strings.Contains(out, "deal probability") {
 		t.Errorf("table: exit %d: %s%s", code, out, errs)
 	}
-	if code, _, _ := levRun(t, "deal", "--draws", "-3"); code != 2 {
+	if _, _, code := run(t, "deal", "--draws", "-3"); code != 2 {
 		t.Errorf("--draws -3: exit %d, want 2", code)
 	}
 }
 
 func TestReportCLI(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.html")
-	if code, _, errs := levRun(t, "report", "--draws", "20", "-o", path); code != 0 {
+	if _, errs, code := run(t, "report", "--draws", "20", "-o", path); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil || !bytes.Contains(b, []byte(`id="chart-zopa"`)) {
 		t.Errorf("report: %v, %d bytes", err, len(b))
 	}
-	if code, _, _ := levRun(t, "report"); code != 2 {
+	if _, _, code := run(t, "report"); code != 2 {
 		t.Errorf("report without -o: exit %d, want 2", code)
 	}
 }

@@ -12,15 +12,68 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "update golden files and docs/cli.md")
+// update rewrites the golden files (testdata/golden/NAME.golden and
+// docs/cli.md) instead of comparing with them: go test ./cmd/jirga -update.
+var update = flag.Bool("update", false, "rewrite the golden files and docs/cli.md")
 
-// run runs the jirga command line args and returns its output and status.
-func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
+// cli is one in-process run of the jirga command line, the only way these
+// tests run it: its context (nil: context.Background()), whether standard
+// error is taken for a terminal (progress bars are drawn only there), and
+// where standard error goes (nil: it is captured and returned).
+type cli struct {
+	ctx      context.Context
+	terminal bool
+	stderr   io.Writer
+}
+
+// run runs the command line args on a fresh Main with empty standard input
+// and returns its standard output, its standard error (empty when c.stderr
+// is set) and its exit status.
+func (c cli) run(args ...string) (stdout, stderr string, code int) {
+	ctx := c.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	var out, errb bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(io.Writer) bool { return false }}
-	code = m.Run(context.Background(), args)
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(io.Writer) bool { return c.terminal }}
+	if c.stderr != nil {
+		m.Stderr = c.stderr
+	}
+	code = m.Run(ctx, args)
 	return out.String(), errb.String(), code
+}
+
+// run runs the command line args with a background context, standard error
+// captured and not a terminal.
+func run(t testing.TB, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	return cli{}.run(args...)
+}
+
+// golden compares got with testdata/golden/NAME.golden, the one layout of
+// the golden files, or rewrites the file under -update.
+func golden(t testing.TB, name, got string) {
+	t.Helper()
+	goldenFile(t, filepath.Join("testdata", "golden", name+".golden"), got)
+}
+
+// goldenFile compares got with the file at path, or rewrites it under
+// -update, and shows the first line that differs.
+func goldenFile(t testing.TB, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./cmd/jirga -update creates it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test ./cmd/jirga -update rewrites it):\n%s", path, diff(string(want), got))
+	}
 }
 
 // TestGolden compares whole command outputs with the files in
@@ -54,20 +107,7 @@ func TestGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, stderr, code := run(t, tt.args...)
 			got := fmt.Sprintf("$ jirga %s\n--- stdout\n%s--- stderr\n%s--- exit %d\n", strings.Join(tt.args, " "), stdout, stderr, code)
-			golden := filepath.Join("testdata", "golden", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/jirga -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s (go test ./cmd/jirga -update rewrites it):\n%s", golden, diff(string(want), got))
-			}
+			golden(t, tt.name, got)
 		})
 	}
 }
@@ -101,20 +141,7 @@ func TestDocsCLI(t *testing.T) {
 	if code != 0 || stderr != "" {
 		t.Fatalf("help --all: exit %d, stderr %q", code, stderr)
 	}
-	path := filepath.Join("..", "..", "docs", "cli.md")
-	if *update {
-		if err := os.WriteFile(path, []byte(stdout), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if stdout != string(want) {
-		t.Errorf("docs/cli.md is not the output of jirga help --all; regenerate it with\n\tgo run ./cmd/jirga help --all > docs/cli.md\n%s", diff(string(want), stdout))
-	}
+	goldenFile(t, filepath.Join("..", "..", "docs", "cli.md"), stdout)
 	for _, c := range commands {
 		if c.name != "help" && !strings.Contains(stdout, "## jirga "+c.name+"\n") {
 			t.Errorf("help --all has no section for %s", c.name)
@@ -158,10 +185,10 @@ func TestBadInput(t *testing.T) {
 		{"WrongInputFormat", []string{"validate", "example:emission", "--input-format", "json"}, "malformed JSON"},
 		{"UnknownExample", []string{"forecast", "example:atlantis"}, `unknown example "atlantis"`},
 		{"UnknownOption", []string{"forecast", "--opt", "nbs.colour=red"}, "nbs: unknown option colour; known: utility"},
-		{"BadOptionValue", []string{"forecast", "--opt", "nbs.utility=cubic"}, `nbs: utility "cubic" is not one of quadratic, linear`},
+		{"BadOptionValue", []string{"forecast", "--opt", "nbs.utility=cubic"}, `nbs: option utility="cubic": want one of quadratic, linear`},
 		{"MalformedOption", []string{"forecast", "--opt", "utility"}, "want MODEL.KEY=VALUE"},
 		{"OptionForUnrunModel", []string{"forecast", "--model", "mean", "--opt", "nbs.utility=linear"}, "model nbs is not among the models run"},
-		{"NegativeRounds", []string{"forecast", "--rounds", "-1"}, "--rounds must be ≥ 0"},
+		{"NegativeRounds", []string{"forecast", "--rounds", "-1"}, "rounds must be ≥ 0, got -1"},
 		{"TwoFiles", []string{"forecast", empty, empty}, "want at most one FILE"},
 		{"ValidateNoFile", []string{"validate"}, "want one FILE"},
 		{"ConvertNoFile", []string{"convert"}, "want one FILE"},

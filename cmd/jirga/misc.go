@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"maps"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -68,21 +71,60 @@ YAML or JSON. Reading the output back gives the same scenarios.`)
 func runModels(_ context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("models", "", `
 List the models: name, what it computes, its citation and its options
-(set with --opt MODEL.KEY=VALUE).`)
+(set with --opt MODEL.KEY=VALUE), each with its allowed values, default,
+meaning and source in brackets; a choice lists each value with its meaning
+and, where it differs from the option's, its source.
+The list is the models' own declarations, as the HTTP API's /api/models
+gives them.`)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	writeModels(m.Stdout)
+	return nil
+}
+
+// writeModels lists every model and its declared options.
+func writeModels(w io.Writer) {
 	for _, info := range models.All() {
 		kind := "static"
 		if info.Dynamic {
 			kind = "dynamic"
 		}
-		fmt.Fprintf(m.Stdout, "%-10s %s (%s)\n           %s\n", info.Name, info.Summary, kind, info.Citation)
-		for _, p := range info.Params {
-			fmt.Fprintf(m.Stdout, "           --opt %s.%s=%s (default %s): %s\n", info.Name, p.Name, p.Values, p.Default, p.Doc)
+		fmt.Fprintf(w, "%-10s %s (%s)\n           %s\n", info.Name, info.Summary, kind, info.Citation)
+		for _, o := range info.Options {
+			fmt.Fprintf(w, "           --opt %s.%s=%s (default %s)\n", info.Name, o.Name, o.Allowed(), o.Default)
+			fmt.Fprintf(w, "               %s%s\n", o.Doc, cited(o.Cite))
+			if o.File {
+				fmt.Fprintf(w, "               names a file: not accepted from HTTP requests\n")
+			}
+			width := 0
+			for _, v := range o.Values {
+				width = max(width, len([]rune(v.Name)))
+			}
+			for _, v := range o.Values {
+				line := v.Doc
+				if v.Cite != o.Cite {
+					line += cited(v.Cite)
+				}
+				if len(v.Sets) > 0 {
+					var sets []string
+					for _, k := range slices.Sorted(maps.Keys(v.Sets)) {
+						sets = append(sets, k+"="+v.Sets[k])
+					}
+					line += "; sets " + strings.Join(sets, ", ")
+				}
+				fmt.Fprintf(w, "               %-*s  %s\n", width, v.Name, line)
+			}
 		}
 	}
-	return nil
+}
+
+// cited appends a source in brackets, or nothing.
+func cited(src string) string {
+	if src == "" {
+		return ""
+	}
+	return " [" + src + "]"
 }
 
 func runExamples(_ context.Context, m *Main, args []string) error {
@@ -160,6 +202,9 @@ func writeReference(m *Main) {
 		helpFor(m, c)
 		fmt.Fprint(m.Stdout, "```\n")
 	}
+	fmt.Fprint(m.Stdout, "\n## Models and their options\n\nThe output of `jirga models`: every option as its model declares it.\n\n```text\n")
+	writeModels(m.Stdout)
+	fmt.Fprint(m.Stdout, "```\n")
 }
 
 // helpFor prints a command's usage to standard output by running it with -h.

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/report"
 )
 
@@ -23,13 +24,15 @@ scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
 	var out string
 	var draws, workers, top int
 	var step float64
+	var uf uncertaintyFlags
 	in.register(fs)
-	mf.register(fs, "mean,median,condorcet,nbs")
+	mf.register(fs, models.DefaultSweep)
 	fs.StringVar(&out, "o", "", "output file (- for standard output)")
 	fs.IntVar(&draws, "draws", report.DefaultDraws, "Monte Carlo draws for intervals and the deal probability (0: none)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the page does not depend on it)")
 	fs.IntVar(&top, "top", 8, "levers per tornado")
 	fs.Float64Var(&step, "step", 0.1, "levers' relative step")
+	uf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
@@ -57,7 +60,11 @@ scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
 	dl.Draws, dl.Workers, dl.Interventions = draws, workers, true
 	m.warnCost("report", []*jirga.Scenario{s}, workers, mf.job(jirga.KindForecast), sw, dl)
 	var buf bytes.Buffer
-	if err := report.Write(ctx, &buf, s, ms, report.Options{Draws: draws, Seed: mf.seed, Workers: workers, Step: step, Top: top}); err != nil {
+	u, err := uf.value()
+	if err != nil {
+		return err
+	}
+	if err := report.Write(ctx, &buf, s, ms, report.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Step: step, Top: top}); err != nil {
 		return err
 	}
 	if out == "-" {

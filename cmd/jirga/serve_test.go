@@ -42,13 +42,15 @@ func startServe(t *testing.T, db string, extra ...string) (string, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stderr := &syncBuffer{}
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: stderr, IsTerminal: func(io.Writer) bool { return false }}
 	code := make(chan int, 1)
 	args := append([]string{"serve", "--addr", "127.0.0.1:0"}, extra...)
 	if db != "" {
 		args = append(args, "--db", db)
 	}
-	go func() { code <- m.Run(ctx, args) }()
+	go func() {
+		_, _, c := cli{ctx: ctx, stderr: stderr}.run(args...)
+		code <- c
+	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if sm := servingRE.FindStringSubmatch(stderr.String()); sm != nil {
@@ -183,10 +185,8 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"serve", "--workers", "0"}, 2, "--workers must be ≥ 1"},
 		{[]string{"serve", "extra"}, 2, "serve takes no arguments"},
 	} {
-		var stderr bytes.Buffer
-		m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, IsTerminal: func(io.Writer) bool { return false }}
-		if got := m.Run(context.Background(), c.args); got != c.want || !strings.Contains(stderr.String(), c.msg) {
-			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, got, stderr.String(), c.want, c.msg)
+		if _, stderr, got := run(t, c.args...); got != c.want || !strings.Contains(stderr, c.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, got, stderr, c.want, c.msg)
 		}
 	}
 	for addr, want := range map[string]bool{"127.0.0.1:8080": true, "localhost:1": true, "[::1]:80": true, "0.0.0.0:80": false, ":80": false, "192.0.2.1:80": false} {

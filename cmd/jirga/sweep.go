@@ -1,18 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"math"
+	"maps"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -23,12 +27,13 @@ of FILE (the built-in flagship scenario by default) and report, per model and
 issue, the forecast on the point values, the mean, the 10th, 25th, 50th, 75th
 and 90th percentiles and a histogram over the issue's scale.
 
-Every capability, position and salience (and status quo and reservation) is
-drawn from its own low/high range or dist (uniform, triangular, normal with
-sd), truncated to its allowed range. Numbers without one get the default
-uncertainty: a triangular distribution around the value with half-width
-position=0.1 (of the scale), salience=15 (points) and capability=0.2 (of the
-value); status quo points stay fixed unless they carry a range (or
+Every capability, position and salience (and status quo, reservation and
+issue-specific power) is drawn from its own low/high range or dist (uniform,
+triangular, normal with sd), truncated to its allowed range. Numbers without
+one get the default uncertainty: a triangular distribution around the value
+with half-width position=0.1 (of the scale, also for reservations),
+salience=15 (points) and capability=0.2 (of the value, also for powers);
+status quo points stay fixed unless they carry a range (or
 status_quo=FRACTION is given). --uncertainty changes these,
 --no-default-uncertainty switches them off.
 
@@ -38,19 +43,18 @@ so that any draw can be re-run with jirga forecast. Interrupted (Ctrl-C), the
 sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	var in inputFlags
 	var mf modelFlags
-	var outFormat, keep, uflag string
+	var outFormat, keep string
 	var draws, workers, bins int
-	var noDefault bool
+	var uf uncertaintyFlags
 	in.register(fs)
-	mf.register(fs, "mean,median,condorcet,nbs")
+	mf.register(fs, models.DefaultSweep)
 	fs.Lookup("seed").Usage = "seed of the draws (and of stochastic model options)"
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "number of scenarios to draw")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default GOMAXPROCS); the output does not depend on it")
 	fs.IntVar(&bins, "bins", sweep.DefaultBins, "histogram bins over each issue's scale")
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	fs.StringVar(&keep, "keep", "", "directory to write each drawn scenario to (draw-000001.yaml, …)")
-	fs.BoolVar(&noDefault, "no-default-uncertainty", false, "apply no default uncertainty to numbers without a range or dist of their own")
-	fs.StringVar(&uflag, "uncertainty", "", "default uncertainty, e.g. position=0.1,salience=15,capability=0.2,status_quo=0.05 (keys not given keep their default, or 0 with --no-default-uncertainty)")
+	uf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
@@ -66,11 +70,8 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	case bins < 1 || bins > 200:
 		return jirga.Errorf(jirga.EINVALID, "sweep: --bins must be in [1, 200], got %d", bins)
 	}
-	u := sweep.DefaultUncertainty
-	if noDefault {
-		u = sweep.Uncertainty{}
-	}
-	if err := parseUncertainty(uflag, &u); err != nil {
+	u, err := uf.value()
+	if err != nil {
 		return err
 	}
 	ms, err := mf.build()
@@ -87,9 +88,15 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	var results []*sweep.Result
 	var runErr error
 	for _, s := range ss {
-		opt := sweep.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Bins: bins, Keep: keep}
-		if keep != "" && len(ss) > 1 {
-			opt.Keep = filepath.Join(keep, s.ID)
+		opt := sweep.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Bins: bins}
+		if keep != "" {
+			dir := keep
+			if len(ss) > 1 {
+				dir = filepath.Join(keep, s.ID)
+			}
+			if opt.Keep, err = keepDraws(dir, s.ID, mf.seed); err != nil {
+				return err
+			}
 		}
 		if m.IsTerminal != nil && m.IsTerminal(m.Stderr) {
 			opt.Progress = progressBar(m.Stderr, s.ID)
@@ -130,43 +137,6 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 		fmt.Fprintf(m.Stderr, "jirga sweep: interrupted after %d of %d draws of %s\n", r.Completed, r.Draws, r.Scenario)
 	}
 	return runErr
-}
-
-// parseUncertainty sets the fields of u named in a list such as
-// "position=0.1,salience=15,capability=0.2".
-func parseUncertainty(list string, u *sweep.Uncertainty) error {
-	if strings.TrimSpace(list) == "" {
-		return nil
-	}
-	for _, kv := range strings.Split(list, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
-		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if !ok || err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
-			return jirga.Errorf(jirga.EINVALID, "sweep: --uncertainty %q: want KEY=NUMBER ≥ 0 with KEY position, salience, capability or status_quo", kv)
-		}
-		switch strings.TrimSpace(k) {
-		case "position":
-			if x > 1 {
-				return jirga.Errorf(jirga.EINVALID, "sweep: --uncertainty position=%g: it is a fraction of the issue's scale, in [0, 1]", x)
-			}
-			u.Position = x
-		case "salience":
-			if x > jirga.SalienceMax {
-				return jirga.Errorf(jirga.EINVALID, "sweep: --uncertainty salience=%g: it is in salience points, in [0, %d]", x, jirga.SalienceMax)
-			}
-			u.Salience = x
-		case "capability":
-			u.Capability = x
-		case "status_quo":
-			if x > 1 {
-				return jirga.Errorf(jirga.EINVALID, "sweep: --uncertainty status_quo=%g: it is a fraction of the issue's scale, in [0, 1]", x)
-			}
-			u.StatusQuo = x
-		default:
-			return jirga.Errorf(jirga.EINVALID, "sweep: --uncertainty: unknown key %q; keys are position, salience, capability and status_quo", k)
-		}
-	}
-	return nil
 }
 
 // progressBar returns a sweep progress function that redraws a bar on w
@@ -304,3 +274,31 @@ func writeSweepCSV(w io.Writer, rs []*sweep.Result) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// keepDraws returns a sweep.Options.Keep function that writes each draw k
+// as dir/draw-NNNNNN.yaml (see drawFile), marked with where it came from in
+// its attributes (sweep.scenario, sweep.seed, sweep.draw), so that it can
+// be re-run with jirga forecast. It creates dir first.
+func keepDraws(dir, id string, seed uint64) (func(k int, d *jirga.Scenario) error, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, jirga.Errorf(jirga.EINVALID, "sweep: --keep: %w", err)
+	}
+	return func(k int, d *jirga.Scenario) error {
+		c := *d
+		c.Attributes = make(map[string]string, len(d.Attributes)+3)
+		maps.Copy(c.Attributes, d.Attributes)
+		c.Attributes["sweep.scenario"] = id
+		c.Attributes["sweep.seed"] = strconv.FormatUint(seed, 10)
+		c.Attributes["sweep.draw"] = strconv.Itoa(k)
+		var buf bytes.Buffer
+		path := filepath.Join(dir, drawFile(k))
+		fmt.Fprintf(&buf, "# Draw %d of a jirga sweep of %q with seed %d. Re-run it with\n# jirga forecast %s\n", k, id, seed, path)
+		if err := format.Write(&buf, []*jirga.Scenario{&c}, format.YAML); err != nil {
+			return err
+		}
+		return os.WriteFile(path, buf.Bytes(), 0o644)
+	}, nil
+}
+
+// drawFile returns the file name under which --keep stores draw k.
+func drawFile(k int) string { return fmt.Sprintf("draw-%06d.yaml", k) }

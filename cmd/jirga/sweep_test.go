@@ -1,32 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jirga/jirga/sweep"
 )
-
-// runMain runs the jirga command line with ctx and returns its exit status,
-// standard output and standard error. terminal says whether stderr is to be
-// taken for a terminal.
-func runMainCtx(ctx context.Context, terminal bool, stderr io.Writer, args ...string) (int, string) {
-	var out bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: stderr,
-		IsTerminal: func(io.Writer) bool { return terminal }}
-	code := m.Run(ctx, args)
-	return code, out.String()
-}
 
 func TestSweepWorkersIdentical(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
@@ -40,11 +24,10 @@ func TestSweepWorkersIdentical(t *testing.T) {
 		for _, procs := range []int{1, 2, 3} {
 			runtime.GOMAXPROCS(procs)
 			for _, w := range []string{"0", "1", "2", "7"} {
-				var errb bytes.Buffer
 				f := c.format
-				code, out := runMainCtx(context.Background(), false, &errb, "sweep", "--model", c.models, "--draws", c.draws, "--seed", "9", "--workers", w, "--format", f)
+				out, errb, code := run(t, "sweep", "--model", c.models, "--draws", c.draws, "--seed", "9", "--workers", w, "--format", f)
 				if code != 0 {
-					t.Fatalf("%s, workers %s: exit %d: %s", f, w, code, errb.String())
+					t.Fatalf("%s, workers %s: exit %d: %s", f, w, code, errb)
 				}
 				if want == "" {
 					want = out
@@ -57,10 +40,9 @@ func TestSweepWorkersIdentical(t *testing.T) {
 }
 
 func TestSweepTable(t *testing.T) {
-	var errb bytes.Buffer
-	code, out := runMainCtx(context.Background(), false, &errb, "sweep", "--model", "mean,median", "--draws", "200", "--seed", "3", "--bins", "10")
+	out, errb, code := run(t, "sweep", "--model", "mean,median", "--draws", "200", "--seed", "3", "--bins", "10")
 	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
+		t.Fatalf("exit %d: %s", code, errb)
 	}
 	for _, want := range []string{"Pakistan–TTP", "200 draws, seed 3", "position ±10% of the scale, salience ±15, capability ±20%",
 		"model", "forecast", "p10", "p90", "histogram", "mean ", "median ", "merger", "ceasefire", "▕"} {
@@ -72,17 +54,17 @@ func TestSweepTable(t *testing.T) {
 	if got := len(lines); got != 3+2*6 {
 		t.Errorf("%d lines, want 15 (title, sweep line, header, 12 rows):\n%s", got, out)
 	}
-	if errb.Len() != 0 {
-		t.Errorf("stderr is not empty on a non-terminal: %q", errb.String())
+	if len(errb) != 0 {
+		t.Errorf("stderr is not empty on a non-terminal: %q", errb)
 	}
 	// No uncertainty at all: p10 = p90 = forecast in every row of a CSV
 	// file of bare numbers.
 	dir := t.TempDir()
 	csvFile := filepath.Join(dir, "one.csv")
 	os.WriteFile(csvFile, []byte("actor,capability,position,salience\na,10,20,50\nb,20,80,90\nc,5,50,40\n"), 0o644)
-	code, out = runMainCtx(context.Background(), false, &errb, "sweep", csvFile, "--no-default-uncertainty", "--draws", "20", "--format", "csv")
+	out, errb, code = run(t, "sweep", csvFile, "--no-default-uncertainty", "--draws", "20", "--format", "csv")
 	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
+		t.Fatalf("exit %d: %s", code, errb)
 	}
 	rows := strings.Split(strings.TrimSpace(out), "\n")[1:]
 	if len(rows) != 4 {
@@ -97,10 +79,9 @@ func TestSweepTable(t *testing.T) {
 }
 
 func TestSweepJSON(t *testing.T) {
-	var errb bytes.Buffer
-	code, out := runMainCtx(context.Background(), false, &errb, "sweep", "--model", "nbs", "--draws", "50", "--format", "json", "--uncertainty", "salience=5,status_quo=0.05")
+	out, errb, code := run(t, "sweep", "--model", "nbs", "--draws", "50", "--format", "json", "--uncertainty", "salience=5,status_quo=0.05")
 	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
+		t.Fatalf("exit %d: %s", code, errb)
 	}
 	var r struct {
 		Scenario    string
@@ -141,84 +122,28 @@ func TestSweepBadFlags(t *testing.T) {
 		{"--model", "nope"},
 		{"a.yaml", "b.yaml"},
 	} {
-		var errb bytes.Buffer
-		code, _ := runMainCtx(context.Background(), false, &errb, append([]string{"sweep"}, args...)...)
-		if code != exitBadInput || errb.Len() == 0 {
-			t.Errorf("%v: exit %d, stderr %q; want %d and a message", args, code, errb.String(), exitBadInput)
+		_, errb, code := run(t, append([]string{"sweep"}, args...)...)
+		if code != exitBadInput || len(errb) == 0 {
+			t.Errorf("%v: exit %d, stderr %q; want %d and a message", args, code, errb, exitBadInput)
 		}
 	}
 }
 
 // TestSweepProgress: a bar on a terminal, nothing on a pipe.
 func TestSweepProgress(t *testing.T) {
-	var errb bytes.Buffer
-	code, out := runMainCtx(context.Background(), true, &errb, "sweep", "--model", "mean", "--draws", "300")
+	out, errb, code := cli{terminal: true}.run("sweep", "--model", "mean", "--draws", "300")
 	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
+		t.Fatalf("exit %d: %s", code, errb)
 	}
-	if !strings.Contains(errb.String(), "300/300") || !strings.Contains(errb.String(), "█") {
-		t.Errorf("no progress bar on a terminal: %q", errb.String())
+	if !strings.Contains(errb, "300/300") || !strings.Contains(errb, "█") {
+		t.Errorf("no progress bar on a terminal: %q", errb)
 	}
 	if strings.Contains(out, "300/300") || strings.Contains(out, "\r") {
 		t.Error("progress went to standard output")
 	}
-	errb.Reset()
-	runMainCtx(context.Background(), false, &errb, "sweep", "--model", "mean", "--draws", "300")
-	if errb.Len() != 0 {
-		t.Errorf("progress written to a non-terminal: %q", errb.String())
-	}
-}
-
-// cancelWriter cancels a context on its first write that shows progress,
-// like a user pressing Ctrl-C while the bar moves.
-type cancelWriter struct {
-	mu     sync.Mutex
-	buf    bytes.Buffer
-	cancel context.CancelFunc
-}
-
-func (w *cancelWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if bytes.Contains(p, []byte("%")) {
-		w.cancel()
-	}
-	return w.buf.Write(p)
-}
-
-func TestSweepInterrupt(t *testing.T) {
-	for _, f := range []string{"table", "json"} {
-		ctx, cancel := context.WithCancel(context.Background())
-		w := &cancelWriter{cancel: cancel}
-		code, out := runMainCtx(ctx, true, w, "sweep", "--draws", "100000", "--format", f)
-		cancel()
-		if code != exitFailure {
-			t.Errorf("%s: exit %d, want %d", f, code, exitFailure)
-		}
-		msg := w.buf.String()
-		i := strings.Index(msg, "interrupted after ")
-		if i < 0 {
-			t.Fatalf("%s: stderr does not say how far it got: %q", f, msg)
-		}
-		// k is the contiguous prefix of finished draws. The cancel comes
-		// with the first progress line, whenever the scheduler lets the
-		// ticker run, and a worker may still hold draw 1 then, so k may be
-		// 0 (the table then has the point forecasts and no intervals).
-		k, err := strconv.Atoi(strings.Fields(msg[i+len("interrupted after "):])[0])
-		if err != nil || k < 0 || k >= 100000 {
-			t.Fatalf("%s: interrupted after %q draws", f, msg[i:])
-		}
-		switch f {
-		case "table":
-			if !strings.Contains(out, "interrupted after "+strconv.Itoa(k)+" of 100000 draws") || !strings.Contains(out, "merger") {
-				t.Errorf("table of the partial sweep missing:\n%s", out)
-			}
-		case "json":
-			var r struct{ Draws, Completed int }
-			if err := json.Unmarshal([]byte(out), &r); err != nil || r.Draws != 100000 || r.Completed != k {
-				t.Errorf("partial JSON: %+v, %v", r, err)
-			}
-		}
+	_, errb, _ = run(t, "sweep", "--model", "mean", "--draws", "300")
+	if len(errb) != 0 {
+		t.Errorf("progress written to a non-terminal: %q", errb)
 	}
 }
 
@@ -226,19 +151,18 @@ func TestSweepInterrupt(t *testing.T) {
 // own forecast for that draw.
 func TestSweepKeep(t *testing.T) {
 	dir := t.TempDir()
-	var errb bytes.Buffer
-	code, out := runMainCtx(context.Background(), false, &errb, "sweep", "--model", "mean,nbs", "--draws", "50", "--seed", "4", "--keep", dir, "--format", "json")
+	out, errb, code := run(t, "sweep", "--model", "mean,nbs", "--draws", "50", "--seed", "4", "--keep", dir, "--format", "json")
 	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
+		t.Fatalf("exit %d: %s", code, errb)
 	}
 	if files, _ := filepath.Glob(filepath.Join(dir, "draw-*.yaml")); len(files) != 50 {
 		t.Fatalf("%d kept files, want 50", len(files))
 	}
 	// The sweep's value for draw 42 comes from the library, which the JSON
 	// output summarises; re-run the same sweep in the library to get it.
-	code, fc := runMainCtx(context.Background(), false, &errb, "forecast", filepath.Join(dir, "draw-000042.yaml"), "--model", "mean,nbs", "--format", "json")
+	fc, errb, code := run(t, "forecast", filepath.Join(dir, "draw-000042.yaml"), "--model", "mean,nbs", "--format", "json")
 	if code != 0 {
-		t.Fatalf("forecast of a kept draw: exit %d: %s", code, errb.String())
+		t.Fatalf("forecast of a kept draw: exit %d: %s", code, errb)
 	}
 	var got struct {
 		Results []struct {
@@ -287,39 +211,13 @@ func sweepOf(t *testing.T, out string) *sweep.Result {
 	return r
 }
 
-func init() {
-	// Other test files may declare -update too; declare it only once.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 // TestSweepGolden pins the table and CSV layouts (regenerate with -update).
 func TestSweepGolden(t *testing.T) {
-	for _, c := range []struct{ name, format string }{{"flagship.table", "table"}, {"flagship.csv", "csv"}} {
-		var errb bytes.Buffer
-		code, out := runMainCtx(context.Background(), false, &errb, "sweep", "--model", "mean,median", "--draws", "200", "--seed", "1", "--format", c.format)
+	for _, format := range []string{"table", "csv"} {
+		out, errb, code := run(t, "sweep", "--model", "mean,median", "--draws", "200", "--seed", "1", "--format", format)
 		if code != 0 {
-			t.Fatalf("exit %d: %s", code, errb.String())
+			t.Fatalf("exit %d: %s", code, errb)
 		}
-		golden := filepath.Join("testdata", "sweep", c.name+".golden")
-		if updating() {
-			os.MkdirAll(filepath.Dir(golden), 0o755)
-			if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to create it)", err)
-		}
-		if out != string(want) {
-			t.Errorf("%s: output differs from %s:\n%s\nwant:\n%s", c.name, golden, out, want)
-		}
+		golden(t, "sweep-flagship-"+format, out)
 	}
 }

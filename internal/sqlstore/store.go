@@ -174,11 +174,11 @@ func (db *DB) CreateScenario(ctx context.Context, s *jirga.Scenario) (*jirga.Sce
 		return nil, err
 	}
 	if n > 0 {
-		return nil, jirga.Errorf(jirga.ECONFLICT, "scenario %q exists; save a new version with PUT /api/scenarios/%s", s.ID, s.ID)
+		return nil, jirga.Errorf(jirga.ECONFLICT, "scenario %q exists; save a new version of it instead", s.ID)
 	}
 	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO scenarios (id, latest, created_at) VALUES (?, 1, ?)`), s.ID, db.ts(now)); err != nil {
 		if db.d.IsUnique != nil && db.d.IsUnique(err) {
-			return nil, jirga.Errorf(jirga.ECONFLICT, "scenario %q exists; save a new version with PUT /api/scenarios/%s", s.ID, s.ID)
+			return nil, jirga.Errorf(jirga.ECONFLICT, "scenario %q exists; save a new version of it instead", s.ID)
 		}
 		return nil, err
 	}

@@ -315,8 +315,11 @@ function runForm(info, results, saveMsg) {
   const models = h("div", { class: "row", id: "models" }, info.models.map(m =>
     h("label", { title: m.summary + "\n" + m.citation }, h("input", { type: "checkbox", name: "model", value: m.name, checked: info.default.includes(m.name) }), " " + m.name + (m.dynamic ? " (dynamic)" : ""))));
   const kind = h("select", { id: "kind" }, info.kinds.map(k => h("option", { value: k, selected: k === "forecast" }, k)));
-  // A levers run takes one model: keep the first one checked.
+  // Each kind preselects its default models, those of the CLI command
+  // that computes the same (a levers run takes one).
   kind.addEventListener("change", () => {
+    const def = (info.defaults || {})[kind.value];
+    if (def) models.querySelectorAll("input").forEach(i => { i.checked = def.includes(i.value); });
     if (kind.value !== "levers") return;
     const checked = [...models.querySelectorAll("input:checked")];
     checked.slice(1).forEach(i => { i.checked = false; });

@@ -23,24 +23,24 @@
 // proposal-grouped, with seeds 1–3. The stacked model is refitted in every
 // outer fold as `jirga backtest cv` does. Run from the repository root:
 //
-//	go run ./scripts/discrete-choice -set 1
-//	go run ./scripts/discrete-choice -nested
+//	go run ./experiments/discrete-choice -set 1
+//	go run ./experiments/discrete-choice -nested
 package main
 
 import (
 	"context"
 	"flag"
+	"fmt"
+	"math"
 	"strings"
 
-	"fmt"
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/models"
-	"math"
-	"slices"
-
 	"github.com/jirga/jirga/backtest"
+	"github.com/jirga/jirga/baseline"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/stack"
+	"github.com/jirga/jirga/stat"
 )
 
 // candidate names
@@ -267,31 +267,16 @@ func fit(xs []item, lam float64, set int) []float64 {
 	return th
 }
 
-func wmedian(vals, w []float64) float64 {
-	type vw struct{ v, w float64 }
-	var a []vw
+// wmedian is the median of the distribution p over the candidates vals
+// (missing candidates and those of probability 0 left out).
+func wmedian(vals, p []float64) float64 {
+	var x, w []float64
 	for i := range vals {
-		if !nan(vals[i]) && w[i] > 0 {
-			a = append(a, vw{vals[i], w[i]})
+		if !nan(vals[i]) && p[i] > 0 {
+			x, w = append(x, vals[i]), append(w, p[i])
 		}
 	}
-	slices.SortFunc(a, func(x, y vw) int {
-		if x.v < y.v {
-			return -1
-		}
-		if x.v > y.v {
-			return 1
-		}
-		return 0
-	})
-	c := 0.0
-	for _, e := range a {
-		c += e.w
-		if c >= 0.5 {
-			return e.v
-		}
-	}
-	return a[len(a)-1].v
+	return baseline.WeightedMedian(x, w)
 }
 
 func predict(th []float64, x *item, set int) float64 {
@@ -356,10 +341,9 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	samples := stack.Samples(ss, backtest.DefaultMinActors, stack.FeatureNames)
-	cases, _ := backtest.Cases(ss, 3)
+	cases, _ := backtest.Cases(ss, backtest.DefaultMinActors)
 	var xs []item
-	for i, c := range cases {
+	for _, c := range cases {
 		in, _ := stack.Extract(c.Scenario, c.Index)
 		if *reduced {
 			in.WMedian, in.Pivot, in.PlainMean = math.NaN(), math.NaN(), math.NaN()
@@ -377,7 +361,8 @@ func main() {
 			}
 			cv = append(cv, v)
 		}
-		xs = append(xs, item{c: cv, y: c.Outcome, g: c.Group(), two: in.TwoOption, unan: in.Unanimity, cod: in.Codecision, samp: samples[i]})
+		samp, _ := stack.NewSample(c.Scenario, c.Index, c.Group(), nil)
+		xs = append(xs, item{c: cv, y: c.Outcome, g: c.Group(), two: in.TwoOption, unan: in.Unanimity, cod: in.Codecision, samp: samp})
 	}
 	// oracle: best candidate
 	or := 0.0
@@ -393,7 +378,7 @@ func main() {
 	fmt.Printf("oracle nearest candidate MAE %.2f\n", or/float64(len(xs)))
 	for seed := uint64(1); seed <= 3; seed++ {
 		f := folds(xs, 10, seed)
-		var dm, dsum []float64
+		var eDisc, eStacked, eMean []float64
 		fold := make([]float64, 10)
 		foldN := make([]float64, 10)
 		tot, totS, totM := 0.0, 0.0, 0.0
@@ -445,28 +430,15 @@ func main() {
 				totM += em
 				fold[q] += e
 				foldN[q]++
-				dm = append(dm, e-em)
-				dsum = append(dsum, e-es)
+				eDisc, eStacked, eMean = append(eDisc, e), append(eStacked, es), append(eMean, em)
 			}
 			if *verbose {
 				fmt.Printf(" fold %d λ %g set %d innerMAE %.2f\n", q, bestL, bestS, bestM)
 			}
 		}
 		n := float64(len(xs))
-		mse := func(d []float64) (float64, float64) {
-			m := 0.0
-			for _, v := range d {
-				m += v
-			}
-			m /= n
-			s := 0.0
-			for _, v := range d {
-				s += (v - m) * (v - m)
-			}
-			return m, math.Sqrt(s / (n - 1) / n)
-		}
-		a, ae := mse(dm)
-		b, be := mse(dsum)
+		a, ae, _ := stat.Paired(eDisc, eMean)
+		b, be, _ := stat.Paired(eDisc, eStacked)
 		fmt.Printf("seed %d: disc %.2f stacked %.2f mean %.2f; disc−mean %.2f±%.2f disc−stacked %.2f±%.2f\n", seed, tot/n, totS/n, totM/n, a, ae, b, be)
 		fmt.Printf("  hybrid %.2f; two-option (n %.0f): disc %.2f stacked %.2f mean %.2f\n", hy/n, nTwo, twoD/nTwo, twoS/nTwo, twoM/nTwo)
 		fm, fs := 0.0, 0.0

@@ -1,0 +1,30 @@
+package sweep
+
+import (
+	"context"
+	"math"
+
+	"github.com/jirga/jirga"
+)
+
+// Forecast runs m on s the way every loop over scenarios does (sweeps,
+// deal probabilities, backtests, levers, comparisons): through
+// [jirga.ForecastOnly], because a loop keeps the forecasts and not the
+// rounds, so a dynamic model that can skip recording them does. It returns
+// m's forecast on each issue of s, in the order of s.Issues, in dst[:0]
+// (NaN on every issue when m fails), and m's error or its breach of the
+// Model contract (see [jirga.Result.Values]).
+func Forecast(ctx context.Context, m jirga.Model, s *jirga.Scenario, dst []float64) ([]float64, error) {
+	r, err := jirga.ForecastOnly(ctx, m, s)
+	if err == nil && r == nil {
+		err = jirga.Errorf(jirga.EINTERNAL, "model %s returned no result", m.Name())
+	}
+	if err != nil {
+		dst = dst[:0]
+		for range s.Issues {
+			dst = append(dst, math.NaN())
+		}
+		return dst, err
+	}
+	return r.Values(s, dst)
+}
