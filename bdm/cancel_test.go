@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga/bdm"
-	"github.com/jirga/jirga/internal/ctxtest"
+	"github.com/jirga/jirga/internal/canceltest"
 )
 
 // TestCancelPolls checks that bdm polls its context at least once per row
@@ -16,7 +16,7 @@ func TestCancelPolls(t *testing.T) {
 	const n, rounds = 150, 4
 	s := randomScenario(n, 1, 3)
 	m := bdm.New(bdm.Settings{Rounds: rounds})
-	full := ctxtest.New(0)
+	full := canceltest.NewPolls(0)
 	if _, err := m.Forecast(full, s); err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestCancelPolls(t *testing.T) {
 		t.Fatalf("%d polls in %d rounds of %d actors, want at least %d (one per row of each O(n²) loop)", got, rounds, n, want)
 	}
 	for _, after := range []int64{1, full.Count() / 3, full.Count() - 1} {
-		ctx := ctxtest.New(after)
+		ctx := canceltest.NewPolls(after)
 		r, err := m.Forecast(ctx, s)
 		if !errors.Is(err, context.Canceled) || r != nil {
 			t.Fatalf("canceled at poll %d: result %t, error %v; want no result and context.Canceled", after, r != nil, err)

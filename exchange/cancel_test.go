@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga/exchange"
-	"github.com/jirga/jirga/internal/ctxtest"
+	"github.com/jirga/jirga/internal/canceltest"
 )
 
 // TestCancelPolls checks that exchange polls its context once per actor
@@ -18,7 +18,7 @@ func TestCancelPolls(t *testing.T) {
 	const n, m, rounds = 80, 3, 3
 	s := randomScenario(rand.New(rand.NewPCG(7, 7)), n, m)
 	model := exchange.Model{Rounds: rounds}
-	full := ctxtest.New(0)
+	full := canceltest.NewPolls(0)
 	r, err := model.Forecast(full, s)
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +29,7 @@ func TestCancelPolls(t *testing.T) {
 		t.Fatalf("%d polls in %d rounds of %d actors, want at least %d", got, len(r.Rounds), n, want)
 	}
 	for _, after := range []int64{1, full.Count() / 3, full.Count() - 1} {
-		ctx := ctxtest.New(after)
+		ctx := canceltest.NewPolls(after)
 		r, err := model.Forecast(ctx, s)
 		if !errors.Is(err, context.Canceled) || r != nil {
 			t.Fatalf("canceled at poll %d: result %t, error %v; want no result and context.Canceled", after, r != nil, err)

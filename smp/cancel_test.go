@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/jirga/jirga/internal/ctxtest"
+	"github.com/jirga/jirga/internal/canceltest"
 	"github.com/jirga/jirga/smp"
 )
 
@@ -17,7 +17,7 @@ func TestCancelPolls(t *testing.T) {
 	const n, turns = 40, 3
 	s := generated(n)
 	m := smp.Model{Settings: smp.Settings{MaxTurns: turns}}
-	full := ctxtest.New(0)
+	full := canceltest.NewPolls(0)
 	if _, err := m.Forecast(full, s); err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestCancelPolls(t *testing.T) {
 		t.Fatalf("%d polls in %d turns of %d actors, want at least %d (one per item of each parallel loop)", got, turns, n, want)
 	}
 	for _, after := range []int64{1, full.Count() / 3, full.Count() - 1} {
-		ctx := ctxtest.New(after)
+		ctx := canceltest.NewPolls(after)
 		r, err := m.Forecast(ctx, s)
 		if !errors.Is(err, context.Canceled) || r != nil {
 			t.Fatalf("canceled at poll %d: result %t, error %v; want no result and context.Canceled", after, r != nil, err)
