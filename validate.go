@@ -13,6 +13,11 @@ import (
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$`)
 
+// ValidID reports whether id is a valid scenario, actor, issue, source or
+// intervention id: 1–64 letters, digits or _.:+-, starting with a letter or
+// digit.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
 // Validate checks the scenario and returns every problem it finds, joined
 // with errors.Join; each is a *ValidationError. It returns nil for a valid
 // scenario. Validate does not modify s.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/levers"
 	"github.com/jirga/jirga/models"
@@ -27,16 +28,26 @@ type kind struct {
 	// allStates marks a kind that runs on every dated state of the
 	// scenario; the others run on its state as of the run's as_of option.
 	allStates bool
+	// cost estimates the memory and time of the run on s (see package
+	// cost), for admission; nil means the kind is not checked.
+	cost func(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate
 }
 
 // kinds is the dispatch table of run kinds. Adding a kind is one row here
 // (see docs/api.md, "Run kinds").
 var kinds = map[jirga.RunKind]kind{
-	jirga.KindForecast: {models: models.DefaultForecast, check: checkModels, run: runForecast},
-	jirga.KindSweep:    {models: models.DefaultSweep, check: checkDraws, run: runSweep},
-	jirga.KindDeal:     {models: models.DefaultSweep, check: checkDraws, run: runDeal},
-	jirga.KindLevers:   {models: models.DefaultLevers, check: checkLevers, run: runLevers},
-	jirga.KindTimeline: {models: models.DefaultForecast, check: checkDraws, run: runTimeline, allStates: true},
+	jirga.KindForecast: {models: models.DefaultForecast, check: checkModels, run: runForecast, cost: estimate},
+	jirga.KindSweep:    {models: models.DefaultSweep, check: checkDraws, run: runSweep, cost: estimate},
+	jirga.KindDeal:     {models: models.DefaultSweep, check: checkDraws, run: runDeal, cost: estimate},
+	jirga.KindLevers:   {models: models.DefaultLevers, check: checkLevers, run: runLevers, cost: estimate},
+	jirga.KindTimeline: {models: models.DefaultForecast, check: checkDraws, run: runTimeline, allStates: true, cost: estimate},
+}
+
+// estimate is the cost of a run of one of the built-in kinds, as the
+// server computes them: sweeps and deals with one goroutine.
+func estimate(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate {
+	return cost.Of(cost.SizeOf(s), cost.Job{Kind: r.Kind, Models: r.Models, Rounds: r.Options.Rounds, Params: cost.Params(r.Options.Opts),
+		Draws: r.Options.Draws, Workers: 1, Interventions: r.Kind == jirga.KindDeal && len(s.Interventions) > 0})
 }
 
 // MaxDraws bounds the draws of one sweep or deal run.
@@ -71,10 +82,42 @@ func checkModels(r *jirga.RunRecord) error {
 	return err
 }
 
+// Bounds of a run's model options: a request may not make the server
+// build or report on more than this.
+const (
+	maxModels   = 32
+	maxOpts     = 64
+	maxOptKey   = 64
+	maxOptValue = 256
+)
+
+// checkBounds refuses more models or options, or longer ones, than a run
+// may have, before anything parses them: a request may hold megabytes.
+func checkBounds(r *jirga.RunRecord) error {
+	if len(r.Models) > maxModels {
+		return jirga.Errorf(jirga.EINVALID, "%d models; a run takes at most %d", len(r.Models), maxModels)
+	}
+	if len(r.Options.Opts) > maxOpts {
+		return jirga.Errorf(jirga.EINVALID, "opts: %d options; a run takes at most %d", len(r.Options.Opts), maxOpts)
+	}
+	for k, v := range r.Options.Opts {
+		if len(k) > maxOptKey {
+			return jirga.Errorf(jirga.EINVALID, "opts: option %s is longer than %d bytes", echo(k), maxOptKey)
+		}
+		if len(v) > maxOptValue {
+			return jirga.Errorf(jirga.EINVALID, "opts %s: the value is longer than %d bytes", k, maxOptValue)
+		}
+	}
+	return nil
+}
+
 // buildModels builds the run's models as the CLI does from --model, --rounds,
 // --seed and --opt (models.Build parses both), except that a request may not
 // give an option that names a file.
 func buildModels(r *jirga.RunRecord) ([]jirga.Model, error) {
+	if err := checkBounds(r); err != nil {
+		return nil, err
+	}
 	return models.Build(r.Models, r.Options.Rounds, r.Seed, r.Options.Opts, models.Untrusted)
 }
 

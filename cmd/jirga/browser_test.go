@@ -361,3 +361,52 @@ func TestBrowserKinds(t *testing.T) {
 	}
 	screenshot(t, ctx, "8-run")
 }
+
+// TestBrowserToken drives the UI of a server with a token (issue 12.7 and
+// 12.3): without the token the page says it needs one; with it, it lists
+// the scenarios, imports a file (sent as application/octet-stream) and runs
+// models (JSON writes from the page's own origin).
+func TestBrowserToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped under -short")
+	}
+	ctx := newBrowser(t)
+	url, _ := startServe(t, filepath.Join(t.TempDir(), "jirga.db"), "--token", "tok")
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(`#app .error`)); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text(`#app .error`))
+	if err != nil || !strings.Contains(msg, "needs a token") {
+		t.Fatalf("page without the token says %q (%v)", msg, err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(`#token`, "tok"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#token").dispatchEvent(new Event("change"))`),
+		chromedp.WaitVisible(`#scenario-list a`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	_, csv, err := examples.Bytes("emission")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "emission_standards.csv")
+	os.WriteFile(file, csv, 0o644)
+	if err := chromedp.Do(ctx,
+		chromedp.SetUploadFiles(`#import-file`, []string{file}),
+		chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("button")].find(b => b.textContent === "Import").click()`),
+		chromedp.WaitVisible(`#app .notice`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := chromedp.Run(ctx, chromedp.Text(`#app .notice`)); !strings.Contains(got, "Imported") {
+		t.Errorf("import says %q", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/#/s/"+examples.Flagship), chromedp.WaitVisible(`#run`), chromedp.Click(`#run`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitRun(ctx, ""); err != nil {
+		screenshot(t, ctx, "fail-token-run")
+		t.Fatalf("run with the token: %v", err)
+	}
+}

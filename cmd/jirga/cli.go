@@ -28,6 +28,10 @@ type Main struct {
 	// IsTerminal reports whether w is an interactive terminal (progress bars
 	// are drawn only there).
 	IsTerminal func(w io.Writer) bool
+	// AvailableMemory returns the bytes of memory the machine has available,
+	// 0 if unknown; nil reads /proc/meminfo. Commands warn before a run
+	// estimated to need more.
+	AvailableMemory func() float64
 }
 
 // NewMain returns a Main wired to the process's standard streams.

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/whatif"
 )
@@ -42,6 +43,12 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	if err != nil {
 		return err
 	}
+	// The forecast of the scenario and of each intervention.
+	jobs := make([]cost.Job, 1+len(s.Interventions))
+	for i := range jobs {
+		jobs[i] = mf.job(jirga.KindForecast)
+	}
+	m.warnCost("compare", []*jirga.Scenario{s}, 1, jobs...)
 	c, err := whatif.Compare(ctx, s, ms, whatif.Options{})
 	if err != nil {
 		return err

@@ -62,6 +62,9 @@ scenario (Pakistan–TTP, 2022).`)
 	if err != nil {
 		return err
 	}
+	j := mf.job(jirga.KindDeal)
+	j.Draws, j.Workers, j.Interventions = draws, workers, true
+	m.warnCost("deal", []*jirga.Scenario{s}, workers, j)
 	u, err := uf.value()
 	if err != nil {
 		return err

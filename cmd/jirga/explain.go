@@ -50,6 +50,7 @@ scenario. Static models have no rounds to explain.`)
 	if err != nil {
 		return err
 	}
+	m.warnCost("explain", []*jirga.Scenario{s}, 1, mf.job(jirga.KindForecast))
 	if issue != "" {
 		is := s.Issue(issue)
 		if is == nil {

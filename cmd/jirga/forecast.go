@@ -43,6 +43,7 @@ file) gives one forecast per scenario.`)
 	if err != nil {
 		return err
 	}
+	m.warnCost("forecast", ss, 0, mf.job(jirga.KindForecast))
 	var fcs []*jirga.Forecast
 	for _, s := range ss {
 		fc, err := jirga.Run(ctx, s, ms)

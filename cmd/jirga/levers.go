@@ -68,6 +68,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 		if len(ms) != 1 {
 			return jirga.Errorf(jirga.EINVALID, "levers: give one --model, got %d", len(ms))
 		}
+		m.warnCost("levers", []*jirga.Scenario{s}, 1, mf.job(jirga.KindLevers))
 		r, err = levers.Compute(ctx, s, ms[0], opt)
 	}
 	if err != nil {

@@ -58,6 +58,11 @@ scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
 	if err != nil {
 		return err
 	}
+	// A report holds a forecast, a sweep and a deal analysis.
+	sw, dl := mf.job(jirga.KindSweep), mf.job(jirga.KindDeal)
+	sw.Draws, sw.Workers = draws, workers
+	dl.Draws, dl.Workers, dl.Interventions = draws, workers, true
+	m.warnCost("report", []*jirga.Scenario{s}, workers, mf.job(jirga.KindForecast), sw, dl)
 	var buf bytes.Buffer
 	u, err := uf.value()
 	if err != nil {

@@ -83,6 +83,9 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	if err != nil {
 		return err
 	}
+	j := mf.job(jirga.KindSweep)
+	j.Draws, j.Workers = draws, workers
+	m.warnCost("sweep", ss, workers, j)
 	var results []*sweep.Result
 	var runErr error
 	for _, s := range ss {

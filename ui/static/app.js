@@ -60,16 +60,23 @@ class APIError extends Error {
 async function api(method, path, body, raw) {
   const headers = {};
   const token = localStorage.getItem("jirga.token");
-  if (token && method !== "GET") headers["Authorization"] = "Bearer " + token;
+  // A server with a token wants it on reads too.
+  if (token) headers["Authorization"] = "Bearer " + token;
   let payload;
-  if (raw !== undefined) payload = raw;
-  else if (body !== undefined) {
+  if (raw !== undefined) {
+    headers["Content-Type"] = "application/octet-stream";
+    payload = raw;
+  } else if (body !== undefined) {
     headers["Content-Type"] = "application/json";
     payload = JSON.stringify(body);
   }
   const resp = await fetch(path, { method, headers, body: payload });
   let data = null;
   try { data = await resp.json(); } catch (e) { /* empty body */ }
+  if (resp.status === 401) {
+    throw new APIError(401, { error: { message: (token ? "The token was refused" : "This server needs a token") +
+      ": enter it in the Token field above." } });
+  }
   if (!resp.ok) throw new APIError(resp.status, data);
   return { status: resp.status, data };
 }
@@ -110,7 +117,11 @@ window.addEventListener("hashchange", route);
 window.addEventListener("DOMContentLoaded", () => {
   const tok = $("#token");
   tok.value = localStorage.getItem("jirga.token") || "";
-  tok.addEventListener("change", () => localStorage.setItem("jirga.token", tok.value));
+  tok.addEventListener("change", () => {
+    localStorage.setItem("jirga.token", tok.value);
+    modelsInfo = null;
+    route();
+  });
   route();
 });
 
