@@ -13,20 +13,48 @@ import (
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$`)
 
+// ValidID reports whether id is a valid scenario, actor, issue, source or
+// intervention id: 1–64 letters, digits or _.:+-, starting with a letter or
+// digit.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
 // Validate checks the scenario and returns every problem it finds, joined
 // with errors.Join; each is a *ValidationError. It returns nil for a valid
 // scenario. Validate does not modify s.
+//
+// In a scenario with an as_of, no estimate may rest on the future: an
+// estimate (or an intervention) that cites a source published after the
+// as_of of the state it belongs to (the scenario's, or its snapshot's) is a
+// problem, unless it is marked hindsight with a note saying why. A source
+// dated by month or year counts as published after the as_of only when its
+// whole period is; when the period contains the as_of, or the source has no
+// date, [Scenario.Check] warns instead.
 func (s *Scenario) Validate() error {
+	_, err := s.Check()
+	return err
+}
+
+// Check is [Scenario.Validate] that also returns warnings: findings that do
+// not stop the scenario from being used but that its author should see (see
+// [Scenario.Validate] for the dates of sources).
+func (s *Scenario) Check() (warnings []*ValidationError, err error) {
 	v := &validator{}
 	v.scenario(s)
-	return errors.Join(v.errs...)
+	return v.warns, errors.Join(v.errs...)
 }
 
 type validator struct {
-	errs []error
+	errs  []error
+	warns []*ValidationError
+	// dates checks the dates of the sources that estimates cite.
+	dates dateCheck
 }
 
 func (v *validator) add(e *ValidationError) { v.errs = append(v.errs, e) }
+
+func (v *validator) warnf(path, actor, issue, field, format string, args ...any) {
+	v.warns = append(v.warns, &ValidationError{Path: path, Actor: actor, Issue: issue, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
 
 func (v *validator) addf(path, actor, issue, field, format string, args ...any) {
 	v.add(&ValidationError{Path: path, Actor: actor, Issue: issue, Field: field, Msg: fmt.Sprintf(format, args...)})
@@ -52,8 +80,10 @@ func (v *validator) scenario(s *Scenario) {
 	}
 	v.id("", "scenario", s.ID)
 	if s.AsOf != "" {
-		if _, err := time.Parse(time.DateOnly, s.AsOf); err != nil {
+		if t, err := time.Parse(time.DateOnly, s.AsOf); err != nil {
 			v.addf("as_of", "", "", "as_of", "as_of %q is not a date of the form YYYY-MM-DD", s.AsOf)
+		} else {
+			v.dates = dateCheck{on: true, asOf: t, text: s.AsOf, whose: "the scenario's", sources: map[string]string{}}
 		}
 	}
 	sources := map[string]bool{}
@@ -68,14 +98,13 @@ func (v *validator) scenario(s *Scenario) {
 			v.addf(p+".id", "", "", "id", "duplicate source id %q", src.ID)
 		}
 		sources[src.ID] = true
-		if src.Date != "" {
-			if _, err := time.Parse(time.DateOnly, src.Date); err != nil {
-				if _, err := time.Parse("2006-01", src.Date); err != nil {
-					if _, err := time.Parse("2006", src.Date); err != nil {
-						v.addf(p+".date", "", "", "date", "source %q: date %q is not YYYY-MM-DD, YYYY-MM or YYYY", src.ID, src.Date)
-					}
-				}
-			}
+		switch _, _, ok := dateSpan(src.Date); {
+		case src.Date != "" && !ok:
+			v.addf(p+".date", "", "", "date", "source %q: date %q is not YYYY-MM-DD, YYYY-MM or YYYY", src.ID, src.Date)
+		case src.Date == "" && v.dates.on:
+			v.warnf(p, "", "", "date", "source %q has no date, so jirga cannot check that it was published by the as_of %s; give it a date (YYYY-MM-DD, YYYY-MM or YYYY)", src.ID, s.AsOf)
+		case ok && v.dates.on && src.ID != "":
+			v.dates.sources[src.ID] = src.Date
 		}
 	}
 	checkSources := func(path, actor, issue, field string, ids []string) {
@@ -138,6 +167,7 @@ func (v *validator) scenario(s *Scenario) {
 			v.addf(p+".role", a.ID, "", "role", "role %q is not one of %s", a.Role, joinRoles())
 		}
 		checkSources(p+".sources", a.ID, "", "sources", a.Sources)
+		v.actorSources(p+".sources", a.ID, a.Sources)
 		if a.Capability == nil {
 			r, _ := FieldRange(FieldCapability, nil)
 			v.addf(p+".capability", a.ID, "", "capability", "capability is missing; it must be %s", r.Requirement())
@@ -196,6 +226,7 @@ func (v *validator) scenario(s *Scenario) {
 		}
 		interventions[iv.ID] = true
 		checkSources(p+".sources", "", "", "sources", iv.Sources)
+		v.cited(p, "", "", "", fmt.Sprintf("intervention %q", iv.ID), iv.Sources, iv.Hindsight, iv.Notes, "notes")
 		if len(iv.Changes) == 0 {
 			v.addf(p+".changes", "", "", "changes", "intervention %q has no changes", iv.ID)
 		}
@@ -204,6 +235,7 @@ func (v *validator) scenario(s *Scenario) {
 			v.change(cp, iv.ID, ch, s, issues)
 		}
 	}
+	v.snapshots(s, checkSources)
 }
 
 func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[string]*Issue) {
@@ -287,6 +319,7 @@ func (v *validator) estimate(in Input, checkSources func(string, string, string,
 		v.addf(p+".dist", actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
 	}
 	checkSources(p+".sources", actor, issue, field, e.Sources)
+	v.cited(p, actor, issue, field, "", e.Sources, e.Hindsight, e.Note, "a note")
 }
 
 // joinRoles lists the roles for messages: "party, mediator, …".

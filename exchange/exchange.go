@@ -181,6 +181,7 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 	}
 	st.drop = m.Update == UpdateDrop
 	st.decide = m.WithinRound != WithinStart
+	st.ctx = ctx
 	if m.Rate == RateRandom {
 		st.rng = rand.New(rand.NewPCG(m.Seed, 0x65786368616e6765)) // "exchange"
 	}
@@ -253,6 +254,10 @@ type state struct {
 	drop     bool
 	decide   bool
 	rng      *rand.Rand
+	// ctx, when set, is polled once per actor of each enumeration row
+	// and every 256 heap entries, so that a cancel takes effect within a
+	// fraction of a round; a round cut short is discarded.
+	ctx context.Context
 
 	cands []cand
 	cells [][]int32 // candidate ids per (actor·m + issue) cell
@@ -478,11 +483,14 @@ func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 		st.oy = append(st.oy[:0], st.o...)
 	}
 	st.enumerate()
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
 	var out []Exchange
 	limit := st.n * st.m
 	capped := false
-	for len(st.h) > 0 {
-		if len(out)%256 == 255 {
+	for pops := 1; len(st.h) > 0; pops++ {
+		if pops%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, false, err
 			}
@@ -663,6 +671,9 @@ func (st *state) enumerate() {
 func (st *state) pairs(as, bs []int, p, q int) {
 	sal := st.t.Salience
 	for _, a := range as {
+		if st.ctx != nil && st.ctx.Err() != nil {
+			return
+		}
 		for _, b := range bs {
 			// j has the smaller s_p/s_q: s_jp·s_iq < s_ip·s_jq.
 			l, r := sal[a][p]*sal[b][q], sal[b][p]*sal[a][q]

@@ -37,6 +37,9 @@ type Options struct {
 	// Capability chooses how DEU capabilities are set: "equal" (the default)
 	// or "council" (Council voting weights by era; see deu.go).
 	Capability string
+	// Warn, when set, is called with each warning of a scenario that Read
+	// accepts or rejects (see jirga.Scenario.Check), with its file and line.
+	Warn func(*jirga.ValidationError)
 }
 
 // Info describes a format.
@@ -170,7 +173,18 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 				}
 			}
 		}
-		for _, ve := range jirga.ValidationErrors(d.s.Validate()) {
+		warns, verr := d.s.Check()
+		for _, w := range warns {
+			if opt.Warn == nil {
+				break
+			}
+			w.File = name
+			if w.Line == 0 {
+				w.Line = lineOf(d.lines, w.Path)
+			}
+			opt.Warn(w)
+		}
+		for _, ve := range jirga.ValidationErrors(verr) {
 			if covered(decoderPaths, ve.Path) && len(docs) == 1 {
 				continue
 			}

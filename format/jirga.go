@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -35,21 +36,32 @@ func isJSON(name string, data []byte) bool {
 
 func decodeJSON(data []byte, _ Options) ([]decoded, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	var raw any
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	if err := d.Decode(&raw); err != nil {
-		return nil, jsonError(data, err)
-	}
-	if _, err := d.Token(); err != io.EOF {
+	// Check the syntax without building a tree or copying the input: the
+	// YAML parser builds the tree that is walked. (A tree of any here held
+	// as much memory again as the YAML nodes, for the rare fallback below.)
+	if !json.Valid(data) {
+		d := json.NewDecoder(bytes.NewReader(data))
+		var raw json.RawMessage
+		if err := d.Decode(&raw); err != nil {
+			return nil, jsonError(data, err)
+		}
+		d.Token() // to the trailing data
 		return nil, &jirga.ValidationError{Line: lineAt(data, int(d.InputOffset())), Msg: "unexpected data after the JSON value"}
 	}
 	// Re-read through the YAML parser for line numbers: JSON is YAML.
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 {
-		return decodeTree(raw)
+		var tree any
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if err := dec.Decode(&tree); err != nil {
+			return nil, jsonError(data, err)
+		}
+		return decodeTree(tree)
 	}
-	return decodeDoc(root.Content[0], JSON, true, len(data))
+	doc := root.Content[0]
+	root = yaml.Node{} // decodeDoc lets go of the tree once it is walked
+	return decodeDoc(doc, JSON, true, len(data))
 }
 
 func jsonError(data []byte, err error) error {
@@ -156,15 +168,20 @@ func decodeDoc(n *yaml.Node, format string, allowList bool, size int) ([]decoded
 	if n.Kind != yaml.MappingNode {
 		return nil, &jirga.ValidationError{Line: n.Line, Msg: fmt.Sprintf("a scenario must be a mapping with id, issues and actors, got %s (read as jirga %s; --input-format chooses another format)", kindName(n), strings.ToUpper(format))}
 	}
-	w := &walker{lines: map[string]int{"": n.Line}, budget: size + minBudget}
+	line := n.Line
+	w := &walker{lines: map[string]int{"": line}, budget: size + minBudget}
 	v := w.walk(n, reflect.TypeFor[jirga.Scenario](), "")
+	// n is not used below, so the YAML tree can be collected while the
+	// walked values are encoded and decoded: a large file's peak memory is
+	// then that of one tree at a time, not all of them.
 	if w.exhausted {
 		return nil, errors.Join(w.errs...)
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, &jirga.ValidationError{Line: n.Line, Msg: "cannot encode scenario: " + err.Error()}
+		return nil, &jirga.ValidationError{Line: line, Msg: "cannot encode scenario: " + err.Error()}
 	}
+	v = nil
 	var s jirga.Scenario
 	if err := json.Unmarshal(b, &s); err != nil {
 		// The walker checked every type, so this is a bug, not bad input.
@@ -505,8 +522,20 @@ func (w *walker) structFields(n *yaml.Node, t reflect.Type, path string) map[str
 }
 
 // requiredNumbers returns the JSON names of t's float64 fields that are
-// not omitempty.
+// not omitempty. It is called for every mapping of a file, so the answer
+// is kept per type.
 func requiredNumbers(t reflect.Type) []string {
+	if v, ok := requiredCache.Load(t); ok {
+		return v.([]string)
+	}
+	out := computeRequiredNumbers(t)
+	requiredCache.Store(t, out)
+	return out
+}
+
+var requiredCache, fieldsCache sync.Map // reflect.Type → []string, map[string]reflect.Type
+
+func computeRequiredNumbers(t reflect.Type) []string {
 	var out []string
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -527,8 +556,19 @@ func allowed(fields map[string]reflect.Type) string {
 	return strings.Join(names, ", ")
 }
 
-// jsonFields maps the JSON names of t's fields to their types.
+// jsonFields maps the JSON names of t's fields to their types. It is called
+// for every mapping of a file, so the map is built once per type; callers
+// must not modify it.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
+	if v, ok := fieldsCache.Load(t); ok {
+		return v.(map[string]reflect.Type)
+	}
+	m := computeJSONFields(t)
+	fieldsCache.Store(t, m)
+	return m
+}
+
+func computeJSONFields(t reflect.Type) map[string]reflect.Type {
 	m := map[string]reflect.Type{}
 	for i := range t.NumField() {
 		f := t.Field(i)
