@@ -16,15 +16,16 @@ import (
 // executed; an exchange found infeasible is dropped for the rest of the
 // round. Under Decide's rule: the exchanges are enumerated once; the best
 // live one is executed; then every live exchange in which an actor supplies
-// an issue that has just moved is computed again from the current voting
-// positions and outcomes, and dropped when infeasible; the others keep their
-// values.
+// an issue that has just moved learns the two moved cells and is computed
+// again from the current voting positions and its own view of the outcomes,
+// and dropped when infeasible; the others keep their values.
 func refRound(st *state, decide bool) []Exchange {
 	for i := range st.n {
 		copy(st.y[i], st.x[i])
 	}
-	st.oy = append(st.oy[:0], st.o...)
+	st.decide = decide
 	st.enumerate()
+	known := make([][]knownCell, len(st.cands))
 	cands := append([]cand(nil), st.cands...)
 	dead := make([]bool, len(cands))
 	var out []Exchange
@@ -57,7 +58,6 @@ func refRound(st *state, decide bool) []Exchange {
 		if !decide {
 			continue
 		}
-		st.oy[p], st.oy[q] = st.outcome(st.y, p), st.outcome(st.y, q)
 		for k := range cands {
 			d := &cands[k]
 			if dead[k] {
@@ -65,7 +65,15 @@ func refRound(st *state, decide bool) []Exchange {
 			}
 			moved := (int(d.j) == j && int(d.p) == p) || (int(d.j) == i && int(d.p) == q) ||
 				(int(d.i) == j && int(d.q) == p) || (int(d.i) == i && int(d.q) == q)
-			if moved && !st.computeDecide(d) {
+			if !moved {
+				continue
+			}
+			other := knownCell{int32(j), int32(p), st.y[j][p]}
+			if (int(d.j) == j && int(d.p) == p) || (int(d.i) == j && int(d.q) == p) {
+				other = knownCell{int32(i), int32(q), st.y[i][q]}
+			}
+			known[k] = record(known[k], d.p, d.q, other)
+			if !st.computeDecide(d, known[k]) {
 				dead[k] = true
 			}
 		}
