@@ -2,64 +2,20 @@ package exchange_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/exchange"
-	"github.com/jirga/jirga/format"
 )
-
-// decideRef is a run of Decide's equal-gain model (testdata/decide/README.md):
-// per round, every exchange in execution order, the positions and the
-// outcomes after the round's update.
-type decideRef struct {
-	Rounds []decideRound `json:"rounds"`
-}
-
-type decideRound struct {
-	Round     int                           `json:"round"`
-	Outcome   map[string]float64            `json:"outcome"`
-	Positions map[string]map[string]float64 `json:"positions"` // issue → actor → position
-	Exchanges []struct {
-		I       string  `json:"i"`
-		ISupply string  `json:"i_supply"`
-		IFrom   float64 `json:"i_from"`
-		ITo     float64 `json:"i_to"`
-		J       string  `json:"j"`
-		JSupply string  `json:"j_supply"`
-		JFrom   float64 `json:"j_from"`
-		JTo     float64 `json:"j_to"`
-		Gain    float64 `json:"gain"`
-	} `json:"exchanges"`
-}
-
-func loadDecide(tb testing.TB, name string) (*jirga.Scenario, decideRef) {
-	tb.Helper()
-	ss, err := format.ReadFile(filepath.Join("testdata", "decide", name+".input.tsv"), format.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join("testdata", "decide", name+".reference.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var ref decideRef
-	if err := json.Unmarshal(b, &ref); err != nil {
-		tb.Fatal(err)
-	}
-	return ss[0], ref
-}
 
 // matchPrefix returns how many of the first exchanges of a round equal
 // Decide's, in order: the same two suppliers and supply issues, both moved
 // to the same positions, the same gain, within tol.
-func matchPrefix(got []exchange.Exchange, want decideRound, tol float64) int {
+func matchPrefix(got []exchange.Exchange, want exchange.DecideRound, tol float64) int {
 	for k := range min(len(got), len(want.Exchanges)) {
 		e, w := got[k], want.Exchanges[k]
 		to := map[[2]string]float64{{e.Supplier, e.SupplyIssue}: e.SupplyTo, {e.Demander, e.DemandIssue}: e.DemandTo}
@@ -74,7 +30,7 @@ func matchPrefix(got []exchange.Exchange, want decideRound, tol float64) int {
 
 // outcomeGap is the largest difference between a round's outcomes and
 // Decide's, in points of the issue's scale.
-func outcomeGap(rd jirga.Round, want decideRound) float64 {
+func outcomeGap(rd jirga.Round, want exchange.DecideRound) float64 {
 	gap := 0.0
 	for is, o := range want.Outcome {
 		gap = max(gap, math.Abs(rd.Outcome[is]-o))
@@ -85,7 +41,7 @@ func outcomeGap(rd jirga.Round, want decideRound) float64 {
 // agreement runs m for ten rounds on a Decide reference case and returns
 // the round-1 prefix that equals Decide's and, per round, jirga's and
 // Decide's exchange counts and the largest gap between their outcomes.
-func agreement(t *testing.T, m exchange.Model, s *jirga.Scenario, ref decideRef) (prefix int, counts [][2]int, gaps []float64, ties string) {
+func agreement(t *testing.T, m exchange.Model, s *jirga.Scenario, ref exchange.DecideRef) (prefix int, counts [][2]int, gaps []float64, ties string) {
 	t.Helper()
 	r, err := m.Forecast(context.Background(), s)
 	if err != nil {
@@ -112,19 +68,11 @@ func agreement(t *testing.T, m exchange.Model, s *jirga.Scenario, ref decideRef)
 // exchanges equal Decide's (matchPrefix, 1e-9), whether the whole round
 // does (the same exchanges, no more, and outcomes within 1e-6), and the
 // largest outcome gap over the rounds.
-func roundByRound(t *testing.T, m exchange.Model, s *jirga.Scenario, ref decideRef) (prefix []int, exact []bool, gap float64) {
+func roundByRound(t *testing.T, m exchange.Model, s *jirga.Scenario, ref exchange.DecideRef) (prefix []int, exact []bool, gap float64) {
 	t.Helper()
 	m.Rounds = 1
 	for k, want := range ref.Rounds {
-		c := s.Clone()
-		if k > 0 {
-			for _, a := range c.Actors {
-				for is, st := range a.Stances {
-					st.Position = jirga.Val(ref.Rounds[k-1].Positions[is][a.ID])
-				}
-			}
-		}
-		r, err := m.Forecast(context.Background(), c)
+		r, err := m.Forecast(context.Background(), ref.StartOfRound(s, k))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +111,7 @@ func TestDecideRuns(t *testing.T) {
 		roundsExactly int     // rounds run alone that equal Decide's exactly, at least
 		roundGap      float64 // largest outcome gap of a round run alone, at most
 	}{{"sample_data", 14, 3.6, 252, 4, 0.9}, {"cop21", 36, 5.0, 791, 3, 1.1}} {
-		s, ref := loadDecide(t, c.name)
+		s, ref := exchange.LoadDecide(t, c.name)
 		total := 0
 		for _, e := range ref.Rounds {
 			total += len(e.Exchanges)
