@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ func (s *Server) registerScenarioRoutes(mux router) {
 	mux.HandleFunc("PUT /api/scenarios/{id}", s.handleScenarioUpdate)
 	mux.HandleFunc("GET /api/scenarios/{id}/versions", s.handleScenarioVersions)
 	mux.HandleFunc("POST /api/import", s.handleImport)
+	mux.HandleFunc("POST /api/validate", s.handleValidate)
 }
 
 // readScenario reads one scenario in jirga JSON from the body and validates
@@ -42,6 +44,47 @@ func (s *Server) readScenario(w http.ResponseWriter, r *http.Request) (*jirga.Sc
 		return nil, jirga.Errorf(jirga.EINVALID, "the body holds %d scenarios; send one, or use POST /api/import", len(ss))
 	}
 	return ss[0], nil
+}
+
+// handleValidate checks a scenario in jirga JSON as saving it would, and
+// stores nothing: 200 with "valid", the problems that would refuse it and
+// the warnings, each located as the errors of a refused save are (the web
+// UI's editor marks them at their cells as the analyst types).
+func (s *Server) handleValidate(w http.ResponseWriter, r *http.Request) {
+	if err := requireJSON(r); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data, err := s.readBody(w, r, s.MaxBody)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var warns []*jirga.ValidationError
+	ss, err := format.Read("request.json", data, format.Options{Format: format.JSON, Warn: func(ve *jirga.ValidationError) { warns = append(warns, ve) }})
+	ves := jirga.ValidationErrors(err)
+	if err != nil && len(ves) == 0 {
+		s.Error(w, r, err)
+		return
+	}
+	if err == nil && len(ss) != 1 {
+		ves = []*jirga.ValidationError{{File: "request.json", Msg: fmt.Sprintf("the body holds %d scenarios; send one", len(ss))}}
+	}
+	type answer struct {
+		Valid           bool      `json:"valid"`
+		Problems        []problem `json:"problems"`
+		OmittedProblems int       `json:"omitted_problems,omitempty"`
+		Warnings        []problem `json:"warnings"`
+		OmittedWarnings int       `json:"omitted_warnings,omitempty"`
+	}
+	a := answer{Valid: len(ves) == 0, Problems: []problem{}, Warnings: []problem{}}
+	if p, n := problems(ves); p != nil {
+		a.Problems, a.OmittedProblems = p, n
+	}
+	if p, n := problems(warns); p != nil {
+		a.Warnings, a.OmittedWarnings = p, n
+	}
+	writeJSON(w, http.StatusOK, a)
 }
 
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
