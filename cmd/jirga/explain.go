@@ -17,7 +17,7 @@ scenario. Static models have no rounds to explain.`)
 	var in inputFlags
 	var mf modelFlags
 	var issue string
-	in.register(fs)
+	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, "bdm")
 	fs.StringVar(&issue, "issue", "", "explain only this issue (default: every issue)")

@@ -29,7 +29,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	var outFormat, target string
 	var step float64
 	var top int
-	in.register(fs)
+	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultLevers)
 	fs.Float64Var(&step, "step", levers.DefaultStep, "relative step of each nudge")
