@@ -87,14 +87,14 @@ func writeLeversTable(w io.Writer, s *jirga.Scenario, r *levers.Result, top int,
 		fmt.Fprintf(w, "levers on the joint deal slack among the necessary parties (step %g: ±%s%% of capability, ±%s salience points, ±%s%% of the scale for positions and reservations)\n",
 			r.Step, pct, fmtNum(100*r.Step, 0), pct)
 		fmt.Fprintf(w, "baseline slack %s (negative: no joint deal; a positive effect brings one closer)\n\n", fmtNum(r.Baseline["deal"], 4))
-		writeLeverRows(w, r.ForIssue("deal"), top, 4)
+		writeLeverRows(w, r.On("deal"), top, 4)
 		return
 	}
 	fmt.Fprintf(w, "levers on the %s forecast (step %g: ±%s%% of capability, ±%s salience points, ±%s%% of the scale for positions)\n",
 		r.Model, r.Step, pct, fmtNum(100*r.Step, 0), pct)
 	for _, is := range s.Issues {
 		fmt.Fprintf(w, "\n%s (forecast %s)\n", is.ID, fmtNum(r.Baseline[is.ID], 1))
-		writeLeverRows(w, r.ForIssue(is.ID), top, 2)
+		writeLeverRows(w, r.On(is.ID), top, 2)
 		var parts []string
 		for _, mv := range r.TopActors(is.ID, 3) {
 			parts = append(parts, fmt.Sprintf("%s (%s)", mv.Actor, leverPhrase(mv.Lever)))
@@ -113,8 +113,8 @@ func writeLeverRows(w io.Writer, ls []levers.Lever, top, prec int) {
 	fmt.Fprintln(tw, "  actor\tfield\tdelta\teffect")
 	for _, l := range ls {
 		field := l.Field
-		if l.Perturbed != "" {
-			field += " on " + l.Perturbed
+		if n := l.Nudged(); n != "" {
+			field += " on " + n
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Actor, field, signed(l.Delta, 1), signed(l.Effect, prec))
 	}
