@@ -632,7 +632,7 @@ function roundsChart(is, sc, res) {
 // characters; longer labels are cut with … and shown whole on hover), so
 // that no label runs off the left edge.
 function hbars(rows, min, max, fmtv) {
-  const maxLabel = 48, charW = 6.3, rowH = 22, R = 60, plot = 320;
+  const maxLabel = 64, charW = 6.3, rowH = 22, R = 60, plot = 320;
   const cut = t => t.length > maxLabel ? t.slice(0, maxLabel - 1) + "…" : t;
   const L = Math.ceil(Math.max(60, ...rows.map(r => cut(String(r.label)).length * charW)) + 10);
   const W = L + plot + R;
