@@ -172,8 +172,15 @@ func TestBrowserEditor(t *testing.T) {
 	// The panel edits the selected estimate's range and sources.
 	p.do("select a cell", chromedp.Focus(`#grid input[data-actor="down"][data-issue="release"][data-field="reservation"][data-part="value"]`))
 	p.wait("panel", `document.querySelector("#sel-label").textContent.includes("down reservation on Dry-season release")`)
-	p.set("panel#low", "50")
-	p.set("panel#high", "70")
+	// Typed with the keyboard: Tab from low lands on high.
+	p.do("panel keyboard", chromedp.Focus(`#est-low`), chromedp.KeyEvent("50"), chromedp.KeyEvent(kb.Tab))
+	if got := js[string](p, `document.activeElement.id`); got != "est-high" {
+		t.Errorf("Tab from low in the panel went to %q, want est-high", got)
+	}
+	p.do("panel high", chromedp.KeyEvent("70"), chromedp.KeyEvent(kb.Tab))
+	if got := js[string](p, `JSON.stringify(ed.draft.actors[1].stances.release.reservation)`); got != `{"value":60,"low":50,"high":70}` {
+		t.Errorf("down's reservation on release is %s, want value 60, low 50, high 70", got)
+	}
 	p.wait("range mark", `document.querySelector('[data-flags="actors[1].stances.release.reservation"]').textContent.includes("±")`)
 	screenshot(t, ctx, "editor-3-grid")
 	for _, w := range []int64{800, 1400} {

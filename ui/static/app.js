@@ -96,7 +96,9 @@ function showError(where, err) {
 // problemText is a problem as the CLI prints it, without the file and line
 // of a request body the user never saw (uploaded files keep theirs).
 function problemText(p) {
-  return p.file === "request.json" ? p.text.replace(/^request\.json(:\d+)?: /, "") : p.text;
+  // The editor sends what was typed in a number's cell as text: its author
+  // typed no quotes to remove.
+  return p.file === "request.json" ? p.text.replace(/^request\.json(:\d+)?: /, "").replace("; remove the quotes", "") : p.text;
 }
 
 let modelsInfo = null;

@@ -434,7 +434,7 @@ function flags(path) {
 
 // refresh shows the estimate at path again wherever it is displayed (the
 // grid and the issues tab show a status quo, the panel the selection).
-function refresh(path) {
+function refresh(path, redrawPanel = true) {
   const p = pathStr(path);
   const o = est(getAt(ed.draft, path));
   for (const inp of document.querySelectorAll(`input.est[data-path="${CSS.escape(p)}"]`)) {
@@ -443,7 +443,7 @@ function refresh(path) {
     inp.value = part === "sources" ? ((o && o.sources) || []).join(", ") : numText(o ? o[part] : undefined);
   }
   for (const f of document.querySelectorAll(`[data-flags="${CSS.escape(p)}"]`)) f.replaceWith(flags(path));
-  if (ed.sel && pathStr(ed.sel.path) === p) renderPanel();
+  if (redrawPanel && ed.sel && pathStr(ed.sel.path) === p) renderPanel();
 }
 
 function estCell(path, label, stance) {
@@ -1017,14 +1017,27 @@ function renderPanel() {
   }
   const { path, label, stance } = ed.sel;
   const p = pathStr(path);
+  // Redrawn after each of its own edits: the focus stays on the control it
+  // was on (Tab from low to high must land on high).
+  const focused = box.contains(document.activeElement) ? document.activeElement.id : "";
   const o = est(getAt(ed.draft, path)) || {};
   const field = (part, text, attrs = {}) => {
     const inp = h("input", Object.assign({ id: "est-" + part, class: "num", value: numText(o[part]), "data-path": p + "." + part, "data-key": "panel#" + part, inputmode: "decimal", autocomplete: "off" }, attrs));
-    inp.addEventListener("change", () => { setEstPart(path, part, parseNum(inp.value)); refresh(path); edited(false); });
+    inp.addEventListener("change", () => { setEstPart(path, part, parseNum(inp.value)); refresh(path, false); edited(false); });
     return [h("label", { for: "est-" + part }, text), inp];
   };
   const dist = h("select", { id: "est-dist", "data-path": p + ".dist" }, DISTS.map(d => h("option", { value: d, selected: (o.dist || "") === d }, d || (o.low !== undefined || o.high !== undefined ? "triangular (default)" : "(none)"))));
-  dist.addEventListener("change", () => { setEstPart(path, "dist", dist.value || undefined); if (dist.value !== "normal") setEstPart(path, "sd", undefined); refresh(path); edited(false); });
+  dist.addEventListener("change", () => {
+    setEstPart(path, "dist", dist.value || undefined);
+    const sd = $("#est-sd");
+    if (dist.value !== "normal") {
+      setEstPart(path, "sd", undefined);
+      sd.value = "";
+    }
+    sd.disabled = dist.value !== "normal";
+    refresh(path, false);
+    edited(false);
+  });
   const cites = o.sources || [];
   // The cited sources first, then the others in file order.
   const all = (ed.draft.sources || []).filter(s => s && s.id);
@@ -1033,27 +1046,28 @@ function renderPanel() {
     const now = (est(getAt(ed.draft, path)) || {}).sources || [];
     const next = on ? [...now.filter(x => x !== id), id] : now.filter(x => x !== id);
     setEstPart(path, "sources", next.length ? next : undefined);
-    refresh(path);
+    refresh(path, false);
     edited(false);
   };
   const other = cites.filter(id => !declared.some(s => s.id === id));
   const otherIn = h("input", { id: "est-other-sources", class: "src", value: other.join(", "), "data-path": p + ".sources", placeholder: "ids not declared yet", autocomplete: "off" });
   otherIn.addEventListener("change", () => {
     const typed = otherIn.value.split(/[,\s]+/).map(x => x.trim()).filter(Boolean);
-    const keep = cites.filter(id => declared.some(s => s.id === id));
+    const now = (est(getAt(ed.draft, path)) || {}).sources || [];
+    const keep = now.filter(id => all.some(s => s.id === id));
     const next = [...keep, ...typed];
     setEstPart(path, "sources", next.length ? next : undefined);
-    refresh(path);
+    refresh(path, false);
     edited(false);
   });
   const check = (part, text, help) => {
     const inp = h("input", { type: "checkbox", id: "est-" + part, checked: !!o[part], "data-path": p + "." + part });
-    inp.addEventListener("change", () => { setEstPart(path, part, inp.checked || undefined); refresh(path); edited(false); });
+    inp.addEventListener("change", () => { setEstPart(path, part, inp.checked || undefined); refresh(path, false); edited(false); });
     return h("label", { class: "check", title: help }, inp, " " + text);
   };
   const note = h("textarea", { id: "est-note", rows: 4, "data-path": p + ".note" });
   note.value = o.note || "";
-  note.addEventListener("change", () => { setEstPart(path, "note", note.value || undefined); refresh(path); edited(false); });
+  note.addEventListener("change", () => { setEstPart(path, "note", note.value || undefined); refresh(path, false); edited(false); });
   let stanceNotes = null;
   if (stance && getAt(ed.draft, stance)) {
     const sn = h("textarea", { id: "stance-notes", rows: 2, "data-path": pathStr(stance) + ".notes" });
@@ -1070,7 +1084,7 @@ function renderPanel() {
       h("span", { class: "lbl" }, "sources"),
       h("div", { class: "sources", role: "group", "aria-label": "sources cited" },
         declared.length ? declared.map(s => {
-          const c = h("input", { type: "checkbox", checked: cites.includes(s.id), "data-source": s.id });
+          const c = h("input", { type: "checkbox", id: "est-src-" + s.id, checked: cites.includes(s.id), "data-source": s.id });
           c.addEventListener("change", () => toggle(s.id, c.checked));
           return h("label", { class: "check", title: [s.title, s.publisher, s.date].filter(Boolean).join(", ") }, c, " " + s.id + (s.date ? " (" + s.date + ")" : ""));
         }) : h("span", { class: "muted" }, "no sources declared (Sources tab)"),
@@ -1081,6 +1095,7 @@ function renderPanel() {
       h("label", { for: "est-note" }, "note"), note,
       stanceNotes));
   markProblems(box);
+  if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
 }
 
 // ---- checking and saving -------------------------------------------------
