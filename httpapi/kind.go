@@ -175,15 +175,22 @@ func uncertainty(r *jirga.RunRecord) (*sweep.Uncertainty, error) {
 	return &u, nil
 }
 
+// drawing builds the models of a run that draws scenarios (sweep, deal,
+// timeline, report) and its default uncertainty.
+func drawing(r *jirga.RunRecord) ([]jirga.Model, *sweep.Uncertainty, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := uncertainty(r)
+	return ms, u, err
+}
+
 // runSweep runs a Monte Carlo sweep with one goroutine, so that the
 // server's worker pool bounds the CPU it uses; the result does not depend
 // on the number of goroutines.
 func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
-	ms, err := buildModels(r)
-	if err != nil {
-		return nil, err
-	}
-	u, err := uncertainty(r)
+	ms, u, err := drawing(r)
 	if err != nil {
 		return nil, err
 	}
@@ -194,11 +201,7 @@ func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, 
 // probability, with one goroutine as runSweep, including the deal
 // probability under each of the scenario's interventions.
 func runDeal(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
-	ms, err := buildModels(r)
-	if err != nil {
-		return nil, err
-	}
-	u, err := uncertainty(r)
+	ms, u, err := drawing(r)
 	if err != nil {
 		return nil, err
 	}
@@ -228,15 +231,11 @@ func runLevers(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any,
 // runTimeline forecasts every dated state of the scenario and replays the
 // changes between them, with one goroutine as runSweep.
 func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
-	ms, err := buildModels(r)
+	ms, u, err := drawing(r)
 	if err != nil {
 		return nil, err
 	}
 	states, err := timeline.States(s)
-	if err != nil {
-		return nil, err
-	}
-	u, err := uncertainty(r)
 	if err != nil {
 		return nil, err
 	}
@@ -341,11 +340,7 @@ type reportResult struct {
 // as of the run's as_of, with its timeline when it has snapshots, with one
 // goroutine as runSweep.
 func runReport(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
-	ms, err := buildModels(r)
-	if err != nil {
-		return nil, err
-	}
-	u, err := uncertainty(r)
+	ms, u, err := drawing(r)
 	if err != nil {
 		return nil, err
 	}

@@ -12,20 +12,11 @@ import (
 // to save (Content-Disposition: attachment), with a policy that lets it
 // load nothing and run no script: the page has inline CSS and SVG only.
 func (s *Server) handleRunReport(w http.ResponseWriter, r *http.Request) {
-	id, err := s.runID(r)
-	if err != nil {
-		s.Error(w, r, err)
+	run, ok := s.storedRun(w, r)
+	if !ok {
 		return
 	}
-	run, err := s.Store.FindRun(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if run.Damaged != "" {
-		s.Error(w, r, damagedError(run))
-		return
-	}
+	id := run.ID
 	if run.Kind != jirga.KindReport {
 		s.Error(w, r, jirga.Errorf(jirga.ENOTFOUND, "run %d is a %s run; only report runs have a report (POST /api/runs with \"kind\": \"report\")", id, run.Kind))
 		return

@@ -305,6 +305,26 @@ func (s *Server) runID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// storedRun returns the whole stored run the request's {id} names, or
+// answers with the error (not found, damaged) and returns false.
+func (s *Server) storedRun(w http.ResponseWriter, r *http.Request) (*jirga.RunRecord, bool) {
+	id, err := s.runID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return nil, false
+	}
+	run, err := s.Store.FindRun(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return nil, false
+	}
+	if run.Damaged != "" {
+		s.Error(w, r, damagedError(run))
+		return nil, false
+	}
+	return run, true
+}
+
 func (s *Server) handleRunGet(w http.ResponseWriter, r *http.Request) {
 	id, err := s.runID(r)
 	if err != nil {
@@ -389,18 +409,8 @@ func (s *Server) handleRunCancel(w http.ResponseWriter, r *http.Request) {
 // kind, models, options and seed. The engine is deterministic, so with the
 // same engine version the result is byte for byte the stored one.
 func (s *Server) handleRunRerun(w http.ResponseWriter, r *http.Request) {
-	id, err := s.runID(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	old, err := s.Store.FindRun(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if old.Damaged != "" {
-		s.Error(w, r, damagedError(old))
+	old, ok := s.storedRun(w, r)
+	if !ok {
 		return
 	}
 	run := &jirga.RunRecord{ScenarioID: old.ScenarioID, Version: old.Version, Kind: old.Kind,
