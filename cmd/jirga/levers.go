@@ -22,8 +22,11 @@ how far they move each issue's forecast (a tornado). For each issue the
 table names the actors whose moves matter most and in which direction.
 With --target deal, rank the nudges (reservations included) by how far they
 move the joint deal slack among the necessary parties instead (see jirga
-deal): a positive effect brings a deal closer. With no FILE, use the
-built-in flagship scenario (Pakistan–TTP, 2022).`)
+deal): a positive effect brings a deal closer. In the JSON, each lever's
+target is what moved (an issue's id, or deal) and its issue is the issue of
+the nudged estimate on the deal (absent for a capability), the forecast's
+issue on a forecast (docs/advice.md). With no FILE, use the built-in
+flagship scenario (Pakistan–TTP, 2022).`)
 	var in inputFlags
 	var mf modelFlags
 	var outFormat, target string
