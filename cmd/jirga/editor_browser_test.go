@@ -340,6 +340,12 @@ func TestBrowserEditorTabs(t *testing.T) {
 	if got := js[string](p, `document.querySelector("#grid tbody tr:nth-child(3) input").dataset.actor`); got != first {
 		t.Errorf("the grid's second actor row is %s, want %s", got, first)
 	}
+	// Removing an issue removes its stances and the revisions on it.
+	p.tab("issues")
+	p.click(`button[aria-label="remove issue Sharia"]`)
+	if n := js[int](p, `JSON.stringify(ed.draft).split('"sharia"').length - 1`); n != 0 || js[int](p, `ed.draft.issues.length`) != 5 {
+		t.Errorf("after removing sharia: %d references left, %d issues", n, js[int](p, `ed.draft.issues.length`))
+	}
 	// Removing an intervention.
 	p.tab("interventions")
 	p.do("remove intervention", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("#tabpanel fieldset.card button")].find(b => b.textContent.startsWith("Remove")).click()`))
@@ -352,8 +358,8 @@ func TestBrowserEditorTabs(t *testing.T) {
 
 	// A comparison and an explanation.
 	p.run("compare", []string{"mean"}, "")
-	if n := count(`table.compare[data-model="mean"] tbody tr`); n != 6 {
-		t.Errorf("the comparison shows %d issues, want 6", n)
+	if n := count(`table.compare[data-model="mean"] tbody tr`); n != 5 {
+		t.Errorf("the comparison shows %d issues, want the 5 left", n)
 	}
 	screenshot(t, ctx, "tabs-compare")
 	p.do("explain issue", chromedp.SetValue(`#kind`, "explain"),
