@@ -347,6 +347,7 @@ function ctl(path, opts = {}) {
     class: "k" + (kind === "num" ? " num" : "") + (opts.cls ? " " + opts.cls : ""), value: shown, "data-path": pathStr(path), "data-key": pathStr(path),
     "aria-label": opts.label, spellcheck: kind === "text" ? null : "false", autocomplete: "off",
   }, kind === "num" ? { inputmode: "decimal" } : {}, opts.attrs || {});
+  if (opts.area) attrs.rows = Math.min(10, Math.max(2, Math.ceil(shown.length / 90) + shown.split("\n").length));
   const inp = h(opts.area ? "textarea" : "input", attrs);
   if (opts.area) inp.value = shown;
   inp.addEventListener("change", () => {
