@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"sort"
 	"strings"
@@ -10,8 +11,10 @@ import (
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/levers"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/report"
 	"github.com/jirga/jirga/sweep"
 	"github.com/jirga/jirga/timeline"
+	"github.com/jirga/jirga/whatif"
 )
 
 // kind is how the server runs one kind of run.
@@ -28,6 +31,13 @@ type kind struct {
 	// allStates marks a kind that runs on every dated state of the
 	// scenario; the others run on its state as of the run's as_of option.
 	allStates bool
+	// wholeScenario marks a kind that gets the scenario with all its
+	// states and applies the run's as_of itself (a report is about one
+	// state and shows the timeline of all).
+	wholeScenario bool
+	// checkOn, when set, validates the run's options against the scenario
+	// before the run is stored (an explain run's issue must exist).
+	checkOn func(s *jirga.Scenario, r *jirga.RunRecord) error
 	// cost estimates the memory and time of the run on s (see package
 	// cost), for admission; nil means the kind is not checked.
 	cost func(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate
@@ -41,6 +51,9 @@ var kinds = map[jirga.RunKind]kind{
 	jirga.KindDeal:     {models: models.DefaultSweep, check: checkDraws, run: runDeal, cost: estimate},
 	jirga.KindLevers:   {models: models.DefaultLevers, check: checkLevers, run: runLevers, cost: estimate},
 	jirga.KindTimeline: {models: models.DefaultForecast, check: checkDraws, run: runTimeline, allStates: true, cost: estimate},
+	jirga.KindCompare:  {models: models.DefaultForecast, check: checkModels, run: runCompare, cost: estimate},
+	jirga.KindExplain:  {models: "bdm", check: checkExplain, checkOn: checkExplainIssue, run: runExplain, cost: estimate},
+	jirga.KindReport:   {models: models.DefaultSweep, check: checkDraws, run: runReport, wholeScenario: true, cost: estimateReport},
 }
 
 // estimate is the cost of a run of one of the built-in kinds, as the
@@ -48,6 +61,15 @@ var kinds = map[jirga.RunKind]kind{
 func estimate(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate {
 	return cost.Of(cost.SizeOf(s), cost.Job{Kind: r.Kind, Models: r.Models, Rounds: r.Options.Rounds, Params: cost.Params(r.Options.Opts),
 		Draws: r.Options.Draws, Workers: 1, Interventions: r.Kind == jirga.KindDeal && len(s.Interventions) > 0})
+}
+
+// estimateReport is estimate with a report's default draws.
+func estimateReport(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate {
+	c := *r
+	if c.Options.Draws == 0 {
+		c.Options.Draws = report.DefaultDraws
+	}
+	return estimate(s, &c)
 }
 
 // MaxDraws bounds the draws of one sweep or deal run.
@@ -69,6 +91,15 @@ func lookupKind(k jirga.RunKind) (kind, error) {
 		return kind{}, jirga.Errorf(jirga.EINVALID, "unknown run kind %q; kinds are: %s", k, strings.Join(kindNames(), ", "))
 	}
 	return kd, nil
+}
+
+// checkOptions refuses the options that only some kinds use: an issue
+// (explain runs).
+func checkOptions(r *jirga.RunRecord) error {
+	if r.Options.Issue != "" && r.Kind != jirga.KindExplain {
+		return jirga.Errorf(jirga.EINVALID, "issue applies to explain runs, not to a %s run", r.Kind)
+	}
+	return nil
 }
 
 // checkModels validates the models and their options by building them,
@@ -144,15 +175,22 @@ func uncertainty(r *jirga.RunRecord) (*sweep.Uncertainty, error) {
 	return &u, nil
 }
 
+// drawing builds the models of a run that draws scenarios (sweep, deal,
+// timeline, report) and its default uncertainty.
+func drawing(r *jirga.RunRecord) ([]jirga.Model, *sweep.Uncertainty, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := uncertainty(r)
+	return ms, u, err
+}
+
 // runSweep runs a Monte Carlo sweep with one goroutine, so that the
 // server's worker pool bounds the CPU it uses; the result does not depend
 // on the number of goroutines.
 func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
-	ms, err := buildModels(r)
-	if err != nil {
-		return nil, err
-	}
-	u, err := uncertainty(r)
+	ms, u, err := drawing(r)
 	if err != nil {
 		return nil, err
 	}
@@ -163,11 +201,7 @@ func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, 
 // probability, with one goroutine as runSweep, including the deal
 // probability under each of the scenario's interventions.
 func runDeal(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
-	ms, err := buildModels(r)
-	if err != nil {
-		return nil, err
-	}
-	u, err := uncertainty(r)
+	ms, u, err := drawing(r)
 	if err != nil {
 		return nil, err
 	}
@@ -197,15 +231,11 @@ func runLevers(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any,
 // runTimeline forecasts every dated state of the scenario and replays the
 // changes between them, with one goroutine as runSweep.
 func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
-	ms, err := buildModels(r)
+	ms, u, err := drawing(r)
 	if err != nil {
 		return nil, err
 	}
 	states, err := timeline.States(s)
-	if err != nil {
-		return nil, err
-	}
-	u, err := uncertainty(r)
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +245,12 @@ func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (an
 // state returns the scenario a run of kind kd uses: every state for a
 // timeline, else the state as of the run's as_of option.
 func (kd kind) state(s *jirga.Scenario, r *jirga.RunRecord) (*jirga.Scenario, error) {
+	if kd.wholeScenario {
+		if _, err := s.At(r.Options.AsOf); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 	if kd.allStates {
 		if r.Options.AsOf != "" {
 			return nil, jirga.Errorf(jirga.EINVALID, "a %s run uses every dated state of the scenario; as_of does not apply", r.Kind)
@@ -232,4 +268,86 @@ func runForecast(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (an
 		return nil, err
 	}
 	return jirga.Run(ctx, s, ms)
+}
+
+// runCompare forecasts the scenario as given, under each intervention alone
+// and under all together (whatif.Compare), with one goroutine as runSweep.
+func runCompare(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	return whatif.Compare(ctx, s, ms, whatif.Options{Workers: 1})
+}
+
+// checkExplain requires one model that can explain its rounds.
+func checkExplain(r *jirga.RunRecord) error {
+	if len(r.Models) != 1 {
+		return jirga.Errorf(jirga.EINVALID, "an explain run takes exactly one model, got %d (%s)", len(r.Models), strings.Join(r.Models, ", "))
+	}
+	if _, err := models.Explainer(r.Models[0]); err != nil {
+		return err
+	}
+	return checkModels(r)
+}
+
+// checkExplainIssue requires the explain run's issue, if any, to be one of
+// the scenario's.
+func checkExplainIssue(s *jirga.Scenario, r *jirga.RunRecord) error {
+	_, err := models.ExplainIssue(s, r.Options.Issue)
+	return err
+}
+
+// explanation is the result of an explain run: what jirga explain prints,
+// and the forecasts it explains.
+type explanation struct {
+	Scenario  string             `json:"scenario"`
+	Title     string             `json:"title,omitempty"`
+	Model     string             `json:"model"`
+	Issue     string             `json:"issue,omitempty"`
+	Forecasts map[string]float64 `json:"forecasts"`
+	Text      string             `json:"text"`
+}
+
+// runExplain runs the one model and tells its rounds (models.Explain).
+func runExplain(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, err := buildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	res, err := models.Explain(ctx, &b, s, ms[0], r.Options.Issue)
+	if err != nil {
+		return nil, err
+	}
+	out := explanation{Scenario: s.ID, Title: s.Title, Model: ms[0].Name(), Issue: r.Options.Issue, Forecasts: map[string]float64{}, Text: b.String()}
+	for _, f := range res.Issues {
+		out.Forecasts[f.Issue] = f.Forecast
+	}
+	return out, nil
+}
+
+// reportResult is the result of a report run: the page jirga report
+// writes, served by GET /api/runs/{id}/report.
+type reportResult struct {
+	Scenario string `json:"scenario"`
+	Title    string `json:"title,omitempty"`
+	AsOf     string `json:"as_of,omitempty"`
+	HTML     string `json:"html"`
+}
+
+// runReport writes the HTML report (report.Write) of the scenario's state
+// as of the run's as_of, with its timeline when it has snapshots, with one
+// goroutine as runSweep.
+func runReport(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+	ms, u, err := drawing(r)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	opt := report.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Step: r.Options.Step, AsOf: r.Options.AsOf}
+	if err := report.Write(ctx, &b, s, ms, opt); err != nil {
+		return nil, err
+	}
+	return reportResult{Scenario: s.ID, Title: s.Title, AsOf: r.Options.AsOf, HTML: b.String()}, nil
 }

@@ -46,7 +46,7 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	var outFormat, keep string
 	var draws, workers, bins int
 	var uf uncertaintyFlags
-	in.register(fs)
+	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultSweep)
 	fs.Lookup("seed").Usage = "seed of the draws (and of stochastic model options)"
