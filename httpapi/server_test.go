@@ -467,6 +467,18 @@ func TestImport(t *testing.T) {
 	wantStatus(t, "yaml as json", code, 400, raw)
 	code, raw = ts.do("POST", "/api/import?format=nope", "", yml, &eb)
 	wantStatus(t, "unknown format", code, 400, raw)
+	// Saliences written on 0–1 are refused, with the fix named, unless the
+	// request says so (issue 14, item 4).
+	small := []byte("actor,capability,position,salience\na,1,10,0.8\nb,2,60,0.5\nc,1,90,0.3\n")
+	code, raw = ts.do("POST", "/api/import?name=small.csv", "", small, &eb)
+	wantStatus(t, "saliences on 0–1", code, 400, raw)
+	if !strings.Contains(string(raw), "salience_scale") {
+		t.Errorf("saliences on 0–1: %s does not name salience_scale", raw)
+	}
+	code, raw = ts.do("POST", "/api/import?name=small.csv&salience_scale=1", "", small, &out)
+	wantStatus(t, "salience_scale=1", code, 201, raw)
+	code, raw = ts.do("POST", "/api/import?name=small.csv&salience_scale=-1", "", small, &eb)
+	wantStatus(t, "salience_scale=-1", code, 400, raw)
 }
 
 // blockKind is a run kind that blocks until canceled or released.

@@ -18,6 +18,8 @@ import (
 type inputFlags struct {
 	format     string
 	capability string
+	// salienceScale is the top of the scale the file writes saliences on.
+	salienceScale float64
 	// asOf picks a dated state of each scenario (registerAsOf).
 	asOf string
 	// warnings receives the reader's warnings: the flag set's output.
@@ -27,6 +29,7 @@ type inputFlags struct {
 func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "input-format", "", "input format: "+format.Names()+" (default: detected from the content)")
 	fs.StringVar(&f.capability, "capability", "", "DEU capabilities: equal or council (default equal)")
+	fs.Float64Var(&f.salienceScale, "salience-scale", 0, "the top of the scale the file writes saliences on, e.g. 1 for 0–1 (default: the file's salience_scale, else 100)")
 	f.warnings = fs.Output()
 }
 
@@ -40,7 +43,7 @@ func (f *inputFlags) registerAsOf(fs *flag.FlagSet) {
 // the built-in flagship scenario, and "example:NAME" a built-in example.
 // Warnings go to f.warnings.
 func (f *inputFlags) read(path string) ([]*jirga.Scenario, error) {
-	opt := format.Options{Format: f.format, Capability: f.capability}
+	opt := format.Options{Format: f.format, Capability: f.capability, SalienceScale: f.salienceScale}
 	if f.warnings != nil {
 		opt.Warn = func(ve *jirga.ValidationError) { fmt.Fprintf(f.warnings, "warning: %v\n", ve) }
 	}
