@@ -165,6 +165,9 @@ type Row struct {
 	Err      string
 	// Interval quantiles of the sweep, NaN without coverage.
 	P10, P25, P50, P75, P90 float64
+	// Draws are the model's forecasts over the sweep's draws, in draw order
+	// (NaN where it failed), nil without coverage.
+	Draws []float64
 }
 
 // Run forecasts every scenario of ss with every model and scores the
@@ -202,7 +205,7 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 				return err
 			}
 			vals, errs := forecastIssues(ctx, model, s, cases, caseOf[s])
-			var iv map[string][5]float64
+			var iv map[string]interval
 			if opt.Coverage.Draws > 0 {
 				iv = opt.Coverage.intervals(ctx, model, s)
 			}
@@ -210,7 +213,8 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 				r := Row{Case: ci, Model: model.Name(), Forecast: vals[n], Err: errs[n]}
 				r.P10, r.P25, r.P50, r.P75, r.P90 = nan, nan, nan, nan, nan
 				if q, ok := iv[cases[ci].Issue.ID]; ok && errs[n] == "" {
-					r.P10, r.P25, r.P50, r.P75, r.P90 = q[0], q[1], q[2], q[3], q[4]
+					r.P10, r.P25, r.P50, r.P75, r.P90 = q.q[0], q.q[1], q.q[2], q.q[3], q.q[4]
+					r.Draws = q.draws
 				}
 				rows[m][ci] = r
 			}

@@ -22,14 +22,21 @@ type Coverage struct {
 	Uncertainty sweep.Uncertainty `json:"uncertainty"`
 }
 
-// intervals sweeps s with model and returns, per issue id, p10, p25, p50,
-// p75 and p90 of the model's forecasts (NaN where every draw failed). The
-// sweep runs on one worker, because Run already forecasts scenarios in
-// parallel; its draws depend only on the seed and the draw number, so the
-// result does not depend on the number of workers.
-func (cv Coverage) intervals(ctx context.Context, model jirga.Model, s *jirga.Scenario) map[string][5]float64 {
+// interval is a model's sweep on one issue: p10, p25, p50, p75 and p90 of
+// its forecasts over the draws, and the forecasts themselves.
+type interval struct {
+	q     [5]float64
+	draws []float64
+}
+
+// intervals sweeps s with model and returns, per issue id, the model's
+// interval (quantiles NaN where every draw failed). The sweep runs on one
+// worker, because Run already forecasts scenarios in parallel; its draws
+// depend only on the seed and the draw number, so the result does not
+// depend on the number of workers.
+func (cv Coverage) intervals(ctx context.Context, model jirga.Model, s *jirga.Scenario) map[string]interval {
 	u := cv.Uncertainty
-	out := map[string][5]float64{}
+	out := map[string]interval{}
 	res, err := sweep.Run(ctx, s, []jirga.Model{model}, sweep.Options{Draws: cv.Draws, Seed: cv.Seed, Workers: 1, Uncertainty: &u, Bins: 1})
 	if err != nil || len(res.Results) == 0 {
 		return out
@@ -41,7 +48,7 @@ func (cv Coverage) intervals(ctx context.Context, model jirga.Model, s *jirga.Sc
 		return *p
 	}
 	for _, f := range res.Results[0].Issues {
-		out[f.Issue] = [5]float64{val(f.P10), val(f.P25), val(f.P50), val(f.P75), val(f.P90)}
+		out[f.Issue] = interval{q: [5]float64{val(f.P10), val(f.P25), val(f.P50), val(f.P75), val(f.P90)}, draws: res.Values(model.Name(), f.Issue)}
 	}
 	return out
 }

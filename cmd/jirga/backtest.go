@@ -26,9 +26,11 @@ func runBacktest(ctx context.Context, m *Main, args []string) error {
 			return runBacktestFit(ctx, m, args[1:])
 		case "cv":
 			return runBacktestCV(ctx, m, args[1:])
+		case "calibrate":
+			return runBacktestCalibrate(ctx, m, args[1:])
 		}
 	}
-	fs := m.newFlagSet("backtest", "FILE [flags] | fit FILE [-o FILE] | cv FILE", `
+	fs := m.newFlagSet("backtest", "FILE [flags] | fit FILE [-o FILE] | cv FILE | calibrate FILE [-o FILE]", `
 Score models on decisions with known outcomes (a DEU file, or any scenario
 file whose issues carry an outcome). For each model: the number of issues
 scored, MAE, RMSE, median absolute error and the share within 10 points,
@@ -44,7 +46,10 @@ model's 50% (p25–p75) and 80% (p10–p90) intervals is reported; --seed seeds
 the draws.
 
   jirga backtest fit FILE -o stack/stacked.json   refit the stacked model
-  jirga backtest cv FILE                          cross-validate it`)
+  jirga backtest cv FILE                          cross-validate it
+  jirga backtest calibrate FILE -o calib/calibration.json
+                                                  measure the models' errors for
+                                                  the predictive intervals`)
 	var in inputFlags
 	var mf modelFlags
 	var outFormat, out string
@@ -413,7 +418,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 		return err
 	}
 	fixed := append([]jirga.Model{mean}, backtest.References()[:3]...)
-	res, err := backtest.CrossValidate(ctx, ss, []backtest.Learner{stackedLearner(stack.FitOptions{Folds: inner, Seed: seed + 1, Features: fnames})}, fixed,
+	res, err := backtest.CrossValidate(ctx, ss, []backtest.Learner{backtest.StackedLearner(stack.FitOptions{Folds: inner, Seed: seed + 1, Features: fnames})}, fixed,
 		backtest.CVOptions{Folds: folds, Seed: seed})
 	if err != nil {
 		return err
@@ -456,16 +461,4 @@ weighted mean and the reference rules are scored on the same folds.`)
 		fmt.Fprintf(m.Stdout, "  %-14s %s\n", r.Model, strings.Join(parts, " "))
 	}
 	return nil
-}
-
-// stackedLearner fits the stacked model with opt on the training scenarios
-// only, choosing its ridge penalty by an inner cross-validation on them.
-func stackedLearner(opt stack.FitOptions) backtest.Learner {
-	return backtest.Learner{Name: stack.Name, Fit: func(ctx context.Context, train []*jirga.Scenario) (jirga.Model, error) {
-		p, err := backtest.FitStacked(train, backtest.DefaultMinActors, opt)
-		if err != nil {
-			return nil, err
-		}
-		return &stack.Model{P: p}, nil
-	}}
 }
