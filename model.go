@@ -116,6 +116,16 @@ type Histogram struct {
 	Counts []int   `json:"counts"`
 }
 
+// IssueForecast returns the forecast on the issue id, or nil.
+func (r *Result) IssueForecast(issue string) *IssueForecast {
+	for i := range r.Issues {
+		if r.Issues[i].Issue == issue {
+			return &r.Issues[i]
+		}
+	}
+	return nil
+}
+
 // Forecast returns the forecast for the issue id and whether there is one.
 func (r *Result) Forecast(issue string) (float64, bool) {
 	for _, f := range r.Issues {

@@ -71,6 +71,10 @@ type RunOptions struct {
 	// as --as-of: its last state dated on or before AsOf; "" means the
 	// scenario itself. A timeline run uses every state and takes none.
 	AsOf string `json:"as_of,omitempty"`
+	// ErrorScale multiplies the models' calibrated errors in the
+	// predictive intervals of forecast, sweep and timeline runs, as
+	// --error-scale; 0 means the scenario's error_scale, or 1.
+	ErrorScale float64 `json:"error_scale,omitempty"`
 }
 
 // RunRecord is one stored computation on a scenario version: its input (kind,

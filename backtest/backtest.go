@@ -134,6 +134,15 @@ type Score struct {
 	// Width50 and Width80 are the mean widths of those intervals.
 	Width50 *float64 `json:"width50,omitempty"`
 	Width80 *float64 `json:"width80,omitempty"`
+	// PredictiveCoverage50 and PredictiveCoverage80 are the shares of
+	// outcomes inside the central 50% and 80% predictive intervals, which
+	// add the model's error to the sweep (see [Coverage] and
+	// [PredictiveCV]); PredictiveWidth50 and PredictiveWidth80 their mean
+	// widths.
+	PredictiveCoverage50 *float64 `json:"predictive_coverage50,omitempty"`
+	PredictiveCoverage80 *float64 `json:"predictive_coverage80,omitempty"`
+	PredictiveWidth50    *float64 `json:"predictive_width50,omitempty"`
+	PredictiveWidth80    *float64 `json:"predictive_width80,omitempty"`
 }
 
 // Metrics are accuracy measures over n forecasts, on the issues' scales.
@@ -229,7 +238,22 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 		rep.Coverage = &cv
 	}
 	for m, model := range models {
-		rep.Models = append(rep.Models, score(model.Name(), slices.Contains(opt.Reference, model.Name()), cases, rows[m]))
+		sc := score(model.Name(), slices.Contains(opt.Reference, model.Name()), cases, rows[m])
+		if opt.Coverage.Draws > 0 {
+			f := make([]float64, len(cases))
+			draws := make([][]float64, len(cases))
+			for i, r := range rows[m] {
+				f[i], draws[i] = r.Forecast, r.Draws
+			}
+			k, seed := opt.Coverage.folds()
+			p := PredictiveCV(cases, f, draws, k, seed)
+			if p.N > 0 {
+				ptr := func(x float64) *float64 { return &x }
+				sc.PredictiveCoverage50, sc.PredictiveCoverage80 = ptr(p.Coverage50), ptr(p.Coverage80)
+				sc.PredictiveWidth50, sc.PredictiveWidth80 = ptr(p.Width50), ptr(p.Width80)
+			}
+		}
+		rep.Models = append(rep.Models, sc)
 		rep.Rows = append(rep.Rows, rows[m]...)
 	}
 	return rep, cases, nil

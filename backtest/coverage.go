@@ -11,15 +11,35 @@ import (
 // Coverage sets up the Monte Carlo intervals whose coverage a backtest
 // reports: every scored scenario is swept with sweep.Run (Draws draws with
 // Seed and Uncertainty), and the p10, p25, p50, p75 and p90 of a model's
-// forecasts on an issue over the draws form its intervals. A
+// forecasts on an issue over the draws form its input-only intervals. A
 // well-calibrated 50% interval (p25–p75) holds about half of the outcomes,
 // an 80% interval (p10–p90) about four in five.
+//
+// The predictive intervals (package calib) are measured beside them by
+// proposal-grouped cross-validation on the file itself ([PredictiveCV]
+// with Folds folds seeded with FoldSeed): each issue's interval combines
+// its model's forecasts over the draws with the errors of the other folds.
 type Coverage struct {
 	Draws int    `json:"draws"`
 	Seed  uint64 `json:"seed"`
 	// Uncertainty is applied to the numbers that carry no range of their
 	// own (all of them in a DEU file).
 	Uncertainty sweep.Uncertainty `json:"uncertainty"`
+	// Folds and FoldSeed split the issues by proposal for the predictive
+	// intervals' cross-validation; 0 means 10 folds and seed 1.
+	Folds    int    `json:"folds"`
+	FoldSeed uint64 `json:"fold_seed"`
+}
+
+func (cv Coverage) folds() (int, uint64) {
+	k, seed := cv.Folds, cv.FoldSeed
+	if k < 2 {
+		k = 10
+	}
+	if seed == 0 {
+		seed = 1
+	}
+	return k, seed
 }
 
 // interval is a model's sweep on one issue: p10, p25, p50, p75 and p90 of

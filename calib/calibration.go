@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/jirga/jirga/stat"
 )
@@ -74,14 +75,17 @@ type Model struct {
 	Residuals []float64 `json:"residuals"`
 }
 
-// Shipped returns the calibration embedded in the binary.
-func Shipped() (*Calibration, error) {
+// Shipped returns the calibration embedded in the binary, decoded once;
+// callers must not modify it.
+func Shipped() (*Calibration, error) { return shippedOnce() }
+
+var shippedOnce = sync.OnceValues(func() (*Calibration, error) {
 	c, err := Decode(shipped)
 	if err != nil {
 		return nil, fmt.Errorf("calib: shipped calibration (regenerate with go generate ./calib): %w", err)
 	}
 	return c, nil
-}
+})
 
 // Decode reads a calibration from its JSON form and checks it.
 func Decode(b []byte) (*Calibration, error) {

@@ -2,10 +2,7 @@ package calib
 
 import (
 	"fmt"
-	"maps"
 	"math"
-	"slices"
-	"strings"
 
 	"github.com/jirga/jirga"
 )
@@ -28,6 +25,10 @@ func (c *Calibration) Covers(s *jirga.Scenario) bool {
 	return false
 }
 
+// NotePrefix starts the note that a model's predictive intervals carry
+// (where its errors come from), so that tables can say it once.
+const NotePrefix = "predictive interval: "
+
 // Options control [NewPlan].
 type Options struct {
 	// ErrorScale multiplies every model's calibrated errors: the analyst's
@@ -45,14 +46,35 @@ type Options struct {
 // scenario: the error distribution of each model that has one, and the
 // notes that go with them.
 type Plan struct {
-	errs  map[string]*Errors
-	notes map[string][]string
+	errs   map[string]*Errors
+	notes  map[string][]string
+	cal    *Calibration
+	covers bool
+	scale  float64
+}
+
+// Calibration returns the plan's calibration (nil when there is none).
+func (p *Plan) Calibration() *Calibration {
+	if p == nil {
+		return nil
+	}
+	return p.cal
+}
+
+// Covers reports whether the scenario lies in the calibration's domain.
+func (p *Plan) Covers() bool { return p != nil && p.covers }
+
+// ErrorScale returns the factor applied to the calibrated errors.
+func (p *Plan) ErrorScale() float64 {
+	if p == nil {
+		return 1
+	}
+	return p.scale
 }
 
 // NewPlan returns the plan for the named models on s under calibration c
 // (nil: no model gets an interval, and each says so).
 func NewPlan(c *Calibration, s *jirga.Scenario, models []string, o Options) *Plan {
-	p := &Plan{errs: map[string]*Errors{}, notes: map[string][]string{}}
 	scale := o.ErrorScale
 	if scale == 0 {
 		scale = s.ErrorScale
@@ -60,6 +82,7 @@ func NewPlan(c *Calibration, s *jirga.Scenario, models []string, o Options) *Pla
 	if scale == 0 {
 		scale = 1
 	}
+	p := &Plan{errs: map[string]*Errors{}, notes: map[string][]string{}, cal: c, covers: c != nil && c.Covers(s), scale: scale}
 	for _, name := range models {
 		if c == nil {
 			p.notes[name] = append(p.notes[name], "no predictive interval: no calibration was given")
@@ -75,7 +98,7 @@ func NewPlan(c *Calibration, s *jirga.Scenario, models []string, o Options) *Pla
 			continue
 		}
 		p.errs[name] = NewErrors(c.Name, m.Residuals, m.Point, m.Draws).Scaled(scale)
-		note := fmt.Sprintf("predictive interval: %s's errors on %d issues of %s (calibration %s)", name, m.N, c.DomainText, c.Name)
+		note := fmt.Sprintf(NotePrefix+"%s's errors on %d issues of %s (calibration %s)", name, m.N, c.DomainText, c.Name)
 		if scale != 1 {
 			note += fmt.Sprintf(", times the analyst's error scale %g", scale)
 		}
@@ -143,18 +166,4 @@ func issueIndex(s *jirga.Scenario, id string) int {
 		}
 	}
 	return -1
-}
-
-// Custom describes the settings that differ from a model's defaults, for
-// [Options.Custom]: rounds (when not 0) and the model's own options,
-// sorted, e.g. "rounds=12, tolerance=0.01"; "" when there are none.
-func Custom(rounds int, opts map[string]string) string {
-	var parts []string
-	if rounds != 0 {
-		parts = append(parts, fmt.Sprintf("rounds=%d", rounds))
-	}
-	for _, k := range slices.Sorted(maps.Keys(opts)) {
-		parts = append(parts, k+"="+opts[k])
-	}
-	return strings.Join(parts, ", ")
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/levers"
@@ -78,8 +79,37 @@ func checkModels(r *jirga.RunRecord) error {
 	if r.Options.Uncertainty != nil {
 		return jirga.Errorf(jirga.EINVALID, "uncertainty applies to sweep, deal and timeline runs, not to a %s run", r.Kind)
 	}
+	if err := checkErrorScale(r); err != nil {
+		return err
+	}
 	_, err := buildModels(r)
 	return err
+}
+
+// checkErrorScale validates the error scale of the predictive intervals,
+// which forecast, sweep and timeline runs show.
+func checkErrorScale(r *jirga.RunRecord) error {
+	k := r.Options.ErrorScale
+	switch {
+	case k == 0:
+		return nil
+	case r.Kind != jirga.KindForecast && r.Kind != jirga.KindSweep && r.Kind != jirga.KindTimeline:
+		return jirga.Errorf(jirga.EINVALID, "error_scale applies to forecast, sweep and timeline runs, not to a %s run", r.Kind)
+	case !(k > 0 && k <= jirga.MaxErrorScale):
+		return jirga.Errorf(jirga.EINVALID, "error_scale must be in (0, %g] (a factor on the models' calibrated errors), got %g", float64(jirga.MaxErrorScale), k)
+	}
+	return nil
+}
+
+// predict returns how the predictive intervals of run r on s are made: the
+// shipped calibration, for the models run with their defaults, times the
+// run's error scale (or the scenario's).
+func predict(s *jirga.Scenario, r *jirga.RunRecord) (*calib.Plan, error) {
+	c, err := calib.Shipped()
+	if err != nil {
+		return nil, err
+	}
+	return calib.NewPlan(c, s, r.Models, calib.Options{ErrorScale: r.Options.ErrorScale, Custom: models.CustomAll(r.Models, r.Options.Rounds, r.Options.Opts)}), nil
 }
 
 // Bounds of a run's model options: a request may not make the server
@@ -130,6 +160,9 @@ func checkDraws(r *jirga.RunRecord) error {
 	if _, err := uncertainty(r); err != nil {
 		return err
 	}
+	if err := checkErrorScale(r); err != nil {
+		return err
+	}
 	_, err := buildModels(r)
 	return err
 }
@@ -156,7 +189,11 @@ func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, 
 	if err != nil {
 		return nil, err
 	}
-	return sweep.Run(ctx, s, ms, sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	return sweep.Run(ctx, s, ms, sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Predict: plan})
 }
 
 // runDeal computes the zones of possible agreement and the deal
@@ -209,7 +246,11 @@ func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (an
 	if err != nil {
 		return nil, err
 	}
-	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Predict: plan})
 }
 
 // state returns the scenario a run of kind kd uses: every state for a
@@ -231,5 +272,16 @@ func runForecast(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (an
 	if err != nil {
 		return nil, err
 	}
-	return jirga.Run(ctx, s, ms)
+	fc, err := jirga.Run(ctx, s, ms)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range fc.Results {
+		plan.Apply(res, s, nil)
+	}
+	return fc, nil
 }

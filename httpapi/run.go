@@ -46,6 +46,9 @@ type runRequest struct {
 	Uncertainty map[string]float64 `json:"uncertainty"`
 	// AsOf picks the dated state the run uses (not for a timeline).
 	AsOf string `json:"as_of"`
+	// ErrorScale multiplies the models' calibrated errors in the predictive
+	// intervals (forecast, sweep and timeline runs), as --error-scale.
+	ErrorScale float64 `json:"error_scale"`
 	// Wait is how many seconds to wait for the result (at most the server's
 	// RunWait); 0 answers at once with the queued run.
 	Wait *float64 `json:"wait"`
@@ -137,7 +140,7 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	run := &jirga.RunRecord{
 		ScenarioID: req.ScenarioID, Version: req.Version, Kind: req.Kind, Models: names,
-		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty, AsOf: req.AsOf},
+		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty, AsOf: req.AsOf, ErrorScale: req.ErrorScale},
 		Seed:    seed,
 	}
 	wait := s.RunWait

@@ -260,3 +260,40 @@ func Parse(list string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Custom describes the settings of model name that differ from its
+// defaults, given the rounds and the MODEL.KEY options (as [Build] takes
+// them) of a run: "rounds=12" for a dynamic model when rounds is not 0,
+// then each of its own options whose value is not the declared default, in
+// key order; "" when the model runs with its defaults. Calibrations of a
+// model's errors hold for its defaults only (package calib).
+func Custom(name string, rounds int, opts map[string]string) string {
+	info, ok := Lookup(name)
+	if !ok {
+		return ""
+	}
+	var parts []string
+	if rounds != 0 && info.Dynamic {
+		parts = append(parts, fmt.Sprintf("rounds=%d", rounds))
+	}
+	for _, k := range slices.Sorted(maps.Keys(opts)) {
+		mname, key, _ := strings.Cut(k, ".")
+		if mname != name {
+			continue
+		}
+		if i := slices.IndexFunc(info.Options, func(o option.Option) bool { return o.Name == key }); i >= 0 && info.Options[i].Default == opts[k] {
+			continue
+		}
+		parts = append(parts, key+"="+opts[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CustomAll returns [Custom] of each of names, keyed by name.
+func CustomAll(names []string, rounds int, opts map[string]string) map[string]string {
+	out := make(map[string]string, len(names))
+	for _, n := range names {
+		out[n] = Custom(n, rounds, opts)
+	}
+	return out
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/levers"
 	"github.com/jirga/jirga/sweep"
@@ -57,6 +58,9 @@ type Options struct {
 	// is about (see jirga.Scenario.At); "" means the scenario itself. The
 	// page also shows the timeline of every state.
 	AsOf string
+	// Predict gives the forecasts their predictive intervals (see package
+	// calib); nil: the page shows none and says so.
+	Predict *calib.Plan
 }
 
 // Write runs the analyses of s (forecasts, sweep intervals, levers,
@@ -121,6 +125,30 @@ type data struct {
 	Hindsight      []hindsightRow
 	HindsightCount string
 	Timeline       *timelineView
+	// Forecasts is the table of forecasts with their predictive
+	// intervals, Calibration says where the intervals come from.
+	Forecasts   forecastTable
+	Calibration calibrationView
+}
+
+// forecastTable holds one row per issue and one cell per model.
+type forecastTable struct {
+	Models []string
+	Rows   []shiftRow
+}
+
+// calibrationView describes the calibration behind the predictive
+// intervals.
+type calibrationView struct {
+	Name, Domain, Data, Date, Engine string
+	N                                int
+	// Covers is true when the scenario lies in the calibration's domain;
+	// Scale is the analyst's error scale (1: none).
+	Covers bool
+	Scale  float64
+	// Drawn is true when the intervals are around the forecasts over the
+	// draws.
+	Drawn bool
 }
 
 // sourceView is a source with whether it was published after the state's
@@ -195,7 +223,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 	// Forecasts with intervals.
 	var fc *jirga.Forecast
 	if draws > 0 {
-		sr, err := sweep.Run(ctx, s, models, sweep.Options{Draws: draws, Seed: opt.Seed, Workers: opt.Workers, Uncertainty: opt.Uncertainty})
+		sr, err := sweep.Run(ctx, s, models, sweep.Options{Draws: draws, Seed: opt.Seed, Workers: opt.Workers, Uncertainty: opt.Uncertainty, Predict: opt.Predict})
 		if err != nil {
 			return nil, err
 		}
@@ -207,6 +235,24 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		var err error
 		if fc, err = jirga.Run(ctx, s, models); err != nil {
 			return nil, err
+		}
+		for _, r := range fc.Results {
+			opt.Predict.Apply(r, s, nil)
+		}
+	}
+	d.Forecasts = makeForecastTable(s, fc)
+	if c := opt.Predict.Calibration(); c != nil {
+		d.Calibration = calibrationView{Name: c.Name, Domain: c.DomainText, Data: c.Data, Date: c.Date, Engine: c.EngineVersion,
+			Covers: opt.Predict.Covers(), Scale: opt.Predict.ErrorScale(), Drawn: draws > 0}
+		if len(c.Models) > 0 {
+			d.Calibration.N = c.Models[0].N
+		}
+	}
+	for _, r := range fc.Results {
+		for _, n := range r.Notes {
+			if strings.HasPrefix(n, "no predictive interval") {
+				d.Notes = append(d.Notes, r.Model+": "+n)
+			}
 		}
 	}
 	// Rounds come from plain runs (sweeps drop them).
@@ -274,7 +320,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		d.Issues = append(d.Issues, iv)
 	}
 	// Interventions.
-	cmpr, err := whatif.Compare(ctx, s, models[:1], whatif.Options{Workers: opt.Workers})
+	cmpr, err := whatif.Compare(ctx, s, models[:1], whatif.Options{Workers: opt.Workers, Predict: opt.Predict})
 	if err != nil {
 		return nil, err
 	}
@@ -524,7 +570,14 @@ func forecastChart(s *jirga.Scenario, is *jirga.Issue, fc *jirga.Forecast, dr *d
 				continue
 			}
 			tip := fmt.Sprintf("%s: %s", r.Model, trimNum(math.Round(f.Forecast*10)/10))
+			if p := f.Predictive; p != nil {
+				tip += fmt.Sprintf(", 80%% predictive interval %s–%s", trimNum(math.Round(p.P10)), trimNum(math.Round(p.P90)))
+			}
 			g.group(tip, func() {
+				if p := f.Predictive; p != nil {
+					g.rect(sc.at(p.P10), y-7, sc.at(p.P90)-sc.at(p.P10), 14, colour(i), ` opacity="0.18" class="predictive"`)
+					g.rect(sc.at(p.P25), y-7, sc.at(p.P75)-sc.at(p.P25), 14, colour(i), ` opacity="0.22" class="predictive"`)
+				}
 				if f.P10 != nil && f.P90 != nil {
 					g.line(sc.at(*f.P10), y, sc.at(*f.P90), y, colour(i), 2, "")
 				}
@@ -729,7 +782,7 @@ func makeShiftTable(s *jirga.Scenario, c *whatif.Comparison) shiftTable {
 		row := shiftRow{Issue: is.ID}
 		for _, v := range c.Variants {
 			r, _ := c.Forecast(v.ID, c.Models[0], is.ID)
-			cell := shiftCell{Text: fmt.Sprintf("%.1f", r.Forecast)}
+			cell := shiftCell{Text: fmt.Sprintf("%.1f", r.Forecast) + interval80(r.Predictive)}
 			if v.ID != whatif.Baseline {
 				cell.Text += fmt.Sprintf(" (%+.1f)", r.Shift)
 				a := math.Min(1, math.Abs(r.Shift)/(0.1*(hi-lo)))
@@ -738,6 +791,36 @@ func makeShiftTable(s *jirga.Scenario, c *whatif.Comparison) shiftTable {
 					hue = 25
 				}
 				cell.Style = template.CSS(fmt.Sprintf("background: hsla(%d, 70%%, 55%%, %.2f)", hue, 0.6*a))
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// interval80 writes a predictive interval's central 80% as " [lo–hi]",
+// or "" when there is none.
+func interval80(p *jirga.Predictive) string {
+	if p == nil {
+		return ""
+	}
+	return fmt.Sprintf(" [%.0f–%.0f]", p.P10, p.P90)
+}
+
+// makeForecastTable lays out each model's forecast of each issue with its
+// 80% predictive interval.
+func makeForecastTable(s *jirga.Scenario, fc *jirga.Forecast) forecastTable {
+	var t forecastTable
+	for _, r := range fc.Results {
+		t.Models = append(t.Models, r.Model)
+	}
+	for _, is := range s.Issues {
+		row := shiftRow{Issue: is.ID}
+		for _, r := range fc.Results {
+			cell := shiftCell{Text: "–"}
+			if f := r.IssueForecast(is.ID); f != nil {
+				cell.Text = fmt.Sprintf("%.1f", f.Forecast) + interval80(f.Predictive)
 			}
 			row.Cells = append(row.Cells, cell)
 		}

@@ -53,7 +53,7 @@ func buildTimeline(ctx context.Context, s *jirga.Scenario, models []jirga.Model,
 	if err != nil {
 		return nil, err
 	}
-	r, err := timeline.Run(ctx, states, models, timeline.Options{Draws: cmp.Or(draws, -1), Seed: opt.Seed, Workers: opt.Workers})
+	r, err := timeline.Run(ctx, states, models, timeline.Options{Draws: cmp.Or(draws, -1), Seed: opt.Seed, Workers: opt.Workers, Predict: opt.Predict})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/sweep"
 )
@@ -28,6 +29,9 @@ type Options struct {
 	// Uncertainty applies to numbers without a range of their own: nil
 	// means sweep.DefaultUncertainty.
 	Uncertainty *sweep.Uncertainty
+	// Predict, when set, gives every state's forecasts their predictive
+	// intervals around them, and their results its notes (calib.Plan).
+	Predict *calib.Plan
 }
 
 // Result is the outcome of [Run]. Its JSON form is the contract of `jirga
@@ -236,6 +240,9 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 		m, err := run(s, true)
 		if err != nil {
 			return nil, err
+		}
+		for _, res := range m.results {
+			opt.Predict.Apply(res, s, nil)
 		}
 		ms[i] = m
 		r.Timeline = append(r.Timeline, &State{AsOf: s.AsOf, Description: s.Description, Results: m.results,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -28,6 +29,9 @@ type Comparison struct {
 	Variants []Variant `json:"variants"`
 	// Rows hold one forecast per variant, model and issue, in that order.
 	Rows []Row `json:"rows"`
+	// Notes say, per model, where its predictive intervals come from or
+	// why it has none (Options.Predict).
+	Notes map[string][]string `json:"notes,omitempty"`
 }
 
 // Variant is one version of the scenario.
@@ -50,6 +54,9 @@ type Row struct {
 	// issue (0 for the baseline).
 	Shift  float64 `json:"shift"`
 	Anchor string  `json:"anchor,omitempty"`
+	// Predictive is the forecast's predictive interval (Options.Predict);
+	// nil when the model has none.
+	Predictive *jirga.Predictive `json:"predictive,omitempty"`
 }
 
 // Forecast returns the row of the variant, model and issue.
@@ -67,6 +74,9 @@ type Options struct {
 	// Workers is the number of forecasts run at once; 0 means GOMAXPROCS.
 	// The comparison does not depend on it.
 	Workers int
+	// Predict, when set, gives every forecast its predictive interval
+	// around it (calib.Plan) and the comparison the plan's notes.
+	Predict *calib.Plan
 }
 
 // Compare forecasts s with each model under the baseline, each of the
@@ -121,9 +131,23 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		for m, model := range models {
 			for k, is := range scs[v].Issues {
 				x, base := vals[v*len(models)+m][k], vals[m][k]
-				c.Rows = append(c.Rows, Row{Variant: vs[v].v.ID, Model: model.Name(), Issue: is.ID,
-					Forecast: x, Shift: x - base, Anchor: is.NearestAnchor(x)})
+				row := Row{Variant: vs[v].v.ID, Model: model.Name(), Issue: is.ID,
+					Forecast: x, Shift: x - base, Anchor: is.NearestAnchor(x)}
+				if e := opt.Predict.Errors(model.Name()); e != nil {
+					lo, hi := is.Bounds()
+					p := e.Predict(x, nil, lo, hi)
+					row.Predictive = &p
+				}
+				c.Rows = append(c.Rows, row)
 			}
+		}
+	}
+	for _, m := range models {
+		if n := opt.Predict.Notes(m.Name()); len(n) > 0 {
+			if c.Notes == nil {
+				c.Notes = map[string][]string{}
+			}
+			c.Notes[m.Name()] = n
 		}
 	}
 	return c, nil

@@ -42,8 +42,12 @@ on an issue is counted as failed there.
 
 With --coverage every scored scenario is also drawn --draws times from its
 inputs' uncertainty (--uncertainty) and the share of outcomes inside each
-model's 50% (p25–p75) and 80% (p10–p90) intervals is reported; --seed seeds
-the draws.
+model's 50% (p25–p75) and 80% (p10–p90) intervals over the draws is
+reported (cov50, cov80: input uncertainty only), with their mean widths;
+--seed seeds the draws. Beside them are the predictive intervals (pcov50,
+pcov80 and their widths), which add each model's own error, measured by
+proposal-grouped 10-fold cross-validation on FILE itself: each issue's
+interval uses the errors of the other folds only.
 
   jirga backtest fit FILE -o stack/stacked.json   refit the stacked model
   jirga backtest cv FILE                          cross-validate it
@@ -93,7 +97,7 @@ the draws.
 		if err != nil {
 			return err
 		}
-		opt.Coverage = backtest.Coverage{Draws: draws, Seed: mf.seed, Uncertainty: u}
+		opt.Coverage = backtest.Coverage{Draws: draws, Seed: mf.seed, Uncertainty: u, Folds: 10, FoldSeed: 1}
 	}
 	ss, err := in.load(pos[0])
 	if err != nil {
@@ -162,7 +166,7 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 	hdr = append(hdr, waves...)
 	hdr = append(hdr, rules...)
 	if rep.Coverage != nil {
-		hdr = append(hdr, "cov50", "cov80", "width50", "width80")
+		hdr = append(hdr, "cov50", "cov80", "width50", "width80", "pcov50", "pcov80", "pwidth50", "pwidth80")
 	}
 	fmt.Fprintln(tw, strings.Join(hdr, "\t")+"\t")
 	for _, sc := range rep.Models {
@@ -181,7 +185,8 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 			row = append(row, groupMAE(sc.ByRule, g))
 		}
 		if rep.Coverage != nil {
-			row = append(row, pct(sc.Coverage50), pct(sc.Coverage80), ptr(sc.Width50), ptr(sc.Width80))
+			row = append(row, pct(sc.Coverage50), pct(sc.Coverage80), ptr(sc.Width50), ptr(sc.Width80),
+				pct(sc.PredictiveCoverage50), pct(sc.PredictiveCoverage80), ptr(sc.PredictiveWidth50), ptr(sc.PredictiveWidth80))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
@@ -199,6 +204,8 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 		u := rep.Coverage.Uncertainty
 		fmt.Fprintf(w, "coverage: %d draws per scenario, seed %d, uncertainty position ±%g of scale, salience ±%g, capability ±%g%%, status quo ±%g of scale\n",
 			rep.Coverage.Draws, rep.Coverage.Seed, u.Position, u.Salience, 100*u.Capability, u.StatusQuo)
+		fmt.Fprintf(w, "cov50, cov80, width: the forecasts over the draws (input uncertainty only); pcov50, pcov80, pwidth: the\npredictive intervals (model error ⊕ draws), calibrated on the other folds of %d proposal-grouped folds (seed %d)\n",
+			rep.Coverage.Folds, rep.Coverage.FoldSeed)
 	}
 }
 
@@ -252,7 +259,8 @@ func sortedCounts(m map[string]int) func(func(string, int) bool) {
 
 func writeBacktestCSV(w io.Writer, rep *backtest.Report) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"model", "reference", "group_by", "group", "n", "failed", "mae", "rmse", "median_ae", "p80_ae", "within10", "coverage50", "coverage80"})
+	cw.Write([]string{"model", "reference", "group_by", "group", "n", "failed", "mae", "rmse", "median_ae", "p80_ae", "within10", "coverage50", "coverage80",
+		"width50", "width80", "predictive_coverage50", "predictive_coverage80", "predictive_width50", "predictive_width80"})
 	for _, sc := range rep.Models {
 		ref := strconv.FormatBool(sc.Reference)
 		cov := func(p *float64) string {
@@ -261,15 +269,17 @@ func writeBacktestCSV(w io.Writer, rep *backtest.Report) error {
 			}
 			return fmtNum(*p, 4)
 		}
-		line := func(by, name string, m backtest.Metrics, failed string, c50, c80 string) {
-			cw.Write([]string{sc.Model, ref, by, name, strconv.Itoa(m.N), failed, fmtNum(m.MAE, 4), fmtNum(m.RMSE, 4), fmtNum(m.MedianAE, 4), fmtNum(m.P80AE, 4), fmtNum(m.Within10, 4), c50, c80})
+		line := func(by, name string, m backtest.Metrics, failed string, cover ...string) {
+			cw.Write(append([]string{sc.Model, ref, by, name, strconv.Itoa(m.N), failed, fmtNum(m.MAE, 4), fmtNum(m.RMSE, 4), fmtNum(m.MedianAE, 4), fmtNum(m.P80AE, 4), fmtNum(m.Within10, 4)}, cover...))
 		}
-		line("all", "all", sc.Metrics, strconv.Itoa(sc.Failed), cov(sc.Coverage50), cov(sc.Coverage80))
+		line("all", "all", sc.Metrics, strconv.Itoa(sc.Failed), cov(sc.Coverage50), cov(sc.Coverage80), cov(sc.Width50), cov(sc.Width80),
+			cov(sc.PredictiveCoverage50), cov(sc.PredictiveCoverage80), cov(sc.PredictiveWidth50), cov(sc.PredictiveWidth80))
+		blank := make([]string, 8)
 		for _, g := range sc.ByWave {
-			line("wave", g.Name, g.Metrics, "", "", "")
+			line("wave", g.Name, g.Metrics, "", blank...)
 		}
 		for _, g := range sc.ByRule {
-			line("rule", g.Name, g.Metrics, "", "", "")
+			line("rule", g.Name, g.Metrics, "", blank...)
 		}
 	}
 	cw.Flush()

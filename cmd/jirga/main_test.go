@@ -94,6 +94,8 @@ func TestGolden(t *testing.T) {
 		{"forecast-emission-json", []string{"forecast", "example:emission", "--format", "json"}},
 		{"forecast-emission-csv", []string{"forecast", "example:emission", "--format", "csv"}},
 		{"forecast-nbs-linear", []string{"forecast", "--model", "nbs", "--opt", "nbs.utility=linear"}},
+		{"forecast-error-scale", []string{"forecast", "--model", "mean,bdm", "--error-scale", "0.5", "--rounds", "12"}},
+		{"forecast-draws", []string{"forecast", "--model", "mean,bdm", "--draws", "100", "--format", "csv"}},
 		{"validate-bad", []string{"validate", "testdata/bad.yaml"}},
 		{"validate-flagship", []string{"validate", "example:pakistan-ttp-2022"}},
 		{"validate-future", []string{"validate", "testdata/future.yaml"}},

@@ -42,8 +42,10 @@ positive).`)
 	var outFormat string
 	var draws, workers, top int
 	var uf uncertaintyFlags
+	var pf predictFlags
 	in.register(fs)
 	mf.register(fs, models.DefaultForecast)
+	pf.register(fs)
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "Monte Carlo draws of the deal probability at each state and step (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")
 	fs.IntVar(&top, "top", 5, "changes listed per step, those that moved P(deal) most first")
@@ -85,7 +87,11 @@ positive).`)
 	if err != nil {
 		return err
 	}
-	r, err := timeline.Run(ctx, states, ms, timeline.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u})
+	plan, err := pf.plan(states[0], &mf)
+	if err != nil {
+		return err
+	}
+	r, err := timeline.Run(ctx, states, ms, timeline.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Predict: plan})
 	if err != nil {
 		return err
 	}
@@ -139,6 +145,7 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 		}
 	}
 	tw.Flush()
+	writePredictiveLegend(w, s, r.Timeline[0].Results, false)
 
 	if len(r.Timeline) < 2 {
 		return
@@ -206,14 +213,19 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 }
 
 // forecastCell is one model's forecast of one issue in state i, with its
-// shift from the state before. (When forecasts carry a predictive
-// interval, it belongs here.)
+// 80% predictive interval and its shift from the state before.
 func forecastCell(r *timeline.Result, i int, st *timeline.State, model, issue string) string {
 	x, ok := st.Forecast(model, issue)
 	if !ok {
 		return "–"
 	}
-	cell := fmtNum(x, 1)
+	var p *jirga.Predictive
+	for _, res := range st.Results {
+		if f := res.IssueForecast(issue); res.Model == model && f != nil {
+			p = f.Predictive
+		}
+	}
+	cell := cellWithInterval(x, p)
 	if i > 0 {
 		if p, ok := r.Timeline[i-1].Forecast(model, issue); ok {
 			cell += " (" + signed(x-p, 1) + ")"

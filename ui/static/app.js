@@ -483,20 +483,42 @@ function renderRun(where, run, sc) {
   const models = results.map(x => x.model);
   const color = m => PALETTE[models.indexOf(m) % PALETTE.length];
   where.append(forecastTable(results, sc));
+  where.append(predictiveNote(results, run.kind === "sweep"));
   where.append(h("div", { class: "legend" }, models.map(m => h("span", { style: "--c:" + color(m) }, m)), h("span", { style: "--c:#9aa4b2" }, "actors (area ∝ capability × salience)")));
   where.append(h("h3", {}, "Forecasts by model"), h("div", { class: "chart" }, dotPlot(results, sc, color)));
-  where.append(h("h3", {}, run.kind === "sweep" ? "Positions, forecasts and 10–90% intervals by issue" : "Positions and forecasts by issue"));
+  where.append(h("h3", {}, "Positions, forecasts and predictive intervals by issue"));
   where.append(h("div", { class: "charts" }, sc.issues.map(is => issueChart(is, sc, results, color, run.kind === "sweep"))));
-  if (run.kind === "sweep") {
-    where.append(h("p", { class: "muted" }, `${r.completed} of ${r.draws} draws, seed ${r.seed}. Bars: 10–90% (thin) and 25–75% (thick) of the forecasts over the draws; dot: median.`));
-  }
+  where.append(h("p", { class: "muted" }, "Shaded band under each model: its 80% predictive interval (darker: 50%)." +
+    (run.kind === "sweep" ? ` Lines: 10–90% (thin) and 25–75% (thick) of the forecasts over ${r.completed} of ${r.draws} draws (seed ${r.seed}), input uncertainty only; dot: their median.` : "")));
   for (const res of results) {
     if (res.rounds && res.rounds.length) {
       where.append(h("h3", {}, "Rounds of " + res.model));
       where.append(h("div", { class: "charts" }, sc.issues.map(is => roundsChart(is, sc, res))));
     }
-    for (const n of res.notes || []) where.append(h("p", { class: "muted" }, res.model + ": " + n));
+    for (const n of res.notes || []) {
+      if (!n.startsWith(PREDICTIVE_NOTE)) where.append(h("p", { class: "muted" }, res.model + ": " + n));
+    }
   }
+}
+
+// PREDICTIVE_NOTE starts the note a model's predictive intervals carry
+// (calib.NotePrefix); predictiveNote says it once for all models.
+const PREDICTIVE_NOTE = "predictive interval: ";
+
+// predictiveNote explains the bracketed intervals: where the model errors
+// come from and, when the scenario lies outside the calibration's domain,
+// that they are borrowed.
+function predictiveNote(results, drawn) {
+  const notes = results.flatMap(r => (r.notes || []).filter(n => n.startsWith(PREDICTIVE_NOTE)));
+  const any = results.some(r => r.issues.some(f => f.predictive));
+  if (!any) return h("p", { class: "notice", id: "predictive-note" }, "These forecasts carry no predictive interval: nothing here says how far they may be from the outcome.");
+  const basis = results.flatMap(r => r.issues.map(f => f.predictive)).find(p => p).basis;
+  const outside = notes.some(n => n.includes("outside that domain"));
+  return h("div", { id: "predictive-note" },
+    h("p", { class: "muted" }, `In brackets: the 80% predictive interval, where the outcome is expected to fall given the model's own error, measured out of fold on EU legislation with known outcomes (calibration ${basis}), ` +
+      (drawn ? "combined with the forecasts over the draws. " : "around the forecast. ") + "Intervals of the forecasts over draws alone (input uncertainty only) held far fewer of those outcomes."),
+    outside ? h("p", { class: "notice", id: "calibration-domain" }, "This scenario is not EU legislation: its intervals borrow that domain's errors. Read them as indicative, or set error_scale in the scenario.") : null,
+    results.filter(r => !r.issues.some(f => f.predictive)).map(r => h("p", { class: "muted" }, r.model + ": " + ((r.notes || []).find(n => n.startsWith("no predictive interval")) || "no predictive interval"))));
 }
 
 function forecastTable(results, sc) {
@@ -507,7 +529,9 @@ function forecastTable(results, sc) {
       results.map(r => {
         const f = r.issues.find(x => x.issue === is.id);
         return h("td", { class: "num", "data-model": r.model, "data-issue": is.id, title: f && f.anchor ? f.anchor : "" },
-          f ? fmt(f.forecast) : "–", f && f.p10 !== undefined ? h("div", { class: "muted" }, fmt(f.p10) + "–" + fmt(f.p90)) : null);
+          f ? fmt(f.forecast) : "–",
+          f && f.predictive ? h("span", { class: "predictive", title: "80% predictive interval (p10–p90)" }, " [" + fmt(f.predictive.p10, 0) + "–" + fmt(f.predictive.p90, 0) + "]") : null,
+          f && f.p10 !== undefined ? h("div", { class: "muted", title: "10–90% of the forecasts over the draws: input uncertainty only" }, "input only " + fmt(f.p10) + "–" + fmt(f.p90)) : null);
       }))));
 }
 
@@ -561,7 +585,8 @@ function issueChart(is, sc, results, color, intervals) {
   const [lo, hi] = issueBounds(is);
   const x = v => pad + (W - pad - padR) * (v - lo) / ((hi - lo) || 1);
   const ivTop = axisY + 30 + 10 * results.length;
-  const H = ivTop + (intervals ? results.length * 12 : 0);
+  const banded = results.some(r => r.issues.some(f => f.predictive)) || intervals;
+  const H = ivTop + (banded ? results.length * 12 : 0);
   const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "positions on " + is.id });
   g.append(s("line", { x1: x(lo), x2: x(hi), y1: axisY, y2: axisY, stroke: "#6b7280" }));
   for (let t = 0; t <= 4; t++) {
@@ -596,6 +621,13 @@ function issueChart(is, sc, results, color, intervals) {
     const level = placed.filter(px => Math.abs(px - fx) < 9).length;
     placed.push(fx);
     g.append(s("path", { d: `M${fx},${axisY + 20 + 10 * level} l-5,9 h10 z`, fill: c }, s("title", {}, `${res.model}: ${fmt(f.forecast)} ${f.anchor || ""}`)));
+    const p = f.predictive;
+    if (p) {
+      const y = ivTop + i * 12;
+      g.append(s("rect", { x: x(p.p10), width: Math.max(1, x(p.p90) - x(p.p10)), y: y - 5, height: 10, fill: c, "fill-opacity": .18, class: "predictive" },
+        s("title", {}, `${res.model}: 80% predictive interval ${fmt(p.p10)}–${fmt(p.p90)}, 50% ${fmt(p.p25)}–${fmt(p.p75)}`)),
+        s("rect", { x: x(p.p25), width: Math.max(1, x(p.p75) - x(p.p25)), y: y - 5, height: 10, fill: c, "fill-opacity": .25 }));
+    }
     if (intervals && f.p10 !== undefined) {
       const y = ivTop + i * 12;
       g.append(s("line", { x1: x(f.p10), x2: x(f.p90), y1: y, y2: y, stroke: c, "stroke-width": 2 }),
@@ -780,11 +812,13 @@ function renderTimeline(where, r, sc) {
   where.append(h("div", { class: "legend" }, models.map(m => h("span", { style: "--c:" + color(m) }, m))));
   where.append(h("div", { class: "charts" }, sc.issues.map(is => {
     const [lo, hi] = issueBounds(is);
-    const series = models.map(m => ({ label: m, color: color(m), values: states.map(st => {
+    const forecast = (st, m) => {
       const res = (st.results || []).find(x => x.model === m);
-      const f = res && res.issues.find(q => q.issue === is.id);
-      return f ? f.forecast : undefined;
-    }) }));
+      return res && res.issues.find(q => q.issue === is.id);
+    };
+    const series = models.map(m => ({ label: m, color: color(m),
+      values: states.map(st => { const f = forecast(st, m); return f ? f.forecast : undefined; }),
+      notes: states.map(st => { const p = (forecast(st, m) || {}).predictive; return p ? ` [80% predictive ${fmt(p.p10, 0)}–${fmt(p.p90, 0)}]` : ""; }) }));
     return h("div", { class: "chart" }, h("h3", {}, is.name || is.id), timeChart("timeline-" + is.id, "timeline of " + is.id, dates, series, lo, hi, v => fmt(v)));
   })));
   // Ordered as timeline.Ranked: by the larger P(deal) effect, replayed or alone, then the slack.
@@ -829,7 +863,7 @@ function timeChart(id, label, dates, series, lo, hi, fmtv) {
     if (pts.length > 1) g.append(s("polyline", { points: pts.map(p => p.join(",")).join(" "), fill: "none", stroke: se.color, "stroke-width": 2 }, s("title", {}, se.label)));
     se.values.forEach((v, i) => {
       if (v === undefined) return;
-      g.append(s("circle", { cx: x(ts[i]), cy: y(v), r: 3.5, fill: se.color, stroke: "#fff" }, s("title", {}, `${se.label}, ${dates[i]}: ${fmtv(v)}`)));
+      g.append(s("circle", { cx: x(ts[i]), cy: y(v), r: 3.5, fill: se.color, stroke: "#fff" }, s("title", {}, `${se.label}, ${dates[i]}: ${fmtv(v)}${se.notes ? se.notes[i] : ""}`)));
     });
   }
   return g;
