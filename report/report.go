@@ -24,7 +24,8 @@ import (
 var pageTemplate string
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"mulf": func(x float64) float64 { return 100 * x },
+	"mulf":    func(x float64) float64 { return 100 * x },
+	"percent": deal.Percent,
 }).Parse(pageTemplate))
 
 // DefaultDraws is the number of Monte Carlo draws of the intervals and the
@@ -106,20 +107,22 @@ type data struct {
 	Seed                     uint64
 	Deal                     *deal.Result
 	DealPct                  string
-	DealHeadline             string
-	Necessary                string
-	ZOPAChart                template.HTML
-	Issues                   []issueView
-	LeverModel               string
-	Step                     float64
-	DealTornado              template.HTML
-	Interventions            []interventionView
-	InterventionChart        template.HTML
-	ShiftTable               shiftTable
-	Rounds                   []roundsView
-	Sources                  []sourceView
-	Inputs                   []inputRow
-	Notes                    []string
+	// DealCI says the deal probability with its 95% Monte Carlo interval.
+	DealCI            string
+	DealHeadline      string
+	Necessary         string
+	ZOPAChart         template.HTML
+	Issues            []issueView
+	LeverModel        string
+	Step              float64
+	DealTornado       template.HTML
+	Interventions     []interventionView
+	InterventionChart template.HTML
+	ShiftTable        shiftTable
+	Rounds            []roundsView
+	Sources           []sourceView
+	Inputs            []inputRow
+	Notes             []string
 	// Hindsight lists the estimates marked hindsight; HindsightCount says
 	// how many there are, in words, for the first page.
 	Hindsight      []hindsightRow
@@ -277,7 +280,10 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		return nil, err
 	}
 	d.Deal = dr
-	d.DealPct = pct(dr.DealProbability)
+	d.DealPct, d.DealCI = bigPct(dr.DealProbability, dr.DealProbabilityCI), deal.Percent(dr.DealProbability, dr.DealProbabilityCI)
+	if dr.Draws > 0 {
+		d.DealCI += fmt.Sprintf(": %d of %d draws", int(math.Round(dr.DealProbability*float64(dr.Draws))), dr.Draws)
+	}
 	d.Necessary = strings.Join(names(s, dr.Necessary), ", ")
 	switch {
 	case dr.Joint.Exists:
@@ -325,12 +331,13 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		return nil, err
 	}
 	probs := map[string]float64{whatif.Baseline: dr.DealProbability}
+	cis := map[string]*[2]float64{}
 	for _, v := range dr.Interventions {
-		probs[v.ID] = v.DealProbability
+		probs[v.ID], cis[v.ID] = v.DealProbability, v.DealProbabilityCI
 	}
 	for _, iv := range s.Interventions {
 		v := interventionView{ID: iv.ID, Name: iv.Name, Kind: iv.Kind, Description: iv.Description, Notes: iv.Notes,
-			Sources: sourceTitles(s, iv.Sources), DealPct: pct(probs[iv.ID])}
+			Sources: sourceTitles(s, iv.Sources), DealPct: deal.Percent(probs[iv.ID], cis[iv.ID])}
 		for _, ch := range iv.Changes {
 			v.Changes = append(v.Changes, changeText(ch))
 		}
@@ -351,6 +358,19 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 }
 
 func pct(p float64) string { return fmt.Sprintf("%.1f%%", 100*p) }
+
+// bigPct writes a share of draws for the headline: "1.5%", or "<0.4%"
+// and ">99.6%" when none or every draw had it (the end of its 95%
+// interval, ci; see deal.Percent).
+func bigPct(p float64, ci *[2]float64) string {
+	switch {
+	case ci != nil && p == 0:
+		return fmt.Sprintf("<%.1f%%", math.Ceil(1000*ci[1])/10)
+	case ci != nil && p == 1:
+		return fmt.Sprintf(">%.1f%%", math.Floor(1000*ci[0])/10)
+	}
+	return pct(p)
+}
 
 // hindsight lists the estimates and interventions of s marked hindsight,
 // with the sources they cite that were published after its as_of, and says

@@ -59,6 +59,9 @@ type State struct {
 	// DealProbability is the share of draws in which a joint zone of
 	// possible agreement exists among the necessary parties.
 	DealProbability float64 `json:"deal_probability"`
+	// DealProbabilityCI is the 95% interval of its Monte Carlo error
+	// (deal.CI); absent without draws.
+	DealProbabilityCI *[2]float64 `json:"deal_probability_ci,omitempty"`
 	// Slack is the joint slack at the point values (see deal.Joint):
 	// positive when a deal exists there.
 	Slack float64 `json:"slack"`
@@ -246,7 +249,7 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 		}
 		ms[i] = m
 		r.Timeline = append(r.Timeline, &State{AsOf: s.AsOf, Description: s.Description, Results: m.results,
-			DealProbability: m.deal, Slack: m.slack, Hindsight: len(s.Hindsight())})
+			DealProbability: m.deal, DealProbabilityCI: deal.CI(m.deal, draws), Slack: m.slack, Hindsight: len(s.Hindsight())})
 	}
 	for i := 1; i < len(states); i++ {
 		a, b := states[i-1], states[i]

@@ -345,6 +345,10 @@ func TestBrowserKinds(t *testing.T) {
 		if err != nil || !strings.HasSuffix(p, "%") {
 			t.Errorf("deal probability %q, %v", p, err)
 		}
+		// Its Monte Carlo error is stated beside it (issue 14, item 3).
+		if ci, err := chromedp.Run(ctx, chromedp.Text(`#deal-probability-ci`)); err != nil || !strings.Contains(ci, "95%") || !strings.Contains(ci, "of 200 draws") {
+			t.Errorf("deal probability interval %q, %v", ci, err)
+		}
 		screenshot(t, ctx, "6-deal")
 	}
 	if slices.Contains(kinds, "levers") {

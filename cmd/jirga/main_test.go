@@ -106,6 +106,7 @@ func TestGolden(t *testing.T) {
 		{"forecast-hindsight", []string{"forecast", "testdata/hindsight.yaml", "--model", "mean,median"}},
 		{"forecast-flagship-as-of", []string{"forecast", "--as-of", "2022-08-01", "--model", "mean,median,nbs"}},
 		{"forecast-as-of-too-early", []string{"forecast", "--as-of", "2022-06-01"}},
+		{"deal-flagship", []string{"deal", "--model", "mean,median"}},
 		{"timeline-flagship", []string{"timeline", "--model", "mean,median,nbs", "--draws", "500"}},
 		{"timeline-flagship-json", []string{"timeline", "--format", "json", "--model", "mean,nbs", "--draws", "200"}},
 		{"help-timeline", []string{"help", "timeline"}},

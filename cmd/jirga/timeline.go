@@ -114,14 +114,14 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 	}
 	steps := groupChanges(r)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "as of\tP(deal)\tshift\tslack\thindsight\tchanged estimates")
+	fmt.Fprintln(tw, "as of\tP(deal) (95% CI)\tshift\tslack\thindsight\tchanged estimates")
 	for i, st := range r.Timeline {
 		shift, changed := "", ""
 		if i > 0 {
-			shift = signed(st.DealProbability-r.Timeline[i-1].DealProbability, 3)
+			shift = signedPoints(st.DealProbability - r.Timeline[i-1].DealProbability)
 			changed = fmt.Sprint(len(steps[i-1]))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", st.AsOf, fmtNum(st.DealProbability, 3), shift, signed(st.Slack, 3), st.Hindsight, changed)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", st.AsOf, shortPercent(st.DealProbability, st.DealProbabilityCI), shift, signed(st.Slack, 3), st.Hindsight, changed)
 	}
 	tw.Flush()
 
@@ -155,7 +155,7 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 	for i, cs := range steps {
 		a, b := r.Timeline[i], r.Timeline[i+1]
 		fmt.Fprintf(w, "%s → %s: P(deal) %s → %s (%s), slack %s → %s; %s",
-			a.AsOf, b.AsOf, fmtNum(a.DealProbability, 3), fmtNum(b.DealProbability, 3), signed(b.DealProbability-a.DealProbability, 3),
+			a.AsOf, b.AsOf, shortPercent(a.DealProbability, a.DealProbabilityCI), shortPercent(b.DealProbability, b.DealProbabilityCI), signedPoints(b.DealProbability-a.DealProbability),
 			signed(a.Slack, 3), signed(b.Slack, 3), countOf(len(cs), "changed estimate"))
 		if len(cs) == 0 {
 			fmt.Fprintln(w)

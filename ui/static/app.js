@@ -694,10 +694,20 @@ function hbars(rows, min, max, fmtv) {
 
 function pct(v) { return (100 * v).toFixed(0) + "%"; }
 
+// share writes a share of draws with its 95% Monte Carlo interval, as
+// deal.Percent: "1.5% (95% CI 0.9–2.5%)", "below 0.4% (95%)".
+function share(p, ci) {
+  if (!ci) return fmt(100 * p, 1) + "% (point values only)";
+  if (p === 0) return "below " + (Math.ceil(1000 * ci[1]) / 10).toFixed(1) + "% (95%)";
+  if (p === 1) return "above " + (Math.floor(1000 * ci[0]) / 10).toFixed(1) + "% (95%)";
+  return `${fmt(100 * p, 1)}% (95% CI ${fmt(100 * ci[0], 1)}–${fmt(100 * ci[1], 1)}%)`;
+}
+
 function renderDeal(where, r, sc) {
   where.append(h("div", { class: "card" },
     h("div", { class: "muted" }, "Probability of a deal acceptable to every necessary party (" + (r.necessary || []).join(", ") + ")"),
     h("div", { class: "big", id: "deal-probability" }, pct(r.deal_probability)),
+    h("div", { id: "deal-probability-ci" }, share(r.deal_probability, r.deal_probability_ci) + ` — ${Math.round(r.deal_probability * r.draws)} of ${r.draws} draws`),
     hbars([{ label: "deal", value: r.deal_probability, color: "#2b8a3e" }], 0, 1, pct),
     h("div", { class: "muted" }, `${r.draws} draws, seed ${r.seed}; a joint zone ${r.joint && r.joint.exists ? "exists" : "does not exist"} at the point values.`)));
   where.append(h("h3", {}, "Share of draws with a zone of agreement, issue by issue"));
@@ -708,11 +718,13 @@ function renderDeal(where, r, sc) {
     where.append(h("h3", {}, "Deal probability shift by intervention"));
     const m = Math.max(...r.interventions.map(v => Math.abs(v.shift)), 0.01);
     where.append(hbars(r.interventions.map(v => ({ label: v.name || v.id, value: v.shift })), -m, m, v => (v >= 0 ? "+" : "") + pct(v)));
+    where.append(h("table", { id: "intervention-table" }, h("tr", {}, h("th", {}, "intervention"), h("th", { class: "num" }, "P(deal)")),
+      r.interventions.map(v => h("tr", {}, h("td", {}, v.name || v.id), h("td", { class: "num" }, share(v.deal_probability, v.deal_probability_ci))))));
   }
   if (r.forecast_acceptable) {
     where.append(h("h3", {}, "Are the models' forecasts acceptable deals?"));
     where.append(h("table", {}, h("tr", {}, h("th", {}, "model"), h("th", {}, "acceptable"), h("th", {}, "rejected by"), h("th", { class: "num" }, "share of draws")),
-      Object.entries(r.forecast_acceptable).map(([m, c]) => h("tr", {}, h("td", {}, m), h("td", {}, c.acceptable ? "yes" : "no"), h("td", {}, (c.rejected_by || []).join(", ")), h("td", { class: "num" }, pct(c.probability))))));
+      Object.entries(r.forecast_acceptable).map(([m, c]) => h("tr", {}, h("td", {}, m), h("td", {}, c.acceptable ? "yes" : "no"), h("td", {}, (c.rejected_by || []).join(", ")), h("td", { class: "num" }, share(c.probability, c.probability_ci))))));
   }
   for (const n of r.notes || []) where.append(h("p", { class: "muted" }, n));
 }
@@ -801,7 +813,7 @@ function renderTimeline(where, r, sc) {
   where.append(h("p", { class: "muted" }, `${states.length} dated states; P(deal) over ${r.draws} draws, seed ${r.seed}, the same draws at every state. Each changed estimate was replayed one at a time in scenario order; its effect is what it moved at its step, and "alone" what it moves applied by itself to the earlier state.`));
   where.append(h("table", { id: "timeline-table" },
     h("tr", {}, ["as of", "P(deal)", "slack", "hindsight estimates"].map((x, i) => h("th", { class: i ? "num" : "" }, x))),
-    states.map(st => h("tr", {}, h("td", {}, st.as_of), h("td", { class: "num" }, fmt(100 * st.deal_probability, 1) + "%"), h("td", { class: "num" }, fmt(st.slack, 3)), h("td", { class: "num" }, st.hindsight)))));
+    states.map(st => h("tr", {}, h("td", {}, st.as_of), h("td", { class: "num" }, share(st.deal_probability, st.deal_probability_ci)), h("td", { class: "num" }, fmt(st.slack, 3)), h("td", { class: "num" }, st.hindsight)))));
   where.append(h("h3", {}, "Deal probability and joint slack over time"));
   const slacks = states.map(st => st.slack);
   const sm = Math.max(0.05, ...slacks.map(Math.abs));
