@@ -43,8 +43,8 @@ type Status string
 // Statuses of a model run.
 const (
 	StatusStatic     Status = "static"      // a closed-form or one-shot model
-	StatusConverged  Status = "converged"   // the stopping rule was met
-	StatusRoundLimit Status = "round_limit" // the fixed number of rounds ran out
+	StatusConverged  Status = "converged"   // the outcome settled, or the stopping rule was met
+	StatusRoundLimit Status = "round_limit" // the rounds ran out too soon to judge whether it settled
 )
 
 // Result is one model's forecast for a scenario. Its JSON form is part of the
@@ -80,6 +80,15 @@ type IssueForecast struct {
 	P75       *float64   `json:"p75,omitempty"`
 	P90       *float64   `json:"p90,omitempty"`
 	Histogram *Histogram `json:"histogram,omitempty"`
+	// SettleRange is, for an issue on which a dynamic model's outcome had
+	// not settled when the run ended (the result's status is unsettled),
+	// the least and greatest outcome over its last rounds (see
+	// [JudgeSettle]); Forecast is then the middle of that range, and
+	// LastRound the last round's outcome. SettleCycle is the period of the
+	// cycle those rounds repeat, 0 when they do not.
+	SettleRange *[2]float64 `json:"settle_range,omitempty"`
+	SettleCycle int         `json:"settle_cycle,omitempty"`
+	LastRound   *float64    `json:"last_round,omitempty"`
 	// Predictive is where the outcome is expected to fall: the model's
 	// error, measured on decisions with known outcomes, combined with the
 	// input uncertainty of a sweep's draws (package calib). Nil when the

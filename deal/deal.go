@@ -96,6 +96,10 @@ type Check struct {
 	Issues map[string]bool `json:"issues"`
 	// RejectedBy lists the necessary actors that reject the forecast package.
 	RejectedBy []string `json:"rejected_by,omitempty"`
+	// Unsettled lists the issues on which the dynamic model's outcome had
+	// not settled (jirga.JudgeSettle): its forecast there is the middle of
+	// a range, so whether the package is acceptable is less certain.
+	Unsettled []string `json:"unsettled,omitempty"`
 	// Probability is the share of draws in which the model's forecast on the
 	// drawn scenario is jointly acceptable; ProbabilityCI its 95% interval.
 	Probability   float64     `json:"probability"`
@@ -203,10 +207,19 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 	}
 	var vals []float64
 	for _, m := range models {
-		if vals, err = sweep.Forecast(ctx, m, s, vals); err != nil {
+		fr, err := jirga.ForecastOnly(ctx, m, s)
+		if err == nil && fr == nil {
+			err = jirga.Errorf(jirga.EINTERNAL, "model %s returned no result", m.Name())
+		}
+		if err != nil {
 			return nil, err
 		}
-		r.ForecastAcceptable[m.Name()] = check(&p, vals)
+		if vals, err = fr.Values(s, vals); err != nil {
+			return nil, err
+		}
+		c := check(&p, vals)
+		c.Unsettled = fr.Unsettled()
+		r.ForecastAcceptable[m.Name()] = c
 	}
 	base, err := monteCarlo(ctx, s, nec, models, draws, opt, u)
 	if err != nil {

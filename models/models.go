@@ -44,6 +44,9 @@ type Info struct {
 	// Explain, when set, writes a readable account of a dynamic model's
 	// result (used by jirga explain).
 	Explain func(w io.Writer, s *jirga.Scenario, r *jirga.Result) error
+	// Settled, when set, says in a paragraph whether a dynamic model's run
+	// settled and how it moved where it did not (the end of Explain).
+	Settled func(s *jirga.Scenario, r *jirga.Result) string
 	// New builds the model from the common settings and its own options;
 	// the model's package parses them from its declaration.
 	New func(c option.Common, params map[string]string) (jirga.Model, error)
@@ -84,6 +87,7 @@ var registry = []Info{
 		Dynamic:  true,
 		Options:  bdm.Options(),
 		Explain:  bdm.Explain,
+		Settled:  bdm.Settled,
 		New:      bdm.FromOptions,
 	},
 	{
@@ -93,6 +97,7 @@ var registry = []Info{
 		Dynamic:  true,
 		Options:  smp.Options(),
 		Explain:  smp.Explain,
+		Settled:  smp.Settled,
 		New:      smp.FromOptions,
 	},
 	{
@@ -102,6 +107,7 @@ var registry = []Info{
 		Dynamic:  true,
 		Options:  exchange.Options(),
 		Explain:  exchange.Explain,
+		Settled:  exchange.Settled,
 		New:      exchange.FromOptions,
 	},
 	{

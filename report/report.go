@@ -16,6 +16,7 @@ import (
 	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/levers"
+	registry "github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
 	"github.com/jirga/jirga/whatif"
 )
@@ -134,10 +135,20 @@ type data struct {
 	Calibration calibrationView
 }
 
-// forecastTable holds one row per issue and one cell per model.
+// forecastTable holds one row per issue and one cell per model;
+// Unsettled is true when some forecast is marked unsettled.
 type forecastTable struct {
-	Models []string
-	Rows   []shiftRow
+	Models    []string
+	Rows      []shiftRow
+	Unsettled bool
+}
+
+// mark is the unsettled mark of a forecast with a settle range.
+func mark(settle *[2]float64) string {
+	if settle == nil {
+		return ""
+	}
+	return "~"
 }
 
 // calibrationView describes the calibration behind the predictive
@@ -186,6 +197,10 @@ type interventionView struct {
 type roundsView struct {
 	Model  string
 	Charts []template.HTML
+	// Settled says whether the run settled and how it moved where it did
+	// not; Unsettled is true when it did not.
+	Settled   string
+	Unsettled bool
 }
 
 type shiftTable struct {
@@ -202,6 +217,8 @@ type shiftRow struct {
 type shiftCell struct {
 	Text  string
 	Style template.CSS
+	// Unsettled, when set, says why the forecast is marked unsettled.
+	Unsettled string
 }
 
 type inputRow struct {
@@ -267,7 +284,10 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		if len(r.Rounds) == 0 {
 			continue
 		}
-		rv := roundsView{Model: m.Name()}
+		rv := roundsView{Model: m.Name(), Unsettled: r.Status == jirga.StatusUnsettled}
+		if info, ok := registry.Lookup(m.Name()); ok && info.Settled != nil {
+			rv.Settled = info.Settled(s, r)
+		}
 		for _, is := range s.Issues {
 			rv.Charts = append(rv.Charts, roundsChart(s, is, r))
 		}
@@ -802,7 +822,10 @@ func makeShiftTable(s *jirga.Scenario, c *whatif.Comparison) shiftTable {
 		row := shiftRow{Issue: is.ID}
 		for _, v := range c.Variants {
 			r, _ := c.Forecast(v.ID, c.Models[0], is.ID)
-			cell := shiftCell{Text: fmt.Sprintf("%.1f", r.Forecast) + interval80(r.Predictive)}
+			cell := shiftCell{Text: fmt.Sprintf("%.1f", r.Forecast) + mark(r.SettleRange) + interval80(r.Predictive)}
+			if r.SettleRange != nil {
+				cell.Unsettled = fmt.Sprintf("unsettled: the outcome still moved between %.1f and %.1f over the last rounds", r.SettleRange[0], r.SettleRange[1])
+			}
 			if v.ID != whatif.Baseline {
 				cell.Text += fmt.Sprintf(" (%+.1f)", r.Shift)
 				a := math.Min(1, math.Abs(r.Shift)/(0.1*(hi-lo)))
@@ -840,7 +863,11 @@ func makeForecastTable(s *jirga.Scenario, fc *jirga.Forecast) forecastTable {
 		for _, r := range fc.Results {
 			cell := shiftCell{Text: "–"}
 			if f := r.IssueForecast(is.ID); f != nil {
-				cell.Text = fmt.Sprintf("%.1f", f.Forecast) + interval80(f.Predictive)
+				cell.Text = fmt.Sprintf("%.1f", f.Forecast) + mark(f.SettleRange) + interval80(f.Predictive)
+				if f.SettleRange != nil {
+					cell.Unsettled = fmt.Sprintf("unsettled: %s's outcome still moved between %.1f and %.1f over its last rounds", r.Model, f.SettleRange[0], f.SettleRange[1])
+					t.Unsettled = true
+				}
 			}
 			row.Cells = append(row.Cells, cell)
 		}

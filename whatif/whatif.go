@@ -57,6 +57,10 @@ type Row struct {
 	// Predictive is the forecast's predictive interval (Options.Predict);
 	// nil when the model has none.
 	Predictive *jirga.Predictive `json:"predictive,omitempty"`
+	// SettleRange is set when the dynamic model's outcome had not settled
+	// (see jirga.JudgeSettle): the forecast is then the middle of this
+	// range, and a shift smaller than the range says little.
+	SettleRange *[2]float64 `json:"settle_range,omitempty"`
 }
 
 // Forecast returns the row of the variant, model and issue.
@@ -113,15 +117,24 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		c.Variants = append(c.Variants, v.v)
 		scs[i] = sc
 	}
-	// vals[v·len(models)+m] are model m's forecasts under variant v.
+	// vals[v·len(models)+m] are model m's forecasts under variant v, res
+	// its results (for whether they settled).
 	vals := make([][]float64, len(vs)*len(models))
+	res := make([]*jirga.Result, len(vals))
 	_, err := sweep.For(ctx, len(vals), sweep.Loop{Workers: opt.Workers}, func(it sweep.Iter) error {
 		v, m := it.I/len(models), it.I%len(models)
-		x, err := sweep.Forecast(ctx, models[m], scs[v], nil)
+		r, err := jirga.ForecastOnly(ctx, models[m], scs[v])
+		if err == nil && r == nil {
+			err = jirga.Errorf(jirga.EINTERNAL, "model %s returned no result", models[m].Name())
+		}
+		var x []float64
+		if err == nil {
+			x, err = r.Values(scs[v], nil)
+		}
 		if err != nil {
 			return fmt.Errorf("variant %q: %w", vs[v].v.ID, err)
 		}
-		vals[it.I] = x
+		vals[it.I], res[it.I] = x, r
 		return nil
 	})
 	if err != nil {
@@ -133,6 +146,9 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 				x, base := vals[v*len(models)+m][k], vals[m][k]
 				row := Row{Variant: vs[v].v.ID, Model: model.Name(), Issue: is.ID,
 					Forecast: x, Shift: x - base, Anchor: is.NearestAnchor(x)}
+				if f := res[v*len(models)+m].IssueForecast(is.ID); f != nil {
+					row.SettleRange = f.SettleRange
+				}
 				if e := opt.Predict.Errors(model.Name()); e != nil {
 					lo, hi := is.Bounds()
 					p := e.Predict(x, nil, lo, hi)

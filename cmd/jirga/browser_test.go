@@ -324,6 +324,17 @@ func TestBrowserKinds(t *testing.T) {
 	if n := count(`svg[aria-label^="positions on"] rect.predictive`); n != 12 {
 		t.Errorf("the issue charts draw %d predictive bands, want 12", n)
 	}
+	// bdm does not settle on the flagship's army issue (a 2-round cycle):
+	// its cell carries the unsettled mark, and the page explains it.
+	if n := count(`#forecast-table td[data-model="bdm"][data-issue="army"] .unsettled`); n != 1 {
+		t.Errorf("bdm's army forecast carries %d unsettled marks, want 1", n)
+	}
+	if n := count(`#forecast-table td[data-model="mean"] .unsettled`); n != 0 {
+		t.Errorf("the static mean carries %d unsettled marks", n)
+	}
+	if note, err := chromedp.Run(ctx, chromedp.Text(`#unsettled-note`)); err != nil || !strings.Contains(note, "bdm on") {
+		t.Errorf("no note on the unsettled forecasts: %q (%v)", note, err)
+	}
 	screenshot(t, ctx, "4-bdm")
 	kinds, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#kind option")].map(o => o.value)`))
 	if err != nil {

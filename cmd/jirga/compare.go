@@ -111,9 +111,9 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 				case !ok:
 					row = append(row, "–")
 				case v.ID == whatif.Baseline:
-					row = append(row, cellWithInterval(r.Forecast, r.Predictive))
+					row = append(row, cellWithInterval(r.Forecast, r.Predictive, r.SettleRange))
 				default:
-					row = append(row, fmt.Sprintf("%s (%s)", cellWithInterval(r.Forecast, r.Predictive), signed(r.Shift, 1)))
+					row = append(row, fmt.Sprintf("%s (%s)", cellWithInterval(r.Forecast, r.Predictive, r.SettleRange), signed(r.Shift, 1)))
 				}
 			}
 			fmt.Fprintln(tw, strings.Join(row, "\t"))
@@ -126,11 +126,21 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 		r := &jirga.Result{Model: model, Notes: c.Notes[model]}
 		for _, row := range c.Rows {
 			if row.Model == model && row.Variant == whatif.Baseline {
-				r.Issues = append(r.Issues, jirga.IssueForecast{Issue: row.Issue, Forecast: row.Forecast, Predictive: row.Predictive})
+				r.Issues = append(r.Issues, jirga.IssueForecast{Issue: row.Issue, Forecast: row.Forecast, Predictive: row.Predictive, SettleRange: row.SettleRange})
 			}
 		}
 		rs = append(rs, r)
 	}
+	unsettled := 0
+	for _, row := range c.Rows {
+		if row.SettleRange != nil {
+			unsettled++
+		}
+	}
+	if unsettled > 0 {
+		fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last %d rounds; the forecast is the middle of its range there,\n  so a shift smaller than that range may only be where the run stopped (%d forecasts are marked; the baseline's:)\n", unsettledMark, jirga.SettleWindow, unsettled)
+	}
+	writeUnsettled(w, rs)
 	writePredictiveLegend(w, s, rs, false)
 	writeNotes(w, rs)
 	if len(c.Variants) > 1 {

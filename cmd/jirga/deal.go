@@ -146,6 +146,7 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 	fmt.Fprintln(w, "\nforecasts:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "model\tacceptable\trejected by\tin issue zones\tP(acceptable) (95% CI)")
+	var unsettled []string
 	for _, name := range slices.Sorted(maps.Keys(r.ForecastAcceptable)) {
 		c := r.ForecastAcceptable[name]
 		var in []string
@@ -154,10 +155,18 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 				in = append(in, is.ID)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, yesNo(c.Acceptable), orDash(strings.Join(c.RejectedBy, ", ")),
+		label := name
+		if len(c.Unsettled) > 0 {
+			label += unsettledMark
+			unsettled = append(unsettled, fmt.Sprintf("%s on %s", name, strings.Join(c.Unsettled, ", ")))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", label, yesNo(c.Acceptable), orDash(strings.Join(c.RejectedBy, ", ")),
 			orDash(strings.Join(in, ", ")), shortPercent(c.Probability, c.ProbabilityCI))
 	}
 	tw.Flush()
+	if len(unsettled) > 0 {
+		fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds (%s), so its forecast there\n  is the middle of a range and whether it is acceptable depends on where the run stopped\n", unsettledMark, strings.Join(unsettled, "; "))
+	}
 	if len(r.Interventions) > 0 {
 		fmt.Fprintln(w, "\ndeal probability under the interventions:")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -181,11 +181,12 @@ func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast, draw
 				row = append(row, "–")
 				continue
 			}
-			row = append(row, cellWithInterval(f.Forecast, f.Predictive))
+			row = append(row, cellWithInterval(f.Forecast, f.Predictive, f.SettleRange))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
+	writeUnsettled(w, fc.Results)
 	writePredictiveLegend(w, s, fc.Results, drawn)
 	writeAnchors(w, s, fc)
 	writeNotes(w, fc.Results)

@@ -50,12 +50,48 @@ func predictive80(p *jirga.Predictive) string {
 	return "[" + fmtNum(p.P10, 0) + "–" + fmtNum(p.P90, 0) + "]"
 }
 
-// cellWithInterval writes a forecast and its 80% predictive interval.
-func cellWithInterval(x float64, p *jirga.Predictive) string {
-	if p == nil {
-		return fmtNum(x, 1)
+// unsettledMark follows a forecast on which a dynamic model's outcome had
+// not settled (its settle range is set).
+const unsettledMark = "~"
+
+// cellWithInterval writes a forecast, the unsettled mark when settle is
+// set, and its 80% predictive interval.
+func cellWithInterval(x float64, p *jirga.Predictive, settle *[2]float64) string {
+	c := fmtNum(x, 1)
+	if settle != nil {
+		c += unsettledMark
 	}
-	return fmtNum(x, 1) + " " + predictive80(p)
+	if p == nil {
+		return c
+	}
+	return c + " " + predictive80(p)
+}
+
+// writeUnsettled says what the unsettled mark means and lists, per model,
+// the issues it marks with their settle ranges.
+func writeUnsettled(w io.Writer, rs []*jirga.Result) {
+	var lines []string
+	for _, r := range rs {
+		var parts []string
+		for _, f := range r.Issues {
+			if f.SettleRange == nil {
+				continue
+			}
+			p := fmt.Sprintf("%s %s–%s", f.Issue, fmtNum(f.SettleRange[0], 1), fmtNum(f.SettleRange[1], 1))
+			if f.SettleCycle > 0 {
+				p += fmt.Sprintf(" (a %d-round cycle)", f.SettleCycle)
+			}
+			parts = append(parts, p)
+		}
+		if len(parts) > 0 {
+			lines = append(lines, fmt.Sprintf("  %s: %s", r.Model, strings.Join(parts, "; ")))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last %d rounds (by more than %g%% of the scale); the forecast\n  is the middle of that range, not the last round's value (jirga explain --model MODEL says how it moved):\n%s\n",
+		unsettledMark, jirga.SettleWindow, 100*jirga.SettleTolerance, strings.Join(lines, "\n"))
 }
 
 // writeNotes writes each model's notes, but the predictive-interval notes,

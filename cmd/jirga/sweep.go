@@ -208,7 +208,11 @@ func writeSweepTable(w io.Writer, s *jirga.Scenario, r *sweep.Result) {
 			if is := s.Issue(f.Issue); is != nil {
 				lo, hi = is.Bounds()
 			}
-			row := []string{res.Model, f.Issue, fmt.Sprintf("%g–%g", lo, hi), fmtNum(f.Forecast, 1), orDash(predictive80(f.Predictive))}
+			fc := fmtNum(f.Forecast, 1)
+			if f.SettleRange != nil {
+				fc += unsettledMark
+			}
+			row := []string{res.Model, f.Issue, fmt.Sprintf("%g–%g", lo, hi), fc, orDash(predictive80(f.Predictive))}
 			for _, q := range []*float64{f.Mean, f.P10, f.P25, f.P50, f.P75, f.P90} {
 				row = append(row, optNum(q, 1))
 			}
@@ -222,6 +226,7 @@ func writeSweepTable(w io.Writer, s *jirga.Scenario, r *sweep.Result) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "*: the forecasts over the draws, input uncertainty only")
+	writeUnsettled(w, r.Results)
 	writePredictiveLegend(w, s, r.Results, true)
 	for _, res := range r.Results {
 		if n := r.Failed[res.Model]; n > 0 {

@@ -145,6 +145,15 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 		}
 	}
 	tw.Flush()
+	for _, st := range r.Timeline {
+		for _, res := range st.Results {
+			if len(res.Unsettled()) > 0 {
+				fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds; the forecast is the middle of that range\n  (jirga forecast --as-of DATE lists the ranges)\n", unsettledMark)
+				goto legend
+			}
+		}
+	}
+legend:
 	writePredictiveLegend(w, s, r.Timeline[0].Results, false)
 
 	if len(r.Timeline) < 2 {
@@ -220,12 +229,13 @@ func forecastCell(r *timeline.Result, i int, st *timeline.State, model, issue st
 		return "–"
 	}
 	var p *jirga.Predictive
+	var settle *[2]float64
 	for _, res := range st.Results {
 		if f := res.IssueForecast(issue); res.Model == model && f != nil {
-			p = f.Predictive
+			p, settle = f.Predictive, f.SettleRange
 		}
 	}
-	cell := cellWithInterval(x, p)
+	cell := cellWithInterval(x, p, settle)
 	if i > 0 {
 		if p, ok := r.Timeline[i-1].Forecast(model, issue); ok {
 			cell += " (" + signed(x-p, 1) + ")"

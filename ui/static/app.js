@@ -484,6 +484,12 @@ function renderRun(where, run, sc) {
   const color = m => PALETTE[models.indexOf(m) % PALETTE.length];
   where.append(forecastTable(results, sc));
   where.append(predictiveNote(results, run.kind === "sweep"));
+  if (results.some(x => x.status === "unsettled")) {
+    where.append(h("p", { class: "notice", id: "unsettled-note" }, h("span", { class: "unsettled" }, "~ unsettled: "),
+      "the dynamic model's outcome was still moving when the run ended (" +
+      results.filter(x => x.status === "unsettled").map(x => x.model + " on " + x.issues.filter(f => f.settle_range).map(f => `${f.issue} ${fmt(f.settle_range[0])}–${fmt(f.settle_range[1])}`).join(", ")).join("; ") +
+      "); its forecast is the middle of that range, not the last round's value. The rounds charts show how it moved."));
+  }
   where.append(h("div", { class: "legend" }, models.map(m => h("span", { style: "--c:" + color(m) }, m)), h("span", { style: "--c:#9aa4b2" }, "actors (area ∝ capability × salience)")));
   where.append(h("h3", {}, "Forecasts by model"), h("div", { class: "chart" }, dotPlot(results, sc, color)));
   where.append(h("h3", {}, "Positions, forecasts and predictive intervals by issue"));
@@ -492,7 +498,7 @@ function renderRun(where, run, sc) {
     (run.kind === "sweep" ? ` Lines: 10–90% (thin) and 25–75% (thick) of the forecasts over ${r.completed} of ${r.draws} draws (seed ${r.seed}), input uncertainty only; dot: their median.` : "")));
   for (const res of results) {
     if (res.rounds && res.rounds.length) {
-      where.append(h("h3", {}, "Rounds of " + res.model));
+      where.append(h("h3", {}, "Rounds of " + res.model, res.status === "unsettled" ? h("span", { class: "unsettled" }, " ~ unsettled") : " (" + res.status + ")"));
       where.append(h("div", { class: "charts" }, sc.issues.map(is => roundsChart(is, sc, res))));
     }
     for (const n of res.notes || []) {
@@ -530,6 +536,7 @@ function forecastTable(results, sc) {
         const f = r.issues.find(x => x.issue === is.id);
         return h("td", { class: "num", "data-model": r.model, "data-issue": is.id, title: f && f.anchor ? f.anchor : "" },
           f ? fmt(f.forecast) : "–",
+          f && f.settle_range ? h("span", { class: "unsettled", title: `unsettled: ${r.model}'s outcome still moved between ${fmt(f.settle_range[0])} and ${fmt(f.settle_range[1])} over its last rounds${f.settle_cycle ? ` (a ${f.settle_cycle}-round cycle)` : ""}; the forecast is the middle of that range, the last round gave ${fmt(f.last_round)}` }, "~") : null,
           f && f.predictive ? h("span", { class: "predictive", title: "80% predictive interval (p10–p90)" }, " [" + fmt(f.predictive.p10, 0) + "–" + fmt(f.predictive.p90, 0) + "]") : null,
           f && f.p10 !== undefined ? h("div", { class: "muted", title: "10–90% of the forecasts over the draws: input uncertainty only" }, "input only " + fmt(f.p10) + "–" + fmt(f.p90)) : null);
       }))));
@@ -724,7 +731,7 @@ function renderDeal(where, r, sc) {
   if (r.forecast_acceptable) {
     where.append(h("h3", {}, "Are the models' forecasts acceptable deals?"));
     where.append(h("table", {}, h("tr", {}, h("th", {}, "model"), h("th", {}, "acceptable"), h("th", {}, "rejected by"), h("th", { class: "num" }, "share of draws")),
-      Object.entries(r.forecast_acceptable).map(([m, c]) => h("tr", {}, h("td", {}, m), h("td", {}, c.acceptable ? "yes" : "no"), h("td", {}, (c.rejected_by || []).join(", ")), h("td", { class: "num" }, share(c.probability, c.probability_ci))))));
+      Object.entries(r.forecast_acceptable).map(([m, c]) => h("tr", {}, h("td", {}, m, c.unsettled ? h("span", { class: "unsettled", title: "unsettled on " + c.unsettled.join(", ") + ": its forecast there is the middle of a range" }, " ~") : null), h("td", {}, c.acceptable ? "yes" : "no"), h("td", {}, (c.rejected_by || []).join(", ")), h("td", { class: "num" }, share(c.probability, c.probability_ci))))));
   }
   for (const n of r.notes || []) where.append(h("p", { class: "muted" }, n));
 }
