@@ -219,6 +219,27 @@ func SettleText(s *Scenario, r *Result, unit string, outcome func(rd Round, issu
 	default:
 		fmt.Fprintf(&b, "Settled? Yes. After %d %ss the outcome moved by at most %g%% of the scale over the last %d %ss on every issue, or the run stopped because nothing moved any more, so the forecasts are the last %s's.", n, unit, tol, SettleWindow, unit, unit)
 	}
+	return wrap(b.String(), 100)
+}
+
+// wrap breaks text into lines of at most width bytes at spaces (a longer
+// word stays whole).
+func wrap(text string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(text) {
+		switch {
+		case i == 0:
+		case line+1+len(w) > width:
+			b.WriteByte('\n')
+			line = 0
+		default:
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += len(w)
+	}
 	return b.String()
 }
 

@@ -349,3 +349,38 @@ func PredictiveCV(cases []Case, f []float64, draws [][]float64, folds int, seed 
 	}
 	return sc
 }
+
+// InputCoverage is the coverage of the intervals of the forecasts over a
+// sweep's draws alone (input uncertainty only): the shares of outcomes
+// inside p25–p75 and p10–p90 of each case's draws (stat.Quantile, as the
+// sweep computes them) and their mean widths, over the cases with draws.
+func InputCoverage(cases []Case, draws [][]float64) PredictiveScore {
+	var sc PredictiveScore
+	for i, c := range cases {
+		var d []float64
+		for _, x := range draws[i] {
+			if !math.IsNaN(x) {
+				d = append(d, x)
+			}
+		}
+		if len(d) == 0 {
+			continue
+		}
+		slices.Sort(d)
+		p10, p25, p75, p90 := stat.Quantile(d, 0.1), stat.Quantile(d, 0.25), stat.Quantile(d, 0.75), stat.Quantile(d, 0.9)
+		sc.N++
+		if c.Outcome >= p25 && c.Outcome <= p75 {
+			sc.Coverage50++
+		}
+		if c.Outcome >= p10 && c.Outcome <= p90 {
+			sc.Coverage80++
+		}
+		sc.Width50 += p75 - p25
+		sc.Width80 += p90 - p10
+	}
+	if sc.N > 0 {
+		n := float64(sc.N)
+		sc.Coverage50, sc.Coverage80, sc.Width50, sc.Width80 = sc.Coverage50/n, sc.Coverage80/n, sc.Width50/n, sc.Width80/n
+	}
+	return sc
+}

@@ -61,6 +61,7 @@ type Row struct {
 	// (see jirga.JudgeSettle): the forecast is then the middle of this
 	// range, and a shift smaller than the range says little.
 	SettleRange *[2]float64 `json:"settle_range,omitempty"`
+	SettleCycle int         `json:"settle_cycle,omitempty"`
 }
 
 // Forecast returns the row of the variant, model and issue.
@@ -147,7 +148,7 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 				row := Row{Variant: vs[v].v.ID, Model: model.Name(), Issue: is.ID,
 					Forecast: x, Shift: x - base, Anchor: is.NearestAnchor(x)}
 				if f := res[v*len(models)+m].IssueForecast(is.ID); f != nil {
-					row.SettleRange = f.SettleRange
+					row.SettleRange, row.SettleCycle = f.SettleRange, f.SettleCycle
 				}
 				if e := opt.Predict.Errors(model.Name()); e != nil {
 					lo, hi := is.Bounds()

@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/jirga/jirga"
@@ -33,17 +35,23 @@ calib/calibration.json is the file the binary embeds, written by
   jirga backtest calibrate backtest/testdata/deu_dev.tsv -o calib/calibration.json
 (go generate ./calib). --check FILE instead compares the calibration with
 FILE, apart from its date, and fails when they differ: the shipped
-calibration is stale.`)
+calibration is stale. --coverage instead reports, per model, how well the
+intervals cover under proposal-grouped cross-validation (each fold's
+intervals calibrated on the other folds only), around the forecast and
+around the draws, beside the intervals of the draws alone (input
+uncertainty only).`)
 	var in inputFlags
 	var mf modelFlags
 	var uf uncertaintyFlags
 	var out, check, name string
+	var coverage bool
 	var folds, draws int
 	var seed, drawSeed uint64
 	in.register(fs)
 	fs.StringVar(&mf.list, "model", "all", "comma-separated models, or all (see jirga models)")
 	fs.StringVar(&out, "o", "", "write the calibration to this file (default standard output)")
 	fs.StringVar(&check, "check", "", "compare with this calibration file instead of writing one; exit 1 when they differ")
+	fs.BoolVar(&coverage, "coverage", false, "report the cross-validated coverage of the intervals instead of writing the calibration")
 	fs.StringVar(&name, "name", "deu-dev", "the calibration's name, which every interval names as its basis")
 	fs.IntVar(&folds, "folds", 10, "proposal-grouped folds")
 	fs.Uint64Var(&seed, "seed", 1, "seed of the fold assignment (the stacked model's inner folds use seed+1)")
@@ -96,13 +104,18 @@ calibration is stale.`)
 	if m.IsTerminal != nil && m.IsTerminal(m.Stderr) {
 		opt.Progress = progressBar(m.Stderr, "calibrate")
 	}
-	c, err := backtest.Calibrate(ctx, ss, fixed, learners, opt)
+	cases, fcs, err := backtest.OutOfFold(ctx, ss, fixed, learners, opt)
 	if opt.Progress != nil {
 		fmt.Fprint(m.Stderr, "\r\033[K")
 	}
 	if err != nil {
 		return err
 	}
+	if coverage {
+		writeCalibrationCoverage(m.Stdout, cases, fcs, folds, seed, draws)
+		return nil
+	}
+	c := backtest.Calibration(cases, fcs, opt)
 	sum := sha256.Sum256(data)
 	c.Name = name
 	c.Domain, c.DomainText = calib.DomainEULegislation, "EU legislation (DEU, 1995–2018)"
@@ -149,4 +162,29 @@ func calibrateFlags(fs *flag.FlagSet) []string {
 		}
 	})
 	return out
+}
+
+// writeCalibrationCoverage writes, per model, the coverage and mean widths
+// of the 50% and 80% intervals of the draws alone and of the predictive
+// intervals around the forecast and around the draws, the latter two by
+// proposal-grouped cross-validation (backtest.PredictiveCV).
+func writeCalibrationCoverage(w io.Writer, cases []backtest.Case, fcs []backtest.Forecasts, folds int, seed uint64, draws int) {
+	fmt.Fprintf(w, "%d issues, %d proposal-grouped folds (seed %d), %d draws per issue; coverage of the 50%% and 80%% intervals (nominal\n50%% and 80%%) and their mean widths in points\n\n", len(cases), folds, seed, draws)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\tinput only\t\t\t\tpredictive, forecast\t\t\t\tpredictive, draws\t\t\t\t")
+	fmt.Fprintln(tw, "model\tcov50\tcov80\twidth50\twidth80\tcov50\tcov80\twidth50\twidth80\tcov50\tcov80\twidth50\twidth80\t")
+	cell := func(sc backtest.PredictiveScore) string {
+		if sc.N == 0 {
+			return "–\t–\t–\t–"
+		}
+		return fmt.Sprintf("%s%%\t%s%%\t%s\t%s", fmtNum(100*sc.Coverage50, 1), fmtNum(100*sc.Coverage80, 1), fmtNum(sc.Width50, 1), fmtNum(sc.Width80, 1))
+	}
+	for _, fc := range fcs {
+		in := backtest.InputCoverage(cases, fc.Draws)
+		point := backtest.PredictiveCV(cases, fc.Point, nil, folds, seed)
+		drawn := backtest.PredictiveCV(cases, fc.Point, fc.Draws, folds, seed)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", fc.Model, cell(in), cell(point), cell(drawn))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\ninput only: p25–p75 and p10–p90 of the forecasts over the draws. predictive: the model's out-of-fold errors\ncombined with the forecast or the draws, the levels calibrated on the other folds (jirga help backtest).\nstacked is refitted on the other folds for each fold's forecasts.")
 }

@@ -126,7 +126,7 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 		r := &jirga.Result{Model: model, Notes: c.Notes[model]}
 		for _, row := range c.Rows {
 			if row.Model == model && row.Variant == whatif.Baseline {
-				r.Issues = append(r.Issues, jirga.IssueForecast{Issue: row.Issue, Forecast: row.Forecast, Predictive: row.Predictive, SettleRange: row.SettleRange})
+				r.Issues = append(r.Issues, jirga.IssueForecast{Issue: row.Issue, Forecast: row.Forecast, Predictive: row.Predictive, SettleRange: row.SettleRange, SettleCycle: row.SettleCycle})
 			}
 		}
 		rs = append(rs, r)
@@ -137,10 +137,10 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 			unsettled++
 		}
 	}
-	if unsettled > 0 {
-		fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last %d rounds; the forecast is the middle of its range there,\n  so a shift smaller than that range may only be where the run stopped (%d forecasts are marked; the baseline's:)\n", unsettledMark, jirga.SettleWindow, unsettled)
-	}
 	writeUnsettled(w, rs)
+	if unsettled > 0 {
+		fmt.Fprintf(w, "  (the baseline's ranges; %d forecasts are marked over all variants: a shift smaller than a forecast's\n  settle range may only be where its run stopped)\n", unsettled)
+	}
 	writePredictiveLegend(w, s, rs, false)
 	writeNotes(w, rs)
 	if len(c.Variants) > 1 {
