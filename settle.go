@@ -133,6 +133,19 @@ func (st Settle) Apply(f *IssueForecast) {
 	f.LastRound = &last
 }
 
+// Judge judges the outcome y of a dynamic model on issue is, one value per
+// round (see [JudgeSettle]), and returns the issue's forecast (the
+// summary, with its settle range where it did not settle, and the nearest
+// anchor) and the judgement, for [SettleStatus].
+func (is *Issue) Judge(y []float64, stopped bool) (IssueForecast, Settle) {
+	lo, hi := is.Bounds()
+	st := JudgeSettle(y, lo, hi, stopped)
+	f := IssueForecast{Issue: is.ID}
+	st.Apply(&f)
+	f.Anchor = is.NearestAnchor(f.Forecast)
+	return f, st
+}
+
 // Unsettled returns the ids of the issues on which r's outcome had not
 // settled (those with a SettleRange), in r's order.
 func (r *Result) Unsettled() []string {

@@ -105,11 +105,8 @@ func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*ji
 		if len(y) == 0 {
 			y = append(y, sv.median()) // no round: the starting median
 		}
-		st := jirga.JudgeSettle(y, lo, hi, stopped)
+		f, st := is.Judge(y, stopped)
 		settles = append(settles, st)
-		f := jirga.IssueForecast{Issue: is.ID}
-		st.Apply(&f)
-		f.Anchor = is.NearestAnchor(f.Forecast)
 		res.Issues = append(res.Issues, f)
 	}
 	// An issue that converged early keeps its last positions in later rounds.

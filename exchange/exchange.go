@@ -244,12 +244,8 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		if len(y[k]) == 0 {
 			y[k] = append(y[k], st.given(k, st.o[k])) // no round
 		}
-		lo, hi := is.Bounds()
-		jd := jirga.JudgeSettle(y[k], lo, hi, stopped)
+		f, jd := is.Judge(y[k], stopped)
 		settles = append(settles, jd)
-		f := jirga.IssueForecast{Issue: is.ID}
-		jd.Apply(&f)
-		f.Anchor = is.NearestAnchor(f.Forecast)
 		r.Issues = append(r.Issues, f)
 	}
 	r.Status = jirga.SettleStatus(settles)

@@ -149,12 +149,8 @@ func (o *output) result(converged bool) *jirga.Result {
 		if len(y) == 0 {
 			y = append(y, last.Outcome[is.ID])
 		}
-		lo, hi := is.Bounds()
-		st := jirga.JudgeSettle(y, lo, hi, converged && len(y) <= jirga.SettleWindow)
+		f, st := is.Judge(y, converged && len(y) <= jirga.SettleWindow)
 		settles = append(settles, st)
-		f := jirga.IssueForecast{Issue: is.ID}
-		st.Apply(&f)
-		f.Anchor = is.NearestAnchor(f.Forecast)
 		r.Issues = append(r.Issues, f)
 	}
 	r.Status = jirga.SettleStatus(settles)

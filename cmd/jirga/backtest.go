@@ -358,12 +358,18 @@ embeds, written by
 	if err != nil {
 		return err
 	}
+	return m.writeOut("backtest fit", out, b)
+}
+
+// writeOut writes b, a file a command made, to the file out, or to
+// standard output when out is "".
+func (m *Main) writeOut(cmd, out string, b []byte) error {
 	if out == "" {
-		_, err = m.Stdout.Write(b)
+		_, err := m.Stdout.Write(b)
 		return err
 	}
 	if err := os.WriteFile(out, b, 0o644); err != nil {
-		return jirga.Errorf(jirga.EINVALID, "backtest fit: %w", err)
+		return jirga.Errorf(jirga.EINVALID, "%s: %w", cmd, err)
 	}
 	return nil
 }

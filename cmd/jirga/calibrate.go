@@ -142,14 +142,7 @@ uncertainty only).`)
 	if err != nil {
 		return err
 	}
-	if out == "" {
-		_, err = m.Stdout.Write(b)
-		return err
-	}
-	if err := os.WriteFile(out, b, 0o644); err != nil {
-		return jirga.Errorf(jirga.EINVALID, "backtest calibrate: %w", err)
-	}
-	return nil
+	return m.writeOut("backtest calibrate", out, b)
 }
 
 // calibrateFlags lists the flags that were set, but for -o and --check, as
