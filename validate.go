@@ -236,7 +236,15 @@ func (v *validator) scenario(s *Scenario) {
 		}
 	}
 	v.snapshots(s, checkSources)
+	v.salienceScale(s)
+	if s.ErrorScale != 0 && !(finite(s.ErrorScale) && s.ErrorScale > 0 && s.ErrorScale <= MaxErrorScale) {
+		v.addf("error_scale", "", "", "error_scale", "error_scale must be a number in (0, %g] (a factor on the models' calibrated errors; 1 keeps them as measured), got %s", float64(MaxErrorScale), num(s.ErrorScale))
+	}
 }
+
+// MaxErrorScale bounds a scenario's error_scale: errors 100 times those
+// measured already make every predictive interval the whole scale.
+const MaxErrorScale = 100
 
 func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[string]*Issue) {
 	a := s.Actor(ch.Actor)

@@ -25,8 +25,12 @@ func (*Model) Name() string { return "bdm" }
 
 // Forecast implements jirga.Model. Each issue is solved on its own, over the
 // actors holding a position on it; the forecast is the median voter after
-// the last round. Status is converged only when Settings.Tolerance > 0 and
-// every issue stopped moving before the round limit.
+// the last round when it has settled (jirga.JudgeSettle: it moved by at
+// most 1% of the scale over the last 4 rounds, or Settings.Tolerance
+// stopped the run), and otherwise the middle of its range over those
+// rounds (the issue's settle range; status unsettled). Status is converged
+// when every issue settled, round_limit when there were too few rounds to
+// judge.
 func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
 	return m.forecast(ctx, s, true)
 }
@@ -54,7 +58,8 @@ func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*ji
 	}
 	var rounds []jirga.Round
 	var sv *solver // reused by every issue
-	converged := cfg.tol > 0
+	var y []float64
+	var settles []jirga.Settle
 	for k, is := range t.Issues {
 		idx, c, x, sal := t.Column(k)
 		// Solve in the order of actor ids, so that floating-point sums, and
@@ -76,6 +81,7 @@ func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*ji
 		sv.issues = len(t.Issues)
 		sv.ctx, sv.v.ctx = ctx, ctx // polled inside the O(n²) loops of a round
 		stopped := false
+		y = y[:0] // the median voter after each round
 		for r := 1; r <= cfg.rounds; r++ {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -84,6 +90,7 @@ func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*ji
 			if err := ctx.Err(); err != nil {
 				return nil, err // the round was cut short
 			}
+			y = append(y, sv.median())
 			if keep {
 				if len(rounds) < r {
 					rounds = append(rounds, jirga.Round{Round: r, Positions: make(map[string]map[string]float64, len(t.Actors))})
@@ -95,18 +102,17 @@ func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*ji
 				break
 			}
 		}
-		if !stopped {
-			converged = false
+		if len(y) == 0 {
+			y = append(y, sv.median()) // no round: the starting median
 		}
-		f := sv.median()
-		res.Issues = append(res.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: f, Anchor: is.NearestAnchor(f)})
+		f, st := is.Judge(y, stopped)
+		settles = append(settles, st)
+		res.Issues = append(res.Issues, f)
 	}
 	// An issue that converged early keeps its last positions in later rounds.
 	fillForward(rounds, s)
 	res.Rounds = rounds
-	if converged {
-		res.Status = jirga.StatusConverged
-	}
+	res.Status = jirga.SettleStatus(settles)
 	res.Notes = append(res.Notes, "bdm settings: "+m.Settings.String())
 	return res, nil
 }

@@ -3,8 +3,10 @@ package deal
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -40,9 +42,14 @@ type Result struct {
 	// DealProbability is the share of draws in which a joint zone of possible
 	// agreement exists (the point values' answer when there are no draws).
 	DealProbability float64 `json:"deal_probability"`
+	// DealProbabilityCI is the 95% interval of DealProbability's Monte
+	// Carlo error (Wilson score interval of the count over the draws;
+	// absent without draws). With none of 1,000 draws it is [0, 0.0038].
+	DealProbabilityCI *[2]float64 `json:"deal_probability_ci,omitempty"`
 	// IssueProbability is, per issue, the share of draws in which the
-	// issue's own zone is not empty.
-	IssueProbability map[string]float64 `json:"issue_probability"`
+	// issue's own zone is not empty; IssueProbabilityCI its 95% interval.
+	IssueProbability   map[string]float64    `json:"issue_probability"`
+	IssueProbabilityCI map[string][2]float64 `json:"issue_probability_ci,omitempty"`
 	// ZOPA is, per issue, the zone of possible agreement on that issue alone
 	// at the point values; null where it is empty.
 	ZOPA map[string]*Interval `json:"zopa"`
@@ -89,9 +96,14 @@ type Check struct {
 	Issues map[string]bool `json:"issues"`
 	// RejectedBy lists the necessary actors that reject the forecast package.
 	RejectedBy []string `json:"rejected_by,omitempty"`
+	// Unsettled lists the issues on which the dynamic model's outcome had
+	// not settled (jirga.JudgeSettle): its forecast there is the middle of
+	// a range, so whether the package is acceptable is less certain.
+	Unsettled []string `json:"unsettled,omitempty"`
 	// Probability is the share of draws in which the model's forecast on the
-	// drawn scenario is jointly acceptable.
-	Probability float64 `json:"probability"`
+	// drawn scenario is jointly acceptable; ProbabilityCI its 95% interval.
+	Probability   float64     `json:"probability"`
+	ProbabilityCI *[2]float64 `json:"probability_ci,omitempty"`
 }
 
 // Variant is the deal probability under an intervention.
@@ -100,6 +112,8 @@ type Variant struct {
 	Name            string  `json:"name,omitempty"`
 	Kind            string  `json:"kind,omitempty"`
 	DealProbability float64 `json:"deal_probability"`
+	// DealProbabilityCI is its 95% interval, as the baseline's.
+	DealProbabilityCI *[2]float64 `json:"deal_probability_ci,omitempty"`
 	// Shift is DealProbability minus the baseline's.
 	Shift float64 `json:"shift"`
 	// Exists is whether a joint deal exists at the point values.
@@ -193,10 +207,19 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 	}
 	var vals []float64
 	for _, m := range models {
-		if vals, err = sweep.Forecast(ctx, m, s, vals); err != nil {
+		fr, err := jirga.ForecastOnly(ctx, m, s)
+		if err == nil && fr == nil {
+			err = jirga.Errorf(jirga.EINTERNAL, "model %s returned no result", m.Name())
+		}
+		if err != nil {
 			return nil, err
 		}
-		r.ForecastAcceptable[m.Name()] = check(&p, vals)
+		if vals, err = fr.Values(s, vals); err != nil {
+			return nil, err
+		}
+		c := check(&p, vals)
+		c.Unsettled = fr.Unsettled()
+		r.ForecastAcceptable[m.Name()] = c
 	}
 	base, err := monteCarlo(ctx, s, nec, models, draws, opt, u)
 	if err != nil {
@@ -215,6 +238,14 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 	r.IssueProbability = base.issue
 	for name, pr := range base.model {
 		r.ForecastAcceptable[name].Probability = pr
+		r.ForecastAcceptable[name].ProbabilityCI = CI(pr, draws)
+	}
+	if draws > 0 {
+		r.DealProbabilityCI = CI(r.DealProbability, draws)
+		r.IssueProbabilityCI = map[string][2]float64{}
+		for id, pr := range r.IssueProbability {
+			r.IssueProbabilityCI[id] = *CI(pr, draws)
+		}
 	}
 	if opt.Interventions {
 		var variants [][]*jirga.Intervention
@@ -244,7 +275,7 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 			if err != nil {
 				return nil, err
 			}
-			v.DealProbability = mc.deal
+			v.DealProbability, v.DealProbabilityCI = mc.deal, CI(mc.deal, draws)
 			if draws == 0 {
 				v.DealProbability = b2f(v.Exists)
 			}
@@ -253,6 +284,34 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		}
 	}
 	return r, nil
+}
+
+// CI returns the 95% interval of the Monte Carlo error of a share p of
+// draws draws: the Wilson score interval of its count (stat.Wilson), or nil
+// without draws.
+func CI(p float64, draws int) *[2]float64 {
+	if draws <= 0 {
+		return nil
+	}
+	lo, hi := stat.Wilson(int(math.Round(p*float64(draws))), draws, stat.Z95)
+	return &[2]float64{lo, hi}
+}
+
+// Percent writes a share of draws with its Monte Carlo error for people:
+// "1.5% (95% CI 0.9–2.5%)"; "below 0.4% (95%)" when no draw had it, and
+// "above 99.6% (95%)" when every draw did, the end of the 95% interval
+// rounded outwards to 0.1%; "0.0% (point values only)" without draws
+// (ci nil).
+func Percent(p float64, ci *[2]float64) string {
+	switch {
+	case ci == nil:
+		return fmt.Sprintf("%.1f%% (point values only)", 100*p)
+	case p == 0:
+		return fmt.Sprintf("below %.1f%% (95%%)", math.Ceil(1000*ci[1])/10)
+	case p == 1:
+		return fmt.Sprintf("above %.1f%% (95%%)", math.Floor(1000*ci[0])/10)
+	}
+	return fmt.Sprintf("%.1f%% (95%% CI %.1f–%.1f%%)", 100*p, 100*ci[0], 100*ci[1])
 }
 
 func hasNecessaryFlag(s *jirga.Scenario) bool {

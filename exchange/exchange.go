@@ -186,7 +186,9 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 	if m.Rate == RateRandom {
 		st.rng = rand.New(rand.NewPCG(m.Seed, 0x65786368616e6765)) // "exchange"
 	}
-	r := &jirga.Result{Model: m.Name(), Status: jirga.StatusRoundLimit}
+	r := &jirga.Result{Model: m.Name()}
+	y := make([][]float64, len(t.Issues)) // each issue's outcome after each round
+	stopped := false
 	for _, k := range st.fallback {
 		r.Notes = append(r.Notes, fmt.Sprintf("issue %q: every salience is 0, so capability alone weights the outcome and nobody trades it", t.Issues[k].ID))
 	}
@@ -214,6 +216,9 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 			}
 		}
 		st.o = st.outcomes(st.x)
+		for k := range y {
+			y[k] = append(y[k], st.given(k, st.o[k]))
+		}
 		r.Rounds = append(r.Rounds, jirga.Round{
 			Round:     round,
 			Positions: st.positions(),
@@ -221,7 +226,7 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 			Trace:     &Trace{Exchanges: ex, VotingOutcome: st.issueMap(voting)},
 		})
 		if len(ex) == 0 {
-			r.Status = jirga.StatusConverged
+			stopped = true // no trade is left: later rounds would repeat this one
 			break
 		}
 	}
@@ -232,10 +237,19 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		}
 		r.Notes = append(r.Notes, fmt.Sprintf("%d of the %d exchanges were chosen among exchanges of equal gain by the order of actors and issues in the input (Decide breaks such ties at random unless its ALLOW_RANDOM is off)", st.ties, total))
 	}
+	// Each issue's outcome is judged over the rounds (jirga.JudgeSettle):
+	// the forecast is the last round's when it settled, else the middle of
+	// its range over the last rounds.
+	var settles []jirga.Settle
 	for k, is := range t.Issues {
-		f := st.given(k, st.o[k])
-		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: f, Anchor: is.NearestAnchor(f)})
+		if len(y[k]) == 0 {
+			y[k] = append(y[k], st.given(k, st.o[k])) // no round
+		}
+		f, jd := is.Judge(y[k], stopped)
+		settles = append(settles, jd)
+		r.Issues = append(r.Issues, f)
 	}
+	r.Status = jirga.SettleStatus(settles)
 	return r, nil
 }
 

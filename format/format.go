@@ -37,6 +37,10 @@ type Options struct {
 	// Capability chooses how DEU capabilities are set: "equal" (the default)
 	// or "council" (Council voting weights by era; see deu.go).
 	Capability string
+	// SalienceScale, when not 0, is the top of the scale the file writes
+	// saliences on (1 for 0–1), overriding a scenario's own salience_scale:
+	// the saliences are rescaled to 0–100 (jirga.Scenario.RescaleSaliences).
+	SalienceScale float64
 	// Warn, when set, is called with each warning of a scenario that Read
 	// accepts or rejects (see jirga.Scenario.Check), with its file and line.
 	Warn func(*jirga.ValidationError)
@@ -151,6 +155,9 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 		return nil, &jirga.ValidationError{File: name, Line: line, Msg: fmt.Sprintf("the file is not UTF-8 text (byte 0x%02x); save it as UTF-8", data[off])}
 	}
 	opt.name = name
+	if opt.SalienceScale != 0 && fname == Decide {
+		return nil, jirga.Errorf(jirga.EINVALID, "%s: Decide files write saliences on 0–1 and are read as such; --salience-scale does not apply", name)
+	}
 	docs, err := f.decode(data, opt)
 	var errs []error
 	if err != nil {
@@ -167,6 +174,11 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 	var out []*jirga.Scenario
 	for _, d := range docs {
 		normalize(d.s)
+		if d.s != nil {
+			if err := d.s.RescaleSaliences(opt.SalienceScale); err != nil {
+				errs = append(errs, err)
+			}
+		}
 		// With one document, the decoder's errors belong to it: name their
 		// actor and issue, and find their line. (A decoder that reads
 		// several documents sets these itself.)

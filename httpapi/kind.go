@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/levers"
@@ -109,8 +110,43 @@ func checkModels(r *jirga.RunRecord) error {
 	if r.Options.Uncertainty != nil {
 		return jirga.Errorf(jirga.EINVALID, "uncertainty applies to sweep, deal and timeline runs, not to a %s run", r.Kind)
 	}
+	if err := checkErrorScale(r); err != nil {
+		return err
+	}
 	_, err := buildModels(r)
 	return err
+}
+
+// checkErrorScale validates the error scale of the predictive intervals,
+// which forecast, sweep, timeline, compare and report runs show.
+func checkErrorScale(r *jirga.RunRecord) error {
+	k := r.Options.ErrorScale
+	switch {
+	case k == 0:
+		return nil
+	case !predictive[r.Kind]:
+		return jirga.Errorf(jirga.EINVALID, "error_scale applies to forecast, sweep, timeline, compare and report runs, not to a %s run", r.Kind)
+	case !(k > 0 && k <= jirga.MaxErrorScale):
+		return jirga.Errorf(jirga.EINVALID, "error_scale must be in (0, %g] (a factor on the models' calibrated errors), got %g", float64(jirga.MaxErrorScale), k)
+	}
+	return nil
+}
+
+// predictive marks the kinds whose results carry predictive intervals.
+var predictive = map[jirga.RunKind]bool{
+	jirga.KindForecast: true, jirga.KindSweep: true, jirga.KindTimeline: true,
+	jirga.KindCompare: true, jirga.KindReport: true,
+}
+
+// predict returns how the predictive intervals of run r on s are made: the
+// shipped calibration, for the models run with their defaults, times the
+// run's error scale (or the scenario's).
+func predict(s *jirga.Scenario, r *jirga.RunRecord) (*calib.Plan, error) {
+	c, err := calib.Shipped()
+	if err != nil {
+		return nil, err
+	}
+	return calib.NewPlan(c, s, r.Models, calib.Options{ErrorScale: r.Options.ErrorScale, Custom: models.CustomAll(r.Models, r.Options.Rounds, r.Options.Opts)}), nil
 }
 
 // Bounds of a run's model options: a request may not make the server
@@ -161,6 +197,9 @@ func checkDraws(r *jirga.RunRecord) error {
 	if _, err := uncertainty(r); err != nil {
 		return err
 	}
+	if err := checkErrorScale(r); err != nil {
+		return err
+	}
 	_, err := buildModels(r)
 	return err
 }
@@ -194,7 +233,11 @@ func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, 
 	if err != nil {
 		return nil, err
 	}
-	return sweep.Run(ctx, s, ms, sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	return sweep.Run(ctx, s, ms, sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Predict: plan})
 }
 
 // runDeal computes the zones of possible agreement and the deal
@@ -239,7 +282,11 @@ func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (an
 	if err != nil {
 		return nil, err
 	}
-	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Predict: plan})
 }
 
 // state returns the scenario a run of kind kd uses: every state for a
@@ -267,7 +314,18 @@ func runForecast(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (an
 	if err != nil {
 		return nil, err
 	}
-	return jirga.Run(ctx, s, ms)
+	fc, err := jirga.Run(ctx, s, ms)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range fc.Results {
+		plan.Apply(res, s, nil)
+	}
+	return fc, nil
 }
 
 // runCompare forecasts the scenario as given, under each intervention alone
@@ -277,7 +335,11 @@ func runCompare(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any
 	if err != nil {
 		return nil, err
 	}
-	return whatif.Compare(ctx, s, ms, whatif.Options{Workers: 1})
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	return whatif.Compare(ctx, s, ms, whatif.Options{Workers: 1, Predict: plan})
 }
 
 // checkExplain requires one model that can explain its rounds.
@@ -345,7 +407,11 @@ func runReport(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any,
 		return nil, err
 	}
 	var b bytes.Buffer
-	opt := report.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Step: r.Options.Step, AsOf: r.Options.AsOf}
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	opt := report.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Step: r.Options.Step, AsOf: r.Options.AsOf, Predict: plan}
 	if err := report.Write(ctx, &b, s, ms, opt); err != nil {
 		return nil, err
 	}

@@ -124,18 +124,35 @@ func (o *output) mostProbable() map[string]float64 {
 	return o.point(o.e.pos[best])
 }
 
-func (o *output) result(status jirga.Status) *jirga.Result {
+// result is the run's result. converged says whether KTAB's stopping rule
+// ended it. Each issue's forecast is its probability-weighted outcome over
+// the turns, judged by jirga.JudgeSettle: the last turn's when it settled,
+// else the middle of its range over the last turns. KTAB's rule stops
+// when the positions barely move, which the outcome may still do; it
+// stands for settling only when there are too few turns to judge.
+func (o *output) result(converged bool) *jirga.Result {
 	last := o.rounds[len(o.rounds)-1]
-	r := &jirga.Result{Model: "smp", Status: status, Rounds: o.rounds,
+	r := &jirga.Result{Model: "smp", Rounds: o.rounds,
 		Summaries: map[string]map[string]float64{
 			"probability_weighted":  last.Outcome,
 			"most_probable":         o.mostProbable(),
 			"weighted_mean":         last.Mean,
 			"initial_weighted_mean": o.rounds[0].Mean,
 		}}
+	var settles []jirga.Settle
+	y := make([]float64, 0, len(o.rounds))
 	for _, is := range o.s.Issues {
-		x := last.Outcome[is.ID]
-		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: x, Anchor: is.NearestAnchor(x)})
+		y = y[:0]
+		for _, rd := range o.rounds[1:] {
+			y = append(y, rd.Outcome[is.ID])
+		}
+		if len(y) == 0 {
+			y = append(y, last.Outcome[is.ID])
+		}
+		f, st := is.Judge(y, converged && len(y) <= jirga.SettleWindow)
+		settles = append(settles, st)
+		r.Issues = append(r.Issues, f)
 	}
+	r.Status = jirga.SettleStatus(settles)
 	return r
 }

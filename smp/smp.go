@@ -246,7 +246,7 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 	start := clonePos(e.pos)
 	prev := start
 	d01 := 0.0
-	status := jirga.StatusRoundLimit
+	converged := false
 	for turn := 1; turn <= maxTurns; turn++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -264,11 +264,11 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		out.state(turn, &tr, &change)
 		prev = clonePos(e.pos)
 		if turn >= 2 && change < stopRatio {
-			status = jirga.StatusConverged
+			converged = true
 			break
 		}
 	}
-	r := out.result(status)
+	r := out.result(converged)
 	if err := ctx.Err(); err != nil {
 		return nil, err // the output's elections were cut short
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 )
 
 // Defaults of [Options].
@@ -47,6 +48,11 @@ type Options struct {
 	// Progress, when set, is called with the number of draws done so far and
 	// the total, from the goroutine that called Run (see [Loop]).
 	Progress func(done, total int)
+	// Predict, when set, gives each model's predictive interval on each
+	// issue: its calibrated error combined with its forecasts over the
+	// completed draws (see calib.Plan.Apply), and the notes that go with
+	// it. Nil: no predictive intervals.
+	Predict *calib.Plan
 }
 
 // Result is the outcome of a sweep. Its JSON form is the forecast contract
@@ -205,7 +211,7 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 		return nil
 	})
 	res.Completed = done
-	res.summarise(s, bins, fails)
+	res.summarise(s, bins, fails, opt.Predict)
 	return res, err
 }
 
@@ -246,8 +252,9 @@ func cmpOr(v, def int) int {
 }
 
 // summarise fills the interval fields of every result from the values of
-// draws 1 … Completed and counts the failures among them.
-func (r *Result) summarise(s *jirga.Scenario, bins int, fails [][]failure) {
+// draws 1 … Completed, and its predictive intervals with plan, and counts
+// the failures among them.
+func (r *Result) summarise(s *jirga.Scenario, bins int, fails [][]failure, plan *calib.Plan) {
 	var all []failure
 	for _, f := range fails {
 		for _, e := range f {
@@ -287,5 +294,6 @@ func (r *Result) summarise(s *jirga.Scenario, bins int, fails [][]failure) {
 			f.Mean, f.P10, f.P25, f.P50, f.P75, f.P90 = &st.mean, &st.p10, &st.p25, &st.p50, &st.p75, &st.p90
 			f.Histogram = st.hist
 		}
+		plan.Apply(pr, s, func(k int) []float64 { return r.values[mi][k][:r.Completed] })
 	}
 }
