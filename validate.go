@@ -3,15 +3,30 @@ package jirga
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"math"
-	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$`)
+// validID reports whether id is 1–64 letters, digits or _.:+- and starts
+// with a letter or digit (the pattern ^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$).
+func validID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case i > 0 && (c == '_' || c == '.' || c == ':' || c == '+' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Validate checks the scenario and returns every problem it finds, joined
 // with errors.Join; each is a *ValidationError. It returns nil for a valid
@@ -23,7 +38,9 @@ func (s *Scenario) Validate() error {
 }
 
 type validator struct {
-	errs []error
+	errs    []error
+	sources map[string]bool // the scenario's source ids
+	keys    []string        // scratch: an actor's stance keys
 }
 
 func (v *validator) add(e *ValidationError) { v.errs = append(v.errs, e) }
@@ -32,38 +49,56 @@ func (v *validator) addf(path, actor, issue, field, format string, args ...any) 
 	v.add(&ValidationError{Path: path, Actor: actor, Issue: issue, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
-func (v *validator) id(path, kind, id string) {
+// id checks the id of the element at path (which it calls only to report
+// a problem).
+func (v *validator) id(path func() string, kind, id string) {
+	if validID(id) {
+		return
+	}
 	p := "id"
-	if path != "" {
+	if path := path(); path != "" {
 		p = path + ".id"
 	}
-	switch {
-	case id == "":
+	if id == "" {
 		v.addf(p, "", "", "id", "%s id is missing", kind)
-	case !idPattern.MatchString(id):
-		v.addf(p, "", "", "id", "%s id %q must be 1–64 letters, digits or _.:+- and start with a letter or digit", kind, id)
+		return
+	}
+	v.addf(p, "", "", "id", "%s id %q must be 1–64 letters, digits or _.:+- and start with a letter or digit", kind, id)
+}
+
+// checkSources reports the ids among ids that name no source; path (called
+// only to report one) locates the list.
+func (v *validator) checkSources(path func() string, actor, issue, field string, ids []string) {
+	for _, id := range ids {
+		if !v.sources[id] {
+			v.addf(path(), actor, issue, field, "unknown source id %q (declare it under sources)", id)
+		}
 	}
 }
+
+// indexed returns the path of element i of the list at path, for messages.
+func indexed(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
 func (v *validator) scenario(s *Scenario) {
 	if s == nil {
 		v.addf("", "", "", "", "empty scenario")
 		return
 	}
-	v.id("", "scenario", s.ID)
+	v.id(func() string { return "" }, "scenario", s.ID)
 	if s.AsOf != "" {
 		if _, err := time.Parse(time.DateOnly, s.AsOf); err != nil {
 			v.addf("as_of", "", "", "as_of", "as_of %q is not a date of the form YYYY-MM-DD", s.AsOf)
 		}
 	}
 	sources := map[string]bool{}
+	v.sources = sources
 	for i, src := range s.Sources {
-		p := fmt.Sprintf("sources[%d]", i)
+		p := indexed("sources", i)
 		if src == nil {
 			v.addf(p, "", "", "", "source %d is empty", i+1)
 			continue
 		}
-		v.id(p, "source", src.ID)
+		v.id(func() string { return p }, "source", src.ID)
 		if sources[src.ID] && src.ID != "" {
 			v.addf(p+".id", "", "", "id", "duplicate source id %q", src.ID)
 		}
@@ -78,27 +113,20 @@ func (v *validator) scenario(s *Scenario) {
 			}
 		}
 	}
-	checkSources := func(path, actor, issue, field string, ids []string) {
-		for _, id := range ids {
-			if !sources[id] {
-				v.addf(path, actor, issue, field, "unknown source id %q (declare it under sources)", id)
-			}
-		}
-	}
 	if len(s.Issues) == 0 {
 		v.addf("issues", "", "", "issues", "the scenario has no issues; at least one is needed")
 	}
 	if len(s.Actors) == 0 {
 		v.addf("actors", "", "", "actors", "the scenario has no actors; at least one is needed")
 	}
-	issues := map[string]*Issue{}
+	issues := make(map[string]*Issue, len(s.Issues))
 	for i, is := range s.Issues {
-		p := fmt.Sprintf("issues[%d]", i)
+		p := indexed("issues", i)
 		if is == nil {
 			v.addf(p, "", "", "", "issue %d is empty", i+1)
 			continue
 		}
-		v.id(p, "issue", is.ID)
+		v.id(func() string { return p }, "issue", is.ID)
 		if _, dup := issues[is.ID]; dup && is.ID != "" {
 			v.addf(p+".id", "", is.ID, "id", "duplicate issue id %q", is.ID)
 		}
@@ -122,51 +150,59 @@ func (v *validator) scenario(s *Scenario) {
 			v.addf(p+".outcome", "", is.ID, "outcome", "outcome %s is outside the scale [%g, %g]", num(*is.Outcome), lo, hi)
 		}
 	}
-	actors := map[string]bool{}
+	actors := make(map[string]bool, len(s.Actors))
 	for i, a := range s.Actors {
-		p := fmt.Sprintf("actors[%d]", i)
+		// Paths are written only for messages: a large scenario has many
+		// actors and, usually, no problem.
+		p := func() string { return indexed("actors", i) }
 		if a == nil {
-			v.addf(p, "", "", "", "actor %d is empty", i+1)
+			v.addf(p(), "", "", "", "actor %d is empty", i+1)
 			continue
 		}
 		v.id(p, "actor", a.ID)
 		if actors[a.ID] && a.ID != "" {
-			v.addf(p+".id", a.ID, "", "id", "duplicate actor id %q", a.ID)
+			v.addf(p()+".id", a.ID, "", "id", "duplicate actor id %q", a.ID)
 		}
 		actors[a.ID] = true
 		if a.Role != "" && !slices.Contains(roles, a.Role) {
-			v.addf(p+".role", a.ID, "", "role", "role %q is not one of %s", a.Role, joinRoles())
+			v.addf(p()+".role", a.ID, "", "role", "role %q is not one of %s", a.Role, joinRoles())
 		}
-		checkSources(p+".sources", a.ID, "", "sources", a.Sources)
+		v.checkSources(func() string { return p() + ".sources" }, a.ID, "", "sources", a.Sources)
 		if a.Capability == nil {
 			r, _ := FieldRange(FieldCapability, nil)
-			v.addf(p+".capability", a.ID, "", "capability", "capability is missing; it must be %s", r.Requirement())
+			v.addf(p()+".capability", a.ID, "", "capability", "capability is missing; it must be %s", r.Requirement())
 		}
 		if len(a.Stances) == 0 {
-			v.addf(p+".stances", a.ID, "", "stances", "actor has no stance on any issue")
+			v.addf(p()+".stances", a.ID, "", "stances", "actor has no stance on any issue")
 		}
-		for _, issueID := range slices.Sorted(maps.Keys(a.Stances)) {
+		// In the order of issue ids, so that messages come in a fixed order.
+		v.keys = v.keys[:0]
+		for id := range a.Stances {
+			v.keys = append(v.keys, id)
+		}
+		slices.Sort(v.keys)
+		for _, issueID := range v.keys {
 			st := a.Stances[issueID]
-			sp := p + ".stances." + issueID
+			sp := func() string { return p() + ".stances." + issueID }
 			is, ok := issues[issueID]
 			if !ok {
-				v.addf(sp, a.ID, issueID, "stances", "unknown issue id %q (declare it under issues)", issueID)
+				v.addf(sp(), a.ID, issueID, "stances", "unknown issue id %q (declare it under issues)", issueID)
 				continue
 			}
 			if st == nil {
-				v.addf(sp, a.ID, issueID, "", "stance is empty; it needs a position and a salience")
+				v.addf(sp(), a.ID, issueID, "", "stance is empty; it needs a position and a salience")
 				continue
 			}
 			for _, f := range [...]string{FieldPosition, FieldSalience} {
 				if *st.slot(f) == nil {
 					r, _ := FieldRange(f, is)
-					v.addf(sp+"."+f, a.ID, issueID, f, "%s is missing; it must be %s", f, r.Requirement())
+					v.addf(sp()+"."+f, a.ID, issueID, f, "%s is missing; it must be %s", f, r.Requirement())
 				}
 			}
 		}
 	}
 	for in := range s.Estimates() {
-		v.estimate(in, checkSources)
+		v.estimate(in)
 	}
 	for k, is := range s.Issues {
 		if is == nil || is.ID == "" {
@@ -185,17 +221,17 @@ func (v *validator) scenario(s *Scenario) {
 	}
 	interventions := map[string]bool{}
 	for i, iv := range s.Interventions {
-		p := fmt.Sprintf("interventions[%d]", i)
+		p := indexed("interventions", i)
 		if iv == nil {
 			v.addf(p, "", "", "", "intervention %d is empty", i+1)
 			continue
 		}
-		v.id(p, "intervention", iv.ID)
+		v.id(func() string { return p }, "intervention", iv.ID)
 		if interventions[iv.ID] && iv.ID != "" {
 			v.addf(p+".id", "", "", "id", "duplicate intervention id %q", iv.ID)
 		}
 		interventions[iv.ID] = true
-		checkSources(p+".sources", "", "", "sources", iv.Sources)
+		v.checkSources(func() string { return p + ".sources" }, "", "", "sources", iv.Sources)
 		if len(iv.Changes) == 0 {
 			v.addf(p+".changes", "", "", "changes", "intervention %q has no changes", iv.ID)
 		}
@@ -247,46 +283,50 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 }
 
 // estimate checks the value, range, distribution and sources of in against
-// the range its field allows.
-func (v *validator) estimate(in Input, checkSources func(string, string, string, string, []string)) {
-	p, actor, issue, field, e, r := in.Path(), in.Actor, in.Issue, in.Field, in.Estimate, in.Range
+// the range its field allows. Its path is written only for a message.
+func (v *validator) estimate(in Input) {
+	actor, issue, field, e, r := in.Actor, in.Issue, in.Field, in.Estimate, in.Range
+	p := func(suffix string) string { return in.Path() + suffix }
 	switch {
 	case r.Contains(e.Value):
 	case r.LoOpen && !finite(e.Value):
-		v.addf(p, actor, issue, field, "%s must be a finite number > %g, got %s", field, r.Lo, num(e.Value))
+		v.addf(p(""), actor, issue, field, "%s must be a finite number > %g, got %s", field, r.Lo, num(e.Value))
 	case r.LoOpen && e.Value <= r.Lo:
-		v.addf(p, actor, issue, field, "%s must be > %g, got %s", field, r.Lo, num(e.Value))
+		v.addf(p(""), actor, issue, field, "%s must be > %g, got %s", field, r.Lo, num(e.Value))
 	default:
-		v.addf(p, actor, issue, field, "%s %s is outside the allowed range %s", field, num(e.Value), r)
+		v.addf(p(""), actor, issue, field, "%s %s is outside the allowed range %s", field, num(e.Value), r)
+	}
+	if e.Bare() {
+		return // a bare number has nothing else to check
 	}
 	if e.Low != nil && !r.Contains(*e.Low) {
-		v.addf(p+".low", actor, issue, field, "low %s is outside the allowed range %s", num(*e.Low), r)
+		v.addf(p(".low"), actor, issue, field, "low %s is outside the allowed range %s", num(*e.Low), r)
 	}
 	if e.High != nil && !r.Contains(*e.High) {
-		v.addf(p+".high", actor, issue, field, "high %s is outside the allowed range %s", num(*e.High), r)
+		v.addf(p(".high"), actor, issue, field, "high %s is outside the allowed range %s", num(*e.High), r)
 	}
 	if e.Low != nil && finite(*e.Low) && *e.Low > e.Value {
-		v.addf(p+".low", actor, issue, field, "low %s is above the value %s", num(*e.Low), num(e.Value))
+		v.addf(p(".low"), actor, issue, field, "low %s is above the value %s", num(*e.Low), num(e.Value))
 	}
 	if e.High != nil && finite(*e.High) && *e.High < e.Value {
-		v.addf(p+".high", actor, issue, field, "high %s is below the value %s", num(*e.High), num(e.Value))
+		v.addf(p(".high"), actor, issue, field, "high %s is below the value %s", num(*e.High), num(e.Value))
 	}
 	switch e.Dist {
 	case "", DistUniform, DistTriangular:
 		if e.Dist != "" && (e.Low == nil || e.High == nil) {
-			v.addf(p+".dist", actor, issue, field, "a %s distribution needs low and high", e.Dist)
+			v.addf(p(".dist"), actor, issue, field, "a %s distribution needs low and high", e.Dist)
 		}
 		if e.SD != nil {
-			v.addf(p+".sd", actor, issue, field, "sd applies only to dist: normal")
+			v.addf(p(".sd"), actor, issue, field, "sd applies only to dist: normal")
 		}
 	case DistNormal:
 		if e.SD == nil || !bounded(*e.SD) || *e.SD <= 0 {
-			v.addf(p+".sd", actor, issue, field, "a normal distribution needs sd in (0, %g]", MaxMagnitude)
+			v.addf(p(".sd"), actor, issue, field, "a normal distribution needs sd in (0, %g]", MaxMagnitude)
 		}
 	default:
-		v.addf(p+".dist", actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
+		v.addf(p(".dist"), actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
 	}
-	checkSources(p+".sources", actor, issue, field, e.Sources)
+	v.checkSources(func() string { return p(".sources") }, actor, issue, field, e.Sources)
 }
 
 // joinRoles lists the roles for messages: "party, mediator, …".
