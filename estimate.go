@@ -34,7 +34,11 @@ type Estimate struct {
 	Sources []string `json:"sources,omitempty"`
 	// Judgement marks the number as the analyst's judgement rather than a
 	// sourced fact.
-	Judgement bool   `json:"judgement,omitempty"`
+	Judgement bool `json:"judgement,omitempty"`
+	// Hindsight marks a number that could only be set with knowledge from
+	// after the scenario's date (its as_of): it may then cite sources
+	// published later, and Note must say why. See [Scenario.Hindsight].
+	Hindsight bool   `json:"hindsight,omitempty"`
 	Note      string `json:"note,omitempty"`
 }
 
@@ -45,7 +49,7 @@ func Val(v float64) *Estimate { return &Estimate{Value: v} }
 // written as a bare number.
 func (e *Estimate) Bare() bool {
 	return e.Low == nil && e.High == nil && e.Dist == "" && e.SD == nil &&
-		len(e.Sources) == 0 && !e.Judgement && e.Note == ""
+		len(e.Sources) == 0 && !e.Judgement && !e.Hindsight && e.Note == ""
 }
 
 // Clone returns a deep copy of e (nil for nil).

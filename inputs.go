@@ -117,12 +117,17 @@ type Input struct {
 	// index is the position of the actor, or for a status quo of the
 	// issue, in the scenario.
 	index int
+	// path, when set, is the Path of an estimate that lies elsewhere than
+	// the walk finds it (a snapshot's revision).
+	path string
 }
 
 // Path locates the estimate as a [ValidationError]'s Path does, e.g.
 // "actors[2].stances.tax.salience".
 func (in Input) Path() string {
 	switch {
+	case in.path != "":
+		return in.path
 	case in.Actor == "" && in.Field == FieldStatusQuo:
 		return fmt.Sprintf("issues[%d].%s", in.index, in.Field)
 	case in.Issue == "":

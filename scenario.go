@@ -36,6 +36,10 @@ type Scenario struct {
 	// e.g. the proposal id, year and voting rule of an imported DEU issue.
 	Attributes map[string]string `json:"attributes,omitempty" yaml:"attributes,omitempty"`
 	Notes      string            `json:"notes,omitempty" yaml:"notes,omitempty"`
+	// Snapshots are later dated states of the same negotiation, in date
+	// order, each revising some estimates of the state before it; the
+	// scenario itself (its AsOf) is the first state. See [Scenario.States].
+	Snapshots []*Snapshot `json:"snapshots,omitempty" yaml:"snapshots,omitempty"`
 }
 
 // Source is a document that an estimate rests on.
@@ -166,6 +170,9 @@ type Intervention struct {
 	Changes []Change `json:"changes" yaml:"changes"`
 	Sources []string `json:"sources,omitempty" yaml:"sources,omitempty"`
 	Notes   string   `json:"notes,omitempty" yaml:"notes,omitempty"`
+	// Hindsight marks an intervention that cites sources published after
+	// the scenario's date; Notes must say why.
+	Hindsight bool `json:"hindsight,omitempty" yaml:"hindsight,omitempty"`
 }
 
 // Change alters one number: Set replaces it, Delta adds to it (exactly one
@@ -290,6 +297,18 @@ func (s *Scenario) Clone() *Scenario {
 		c.Interventions[i] = &cp
 	}
 	c.Attributes = cloneMap(s.Attributes)
+	c.Snapshots = cloneSlice(s.Snapshots)
+	for i, sn := range s.Snapshots {
+		if sn == nil {
+			continue
+		}
+		cp := *sn
+		cp.Revisions = slices.Clone(sn.Revisions)
+		for j, rv := range sn.Revisions {
+			cp.Revisions[j].Estimate = rv.Estimate.Clone()
+		}
+		c.Snapshots[i] = &cp
+	}
 	return &c
 }
 

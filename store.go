@@ -30,6 +30,7 @@ const (
 	KindSweep    RunKind = "sweep"    // Monte Carlo sweep over input uncertainty
 	KindLevers   RunKind = "levers"   // sensitivity of the forecast to each input
 	KindDeal     RunKind = "deal"     // probability of a deal
+	KindTimeline RunKind = "timeline" // every dated state, and what moved the forecast
 )
 
 // RunStatus is where a run is in its life.
@@ -66,6 +67,10 @@ type RunOptions struct {
 	// (position, salience, capability, status_quo); nil means the sweep's
 	// default, as in the CLI without --uncertainty.
 	Uncertainty map[string]float64 `json:"uncertainty,omitempty"`
+	// AsOf picks the state of a scenario with snapshots that the run uses,
+	// as --as-of: its last state dated on or before AsOf; "" means the
+	// scenario itself. A timeline run uses every state and takes none.
+	AsOf string `json:"as_of,omitempty"`
 }
 
 // RunRecord is one stored computation on a scenario version: its input (kind,
@@ -89,6 +94,16 @@ type RunRecord struct {
 	Error      string          `json:"error,omitempty"`
 	CreatedAt  time.Time       `json:"created_at"`
 	FinishedAt *time.Time      `json:"finished_at,omitempty"`
+	// Restarts counts the times a server stopped without finishing the run
+	// while it was running (a crash, a kill, running out of memory); a
+	// server fails a run that has been restarted too often instead of
+	// resuming it again.
+	Restarts int `json:"restarts,omitempty"`
+	// Damaged, when set, says which stored fields of the run could not be
+	// read back (e.g. "options: not valid JSON"); they are left at their
+	// zero values. Stores set it instead of failing, so that one damaged
+	// row does not hide the others.
+	Damaged string `json:"damaged,omitempty"`
 }
 
 // RunFilter selects runs; zero fields match everything.
@@ -125,11 +140,12 @@ type Store interface {
 	// CreateRun stores r, setting r.ID and r.CreatedAt. Returns ENOTFOUND if
 	// the scenario version r refers to does not exist.
 	CreateRun(ctx context.Context, r *RunRecord) error
-	// UpdateRun stores r's Status, Result, Error and FinishedAt. Returns
-	// ENOTFOUND if the run does not exist.
+	// UpdateRun stores r's Status, Result, Error, FinishedAt and Restarts.
+	// Returns ENOTFOUND if the run does not exist.
 	UpdateRun(ctx context.Context, r *RunRecord) error
 	// FindRun returns the run with the given id. Returns ENOTFOUND if it
-	// does not exist.
+	// does not exist. A run whose stored fields cannot be read is returned
+	// with Damaged set.
 	FindRun(ctx context.Context, id int64) (*RunRecord, error)
 	// FindRuns returns the runs matching f, newest first, without their
 	// results.

@@ -10,9 +10,11 @@ import (
 	"time"
 )
 
-// validID reports whether id is 1–64 letters, digits or _.:+- and starts
-// with a letter or digit (the pattern ^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$).
-func validID(id string) bool {
+// ValidID reports whether id is a valid scenario, actor, issue, source or
+// intervention id: 1–64 letters, digits or _.:+-, starting with a letter or
+// digit (the pattern ^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$, checked by hand:
+// a large scenario has many ids).
+func ValidID(id string) bool {
 	if len(id) == 0 || len(id) > 64 {
 		return false
 	}
@@ -31,85 +33,97 @@ func validID(id string) bool {
 // Validate checks the scenario and returns every problem it finds, joined
 // with errors.Join; each is a *ValidationError. It returns nil for a valid
 // scenario. Validate does not modify s.
+//
+// In a scenario with an as_of, no estimate may rest on the future: an
+// estimate (or an intervention) that cites a source published after the
+// as_of of the state it belongs to (the scenario's, or its snapshot's) is a
+// problem, unless it is marked hindsight with a note saying why. A source
+// dated by month or year counts as published after the as_of only when its
+// whole period is; when the period contains the as_of, or the source has no
+// date, [Scenario.Check] warns instead.
 func (s *Scenario) Validate() error {
+	_, err := s.Check()
+	return err
+}
+
+// Check is [Scenario.Validate] that also returns warnings: findings that do
+// not stop the scenario from being used but that its author should see (see
+// [Scenario.Validate] for the dates of sources).
+func (s *Scenario) Check() (warnings []*ValidationError, err error) {
 	v := &validator{}
 	v.scenario(s)
-	return errors.Join(v.errs...)
+	return v.warns, errors.Join(v.errs...)
 }
 
 type validator struct {
-	errs    []error
-	sources map[string]bool // the scenario's source ids
-	keys    []string        // scratch: an actor's stance keys
+	errs  []error
+	warns []*ValidationError
+	// dates checks the dates of the sources that estimates cite.
+	dates dateCheck
+	keys  []string // scratch: an actor's stance keys
 }
 
 func (v *validator) add(e *ValidationError) { v.errs = append(v.errs, e) }
+
+func (v *validator) warnf(path, actor, issue, field, format string, args ...any) {
+	v.warns = append(v.warns, &ValidationError{Path: path, Actor: actor, Issue: issue, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
 
 func (v *validator) addf(path, actor, issue, field, format string, args ...any) {
 	v.add(&ValidationError{Path: path, Actor: actor, Issue: issue, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
-// id checks the id of the element at path (which it calls only to report
-// a problem).
-func (v *validator) id(path func() string, kind, id string) {
-	if validID(id) {
-		return
-	}
+func (v *validator) id(path, kind, id string) {
 	p := "id"
-	if path := path(); path != "" {
+	if path != "" {
 		p = path + ".id"
 	}
-	if id == "" {
+	switch {
+	case id == "":
 		v.addf(p, "", "", "id", "%s id is missing", kind)
-		return
-	}
-	v.addf(p, "", "", "id", "%s id %q must be 1–64 letters, digits or _.:+- and start with a letter or digit", kind, id)
-}
-
-// checkSources reports the ids among ids that name no source; path (called
-// only to report one) locates the list.
-func (v *validator) checkSources(path func() string, actor, issue, field string, ids []string) {
-	for _, id := range ids {
-		if !v.sources[id] {
-			v.addf(path(), actor, issue, field, "unknown source id %q (declare it under sources)", id)
-		}
+	case !ValidID(id):
+		v.addf(p, "", "", "id", "%s id %q must be 1–64 letters, digits or _.:+- and start with a letter or digit", kind, id)
 	}
 }
-
-// indexed returns the path of element i of the list at path, for messages.
-func indexed(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
 func (v *validator) scenario(s *Scenario) {
 	if s == nil {
 		v.addf("", "", "", "", "empty scenario")
 		return
 	}
-	v.id(func() string { return "" }, "scenario", s.ID)
+	v.id("", "scenario", s.ID)
 	if s.AsOf != "" {
-		if _, err := time.Parse(time.DateOnly, s.AsOf); err != nil {
+		if t, err := time.Parse(time.DateOnly, s.AsOf); err != nil {
 			v.addf("as_of", "", "", "as_of", "as_of %q is not a date of the form YYYY-MM-DD", s.AsOf)
+		} else {
+			v.dates = dateCheck{on: true, asOf: t, text: s.AsOf, whose: "the scenario's", sources: map[string]string{}}
 		}
 	}
 	sources := map[string]bool{}
-	v.sources = sources
 	for i, src := range s.Sources {
-		p := indexed("sources", i)
+		p := fmt.Sprintf("sources[%d]", i)
 		if src == nil {
 			v.addf(p, "", "", "", "source %d is empty", i+1)
 			continue
 		}
-		v.id(func() string { return p }, "source", src.ID)
+		v.id(p, "source", src.ID)
 		if sources[src.ID] && src.ID != "" {
 			v.addf(p+".id", "", "", "id", "duplicate source id %q", src.ID)
 		}
 		sources[src.ID] = true
-		if src.Date != "" {
-			if _, err := time.Parse(time.DateOnly, src.Date); err != nil {
-				if _, err := time.Parse("2006-01", src.Date); err != nil {
-					if _, err := time.Parse("2006", src.Date); err != nil {
-						v.addf(p+".date", "", "", "date", "source %q: date %q is not YYYY-MM-DD, YYYY-MM or YYYY", src.ID, src.Date)
-					}
-				}
+		switch _, _, ok := dateSpan(src.Date); {
+		case src.Date != "" && !ok:
+			v.addf(p+".date", "", "", "date", "source %q: date %q is not YYYY-MM-DD, YYYY-MM or YYYY", src.ID, src.Date)
+		case src.Date == "" && v.dates.on:
+			v.warnf(p, "", "", "date", "source %q has no date, so jirga cannot check that it was published by the as_of %s; give it a date (YYYY-MM-DD, YYYY-MM or YYYY)", src.ID, s.AsOf)
+		case ok && v.dates.on && src.ID != "":
+			v.dates.sources[src.ID] = src.Date
+		}
+	}
+	checkSources := func(path, actor, issue, field string, ids []string) {
+		for _, id := range ids {
+			if !sources[id] {
+				v.addf(path, actor, issue, field, "unknown source id %q (declare it under sources)", id)
 			}
 		}
 	}
@@ -119,14 +133,14 @@ func (v *validator) scenario(s *Scenario) {
 	if len(s.Actors) == 0 {
 		v.addf("actors", "", "", "actors", "the scenario has no actors; at least one is needed")
 	}
-	issues := make(map[string]*Issue, len(s.Issues))
+	issues := map[string]*Issue{}
 	for i, is := range s.Issues {
-		p := indexed("issues", i)
+		p := fmt.Sprintf("issues[%d]", i)
 		if is == nil {
 			v.addf(p, "", "", "", "issue %d is empty", i+1)
 			continue
 		}
-		v.id(func() string { return p }, "issue", is.ID)
+		v.id(p, "issue", is.ID)
 		if _, dup := issues[is.ID]; dup && is.ID != "" {
 			v.addf(p+".id", "", is.ID, "id", "duplicate issue id %q", is.ID)
 		}
@@ -154,12 +168,14 @@ func (v *validator) scenario(s *Scenario) {
 	for i, a := range s.Actors {
 		// Paths are written only for messages: a large scenario has many
 		// actors and, usually, no problem.
-		p := func() string { return indexed("actors", i) }
+		p := func() string { return "actors[" + strconv.Itoa(i) + "]" }
 		if a == nil {
 			v.addf(p(), "", "", "", "actor %d is empty", i+1)
 			continue
 		}
-		v.id(p, "actor", a.ID)
+		if !ValidID(a.ID) {
+			v.id(p(), "actor", a.ID)
+		}
 		if actors[a.ID] && a.ID != "" {
 			v.addf(p()+".id", a.ID, "", "id", "duplicate actor id %q", a.ID)
 		}
@@ -167,7 +183,10 @@ func (v *validator) scenario(s *Scenario) {
 		if a.Role != "" && !slices.Contains(roles, a.Role) {
 			v.addf(p()+".role", a.ID, "", "role", "role %q is not one of %s", a.Role, joinRoles())
 		}
-		v.checkSources(func() string { return p() + ".sources" }, a.ID, "", "sources", a.Sources)
+		if len(a.Sources) > 0 {
+			checkSources(p()+".sources", a.ID, "", "sources", a.Sources)
+			v.actorSources(p()+".sources", a.ID, a.Sources)
+		}
 		if a.Capability == nil {
 			r, _ := FieldRange(FieldCapability, nil)
 			v.addf(p()+".capability", a.ID, "", "capability", "capability is missing; it must be %s", r.Requirement())
@@ -202,7 +221,7 @@ func (v *validator) scenario(s *Scenario) {
 		}
 	}
 	for in := range s.Estimates() {
-		v.estimate(in)
+		v.estimate(in, checkSources)
 	}
 	for k, is := range s.Issues {
 		if is == nil || is.ID == "" {
@@ -221,17 +240,18 @@ func (v *validator) scenario(s *Scenario) {
 	}
 	interventions := map[string]bool{}
 	for i, iv := range s.Interventions {
-		p := indexed("interventions", i)
+		p := fmt.Sprintf("interventions[%d]", i)
 		if iv == nil {
 			v.addf(p, "", "", "", "intervention %d is empty", i+1)
 			continue
 		}
-		v.id(func() string { return p }, "intervention", iv.ID)
+		v.id(p, "intervention", iv.ID)
 		if interventions[iv.ID] && iv.ID != "" {
 			v.addf(p+".id", "", "", "id", "duplicate intervention id %q", iv.ID)
 		}
 		interventions[iv.ID] = true
-		v.checkSources(func() string { return p + ".sources" }, "", "", "sources", iv.Sources)
+		checkSources(p+".sources", "", "", "sources", iv.Sources)
+		v.cited(p, "", "", "", fmt.Sprintf("intervention %q", iv.ID), iv.Sources, iv.Hindsight, iv.Notes, "notes")
 		if len(iv.Changes) == 0 {
 			v.addf(p+".changes", "", "", "changes", "intervention %q has no changes", iv.ID)
 		}
@@ -240,6 +260,7 @@ func (v *validator) scenario(s *Scenario) {
 			v.change(cp, iv.ID, ch, s, issues)
 		}
 	}
+	v.snapshots(s, checkSources)
 }
 
 func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[string]*Issue) {
@@ -284,7 +305,7 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 
 // estimate checks the value, range, distribution and sources of in against
 // the range its field allows. Its path is written only for a message.
-func (v *validator) estimate(in Input) {
+func (v *validator) estimate(in Input, checkSources func(string, string, string, string, []string)) {
 	actor, issue, field, e, r := in.Actor, in.Issue, in.Field, in.Estimate, in.Range
 	p := func(suffix string) string { return in.Path() + suffix }
 	switch {
@@ -326,7 +347,8 @@ func (v *validator) estimate(in Input) {
 	default:
 		v.addf(p(".dist"), actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
 	}
-	v.checkSources(func() string { return p(".sources") }, actor, issue, field, e.Sources)
+	checkSources(p(".sources"), actor, issue, field, e.Sources)
+	v.cited(p(""), actor, issue, field, "", e.Sources, e.Hindsight, e.Note, "a note")
 }
 
 // joinRoles lists the roles for messages: "party, mediator, …".

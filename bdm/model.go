@@ -74,12 +74,16 @@ func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*ji
 		}
 		sv = newSolver(sv, cfg, actorIDs, x, sal, w, lo, hi)
 		sv.issues = len(t.Issues)
+		sv.ctx, sv.v.ctx = ctx, ctx // polled inside the O(n²) loops of a round
 		stopped := false
 		for r := 1; r <= cfg.rounds; r++ {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 			moved := sv.step()
+			if err := ctx.Err(); err != nil {
+				return nil, err // the round was cut short
+			}
 			if keep {
 				if len(rounds) < r {
 					rounds = append(rounds, jirga.Round{Round: r, Positions: make(map[string]map[string]float64, len(t.Actors))})
@@ -151,7 +155,14 @@ type solver struct {
 	mu         float64  // median voter at the start of the last round
 	ids        []string // actor ids, for order-free tie breaks
 	issues     int      // issues in the scenario, to size the result's maps
+	// ctx, when set, is polled once per row of every O(n²) loop, so that a
+	// cancel takes effect within a row (n pairs) at any size; a round cut
+	// short leaves the solver's state meaningless.
+	ctx context.Context
 }
+
+// stopped reports whether the solver's context is done.
+func (sv *solver) stopped() bool { return sv.ctx != nil && sv.ctx.Err() != nil }
 
 // newSolver returns a solver for one issue. When old is not nil its buffers
 // are reused (their contents are never read before being written), so the
@@ -210,6 +221,9 @@ func (sv *solver) median() float64 {
 func (sv *solver) expected(eu, r []float64) {
 	n, x, q := sv.n, sv.x, sv.cfg.q
 	for i := range n {
+		if sv.stopped() {
+			return
+		}
 		dmu := math.Abs(x[i] - sv.mu)
 		for j := range n {
 			if i == j {
@@ -230,6 +244,9 @@ func (sv *solver) expected(eu, r []float64) {
 func (sv *solver) expectedQ1() {
 	n, x, R := sv.n, sv.x, sv.R
 	for i := range n {
+		if sv.stopped() {
+			return
+		}
 		sv.lsu[i*n+i], sv.lfu[i*n+i] = 0, 0
 		for j := i + 1; j < n; j++ {
 			a := 0.5 * math.Abs(x[i]-x[j]) / R
@@ -239,6 +256,9 @@ func (sv *solver) expectedQ1() {
 		}
 	}
 	for i := range n {
+		if sv.stopped() {
+			return
+		}
 		ri := sv.r[i]
 		usq := 2 - 4*math.Exp(ri*logHalf)
 		si := sv.sal[i]
@@ -279,6 +299,9 @@ func (sv *solver) step() float64 {
 		// At r = 1: U_s = 4a, U_f = −4a, U_sq = 0 with a = |x_i − x_j|/(2R),
 		// so E^i(U_ij) = 4a (1 − 2 s_j (1 − P^i)).
 		for i := range n {
+			if sv.stopped() {
+				return 0
+			}
 			for j := range n {
 				a := 0.5 * math.Abs(x[i]-x[j]) / sv.R
 				sv.eu[i*n+j] = 4 * a * (1 - 2*sv.sal[j]*(1-sv.p[i*n+j]))
@@ -288,6 +311,9 @@ func (sv *solver) step() float64 {
 		sv.expected(sv.eu, sv.one)
 	}
 	for i := range n {
+		if sv.stopped() {
+			return 0
+		}
 		s := 0.0
 		for j := range n {
 			if j != i {
@@ -309,6 +335,9 @@ func (sv *solver) step() float64 {
 		if cfg.perceiver {
 			// i's estimate of E^j(U_ji) with i's own exponent.
 			for i := range n {
+				if sv.stopped() {
+					return 0
+				}
 				for j := range n {
 					if i == j {
 						sv.est[i*n+j] = 0
@@ -326,6 +355,9 @@ func (sv *solver) step() float64 {
 		sv.best[j] = -1
 	}
 	for i := range n {
+		if sv.stopped() {
+			return 0
+		}
 		for j := range n {
 			if i == j {
 				continue

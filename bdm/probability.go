@@ -1,6 +1,7 @@
 package bdm
 
 import (
+	"context"
 	"math"
 	"slices"
 )
@@ -28,7 +29,12 @@ type votes struct {
 	lt, le      []int     // per actor: number of positions < and ≤ its own
 	pre         []float64 // riskTable's prefix sums, n × (n+1)
 	ld          []float64 // riskTable's log(|x_a − x_k|/R), n × n, symmetric
+	// ctx, when set, is polled once per row of the O(n²) loops; they then
+	// stop early, leaving their output meaningless (see solver.ctx).
+	ctx context.Context
 }
+
+func (v *votes) stopped() bool { return v.ctx != nil && v.ctx.Err() != nil }
 
 func (v *votes) reset(x, w []float64) {
 	n := len(x)
@@ -126,6 +132,9 @@ func (v *votes) probabilities(p, x []float64, all, risk bool) {
 	n := len(x)
 	xs := v.xs
 	for qa, a := range v.order {
+		if v.stopped() {
+			return
+		}
 		lo := xs[qa]
 		nmid := qa // xs[nmid-1] < midpoint for every pair seen so far
 		for qb := qa + 1; qb < n; qb++ {
@@ -152,6 +161,9 @@ func (v *votes) probabilities(p, x []float64, all, risk bool) {
 	}
 	total := 0.0
 	for i := range n {
+		if v.stopped() {
+			return
+		}
 		p[i*n+i] = 0.5
 		for j := i + 1; j < n; j++ {
 			if x[i] == x[j] {
@@ -212,6 +224,9 @@ func (v *votes) riskTable(x, w, r []float64, R float64) {
 	}
 	ld := v.ld[:n*n]
 	for a := range n {
+		if v.stopped() {
+			return
+		}
 		xa := x[a]
 		for k := a + 1; k < n; k++ {
 			if d := math.Abs(x[k] - xa); d > 0 {
@@ -221,6 +236,9 @@ func (v *votes) riskTable(x, w, r []float64, R float64) {
 		}
 	}
 	for a := range n {
+		if v.stopped() {
+			return
+		}
 		row, la := v.pre[a*m:(a+1)*m], ld[a*n:(a+1)*n]
 		xa, sum := x[a], 0.0
 		row[0] = 0

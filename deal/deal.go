@@ -150,6 +150,7 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		r.Notes = append(r.Notes, "no actor is marked necessary, so every party is taken as necessary")
 	}
 	p := setup(s, nec)
+	p.stop = ctx.Err
 	for k, id := range p.issues {
 		r.ZOPA[id] = p.zopa(k)
 		r.Acceptable[id] = map[string]*Interval{}
@@ -233,6 +234,7 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 				v = Variant{ID: ivs[0].ID, Name: ivs[0].Name, Kind: ivs[0].Kind}
 			}
 			vp := setup(sc, nec)
+			vp.stop = ctx.Err
 			z, _, _, err := vp.joint(-1)
 			if err != nil {
 				return nil, err
@@ -360,6 +362,7 @@ func monteCarlo(ctx context.Context, s *jirga.Scenario, nec []string, models []j
 // space for the models' forecasts.
 func oneDraw(ctx context.Context, d *jirga.Scenario, nec []string, models []jirga.Model, vals *[]float64) (drawOutcome, error) {
 	p := setup(d, nec)
+	p.stop = ctx.Err
 	z, _, _, err := p.joint(-1)
 	if err != nil {
 		return drawOutcome{}, err

@@ -30,7 +30,11 @@ const lpEps = 1e-10
 // Linear Programming (1983), ch. 2–3 and 8. It is meant for the small, dense
 // programs of this package (tens of rows and columns), where a dense tableau
 // beats a revised simplex that refactors its basis at each pivot.
-func simplex(c []float64, rows []lpRow) (float64, []float64, error) {
+//
+// stop, when not nil, is called before each pivot; its error ends the
+// solve (a canceled context: a pivot of a large program takes milliseconds,
+// a solve thousands of them).
+func simplex(c []float64, rows []lpRow, stop func() error) (float64, []float64, error) {
 	n, m := len(c), len(rows)
 	// Columns: n structural, one slack or surplus per row, one artificial per
 	// row that needs one, then the right-hand side.
@@ -87,7 +91,7 @@ func simplex(c []float64, rows []lpRow) (float64, []float64, error) {
 				}
 			}
 		}
-		if err := pivotLoop(T, basis, cols); err != nil {
+		if err := pivotLoop(T, basis, cols, stop); err != nil {
 			return 0, nil, err
 		}
 		if -T[m][cols] > 1e-9 {
@@ -125,7 +129,7 @@ func simplex(c []float64, rows []lpRow) (float64, []float64, error) {
 			}
 		}
 	}
-	if err := pivotLoop(T, basis, cols); err != nil {
+	if err := pivotLoop(T, basis, cols, stop); err != nil {
 		return 0, nil, err
 	}
 	v := make([]float64, n)
@@ -147,11 +151,16 @@ func simplex(c []float64, rows []lpRow) (float64, []float64, error) {
 // lowest-indexed column with a negative reduced cost; the leaving row the
 // one with the least ratio, ties to the lowest basic index), after 50
 // degenerate pivots in a row.
-func pivotLoop(T [][]float64, basis []int, cols int) error {
+func pivotLoop(T [][]float64, basis []int, cols int, stop func() error) error {
 	m := len(basis)
 	bland := false
 	degenerate := 0
 	for iter := 0; iter < 100000; iter++ {
+		if stop != nil {
+			if err := stop(); err != nil {
+				return err
+			}
+		}
 		e := -1
 		for j := range cols {
 			if T[m][j] < -lpEps && (e < 0 || (!bland && T[m][j] < T[m][e])) {

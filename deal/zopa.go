@@ -37,6 +37,9 @@ type problem struct {
 	issues  []string
 	lo, hi  []float64
 	parties []party
+	// stop, when set, ends a linear program early with its error (see
+	// simplex).
+	stop func() error
 }
 
 // setup builds the problem of s among the necessary actors.
@@ -221,7 +224,7 @@ func (p *problem) joint(bound int) (z float64, x []float64, ok bool, err error) 
 		r[wcol] = 1
 		rows = append(rows, lpRow{r, le, 1 + 1e-12})
 	}
-	_, sol, err := simplex(c, rows)
+	_, sol, err := simplex(c, rows, p.stop)
 	switch {
 	case errors.Is(err, errInfeasible):
 		return 0, nil, false, nil

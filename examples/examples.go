@@ -26,7 +26,7 @@ type Example struct {
 }
 
 var all = []Example{
-	{Name: Flagship, File: "pakistan-ttp-2022.yaml", Title: "Pakistan–TTP talks mediated by the Afghan Taliban, as of 2 June 2022"},
+	{Name: Flagship, File: "pakistan-ttp-2022.yaml", Title: "Pakistan–TTP talks mediated by the Afghan Taliban, as of 3 June, 6 July and 15 October 2022"},
 	{Name: "emission", File: "emission_standards.csv", Title: "EC car-emission standards (Bueno de Mesquita 1994, Table 1)"},
 	{Name: "cop21", File: "cop21-paris.tsv", Title: "UNFCCC CoP21 Paris 2015, Decide exchange-model input (Stokman & Thomson 2015)"},
 	{Name: "soe-policy", File: "SOE-Policy.csv", Title: "China upstream oil & gas SOE policy reform (Efird, Lester & Wise 2016; KTAB sample, MIT)"},

@@ -1,6 +1,7 @@
 package examples_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -24,10 +25,12 @@ func TestLoadAll(t *testing.T) {
 	}
 }
 
-// TestFlagshipSourced checks the flagship's promise (issue 2, case notes):
-// at least nine actors and five issues, every actor with a stance on every
-// issue, and every estimate either tied to a source or marked as a
-// judgement.
+// TestFlagshipSourced checks the flagship's promise (issue 2, case notes;
+// issue 19): at least nine actors and five issues, every actor with a
+// stance on every issue, every estimate of every dated state either tied to
+// a source or marked as a judgement, no estimate marked hindsight, and every
+// listed source cited somewhere. (Validation checks that no state cites a
+// source published after its date.)
 func TestFlagshipSourced(t *testing.T) {
 	ss, err := examples.Load(examples.Flagship, format.Options{})
 	if err != nil {
@@ -37,44 +40,57 @@ func TestFlagshipSourced(t *testing.T) {
 	if len(s.Actors) < 9 || len(s.Issues) < 5 {
 		t.Errorf("%d actors and %d issues, want at least 9 and 5", len(s.Actors), len(s.Issues))
 	}
-	if s.AsOf != "2022-06-02" {
-		t.Errorf("as_of %q, want 2022-06-02", s.AsOf)
+	if got, want := s.Dates(), []string{"2022-06-03", "2022-07-06", "2022-10-15"}; !slices.Equal(got, want) {
+		t.Errorf("dated states %v, want %v", got, want)
 	}
-	check := func(what string, e *jirga.Estimate) {
-		if e != nil && len(e.Sources) == 0 && !e.Judgement {
-			t.Errorf("%s: neither sourced nor marked as a judgement", what)
-		}
+	states, err := s.States()
+	if err != nil {
+		t.Fatal(err)
 	}
 	used := map[string]bool{}
-	for _, is := range s.Issues {
-		check("issue "+is.ID+" status_quo", is.StatusQuo)
-		if is.StatusQuo != nil {
-			for _, id := range is.StatusQuo.Sources {
-				used[id] = true
-			}
-		}
-		if len(is.Anchors) < 2 {
-			t.Errorf("issue %s: %d anchors, want at least 2", is.ID, len(is.Anchors))
-		}
-	}
-	for _, a := range s.Actors {
-		check("actor "+a.ID+" capability", a.Capability)
-		for _, id := range a.Capability.Sources {
+	cite := func(ids []string) {
+		for _, id := range ids {
 			used[id] = true
 		}
-		for _, is := range s.Issues {
-			st := a.Stances[is.ID]
-			if st == nil {
-				t.Errorf("actor %s has no stance on %s", a.ID, is.ID)
-				continue
+	}
+	for _, st := range states {
+		check := func(what string, e *jirga.Estimate) {
+			if e == nil {
+				return
 			}
-			check("actor "+a.ID+" position on "+is.ID, st.Position)
-			check("actor "+a.ID+" salience on "+is.ID, st.Salience)
-			for _, e := range []*jirga.Estimate{st.Position, st.Salience} {
-				for _, id := range e.Sources {
-					used[id] = true
+			if len(e.Sources) == 0 && !e.Judgement {
+				t.Errorf("%s, %s: neither sourced nor marked as a judgement", st.AsOf, what)
+			}
+			if e.Hindsight {
+				t.Errorf("%s, %s: marked hindsight", st.AsOf, what)
+			}
+			cite(e.Sources)
+		}
+		for _, is := range st.Issues {
+			check("issue "+is.ID+" status_quo", is.StatusQuo)
+			if len(is.Anchors) < 2 {
+				t.Errorf("issue %s: %d anchors, want at least 2", is.ID, len(is.Anchors))
+			}
+		}
+		for _, a := range st.Actors {
+			check("actor "+a.ID+" capability", a.Capability)
+			cite(a.Sources)
+			for _, is := range st.Issues {
+				sc := a.Stances[is.ID]
+				if sc == nil {
+					t.Errorf("actor %s has no stance on %s", a.ID, is.ID)
+					continue
+				}
+				for field, e := range map[string]*jirga.Estimate{"position": sc.Position, "salience": sc.Salience, "reservation": sc.Reservation, "power": sc.Power} {
+					check("actor "+a.ID+" "+field+" on "+is.ID, e)
 				}
 			}
+		}
+		for _, iv := range st.Interventions {
+			cite(iv.Sources)
+		}
+		if h := st.Hindsight(); len(h) > 0 {
+			t.Errorf("%s: %d hindsight marks", st.AsOf, len(h))
 		}
 	}
 	for _, src := range s.Sources {

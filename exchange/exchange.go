@@ -136,6 +136,7 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		return nil, err
 	}
 	st.drop = m.Update == UpdateDrop
+	st.ctx = ctx
 	if m.Rate == RateRandom {
 		st.rng = rand.New(rand.NewPCG(m.Seed, 0x65786368616e6765)) // "exchange"
 	}
@@ -196,6 +197,10 @@ type state struct {
 	side     [][]int8    // side of x relative to o: -1, 0, +1
 	drop     bool
 	rng      *rand.Rand
+	// ctx, when set, is polled once per actor of each enumeration row
+	// and every 256 heap entries, so that a cancel takes effect within a
+	// fraction of a round; a round cut short is discarded.
+	ctx context.Context
 
 	cands []cand
 	cells [][]int32 // candidate ids per (actor·m + issue) cell
@@ -373,11 +378,14 @@ func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 		copy(st.y[i], st.x[i])
 	}
 	st.enumerate()
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
 	var out []Exchange
 	limit := st.n * st.m
 	capped := false
-	for len(st.h) > 0 {
-		if len(out)%256 == 255 {
+	for pops := 1; len(st.h) > 0; pops++ {
+		if pops%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, false, err
 			}
@@ -521,6 +529,9 @@ func (st *state) enumerate() {
 func (st *state) pairs(as, bs []int, p, q int) {
 	sal := st.t.Salience
 	for _, a := range as {
+		if st.ctx != nil && st.ctx.Err() != nil {
+			return
+		}
 		for _, b := range bs {
 			// j has the smaller s_p/s_q: s_jp·s_iq < s_ip·s_jq.
 			l, r := sal[a][p]*sal[b][q], sal[b][p]*sal[a][q]

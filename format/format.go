@@ -37,6 +37,9 @@ type Options struct {
 	// Capability chooses how DEU capabilities are set: "equal" (the default)
 	// or "council" (Council voting weights by era; see deu.go).
 	Capability string
+	// Warn, when set, is called with each warning of a scenario that Read
+	// accepts or rejects (see jirga.Scenario.Check), with its file and line.
+	Warn func(*jirga.ValidationError)
 }
 
 // Info describes a format.
@@ -199,7 +202,17 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 				}
 			}
 		}
-		for _, ve := range jirga.ValidationErrors(d.s.Validate()) {
+		warns, verr := d.s.Check()
+		if opt.Warn == nil {
+			warns = nil
+		}
+		for _, w := range warns {
+			w.File = name
+			if w.Line == 0 {
+				unlocated = append(unlocated, w)
+			}
+		}
+		for _, ve := range jirga.ValidationErrors(verr) {
 			if covered(decoderPaths, ve.Path) && len(docs) == 1 {
 				continue
 			}
@@ -213,6 +226,9 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 			for _, ve := range unlocated {
 				ve.Line = lineOf(d.lines, ve.Path)
 			}
+		}
+		for _, w := range warns {
+			opt.Warn(w)
 		}
 		out = append(out, d.s)
 	}

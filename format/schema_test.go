@@ -52,6 +52,8 @@ var schemaTypes = map[string]reflect.Type{
 	"estimate":     reflect.TypeFor[jirga.Estimate](),
 	"intervention": reflect.TypeFor[jirga.Intervention](),
 	"change":       reflect.TypeFor[jirga.Change](),
+	"snapshot":     reflect.TypeFor[jirga.Snapshot](),
+	"revision":     reflect.TypeFor[jirga.Revision](),
 }
 
 func TestSchemaFields(t *testing.T) {

@@ -177,7 +177,7 @@ func TestReadInvalid(t *testing.T) {
 		{name: "UnknownTopLevelField", src: "version: 2\n" + base,
 			want: []want{{1, "", "", "version", `unknown field "version"`}}},
 		{name: "UnknownEstimateField", src: edit(10, "        position: {value: 50, confidence: high}"),
-			want: []want{{10, "a", "i", "confidence", `unknown field "confidence"; allowed: dist, high, judgement, low, note, sd, sources, value`}}},
+			want: []want{{10, "a", "i", "confidence", `unknown field "confidence"; allowed: dist, high, hindsight, judgement, low, note, sd, sources, value`}}},
 		{name: "QuotedNumber", src: edit(10, `        position: "50"`),
 			want: []want{{10, "a", "i", "position", `want a number, got the text "50"; remove the quotes`}}},
 		{name: "TextForNumber", src: edit(11, "        salience: high"),

@@ -27,7 +27,7 @@ func benchmarkRunCreate(b *testing.B, models string) {
 	defer s.runner.stop(0)
 	h := s.Handler()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/scenarios", strings.NewReader(string(flagshipJSONB(b)))))
+	h.ServeHTTP(rec, jsonRequest("POST", "/api/scenarios", string(flagshipJSONB(b))))
 	if rec.Code != 201 {
 		b.Fatalf("create: %d %s", rec.Code, rec.Body)
 	}
@@ -35,7 +35,7 @@ func benchmarkRunCreate(b *testing.B, models string) {
 	b.ResetTimer()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/runs", strings.NewReader(body)))
+		h.ServeHTTP(rec, jsonRequest("POST", "/api/runs", body))
 		if rec.Code != http.StatusCreated {
 			b.Fatalf("run: %d %s", rec.Code, rec.Body)
 		}
@@ -47,3 +47,11 @@ func BenchmarkRunCreate4Models(b *testing.B) {
 	benchmarkRunCreate(b, `"mean","median","condorcet","nbs"`)
 }
 func BenchmarkRunCreateBDM(b *testing.B) { benchmarkRunCreate(b, `"bdm"`) }
+
+// jsonRequest is a request to the handler as a client sends it: to a
+// loopback host, with a JSON body.
+func jsonRequest(method, path, body string) *http.Request {
+	r := httptest.NewRequest(method, "http://127.0.0.1"+path, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	return r
+}

@@ -5,17 +5,22 @@ import (
 	"sync"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/cost"
 )
 
-// versionCache keeps recently used scenario versions, decoded. A saved
-// version never changes, so a cached one is never stale; the cache spares
-// every run two decodings of its scenario. Models must not modify a
-// scenario (see jirga.Model), so runs may share one.
+// versionCache keeps recently used scenario versions, decoded, up to a
+// bound on their memory (estimated by cost.ScenarioBytes). A saved version
+// never changes, so a cached one is never stale; the cache spares every run
+// two decodings of its scenario. Models must not modify a scenario (see
+// jirga.Model), so runs may share one. Concurrent loads of one version share
+// one decoding.
 type versionCache struct {
-	mu   sync.Mutex
-	max  int
-	m    map[versionKey]*jirga.ScenarioVersion
-	fifo []versionKey
+	mu      sync.Mutex
+	max     int64 // bytes
+	used    int64
+	m       map[versionKey]*cached
+	fifo    []versionKey
+	loading map[versionKey]*load
 }
 
 type versionKey struct {
@@ -23,32 +28,83 @@ type versionKey struct {
 	version int
 }
 
-func newVersionCache(max int) *versionCache {
-	return &versionCache{max: max, m: map[versionKey]*jirga.ScenarioVersion{}}
+type cached struct {
+	sv    *jirga.ScenarioVersion
+	bytes int64
+}
+
+// load is a decoding in flight; done is closed when sv and err are set.
+type load struct {
+	done chan struct{}
+	sv   *jirga.ScenarioVersion
+	err  error
+}
+
+func newVersionCache(maxBytes int64) *versionCache {
+	return &versionCache{max: maxBytes, m: map[versionKey]*cached{}, loading: map[versionKey]*load{}}
+}
+
+// versionBytes estimates the memory of a decoded scenario version.
+func versionBytes(sv *jirga.ScenarioVersion) int64 {
+	if sv.Scenario == nil {
+		return 0
+	}
+	return int64(cost.ScenarioBytes(cost.SizeOf(sv.Scenario)))
 }
 
 // find returns the given version (never 0) of scenario id.
 func (c *versionCache) find(ctx context.Context, store jirga.Store, id string, version int) (*jirga.ScenarioVersion, error) {
 	k := versionKey{id, version}
 	c.mu.Lock()
-	sv, ok := c.m[k]
+	if e, ok := c.m[k]; ok {
+		c.mu.Unlock()
+		return e.sv, nil
+	}
+	if l, ok := c.loading[k]; ok {
+		c.mu.Unlock()
+		select {
+		case <-l.done:
+			return l.sv, l.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	l := &load{done: make(chan struct{})}
+	c.loading[k] = l
 	c.mu.Unlock()
-	if ok {
-		return sv, nil
+
+	l.sv, l.err = store.FindScenario(context.WithoutCancel(ctx), id, version)
+	c.mu.Lock()
+	delete(c.loading, k)
+	if l.err == nil {
+		c.add(k, l.sv)
 	}
-	sv, err := store.FindScenario(ctx, id, version)
-	if err != nil {
-		return nil, err
+	c.mu.Unlock()
+	close(l.done)
+	return l.sv, l.err
+}
+
+// add caches sv under k, evicting the oldest versions until it fits; a
+// version larger than the whole cache is not kept. c.mu is held.
+func (c *versionCache) add(k versionKey, sv *jirga.ScenarioVersion) {
+	n := versionBytes(sv)
+	if n > c.max {
+		return
 	}
+	for c.used+n > c.max && len(c.fifo) > 0 {
+		old := c.fifo[0]
+		c.fifo = c.fifo[1:]
+		c.used -= c.m[old].bytes
+		delete(c.m, old)
+	}
+	c.m[k] = &cached{sv: sv, bytes: n}
+	c.used += n
+	c.fifo = append(c.fifo, k)
+}
+
+// size returns the number of cached versions and their estimated bytes.
+func (c *versionCache) size() (int, int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.m[k]; !ok {
-		if len(c.fifo) >= c.max {
-			delete(c.m, c.fifo[0])
-			c.fifo = c.fifo[1:]
-		}
-		c.m[k] = sv
-		c.fifo = append(c.fifo, k)
-	}
-	return sv, nil
+	return len(c.m), c.used
 }

@@ -99,8 +99,8 @@ func TestRunUncertainty(t *testing.T) {
 		{"sweep", map[string]float64{"position": 2}, "position=2"},
 		{"deal", map[string]float64{"salience": -1}, "salience=-1"},
 		{"sweep", map[string]float64{"wobble": 1}, `unknown uncertainty "wobble"`},
-		{"forecast", map[string]float64{"position": 0.1}, "uncertainty applies to sweep and deal runs"},
-		{"levers", map[string]float64{"position": 0.1}, "uncertainty applies to sweep and deal runs"},
+		{"forecast", map[string]float64{"position": 0.1}, "uncertainty applies to sweep, deal and timeline runs"},
+		{"levers", map[string]float64{"position": 0.1}, "uncertainty applies to sweep, deal and timeline runs"},
 	} {
 		var eb errorBody
 		code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": c.kind, "uncertainty": c.u}, &eb)

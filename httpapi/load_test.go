@@ -38,6 +38,7 @@ func TestLoad(t *testing.T) {
 	defer s.Close()
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: n}}
 	req, _ := http.NewRequest("POST", s.URL()+"/api/scenarios", strings.NewReader(string(flagshipJSON(t))))
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
 	if err != nil || resp.StatusCode != 201 {
 		t.Fatalf("create: %v %v", err, resp)
@@ -61,6 +62,7 @@ func TestLoad(t *testing.T) {
 			<-gate
 			t0 := time.Now()
 			req, _ := http.NewRequestWithContext(ctx, "POST", s.URL()+"/api/runs", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
 			resp, err := client.Do(req)
 			if err != nil {
 				errs <- err

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,8 +18,23 @@ func TestOpenAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc struct {
-		OpenAPI string                    `yaml:"openapi"`
-		Paths   map[string]map[string]any `yaml:"paths"`
+		OpenAPI    string                          `yaml:"openapi"`
+		Paths      map[string]map[string]yaml.Node `yaml:"paths"`
+		Components struct {
+			Schemas struct {
+				Error struct {
+					Properties struct {
+						Error struct {
+							Properties struct {
+								Code struct {
+									Enum []string `yaml:"enum"`
+								} `yaml:"code"`
+							} `yaml:"properties"`
+						} `yaml:"error"`
+					} `yaml:"properties"`
+				} `yaml:"Error"`
+			} `yaml:"schemas"`
+		} `yaml:"components"`
 	}
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
@@ -44,6 +60,43 @@ func TestOpenAPI(t *testing.T) {
 	for r := range documented {
 		if !registered[r] {
 			t.Errorf("docs/openapi.yaml documents %s, which the server does not serve", r)
+		}
+	}
+	// The answers every route can give: the token (401) and the host and
+	// origin checks (403) on the API, the content type of writes (415), the
+	// budget on new runs (422).
+	for path, ops := range doc.Paths {
+		for m, node := range ops {
+			if m == "parameters" {
+				continue
+			}
+			var op struct {
+				Responses map[string]any `yaml:"responses"`
+			}
+			if err := node.Decode(&op); err != nil {
+				t.Fatalf("%s %s: %v", m, path, err)
+			}
+			want := []string{}
+			if strings.HasPrefix(path, "/api/") {
+				want = append(want, "401", "403")
+				if m == "post" || m == "put" {
+					want = append(want, "415")
+				}
+			}
+			if m == "post" && (path == "/api/runs" || path == "/api/runs/{id}/rerun") {
+				want = append(want, "422")
+			}
+			for _, code := range want {
+				if _, ok := op.Responses[code]; !ok {
+					t.Errorf("docs/openapi.yaml: %s %s lacks the %s response", strings.ToUpper(m), path, code)
+				}
+			}
+		}
+	}
+	codes := doc.Components.Schemas.Error.Properties.Error.Properties.Code.Enum
+	for code := range statusCodes {
+		if !slices.Contains(codes, code) {
+			t.Errorf("docs/openapi.yaml: error code %q is not in the Error schema", code)
 		}
 	}
 }

@@ -3,12 +3,15 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/option"
 	"github.com/jirga/jirga/sweep"
@@ -36,11 +39,13 @@ type runRequest struct {
 	Draws  int               `json:"draws"`
 	Step   float64           `json:"step"`
 	Opts   map[string]string `json:"opts"`
-	// Uncertainty sets fields of the default uncertainty of a sweep or
-	// deal run, keyed as sweep.Uncertainty (position, salience, capability,
+	// Uncertainty sets fields of the default uncertainty of a sweep, deal
+	// or timeline run, keyed as sweep.Uncertainty (position, salience, capability,
 	// status_quo); fields not given keep the sweep's default, as with
 	// --uncertainty.
 	Uncertainty map[string]float64 `json:"uncertainty"`
+	// AsOf picks the dated state the run uses (not for a timeline).
+	AsOf string `json:"as_of"`
 	// Wait is how many seconds to wait for the result (at most the server's
 	// RunWait); 0 answers at once with the queued run.
 	Wait *float64 `json:"wait"`
@@ -72,16 +77,34 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if req.ScenarioID == "" {
+	switch {
+	case req.ScenarioID == "":
 		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "scenario_id is missing"))
 		return
-	}
-	if req.Version < 0 {
+	case !jirga.ValidID(req.ScenarioID):
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "scenario_id %s is not a scenario id (1–64 letters, digits or _.:+-)", echo(req.ScenarioID)))
+		return
+	case req.Version < 0:
 		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "version must be ≥ 1 (or 0 for the latest), got %d", req.Version))
+		return
+	case len(req.Models) > maxModels:
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models: %d entries; a run takes at most %d", len(req.Models), maxModels))
 		return
 	}
 	if req.Kind == "" {
 		req.Kind = jirga.KindForecast
+	}
+	for i, m := range req.Models {
+		// models.Parse reads an empty list as every model: an empty name is
+		// a mistake, not a request for all.
+		if strings.TrimSpace(m) == "" {
+			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models[%d] is empty; name a model, or [\"all\"] for every model", i))
+			return
+		}
+		if len(m) > maxOptKey || strings.Contains(m, ",") {
+			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models[%d]: %s is not a model name", i, echo(m)))
+			return
+		}
 	}
 	kd, err := lookupKind(req.Kind)
 	if err != nil {
@@ -105,7 +128,7 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "draws must be ≥ 0, got %d", req.Draws))
 		return
 	}
-	if req.Step < 0 || req.Step >= 1 {
+	if !(req.Step >= 0 && req.Step < 1) {
 		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "step must be in [0, 1), got %g", req.Step))
 		return
 	}
@@ -114,22 +137,59 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	run := &jirga.RunRecord{
 		ScenarioID: req.ScenarioID, Version: req.Version, Kind: req.Kind, Models: names,
-		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty},
+		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty, AsOf: req.AsOf},
 		Seed:    seed,
 	}
 	wait := s.RunWait
 	if req.Wait != nil {
-		if *req.Wait < 0 {
-			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "wait must be ≥ 0 seconds, got %g", *req.Wait))
+		d, err := s.waitFor(*req.Wait)
+		if err != nil {
+			s.Error(w, r, err)
 			return
 		}
-		wait = min(wait, time.Duration(*req.Wait*float64(time.Second)))
+		wait = d
 	}
 	s.submit(w, r, run, wait)
 }
 
+// waitFor converts a number of seconds to wait into a duration, at most
+// RunWait (any larger number, however large, means RunWait).
+func (s *Server) waitFor(secs float64) (time.Duration, error) {
+	if !(secs >= 0) || math.IsInf(secs, 0) {
+		return 0, jirga.Errorf(jirga.EINVALID, "wait must be a number of seconds ≥ 0, got %g", secs)
+	}
+	if secs >= s.RunWait.Seconds() {
+		return s.RunWait, nil
+	}
+	return time.Duration(secs * float64(time.Second)), nil
+}
+
+// admit checks run on s against the server's budget: its estimated memory
+// and CPU time (package cost) must be within MaxRunMemory and MaxRunTime.
+func (s *Server) admit(sc *jirga.Scenario, run *jirga.RunRecord) error {
+	kd, err := lookupKind(run.Kind)
+	if err != nil || kd.cost == nil {
+		return err
+	}
+	e := kd.cost(sc, run)
+	var over []string
+	if e.Bytes > float64(s.MaxRunMemory) {
+		over = append(over, fmt.Sprintf("%s of memory, over the server's %s per run (jirga serve --max-run-memory)", cost.Bytes(e.Bytes), cost.Bytes(float64(s.MaxRunMemory))))
+	}
+	if e.Seconds > s.MaxRunTime.Seconds() {
+		over = append(over, fmt.Sprintf("%s of CPU time, over the server's %v per run (jirga serve --max-run-time)", cost.Duration(e.Seconds), s.MaxRunTime))
+	}
+	if len(over) == 0 {
+		return nil
+	}
+	return &httpError{eOverBudget, fmt.Sprintf("this %s run of %s on %d actors and %d issues would need about %s; use fewer actors, models, draws or rounds, or run it with the command line",
+		run.Kind, strings.Join(run.Models, ", "), len(sc.Actors), len(sc.Issues), strings.Join(over, " and "))}
+}
+
 // submit checks run, stores it as queued, queues it and answers with the
-// finished run (201) or, if it is not done within wait, the queued run (202).
+// finished run (201) or, if it is not done within wait, the queued run
+// (202). Acceptance is atomic: a place in the queue is reserved before the
+// run is stored, so a stored run is always queued.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRecord, wait time.Duration) {
 	ctx := r.Context()
 	kd, err := lookupKind(run.Kind)
@@ -156,6 +216,15 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 		s.Error(w, r, err)
 		return
 	}
+	st, err := kd.state(sv.Scenario, run)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.admit(st, run); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	run.Version = sv.Version
 	run.EngineVersion = jirga.Version
 	run.Status = jirga.RunQueued
@@ -168,13 +237,14 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 		return
 	}
 	if err := s.Store.CreateRun(ctx, run); err != nil {
+		s.runner.release()
 		s.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/runs/"+strconv.FormatInt(run.ID, 10))
-	done, err := s.runner.enqueue(run.ID)
-	if err != nil {
-		// Stored as queued: it resumes on the next start.
+	done := s.runner.add(run.ID)
+	if done == nil {
+		// Shutting down: stored as queued, it resumes on the next start.
 		writeJSON(w, http.StatusAccepted, view(run))
 		return
 	}
@@ -196,14 +266,28 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 	if got.Status.Finished() {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, view(got))
+	s.writeRun(w, r, status, got)
+}
+
+func damagedError(run *jirga.RunRecord) error {
+	return &httpError{eDamaged, fmt.Sprintf("run %d is damaged in the database (%s); the other runs are not affected", run.ID, run.Damaged)}
+}
+
+// writeRun answers with a stored run, or with a 500 naming the damage when
+// the store could not read it back whole.
+func (s *Server) writeRun(w http.ResponseWriter, r *http.Request, status int, run *jirga.RunRecord) {
+	if run.Damaged != "" {
+		s.Error(w, r, damagedError(run))
+		return
+	}
+	writeJSON(w, status, view(run))
 }
 
 func (s *Server) runID(r *http.Request) (int64, error) {
 	v := r.PathValue("id")
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id < 1 {
-		return 0, jirga.Errorf(jirga.ENOTFOUND, "run %q not found; run ids are whole numbers", v)
+		return 0, jirga.Errorf(jirga.ENOTFOUND, "run %s not found; run ids are whole numbers ≥ 1", echo(v))
 	}
 	return id, nil
 }
@@ -217,12 +301,13 @@ func (s *Server) handleRunGet(w http.ResponseWriter, r *http.Request) {
 	// ?wait=SECONDS long-polls a run that has not finished.
 	if v := r.URL.Query().Get("wait"); v != "" {
 		secs, err := strconv.ParseFloat(v, 64)
-		if err != nil || secs < 0 {
-			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "wait must be a number of seconds ≥ 0, got %q", v))
+		d, werr := s.waitFor(secs)
+		if err != nil || werr != nil {
+			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "wait must be a number of seconds ≥ 0, got %s", echo(v)))
 			return
 		}
 		if done := s.runner.wait(id); done != nil {
-			t := time.NewTimer(min(s.RunWait, time.Duration(secs*float64(time.Second))))
+			t := time.NewTimer(d)
 			select {
 			case <-done:
 			case <-t.C:
@@ -236,7 +321,7 @@ func (s *Server) handleRunGet(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, view(run))
+	s.writeRun(w, r, http.StatusOK, run)
 }
 
 func (s *Server) handleRunList(w http.ResponseWriter, r *http.Request) {
@@ -246,7 +331,7 @@ func (s *Server) handleRunList(w http.ResponseWriter, r *http.Request) {
 		if v := q.Get(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
-				s.Error(w, r, jirga.Errorf(jirga.EINVALID, "%s must be a whole number ≥ 0, got %q", name, v))
+				s.Error(w, r, jirga.Errorf(jirga.EINVALID, "%s must be a whole number ≥ 0, got %s", name, echo(v)))
 				return
 			}
 			*p = n
@@ -258,7 +343,7 @@ func (s *Server) handleRunList(w http.ResponseWriter, r *http.Request) {
 	switch f.Status {
 	case "", jirga.RunQueued, jirga.RunRunning, jirga.RunDone, jirga.RunFailed, jirga.RunCanceled:
 	default:
-		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "status %q is not one of queued, running, done, failed, canceled", f.Status))
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "status %s is not one of queued, running, done, failed, canceled", echo(string(f.Status))))
 		return
 	}
 	runs, err := s.Store.FindRuns(r.Context(), f)
@@ -284,7 +369,7 @@ func (s *Server) handleRunCancel(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, view(run))
+	s.writeRun(w, r, http.StatusOK, run)
 }
 
 // handleRunRerun runs a stored run's input again: the same scenario version,
@@ -299,6 +384,10 @@ func (s *Server) handleRunRerun(w http.ResponseWriter, r *http.Request) {
 	old, err := s.Store.FindRun(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if old.Damaged != "" {
+		s.Error(w, r, damagedError(old))
 		return
 	}
 	run := &jirga.RunRecord{ScenarioID: old.ScenarioID, Version: old.Version, Kind: old.Kind,

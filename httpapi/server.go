@@ -1,14 +1,17 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,13 +19,20 @@ import (
 	"github.com/jirga/jirga/ui"
 )
 
-// Defaults of the Server settings.
+// Defaults of the Server settings. The budgets suit a server with 2 cores
+// and 4 GB of memory: two workers each running a run of up to
+// DefaultMaxRunMemory, the scenario cache, and imports of up to 32 MiB.
 const (
 	DefaultWorkers      = 2
 	DefaultMaxQueue     = 1024
 	DefaultMaxBody      = 4 << 20
 	DefaultRunWait      = 10 * time.Second
 	DefaultGrace        = 5 * time.Second
+	DefaultMaxRunMemory = 1 << 30
+	DefaultMaxRunTime   = 10 * time.Minute
+	DefaultMaxResumes   = 2
+	DefaultCacheBytes   = 256 << 20
+	DefaultRecoverEvery = 30 * time.Second
 	defaultReadHeader   = 5 * time.Second
 	defaultReadTimeout  = 60 * time.Second
 	defaultWriteTimeout = 2 * time.Minute
@@ -38,12 +48,24 @@ type Server struct {
 	// Store keeps scenarios and runs. The server does not close it.
 	Store jirga.Store
 	// Token, when set, must be presented as "Authorization: Bearer TOKEN"
-	// on every request that writes (any method but GET and HEAD).
+	// on every API request, reads included.
 	Token string
+	// ReadToken, when set beside Token, is a second token that allows
+	// reads (GET and HEAD) only.
+	ReadToken string
+	// Hosts are the host names, beside localhost and IP addresses, that
+	// the server answers to; a request with another Host header is refused
+	// (against DNS rebinding). AnyHost allows every name.
+	Hosts []string
+	// Origins are origins (scheme://host[:port]) whose pages may write to
+	// the server even though they differ from the Host the server sees,
+	// e.g. the public URL of a reverse proxy that rewrites Host.
+	Origins []string
 	// Workers is the number of runs computed at once; default DefaultWorkers.
 	Workers int
-	// MaxQueue bounds the runs waiting for a worker; beyond it POST
-	// /api/runs answers 503. Default DefaultMaxQueue.
+	// MaxQueue bounds the runs accepted and not finished (queued or
+	// running); beyond it POST /api/runs answers 503. Default
+	// DefaultMaxQueue.
 	MaxQueue int
 	// MaxBody bounds JSON request bodies in bytes; default DefaultMaxBody.
 	// Imports may be as large as format.MaxSize.
@@ -54,13 +76,36 @@ type Server struct {
 	// Grace is how long Close lets running runs finish before it cancels
 	// them and leaves them queued for the next start; default DefaultGrace.
 	Grace time.Duration
+	// MaxRunMemory is the memory, in bytes, a run may need by its estimate
+	// (package cost); a run estimated to need more is refused with 422.
+	// Default DefaultMaxRunMemory.
+	MaxRunMemory int64
+	// MaxRunTime is the CPU time a run may need by its estimate, and the
+	// wall time it may run: a run estimated to need more is refused with
+	// 422, and a run still running after MaxRunTime is stopped and failed.
+	// Default DefaultMaxRunTime.
+	MaxRunTime time.Duration
+	// MaxResumes is how many times a run left running by a server that
+	// stopped without finishing it (a crash, a kill, out of memory) is
+	// resumed; the next time it is failed with the reason. Default
+	// DefaultMaxResumes; a negative value means never resume such a run.
+	MaxResumes int
+	// CacheBytes bounds the memory of the decoded scenario versions kept
+	// for runs; default DefaultCacheBytes.
+	CacheBytes int64
+	// RecoverEvery is how often the server looks in the store for queued
+	// runs it does not hold (left after store errors or a full queue) and
+	// takes them up; default DefaultRecoverEvery.
+	RecoverEvery time.Duration
 	// Logger receives internal errors and lifecycle messages; default none.
 	Logger *slog.Logger
 
-	ln     net.Listener
-	srv    *http.Server
-	runner *runner
-	served chan error
+	ln      net.Listener
+	srv     *http.Server
+	runner  *runner
+	health  *storeHealth
+	imports chan struct{} // one import decodes at a time
+	served  chan error
 }
 
 func (s *Server) logger() *slog.Logger {
@@ -89,13 +134,45 @@ func (s *Server) defaults() {
 	if s.Grace <= 0 {
 		s.Grace = DefaultGrace
 	}
+	if s.MaxRunMemory <= 0 {
+		s.MaxRunMemory = DefaultMaxRunMemory
+	}
+	if s.MaxRunTime <= 0 {
+		s.MaxRunTime = DefaultMaxRunTime
+	}
+	if s.MaxResumes == 0 {
+		s.MaxResumes = DefaultMaxResumes
+	}
+	if s.CacheBytes <= 0 {
+		s.CacheBytes = DefaultCacheBytes
+	}
+	if s.RecoverEvery <= 0 {
+		s.RecoverEvery = DefaultRecoverEvery
+	}
+}
+
+// check validates the settings that can be wrong.
+func (s *Server) check() error {
+	if s.Store == nil {
+		return errors.New("httpapi: Server.Store is nil")
+	}
+	if s.ReadToken != "" && s.Token == "" {
+		return errors.New("httpapi: a read token needs a token for writes beside it")
+	}
+	cop := http.NewCrossOriginProtection()
+	for _, o := range s.Origins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return fmt.Errorf("httpapi: trusted origin %q: %w", o, err)
+		}
+	}
+	return nil
 }
 
 // Open starts the workers, resumes the runs left queued or running in the
 // store, and starts listening on Addr.
 func (s *Server) Open(ctx context.Context) error {
-	if s.Store == nil {
-		return errors.New("httpapi: Server.Store is nil")
+	if err := s.check(); err != nil {
+		return err
 	}
 	s.defaults()
 	ln, err := net.Listen("tcp", s.Addr)
@@ -125,8 +202,20 @@ func (s *Server) Open(ctx context.Context) error {
 // start starts the runner without listening; used by Open and by tests of
 // the handler alone.
 func (s *Server) start(ctx context.Context) error {
+	if err := s.check(); err != nil {
+		return err
+	}
 	s.defaults()
-	s.runner = newRunner(s.Store, s.Workers, s.MaxQueue, s.logger())
+	s.health = &storeHealth{}
+	s.imports = make(chan struct{}, 1)
+	// Every store operation, the handlers' and the runner's, goes through
+	// the watch that /healthz reports on.
+	s.Store = watchStore(s.Store, s.health, s.logger())
+	s.runner = newRunner(s.Store, runnerConfig{
+		workers: s.Workers, maxQueue: s.MaxQueue, maxResumes: s.MaxResumes,
+		timeout: s.MaxRunTime, recoverEvery: s.RecoverEvery, cacheBytes: s.CacheBytes,
+		admit: s.admit,
+	}, s.logger())
 	return s.runner.resume(ctx)
 }
 
@@ -173,60 +262,113 @@ func (s *Server) Handler() http.Handler {
 	return s.middleware(mux)
 }
 
-func (s *Server) middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && s.Token != "" {
-			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.Token)) != 1 {
-				s.Error(w, r, &httpError{eUnauthorized, "this server needs a token to write: send Authorization: Bearer TOKEN"})
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
+// handleHealth answers 200 when the store answers, with "status" "ok", or
+// "degraded" when store operations failed recently or damaged runs were
+// found (the details are in the server's log), and 503 "unavailable" when
+// the store does not answer now. It needs no token, so that a load
+// balancer can call it, and says nothing beyond that.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	body := map[string]any{"status": "ok", "version": jirga.Version, "kinds": kindNames()}
+	status := http.StatusOK
 	if _, err := s.Store.FindRuns(r.Context(), jirga.RunFilter{Limit: 1}); err != nil {
-		s.Error(w, r, err)
-		return
+		status = http.StatusServiceUnavailable
+		body["status"] = "unavailable"
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": jirga.Version, "kinds": kindNames()})
+	if st := s.health.report(time.Now()); st != nil {
+		if status == http.StatusOK {
+			body["status"] = "degraded"
+		}
+		body["store"] = st
+	}
+	writeJSON(w, status, body)
 }
 
-// writeJSON writes v as JSON with the status code.
+// writeJSON writes v as JSON with the status code. It encodes before it
+// writes the status, so that a value that cannot be encoded is a 500 with
+// a body, never a 200 with an empty one.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		b.Reset()
+		b.WriteString(`{"error":{"code":"internal","message":"internal error: the answer could not be encoded"}}` + "\n")
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	w.Write(b.Bytes())
 }
 
 // decodeJSON reads a JSON body of at most MaxBody bytes into v, rejecting
-// unknown fields and trailing data.
+// other content types, unknown fields and trailing data. Its messages name
+// the field and the JSON type wanted, never a Go type.
 func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := requireJSON(r); err != nil {
+		return err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.MaxBody)
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		if errors.Is(err, io.EOF) {
-			return jirga.Errorf(jirga.EINVALID, "request body is empty; it must be a JSON object")
-		}
-		return jirga.Errorf(jirga.EINVALID, "request body: %w", err)
+		return jsonError(err)
 	}
 	if dec.More() {
 		return jirga.Errorf(jirga.EINVALID, "request body: unexpected data after the JSON object")
 	}
 	return nil
+}
+
+// jsonError turns a decoding error into a message about the request.
+func jsonError(err error) error {
+	var mbe *http.MaxBytesError
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &mbe):
+		return err
+	case errors.Is(err, io.EOF):
+		return jirga.Errorf(jirga.EINVALID, "request body is empty; it must be a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return jirga.Errorf(jirga.EINVALID, "request body: the JSON ends too early")
+	case errors.As(err, &syn):
+		return jirga.Errorf(jirga.EINVALID, "request body: not JSON at byte %d: %s", syn.Offset, strings.TrimPrefix(syn.Error(), "json: "))
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return jirga.Errorf(jirga.EINVALID, "request body: want %s, got %s", jsonKind(typ.Type), typ.Value)
+		}
+		return jirga.Errorf(jirga.EINVALID, "request body: field %s: want %s, got %s", echo(field), jsonKind(typ.Type), typ.Value)
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if f, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		f, _ = strconv.Unquote(f)
+		return jirga.Errorf(jirga.EINVALID, "request body: unknown field %s", echo(f))
+	}
+	return jirga.Errorf(jirga.EINVALID, "request body: %s", clip(msg, maxMessage))
+}
+
+// jsonKind names the JSON a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number ≥ 0"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(jsonKind(t.Elem()), "a "), "an ") + "s"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "another value"
 }
 
 // router is where routes are registered: an *http.ServeMux, or a recorder

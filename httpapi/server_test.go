@@ -61,9 +61,27 @@ func newTestServer(t *testing.T, store jirga.Store, configure func(*Server)) *te
 	return &testServer{Server: s, ts: ts, t: t}
 }
 
-// do sends a request and decodes the JSON answer into out (if not nil),
-// returning the status code and the raw body.
+// do sends a request as a client of the API does (a JSON body declared
+// application/json, an import as application/octet-stream) and decodes the
+// JSON answer into out (if not nil), returning the status code and the raw
+// body.
 func (ts *testServer) do(method, path, token string, body any, out any) (int, []byte) {
+	ts.t.Helper()
+	h := http.Header{}
+	if token != "" {
+		h.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		h.Set("Content-Type", "application/json")
+		if strings.HasPrefix(path, "/api/import") {
+			h.Set("Content-Type", "application/octet-stream")
+		}
+	}
+	return ts.doHeader(method, path, h, body, out)
+}
+
+// doHeader is do with exactly the given headers.
+func (ts *testServer) doHeader(method, path string, h http.Header, body any, out any) (int, []byte) {
 	ts.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -83,8 +101,8 @@ func (ts *testServer) do(method, path, token string, body any, out any) (int, []
 	if err != nil {
 		ts.t.Fatal(err)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	for k, v := range h {
+		req.Header[k] = v
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -368,19 +386,41 @@ func TestRunErrors(t *testing.T) {
 	wantStatus(t, "bad filter", code, 400, raw)
 }
 
+// TestAuth: with a token, every API request needs it, reads included; a
+// read token allows reads only; the UI's page and /healthz stay open.
 func TestAuth(t *testing.T) {
-	ts := newTestServer(t, newStore(t), func(s *Server) { s.Token = "s3cret" })
+	ts := newTestServer(t, newStore(t), func(s *Server) { s.Token = "s3cret"; s.ReadToken = "look" })
 	code, raw := ts.do("POST", "/api/scenarios", "", flagshipJSON(t), nil)
 	wantStatus(t, "no token", code, 401, raw)
 	code, raw = ts.do("POST", "/api/scenarios", "wrong", flagshipJSON(t), nil)
 	wantStatus(t, "wrong token", code, 401, raw)
+	code, raw = ts.do("POST", "/api/scenarios", "look", flagshipJSON(t), nil)
+	wantStatus(t, "write with the read token", code, 401, raw)
 	createFlagship(t, ts, "s3cret")
-	code, raw = ts.do("GET", "/api/scenarios/"+examples.Flagship, "", nil, nil)
-	wantStatus(t, "read without token", code, 200, raw)
+	for _, p := range []string{"/api/scenarios", "/api/scenarios/" + examples.Flagship, "/api/runs", "/api/models", "/api/runs/1"} {
+		code, raw = ts.do("GET", p, "", nil, nil)
+		wantStatus(t, "read without token "+p, code, 401, raw)
+		code, raw = ts.do("GET", p, "wrong", nil, nil)
+		wantStatus(t, "read with a wrong token "+p, code, 401, raw)
+	}
+	for _, tok := range []string{"s3cret", "look"} {
+		code, raw = ts.do("GET", "/api/scenarios/"+examples.Flagship, tok, nil, nil)
+		wantStatus(t, "read with token "+tok, code, 200, raw)
+	}
+	for _, p := range []string{"/", "/healthz"} {
+		code, raw = ts.do("GET", p, "", nil, nil)
+		wantStatus(t, "open "+p, code, 200, raw)
+	}
 	code, raw = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship}, nil)
 	wantStatus(t, "run without token", code, 401, raw)
 	code, raw = ts.do("POST", "/api/runs", "s3cret", map[string]any{"scenario_id": examples.Flagship}, nil)
 	wantStatus(t, "run with token", code, 201, raw)
+	// A read token without a token for writes is a mistake.
+	s := &Server{Store: newStore(t), ReadToken: "look"}
+	if err := s.start(context.Background()); err == nil {
+		s.runner.stop(0)
+		t.Error("a read token without a token was accepted")
+	}
 }
 
 func TestLimits(t *testing.T) {
@@ -562,6 +602,7 @@ func testRunKinds(t *testing.T, store jirga.Store) {
 		{"sweep", `"p90"`},
 		{"deal", `"deal_probability"`},
 		{"levers", `"effect"`},
+		{"timeline", `"changes"`},
 	} {
 		var run runView
 		ms := []string{"mean", "median"}
@@ -588,6 +629,55 @@ func testRunKinds(t *testing.T, store jirga.Store) {
 	code, _ = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "draws": MaxDraws + 1}, &eb)
 	if code != 400 || !strings.Contains(eb.Error.Message, "draws must be in") {
 		t.Errorf("too many draws: %d %q", code, eb.Error.Message)
+	}
+}
+
+// TestRunAsOf checks the as_of option: a run uses the state it picks, as
+// jirga forecast --as-of does; a timeline takes none; a date before the
+// first state is refused before the run is stored.
+func TestRunAsOf(t *testing.T) {
+	ts := newTestServer(t, newStore(t), nil)
+	createFlagship(t, ts, "")
+	ss, _ := examples.Load(examples.Flagship, format.Options{})
+	m, _ := models.New("mean", models.Options{Seed: 1})
+	for _, date := range []string{"", "2022-07-06", "2022-08-01"} {
+		var run runView
+		code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "models": []string{"mean"}, "as_of": date}, &run)
+		wantStatus(t, "as_of "+date, code, 201, raw)
+		st, err := ss[0].At(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc, err := jirga.Run(context.Background(), st, []jirga.Model{m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(fc.Results)
+		if string(run.Results) != string(want) {
+			t.Errorf("as_of %q: results\n got %s\nwant %s", date, run.Results, want)
+		}
+		if run.Options.AsOf != date {
+			t.Errorf("as_of %q stored as %q", date, run.Options.AsOf)
+		}
+	}
+	for _, c := range []struct {
+		body map[string]any
+		msg  string
+	}{
+		{map[string]any{"scenario_id": examples.Flagship, "as_of": "2022-06-01"}, "has no state as of 2022-06-01"},
+		{map[string]any{"scenario_id": examples.Flagship, "as_of": "June"}, "want a date YYYY-MM-DD"},
+		{map[string]any{"scenario_id": examples.Flagship, "kind": "timeline", "as_of": "2022-07-06"}, "as_of does not apply"},
+	} {
+		var eb errorBody
+		code, _ := ts.do("POST", "/api/runs", "", c.body, &eb)
+		if code != 400 || !strings.Contains(eb.Error.Message, c.msg) {
+			t.Errorf("%v: %d %q, want 400 containing %q", c.body, code, eb.Error.Message, c.msg)
+		}
+	}
+	var list struct{ Runs []jirga.RunRecord }
+	ts.do("GET", "/api/runs", "", nil, &list)
+	if len(list.Runs) != 3 {
+		t.Errorf("%d runs stored, want the 3 valid ones", len(list.Runs))
 	}
 }
 
@@ -625,10 +715,11 @@ func TestPostgres(t *testing.T) {
 	}
 	for name, fn := range map[string]func(*testing.T, jirga.Store){
 		"Scenarios": testScenarios, "RunForecast": testRunForecast, "RunKinds": testRunKinds,
-		"Cancel": testCancel, "ShutdownResume": testShutdownResume,
+		"Cancel": testCancel, "ShutdownResume": testShutdownResume, "AtomicAcceptance": testAtomicAcceptance,
 	} {
 		t.Run(name, func(t *testing.T) { fn(t, storetest.Postgres(t)) })
 	}
+	t.Run("CrashLoop", func(t *testing.T) { testCrashLoop(t, storetest.Postgres) })
 }
 
 // TestResumeBeyondQueue checks that a server starts even when the store holds

@@ -74,7 +74,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sizes, err := chromedp.Run(ctx, chromedp.Evaluate[map[string][]float64](`Object.fromEntries(["chart-zopa","chart-tornado-deal","chart-interventions","chart-positions-merger","chart-forecasts-merger","chart-tornado-merger","chart-rounds-toy-dynamic-merger"].map(id => {
+	sizes, err := chromedp.Run(ctx, chromedp.Evaluate[map[string][]float64](`Object.fromEntries(["chart-zopa","chart-tornado-deal","chart-interventions","chart-positions-merger","chart-forecasts-merger","chart-tornado-merger","chart-rounds-toy-dynamic-merger","chart-timeline-deal","chart-timeline-slack","chart-timeline-merger"].map(id => {
 		const e = document.getElementById(id);
 		if (!e) return [id, [0, 0, 0]];
 		const r = e.getBoundingClientRect();
@@ -83,21 +83,23 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sizes) != 7 {
-		t.Errorf("measured %d charts, want 7", len(sizes))
+	if len(sizes) != 10 {
+		t.Errorf("measured %d charts, want 10", len(sizes))
 	}
 	shots := map[string][]byte{}
 	if shots["report-full.png"], err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{"chart-zopa", "chart-tornado-deal", "chart-interventions", "chart-rounds-toy-dynamic-merger", "chart-positions-arms", "chart-forecasts-arms"} {
+	for _, id := range []string{"chart-zopa", "chart-tornado-deal", "chart-interventions", "chart-rounds-toy-dynamic-merger", "chart-positions-arms", "chart-forecasts-arms", "chart-timeline-deal", "chart-timeline-slack", "chart-timeline-merger", "timeline-changes"} {
 		if shots[id+".png"], err = chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#"+id))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// 6 issues × (positions, forecasts, tornado) + zopa + deal tornado +
-	// interventions + 6 rounds charts of the toy dynamic model.
-	if want := 6*3 + 3 + 6; nSVG != want {
+	// interventions + 6 rounds charts of the toy dynamic model + the
+	// timeline's deal, slack and 6 issue charts (the flagship has three
+	// dated states).
+	if want := 6*3 + 3 + 6 + 2 + 6; nSVG != want {
 		t.Errorf("%d charts rendered, want %d", nSVG, want)
 	}
 	for id, wh := range sizes {

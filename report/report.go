@@ -53,6 +53,10 @@ type Options struct {
 	Step float64
 	// Top is the number of levers per tornado; 0 means 8.
 	Top int
+	// AsOf picks the dated state of a scenario with snapshots that the page
+	// is about (see jirga.Scenario.At); "" means the scenario itself. The
+	// page also shows the timeline of every state.
+	AsOf string
 }
 
 // Write runs the analyses of s (forecasts, sweep intervals, levers,
@@ -60,13 +64,27 @@ type Options struct {
 // page to w: inline CSS and SVG, no script, font or image fetched from
 // anywhere. The page depends only on its inputs and the options (not on the
 // clock or the number of workers).
+//
+// For a scenario with snapshots the analyses are of its state as of
+// opt.AsOf, and the page adds the timeline of every state (see package
+// timeline). Every page lists the estimates marked hindsight and states
+// their count at the top.
 func Write(ctx context.Context, w io.Writer, s *jirga.Scenario, models []jirga.Model, opt Options) error {
 	if len(models) == 0 {
 		return jirga.Errorf(jirga.EINVALID, "report: no model")
 	}
-	d, err := build(ctx, s, models, opt)
+	state, err := s.At(opt.AsOf)
 	if err != nil {
 		return err
+	}
+	d, err := build(ctx, state, models, opt)
+	if err != nil {
+		return err
+	}
+	if len(s.Snapshots) > 0 {
+		if d.Timeline, err = buildTimeline(ctx, s, models, opt, d.Draws); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	if err := page.Execute(&buf, d); err != nil {
@@ -95,9 +113,27 @@ type data struct {
 	InterventionChart        template.HTML
 	ShiftTable               shiftTable
 	Rounds                   []roundsView
-	Sources                  []*jirga.Source
+	Sources                  []sourceView
 	Inputs                   []inputRow
 	Notes                    []string
+	// Hindsight lists the estimates marked hindsight; HindsightCount says
+	// how many there are, in words, for the first page.
+	Hindsight      []hindsightRow
+	HindsightCount string
+	Timeline       *timelineView
+}
+
+// sourceView is a source with whether it was published after the state's
+// date (declared for a later state), or may have been (a month or year
+// date whose period contains it).
+type sourceView struct {
+	*jirga.Source
+	Later, Unsure bool
+}
+
+type hindsightRow struct {
+	What, Field, Value, Note string
+	Later                    []string
 }
 
 type issueView struct {
@@ -258,13 +294,55 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		d.InterventionChart = interventionChart(cmpr, probs)
 		d.ShiftTable = makeShiftTable(s, cmpr)
 	}
-	d.Sources = s.Sources
+	for _, src := range s.Sources {
+		later, unsure := jirga.PublishedAfter(src.Date, s.AsOf)
+		d.Sources = append(d.Sources, sourceView{src, later, unsure})
+	}
 	d.Inputs = inputs(s)
+	d.Hindsight, d.HindsightCount = hindsight(s)
 	d.Notes = append(d.Notes, dr.Notes...)
 	return d, nil
 }
 
 func pct(p float64) string { return fmt.Sprintf("%.1f%%", 100*p) }
+
+// hindsight lists the estimates and interventions of s marked hindsight,
+// with the sources they cite that were published after its as_of, and says
+// how many there are.
+func hindsight(s *jirga.Scenario) ([]hindsightRow, string) {
+	var rows []hindsightRow
+	est, ivs := 0, 0
+	for _, h := range s.Hindsight() {
+		r := hindsightRow{Note: h.Note, Later: sourceTitles(s, h.Later)}
+		switch {
+		case h.Intervention != "":
+			ivs++
+			r.What, r.Field = "intervention "+h.Intervention, "the intervention"
+		case h.Actor == "":
+			est++
+			r.What, r.Field, r.Value = "issue "+h.Issue, "status quo", trimNum(h.Value)
+		default:
+			est++
+			r.What, r.Field, r.Value = actorName(s, h.Actor), h.Field, trimNum(h.Value)
+			if h.Issue != "" {
+				r.What += " · " + h.Issue
+			}
+		}
+		rows = append(rows, r)
+	}
+	text := fmt.Sprintf("%d hindsight estimate%s", est, plural(est))
+	if ivs > 0 {
+		text += fmt.Sprintf(", %d hindsight intervention%s", ivs, plural(ivs))
+	}
+	return rows, text
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
 
 func names(s *jirga.Scenario, ids []string) []string {
 	var out []string

@@ -98,14 +98,16 @@ func TestContent(t *testing.T) {
 	s := flagship(t)
 	for _, want := range []string{
 		`id="chart-zopa"`, `id="chart-tornado-deal"`, `id="chart-interventions"`, `id="deal-probability"`,
-		`id="chart-rounds-toy-dynamic-merger"`,
+		`id="chart-rounds-toy-dynamic-merger"`, `id="chart-timeline-deal"`, `id="chart-timeline-slack"`,
+		`id="timeline-states"`, `id="timeline-changes"`, `id="no-hindsight"`,
+		`<a href="#hindsight" id="hindsight-count">0 hindsight estimates</a>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("missing %s", want)
 		}
 	}
 	for _, is := range s.Issues {
-		for _, kind := range []string{"positions", "forecasts", "tornado"} {
+		for _, kind := range []string{"positions", "forecasts", "tornado", "timeline"} {
 			if !strings.Contains(page, `id="chart-`+kind+`-`+is.ID+`"`) {
 				t.Errorf("missing the %s chart of %s", kind, is.ID)
 			}
@@ -122,6 +124,42 @@ func TestContent(t *testing.T) {
 	}
 	if strings.Contains(page, "(unknown source)") {
 		t.Error("an unresolved source id")
+	}
+}
+
+// TestHindsight marks an estimate of the flagship hindsight, citing a
+// source published after its as_of: the scenario then validates, and the
+// report counts the estimate on its first page and lists it with the later
+// source and the note.
+func TestHindsight(t *testing.T) {
+	s := flagship(t)
+	res := s.Actor("ttp").Stances["merger"].Reservation
+	res.Sources = append(res.Sources, "dawn-2022-06-30")
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), `cites source "dawn-2022-06-30" published 2022-06-30, after the scenario's as_of 2022-06-03`) {
+		t.Fatalf("citing a later source: got %v", err)
+	}
+	res.Hindsight, res.Note = true, "the TTP's floor was stated only on 30 June"
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := report.Write(context.Background(), &buf, s, []jirga.Model{baseline.Mean{}}, report.Options{Draws: -1}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	head, _, _ := strings.Cut(page, `<section id="deal">`)
+	if !strings.Contains(head, `id="hindsight-count">1 hindsight estimate</a>`) {
+		t.Error("the first page does not state the count of hindsight estimates")
+	}
+	_, table, ok := strings.Cut(page, `<table id="hindsight-table">`)
+	table, _, _ = strings.Cut(table, "</table>")
+	for _, want := range []string{"Tehrik-i-Taliban Pakistan (TTP) · merger", "<td>reservation</td>", template("Merger reversal our primary demand: Noor Wali Mehsud interview — Dawn, 2022-06-30"), template(res.Note)} {
+		if !ok || !strings.Contains(table, want) {
+			t.Errorf("the hindsight table lacks %q:\n%s", want, table)
+		}
+	}
+	if strings.Contains(page, `id="no-hindsight"`) {
+		t.Error("the page says no estimate is marked hindsight")
 	}
 }
 

@@ -73,6 +73,10 @@ type engine struct {
 	riskRange, riskAdjust                    string
 	workers                                  int
 	rng                                      *rand.Rand
+	// ctx, when set, is polled before each item of a parallel loop (O(N²)
+	// work each) and each Markov iteration, so that a cancel takes effect
+	// within a fraction of a turn; a turn cut short is meaningless.
+	ctx context.Context
 
 	// per-state scratch
 	dist []float64 // d(idl_i, pos_j), n×n
@@ -85,17 +89,34 @@ type engine struct {
 // goroutines would cost more than it saves, it is a plain loop (the queue
 // elections of a turn run so, inside a parallel section).
 func (e *engine) parallel(n int, f func(i int)) {
+	if e.stopped() {
+		return
+	}
 	loop := sweep.Loop{Workers: e.workers}
 	if n < 8 || loop.Goroutines(n) == 1 {
 		for i := range n {
+			if e.stopped() {
+				return
+			}
 			f(i)
 		}
 		return
 	}
-	sweep.For(context.Background(), n, loop, func(it sweep.Iter) error {
+	sweep.For(e.context(), n, loop, func(it sweep.Iter) error {
 		f(it.I)
 		return nil
 	})
+}
+
+// stopped reports whether the engine's context is done.
+func (e *engine) stopped() bool { return e.ctx != nil && e.ctx.Err() != nil }
+
+// context returns the engine's context, which For polls before each item.
+func (e *engine) context() context.Context {
+	if e.ctx == nil {
+		return context.Background()
+	}
+	return e.ctx
 }
 
 // distance is KTAB's salience-weighted distance from i's ideal to point x:

@@ -115,9 +115,9 @@ func (e *engine) election(nOpt int, w []float64, util func(k, a int) float64) []
 	}
 	switch e.pcem {
 	case pceMarkovUniform:
-		return markovUniform(nOpt, vic)
+		return markovUniform(nOpt, vic, e.stopped)
 	case pceMarkovIncentive:
-		return markovIncentive(nOpt, vic, coal)
+		return markovIncentive(nOpt, vic, coal, e.stopped)
 	}
 	return conditional(nOpt, vic)
 }
@@ -163,10 +163,11 @@ func conditional(n int, vic []float64) []float64 {
 
 // markovUniform iterates q_a = (1/n)·Σ_b V(a,b)(p_a + p_b), p ← (p + q)/2
 // from the uniform distribution until no probability changes by 1e−6 or more.
-func markovUniform(n int, vic []float64) []float64 {
+// stop is polled at each iteration.
+func markovUniform(n int, vic []float64, stop func() bool) []float64 {
 	p := uniform(n)
 	q := make([]float64, n)
-	for iter := 0; iter < 100000; iter++ {
+	for iter := 0; iter < 100000 && !stop(); iter++ {
 		for a := 0; a < n; a++ {
 			s := 0.0
 			for b := 0; b < n; b++ {
@@ -189,7 +190,7 @@ const markovIncentiveEps = 1e-8
 // to challenge b is n(a→b) = C(a:b)·V(a,b) (+ε when a = b), P[a→b | b] =
 // n(a→b)/Σ_α n(α→b), and q_a = Σ_b V(a,b)(p_a·P[b→a | a] + p_b·P[a→b | b]),
 // damped, from the uniform distribution until no probability changes by 1e−8.
-func markovIncentive(n int, vic, coal []float64) []float64 {
+func markovIncentive(n int, vic, coal []float64, stop func() bool) []float64 {
 	inc := make([]float64, n*n)
 	for b := 0; b < n; b++ {
 		s := 0.0
@@ -207,7 +208,7 @@ func markovIncentive(n int, vic, coal []float64) []float64 {
 	}
 	p := uniform(n)
 	q := make([]float64, n)
-	for iter := 0; iter < 100000; iter++ {
+	for iter := 0; iter < 100000 && !stop(); iter++ {
 		sum := 0.0
 		for a := 0; a < n; a++ {
 			s := 0.0

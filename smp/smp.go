@@ -231,9 +231,13 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 	if maxTurns == 0 {
 		maxTurns = defaultMaxTurns
 	}
+	e.ctx = ctx
 	out := newOutput(s, e)
 	e.computeDistances()
 	e.computeRisk()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	out.state(0, nil, nil)
 	start := clonePos(e.pos)
 	prev := start
@@ -246,6 +250,9 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		tr := e.step()
 		e.computeDistances()
 		e.computeRisk()
+		if err := ctx.Err(); err != nil {
+			return nil, err // the turn was cut short
+		}
 		if turn == 1 {
 			d01 = sdist(start, e.pos)
 		}
@@ -258,6 +265,9 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		}
 	}
 	r := out.result(status)
+	if err := ctx.Err(); err != nil {
+		return nil, err // the output's elections were cut short
+	}
 	r.Notes = append(r.Notes, settingsNote(set))
 	r.Notes = append(r.Notes, notes...)
 	return r, nil

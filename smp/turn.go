@@ -136,6 +136,9 @@ func (e *engine) step() turnRec {
 	chl := make([]challengeRec, n)
 	has := make([]bool, n)
 	e.parallel(n, func(i int) { chl[i], has[i] = e.bestChallenge(i) })
+	if e.stopped() {
+		return rec // canceled: the caller discards the turn
+	}
 	// 2. Bargains, in initiator order; each goes to both principals' queues.
 	// Queue items are -1-owner for the owner's status quo, or a bargain index.
 	var bargains []bargainRec
@@ -173,6 +176,9 @@ func (e *engine) step() turnRec {
 			obj[a*n+b] = e.objective(a, b)
 		}
 	})
+	if e.stopped() {
+		return rec
+	}
 	// 3. Resolve every queue by a PCE with capability weights (in parallel).
 	chosen := make([]int, n)
 	chosenP := make([]float64, n)
@@ -243,6 +249,9 @@ func (e *engine) step() turnRec {
 		chosen[q] = items[c]
 		chosenP[q] = p[c]
 	})
+	if e.stopped() {
+		return rec
+	}
 	// 4. Transition: each owner adopts its role's position in its choice.
 	newPos := make([][]float64, n)
 	for q := 0; q < n; q++ {

@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/jirga/jirga"
@@ -143,11 +144,35 @@ func (p *Params) Encode() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// ReadParams reads fitted parameters from a JSON file.
+// MaxParamsSize bounds the size of a parameters file: the fitted
+// parameters are a few kilobytes of JSON.
+const MaxParamsSize = 1 << 20
+
+// ReadParams reads fitted parameters from a JSON file. It reads only a
+// regular file of at most MaxParamsSize bytes, so that a device (/dev/zero)
+// cannot exhaust memory and a FIFO cannot block.
 func ReadParams(path string) (*Params, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, jirga.Errorf(jirga.EINVALID, "stacked: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, jirga.Errorf(jirga.EINVALID, "stacked: %v", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, jirga.Errorf(jirga.EINVALID, "stacked: %s is not a regular file; give the JSON file written by jirga backtest fit", path)
+	}
+	if st.Size() > MaxParamsSize {
+		return nil, jirga.Errorf(jirga.EINVALID, "stacked: %s is %d bytes; a parameters file is at most %d", path, st.Size(), MaxParamsSize)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxParamsSize+1))
+	if err != nil {
+		return nil, jirga.Errorf(jirga.EINVALID, "stacked: %v", err)
+	}
+	if len(b) > MaxParamsSize {
+		return nil, jirga.Errorf(jirga.EINVALID, "stacked: %s is larger than %d bytes", path, MaxParamsSize)
 	}
 	return DecodeParams(b)
 }

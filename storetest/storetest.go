@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +28,8 @@ func Run(t *testing.T, open func(t *testing.T) jirga.Store) {
 		{"Runs", testRuns},
 		{"RunFilter", testRunFilter},
 		{"ResultBytes", testResultBytes},
+		{"Restarts", testRestarts},
+		{"Damaged", testDamaged},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -308,5 +312,80 @@ func testResultBytes(t *testing.T, s jirga.Store) {
 	must(t, err)
 	if len(runs) != 1 || runs[0].Result != nil {
 		t.Fatalf("FindRuns should omit results")
+	}
+}
+
+// testRestarts checks that a run's restart count is stored and read back.
+func testRestarts(t *testing.T, s jirga.Store) {
+	ctx := context.Background()
+	_, err := s.CreateScenario(ctx, scenario("alpha", 10))
+	must(t, err)
+	r := newRun("alpha", jirga.KindForecast)
+	must(t, s.CreateRun(ctx, r))
+	if got, err := s.FindRun(ctx, r.ID); err != nil || got.Restarts != 0 {
+		t.Fatalf("new run: restarts %v, %v; want 0", got, err)
+	}
+	r.Status, r.Restarts = jirga.RunQueued, 2
+	must(t, s.UpdateRun(ctx, r))
+	got, err := s.FindRun(ctx, r.ID)
+	must(t, err)
+	if got.Restarts != 2 {
+		t.Fatalf("restarts %d, want 2", got.Restarts)
+	}
+	runs, err := s.FindRuns(ctx, jirga.RunFilter{})
+	must(t, err)
+	if len(runs) != 1 || runs[0].Restarts != 2 {
+		t.Fatalf("FindRuns: %+v", runs)
+	}
+}
+
+// testDamaged damages stored rows (in stores that expose their SQL handle)
+// and checks that each damaged run is reported as damaged, alone: the list
+// still holds the others.
+func testDamaged(t *testing.T, s jirga.Store) {
+	db, ok := s.(interface{ SQL() *sql.DB })
+	if !ok {
+		t.Skip("the store does not expose its SQL handle")
+	}
+	ctx := context.Background()
+	_, err := s.CreateScenario(ctx, scenario("alpha", 10))
+	must(t, err)
+	var ids []int64
+	for range 4 {
+		r := newRun("alpha", jirga.KindForecast)
+		must(t, s.CreateRun(ctx, r))
+		ids = append(ids, r.ID)
+	}
+	// ids[0] stays sound; the others are damaged one field each.
+	for _, q := range []string{
+		fmt.Sprintf(`UPDATE runs SET options = 'not json' WHERE id = %d`, ids[1]),
+		fmt.Sprintf(`UPDATE runs SET models = '{' WHERE id = %d`, ids[2]),
+		fmt.Sprintf(`UPDATE runs SET result = '{"half":', status = 'done' WHERE id = %d`, ids[3]),
+	} {
+		if _, err := db.SQL().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs, err := s.FindRuns(ctx, jirga.RunFilter{})
+	must(t, err)
+	if len(runs) != 4 {
+		t.Fatalf("FindRuns returned %d runs, want all 4", len(runs))
+	}
+	want := map[int64]string{ids[0]: "", ids[1]: "options", ids[2]: "models", ids[3]: ""}
+	for _, r := range runs {
+		if w := want[r.ID]; (w == "") != (r.Damaged == "") || !strings.Contains(r.Damaged, w) {
+			t.Errorf("FindRuns: run %d damaged %q, want %q", r.ID, r.Damaged, w)
+		}
+	}
+	want[ids[3]] = "result"
+	for _, id := range ids {
+		r, err := s.FindRun(ctx, id)
+		must(t, err)
+		if w := want[id]; (w == "") != (r.Damaged == "") || !strings.Contains(r.Damaged, w) {
+			t.Errorf("FindRun(%d): damaged %q, want %q", id, r.Damaged, w)
+		}
+		if r.Damaged != "" && r.Result != nil {
+			t.Errorf("FindRun(%d): damaged run carries a result", id)
+		}
 	}
 }

@@ -47,7 +47,8 @@ const capabilityFloor = 1e-3
 // [jirga.Scenario.Estimates] yields: capability, position, salience,
 // reservation, power and status quo) replaced by a draw from its
 // distribution, truncated to the field's range, using rng. Estimates with
-// no range or distribution of their own use u. Draw does not modify s.
+// no range or distribution of their own use u. The copy has no
+// snapshots: it is one point state. Draw does not modify s.
 //
 // The drawn estimates keep their sources, judgement flag and note but lose
 // their range and distribution: a drawn scenario is a point. The order of
@@ -83,6 +84,9 @@ type field struct {
 // valid and must not change while the sampler is in use.
 func NewSampler(s *jirga.Scenario, u Uncertainty) *Sampler {
 	p := &Sampler{src: s, dst: s.Clone()}
+	// A draw is one point state: the snapshots of later states, whose
+	// estimates are not drawn, do not belong to it.
+	p.dst.Snapshots = nil
 	// The clone has the same estimates in the same places, so the two
 	// walks yield them in step.
 	next, stop := iter.Pull(p.dst.Estimates())

@@ -127,9 +127,9 @@ func waitRun(ctx context.Context, prev string) (string, error) {
 }
 
 // TestBrowser drives the web UI in headless chromium: open the flagship
-// scenario, run the default models, lower the TTP's salience on the merger
-// from 95 to 85 in the grid, run again, and see the mean forecast move to the value the
-// engine computes for the edited scenario.
+// scenario, run the default models, raise the TTP's salience on the merger
+// from 80 to 85 in the grid, run again, and see the mean forecast move to
+// the value the engine computes for the edited scenario.
 func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped under -short")
@@ -199,7 +199,7 @@ func TestBrowser(t *testing.T) {
 	}
 	want := expectedMean(t, 85)
 	if strings.TrimSpace(after) != want || after == before {
-		t.Fatalf("mean on merger after lowering the TTP's salience = %q (before %q), want %s", after, before, want)
+		t.Fatalf("mean on merger after raising the TTP's salience = %q (before %q), want %s", after, before, want)
 	}
 	if !strings.Contains(saved, "Saved version 2") {
 		t.Errorf("save message %q, want it to name version 2", saved)
@@ -231,7 +231,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the bad salience input is not outlined (%v)", err)
 	}
 	screenshot(t, ctx, "3b-invalid")
-	t.Logf("mean forecast on merger: %s before, %s after lowering the TTP's salience to 85 (the low end of its range)", strings.TrimSpace(before), strings.TrimSpace(after))
+	t.Logf("mean forecast on merger: %s before, %s after raising the TTP's salience from 80 to 85", strings.TrimSpace(before), strings.TrimSpace(after))
 }
 
 // runIn sets the run form (kind, models, draws) with JavaScript, clicks Run
@@ -262,8 +262,9 @@ func mustJSONString(v any) string {
 	return string(b)
 }
 
-// TestBrowserKinds runs a dynamic model, a sweep and a deal analysis from
-// the UI and checks that each draws its charts, then opens the run history.
+// TestBrowserKinds runs a dynamic model, a sweep, a deal analysis, levers
+// and a timeline from the UI and checks that each draws its charts, runs a
+// later dated state, then opens the run history.
 func TestBrowserKinds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped under -short")
@@ -285,12 +286,15 @@ func TestBrowserKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	low, err := chromedp.Run(ctx, chromedp.Value(`#grid input[data-actor="ttp"][data-issue="merger"][data-field="salience"][data-part="low"]`))
-	if err != nil || low != "85" {
-		t.Errorf("ttp's salience on merger shows low %q (%v), want 85", low, err)
+	if err != nil || low != "60" {
+		t.Errorf("ttp's salience on merger shows low %q (%v), want 60", low, err)
 	}
 	src, err := chromedp.Run(ctx, chromedp.Value(`#grid input[data-actor="ttp"][data-issue="merger"][data-field="salience"][data-part="sources"]`))
-	if err != nil || src != "dawn-2022-06-30" {
-		t.Errorf("ttp's salience on merger shows sources %q (%v), want dawn-2022-06-30", src, err)
+	if err != nil || src != "dawn-2022-06-03" {
+		t.Errorf("ttp's salience on merger shows sources %q (%v), want dawn-2022-06-03", src, err)
+	}
+	if n := count(`#snapshots b`); n != 3 {
+		t.Errorf("the scenario page names %d dated states, want the flagship's 3", n)
 	}
 	screenshot(t, ctx, "0-ranges")
 	id := runIn(t, ctx, "forecast", []string{"mean", "bdm"}, "", "")
@@ -324,6 +328,30 @@ func TestBrowserKinds(t *testing.T) {
 		}
 		screenshot(t, ctx, "6b-levers")
 	}
+	if slices.Contains(kinds, "timeline") {
+		id = runIn(t, ctx, "timeline", []string{"mean", "median", "nbs"}, "200", id)
+		if n := count(`svg#timeline-deal circle`); n != 3 {
+			t.Errorf("the timeline's deal chart has %d points, want one per state (3)", n)
+		}
+		if n := count(`svg[aria-label^="timeline of"]`); n != 6 {
+			t.Errorf("timeline run drew %d charts of forecasts over time, want one per issue (6)", n)
+		}
+		if n := count(`#timeline-table tr`); n != 4 {
+			t.Errorf("timeline table has %d rows, want a header and 3 states", n)
+		}
+		if n := count(`#timeline-changes tr`); n < 2 {
+			t.Errorf("timeline shows no changed estimates")
+		}
+		screenshot(t, ctx, "6c-timeline")
+		// A forecast of a later state, picked under "as of".
+		if err := chromedp.Do(ctx, chromedp.SetValue(`#as-of`, "2022-10-15")); err != nil {
+			t.Fatal(err)
+		}
+		id = runIn(t, ctx, "forecast", []string{"mean"}, "", id)
+		if msg, err := chromedp.Run(ctx, chromedp.Text(`#results p.muted`)); err != nil || !strings.Contains(msg, "as of 2022-10-15") {
+			t.Errorf("forecast as of 2022-10-15: the results say %q (%v)", msg, err)
+		}
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/#/runs"), chromedp.WaitVisible(`table.runs`)); err != nil {
 		t.Fatal(err)
 	}
@@ -332,4 +360,53 @@ func TestBrowserKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "8-run")
+}
+
+// TestBrowserToken drives the UI of a server with a token (issue 12.7 and
+// 12.3): without the token the page says it needs one; with it, it lists
+// the scenarios, imports a file (sent as application/octet-stream) and runs
+// models (JSON writes from the page's own origin).
+func TestBrowserToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped under -short")
+	}
+	ctx := newBrowser(t)
+	url, _ := startServe(t, filepath.Join(t.TempDir(), "jirga.db"), "--token", "tok")
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(`#app .error`)); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text(`#app .error`))
+	if err != nil || !strings.Contains(msg, "needs a token") {
+		t.Fatalf("page without the token says %q (%v)", msg, err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(`#token`, "tok"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#token").dispatchEvent(new Event("change"))`),
+		chromedp.WaitVisible(`#scenario-list a`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	_, csv, err := examples.Bytes("emission")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "emission_standards.csv")
+	os.WriteFile(file, csv, 0o644)
+	if err := chromedp.Do(ctx,
+		chromedp.SetUploadFiles(`#import-file`, []string{file}),
+		chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("button")].find(b => b.textContent === "Import").click()`),
+		chromedp.WaitVisible(`#app .notice`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := chromedp.Run(ctx, chromedp.Text(`#app .notice`)); !strings.Contains(got, "Imported") {
+		t.Errorf("import says %q", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/#/s/"+examples.Flagship), chromedp.WaitVisible(`#run`), chromedp.Click(`#run`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitRun(ctx, ""); err != nil {
+		screenshot(t, ctx, "fail-token-run")
+		t.Fatalf("run with the token: %v", err)
+	}
 }

@@ -28,6 +28,10 @@ type Main struct {
 	// IsTerminal reports whether w is an interactive terminal (progress bars
 	// are drawn only there).
 	IsTerminal func(w io.Writer) bool
+	// AvailableMemory returns the bytes of memory the machine has available,
+	// 0 if unknown; nil reads /proc/meminfo. Commands warn before a run
+	// estimated to need more.
+	AvailableMemory func() float64
 }
 
 // NewMain returns a Main wired to the process's standard streams.
@@ -62,6 +66,7 @@ func init() {
 		{"compare", "compare forecasts under the scenario's named interventions", runCompare},
 		{"levers", "rank which actors' moves change the forecast (or a deal) most", runLevers},
 		{"deal", "is there a zone of possible agreement, and how likely is a deal", runDeal},
+		{"timeline", "forecast every dated state of a negotiation and show what moved the forecast", runTimeline},
 		{"report", "write a self-contained HTML report with charts and sources", runReport},
 		{"validate", "check a scenario file and report every problem", runValidate},
 		{"backtest", "score models on decisions with known outcomes (DEU); fit and cross-validate the stacked model", runBacktest},

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/whatif"
 )
@@ -24,6 +25,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	var mf modelFlags
 	var outFormat string
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultForecast)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	path, err := parseFileArg(fs, args)
@@ -41,6 +43,12 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	if err != nil {
 		return err
 	}
+	// The forecast of the scenario and of each intervention.
+	jobs := make([]cost.Job, 1+len(s.Interventions))
+	for i := range jobs {
+		jobs[i] = mf.job(jirga.KindForecast)
+	}
+	m.warnCost("compare", []*jirga.Scenario{s}, 1, jobs...)
 	c, err := whatif.Compare(ctx, s, ms, whatif.Options{})
 	if err != nil {
 		return err

@@ -35,6 +35,7 @@ scenario (Pakistan–TTP, 2022).`)
 	var draws, workers int
 	var uf uncertaintyFlags
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultSweep)
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "Monte Carlo draws (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")
@@ -61,6 +62,9 @@ scenario (Pakistan–TTP, 2022).`)
 	if err != nil {
 		return err
 	}
+	j := mf.job(jirga.KindDeal)
+	j.Draws, j.Workers, j.Interventions = draws, workers, true
+	m.warnCost("deal", []*jirga.Scenario{s}, workers, j)
 	u, err := uf.value()
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ scenario. Static models have no rounds to explain.`)
 	var mf modelFlags
 	var issue string
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, "bdm")
 	fs.StringVar(&issue, "issue", "", "explain only this issue (default: every issue)")
 	path, err := parseFileArg(fs, args)
@@ -49,6 +50,7 @@ scenario. Static models have no rounds to explain.`)
 	if err != nil {
 		return err
 	}
+	m.warnCost("explain", []*jirga.Scenario{s}, 1, mf.job(jirga.KindForecast))
 	if issue != "" {
 		is := s.Issue(issue)
 		if is == nil {

@@ -25,6 +25,7 @@ file) gives one forecast per scenario.`)
 	var mf modelFlags
 	var outFormat string
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultForecast)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	path, err := parseFileArg(fs, args)
@@ -42,6 +43,7 @@ file) gives one forecast per scenario.`)
 	if err != nil {
 		return err
 	}
+	m.warnCost("forecast", ss, 0, mf.job(jirga.KindForecast))
 	var fcs []*jirga.Forecast
 	for _, s := range ss {
 		fc, err := jirga.Run(ctx, s, ms)
@@ -114,10 +116,17 @@ func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 		title = s.ID
 	}
 	fmt.Fprintf(w, "%s", title)
-	if s.AsOf != "" {
-		fmt.Fprintf(w, " (as of %s)", s.AsOf)
+	est, ivs := countMarks(s.Hindsight())
+	switch {
+	case s.AsOf != "":
+		fmt.Fprintf(w, " (as of %s; %s)", s.AsOf, hindsightText(est, ivs))
+	case est+ivs > 0:
+		fmt.Fprintf(w, " (%s)", hindsightText(est, ivs))
 	}
 	fmt.Fprintln(w)
+	if len(s.Snapshots) > 0 {
+		fmt.Fprintf(w, "later states: %s (jirga timeline forecasts them all; --as-of DATE picks one)\n", strings.Join(s.Dates()[1:], ", "))
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	hdr := []string{"issue", "scale"}
 	for _, r := range fc.Results {

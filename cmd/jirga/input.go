@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -17,17 +18,32 @@ import (
 type inputFlags struct {
 	format     string
 	capability string
+	// asOf picks a dated state of each scenario (registerAsOf).
+	asOf string
+	// warnings receives the reader's warnings: the flag set's output.
+	warnings io.Writer
 }
 
 func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "input-format", "", "input format: "+format.Names()+" (default: detected from the content)")
 	fs.StringVar(&f.capability, "capability", "", "DEU capabilities: equal or council (default equal)")
+	f.warnings = fs.Output()
 }
 
-// load reads the scenarios in path; "" means the built-in flagship scenario,
-// and "example:NAME" a built-in example.
-func (f *inputFlags) load(path string) ([]*jirga.Scenario, error) {
+// registerAsOf adds --as-of, for commands that analyse one state of a
+// scenario.
+func (f *inputFlags) registerAsOf(fs *flag.FlagSet) {
+	fs.StringVar(&f.asOf, "as-of", "", "use the scenario's state as of `DATE` (YYYY-MM-DD): its last snapshot dated on or before DATE (default: the scenario itself, its first state)")
+}
+
+// read reads the scenarios in path as they are, snapshots and all; "" means
+// the built-in flagship scenario, and "example:NAME" a built-in example.
+// Warnings go to f.warnings.
+func (f *inputFlags) read(path string) ([]*jirga.Scenario, error) {
 	opt := format.Options{Format: f.format, Capability: f.capability}
+	if f.warnings != nil {
+		opt.Warn = func(ve *jirga.ValidationError) { fmt.Fprintf(f.warnings, "warning: %v\n", ve) }
+	}
 	if path == "" {
 		path = "example:" + examples.Flagship
 	}
@@ -37,16 +53,49 @@ func (f *inputFlags) load(path string) ([]*jirga.Scenario, error) {
 	return format.ReadFile(path, opt)
 }
 
-// loadOne reads a file that must hold exactly one scenario.
+// load reads the scenarios in path and, with --as-of, replaces each by its
+// state as of that date.
+func (f *inputFlags) load(path string) ([]*jirga.Scenario, error) {
+	ss, err := f.read(path)
+	if err != nil || f.asOf == "" {
+		return ss, err
+	}
+	for i, s := range ss {
+		if ss[i], err = s.At(f.asOf); err != nil {
+			return nil, err
+		}
+	}
+	return ss, nil
+}
+
+// loadOne reads a file that must hold exactly one scenario, in its state
+// as of --as-of.
 func (f *inputFlags) loadOne(path string) (*jirga.Scenario, error) {
-	ss, err := f.load(path)
-	if err != nil {
-		return nil, err
+	return one(path)(f.load(path))
+}
+
+// readOne reads a file that must hold exactly one scenario, as it is.
+func (f *inputFlags) readOne(path string) (*jirga.Scenario, error) {
+	return one(path)(f.read(path))
+}
+
+func one(path string) func([]*jirga.Scenario, error) (*jirga.Scenario, error) {
+	return func(ss []*jirga.Scenario, err error) (*jirga.Scenario, error) {
+		if err != nil {
+			return nil, err
+		}
+		if len(ss) != 1 {
+			return nil, jirga.Errorf(jirga.EINVALID, "%s holds %d scenarios; this command takes one", orFlagship(path), len(ss))
+		}
+		return ss[0], nil
 	}
-	if len(ss) != 1 {
-		return nil, jirga.Errorf(jirga.EINVALID, "%s holds %d scenarios; this command takes one", path, len(ss))
+}
+
+func orFlagship(path string) string {
+	if path == "" {
+		return "example:" + examples.Flagship
 	}
-	return ss[0], nil
+	return path
 }
 
 // modelFlags are the flags of every command that runs models.

@@ -30,6 +30,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 	var step float64
 	var top int
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultLevers)
 	fs.Float64Var(&step, "step", levers.DefaultStep, "relative step of each nudge")
 	fs.IntVar(&top, "top", 5, "levers shown per issue in the table (0: all)")
@@ -67,6 +68,7 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 		if len(ms) != 1 {
 			return jirga.Errorf(jirga.EINVALID, "levers: give one --model, got %d", len(ms))
 		}
+		m.warnCost("levers", []*jirga.Scenario{s}, 1, mf.job(jirga.KindLevers))
 		r, err = levers.Compute(ctx, s, ms[0], opt)
 	}
 	if err != nil {

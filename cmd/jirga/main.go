@@ -3,15 +3,36 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	m := NewMain()
-	code := m.Run(ctx, os.Args[1:])
-	stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go interrupts(sig, cancel, os.Stderr, os.Exit)
+	code := NewMain().Run(ctx, os.Args[1:])
+	cancel()
 	os.Exit(code)
+}
+
+// exitInterrupted is the exit status after a second interrupt: 128 + SIGINT,
+// as a shell reports a command killed by Ctrl-C.
+const exitInterrupted = 130
+
+// interrupts handles SIGINT and SIGTERM: the first cancels the command's
+// context, so that it stops within a fraction of a second and reports what
+// it has (a partial sweep, a graceful shutdown of serve); the second exits
+// at once.
+func interrupts(sig <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer, exit func(int)) {
+	<-sig
+	fmt.Fprintln(stderr, "\njirga: stopping; interrupt again to quit at once")
+	cancel()
+	<-sig
+	fmt.Fprintln(stderr, "jirga: quit")
+	exit(exitInterrupted)
 }

@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/jirga/jirga/examples"
 )
 
 // update rewrites the golden files (testdata/golden/NAME.golden and
@@ -92,6 +96,14 @@ func TestGolden(t *testing.T) {
 		{"forecast-nbs-linear", []string{"forecast", "--model", "nbs", "--opt", "nbs.utility=linear"}},
 		{"validate-bad", []string{"validate", "testdata/bad.yaml"}},
 		{"validate-flagship", []string{"validate", "example:pakistan-ttp-2022"}},
+		{"validate-future", []string{"validate", "testdata/future.yaml"}},
+		{"validate-hindsight", []string{"validate", "testdata/hindsight.yaml"}},
+		{"forecast-hindsight", []string{"forecast", "testdata/hindsight.yaml", "--model", "mean,median"}},
+		{"forecast-flagship-as-of", []string{"forecast", "--as-of", "2022-08-01", "--model", "mean,median,nbs"}},
+		{"forecast-as-of-too-early", []string{"forecast", "--as-of", "2022-06-01"}},
+		{"timeline-flagship", []string{"timeline", "--model", "mean,median,nbs", "--draws", "500"}},
+		{"timeline-flagship-json", []string{"timeline", "--format", "json", "--model", "mean,nbs", "--draws", "200"}},
+		{"help-timeline", []string{"help", "timeline"}},
 		{"convert-emission-yaml", []string{"convert", "example:emission", "--to", "yaml"}},
 		{"convert-emission-json", []string{"convert", "example:emission", "--to", "json"}},
 		{"convert-flagship-json", []string{"convert", "example:pakistan-ttp-2022", "--to", "json"}},
@@ -109,6 +121,108 @@ func TestGolden(t *testing.T) {
 			got := fmt.Sprintf("$ jirga %s\n--- stdout\n%s--- stderr\n%s--- exit %d\n", strings.Join(tt.args, " "), stdout, stderr, code)
 			golden(t, tt.name, got)
 		})
+	}
+}
+
+// TestHindsightReport checks the acceptance of issue 19 end to end: the
+// scenario whose estimate cites a later source fails validation (exit 2);
+// the same estimate marked hindsight passes, and the report counts it on
+// its first page and lists it with the later source and the reason.
+func TestHindsightReport(t *testing.T) {
+	_, stderr, code := run(t, "validate", "testdata/future.yaml")
+	if code != 2 || !strings.Contains(stderr, `testdata/future.yaml:17: actor "ttp", issue "merger", field reservation: cites source "interview-2022-06-30" published 2022-06-30, after the scenario's as_of 2022-06-03`) {
+		t.Fatalf("validate future.yaml: exit %d, %s", code, stderr)
+	}
+	page, stderr, code := run(t, "report", "testdata/hindsight.yaml", "--model", "mean", "--draws", "0", "-o", "-")
+	if code != 0 {
+		t.Fatalf("report: exit %d, %s", code, stderr)
+	}
+	head, _, _ := strings.Cut(page, `<section id="deal">`)
+	if !strings.Contains(head, ">1 hindsight estimate</a>") {
+		t.Error("the report's first page does not count the hindsight estimate")
+	}
+	_, table, _ := strings.Cut(page, `<table id="hindsight-table">`)
+	table, _, _ = strings.Cut(table, "</table>")
+	for _, want := range []string{"ttp · merger", "reservation", "Merger reversal our primary demand — 2022-06-30", "the floor was stated only in the interview of 30 June"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the hindsight table lacks %q:\n%s", want, table)
+		}
+	}
+}
+
+// TestTimelineJSON checks jirga timeline --format json on the flagship
+// against the contract: an object with timeline (as_of, results as in
+// forecast, deal_probability), in date order, and changes (from, to,
+// actor, issue, field, before, after, effect).
+func TestTimelineJSON(t *testing.T) {
+	stdout, stderr, code := run(t, "timeline", "--format", "json", "--model", "mean,median", "--draws", "100")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Timeline []struct {
+			AsOf            *string          `json:"as_of"`
+			Results         []map[string]any `json:"results"`
+			DealProbability *float64         `json:"deal_probability"`
+		} `json:"timeline"`
+		Changes []map[string]json.RawMessage `json:"changes"`
+	}
+	d := json.NewDecoder(strings.NewReader(stdout))
+	if err := d.Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	var dates []string
+	for _, st := range got.Timeline {
+		if st.AsOf == nil || st.DealProbability == nil || len(st.Results) != 2 || st.Results[0]["model"] != "mean" || st.Results[0]["issues"] == nil {
+			t.Fatalf("timeline entry %+v", st)
+		}
+		dates = append(dates, *st.AsOf)
+	}
+	if want := []string{"2022-06-03", "2022-07-06", "2022-10-15"}; !slices.Equal(dates, want) {
+		t.Errorf("dates %v, want %v", dates, want)
+	}
+	if len(got.Changes) == 0 {
+		t.Fatal("no changes")
+	}
+	for _, c := range got.Changes {
+		for _, k := range []string{"from", "to", "actor", "issue", "field", "before", "after", "effect"} {
+			if _, ok := c[k]; !ok {
+				t.Errorf("change without %s: %v", k, c)
+			}
+		}
+	}
+}
+
+// TestTimelineFiles runs the timeline of the flagship's states kept as
+// separate files with the same id: it equals the timeline of the one file.
+func TestTimelineFiles(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for _, date := range []string{"2022-10-15", "2022-06-03", "2022-07-06"} {
+		stdout, stderr, code := run(t, "convert", "example:"+examples.Flagship, "--as-of", date, "--to", "json")
+		if code != 0 {
+			t.Fatalf("convert --as-of %s: %s", date, stderr)
+		}
+		if strings.Contains(stdout, `"snapshots"`) {
+			t.Fatalf("convert --as-of %s keeps the snapshots", date)
+		}
+		p := filepath.Join(dir, date+".json")
+		if err := os.WriteFile(p, []byte(stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	args := []string{"timeline", "--model", "mean,nbs", "--draws", "50", "--format", "json"}
+	one, _, code := run(t, args...)
+	if code != 0 {
+		t.Fatal(one)
+	}
+	many, stderr, code := run(t, append(args, paths...)...)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	if one != many {
+		t.Errorf("the timeline of three files differs from that of the one file:\n%s", diff(one, many))
 	}
 }
 

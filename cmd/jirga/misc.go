@@ -20,7 +20,13 @@ func runValidate(_ context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("validate", "FILE [flags]", `
 Check the scenarios in FILE and report every problem at once, each with the
 file, the line where the format has lines, the actor, the issue, the field
-and the allowed range. Exit status 2 when there is any problem.`)
+and the allowed range. Exit status 2 when there is any problem.
+
+In a dated scenario (one with as_of), no estimate may cite a source
+published after the date of its state unless it is marked hindsight: true
+with a note saying why; validate prints how many estimates are so marked,
+and the dates of the scenario's snapshots. A source without a date, or
+dated only by a month or year that contains the as_of, gets a warning.`)
 	var in inputFlags
 	in.register(fs)
 	pos, err := parseInterspersed(fs, args)
@@ -34,22 +40,78 @@ and the allowed range. Exit status 2 when there is any problem.`)
 	if err != nil {
 		return err
 	}
-	actors, issues := 0, 0
+	actors, issues, est, ivs := 0, 0, 0, 0
 	for _, s := range ss {
 		actors += len(s.Actors)
 		issues += len(s.Issues)
+		e, i := hindsightMarks(s)
+		est, ivs = est+e, ivs+i
 	}
-	fmt.Fprintf(m.Stdout, "%s: ok: %d scenario%s, %d actors, %d issues\n", pos[0], len(ss), plural(len(ss)), actors, issues)
+	fmt.Fprintf(m.Stdout, "%s: ok: %s, %s, %s, %s\n", pos[0], countOf(len(ss), "scenario"), countOf(actors, "actor"), countOf(issues, "issue"), hindsightText(est, ivs))
+	for _, s := range ss {
+		if len(s.Snapshots) == 0 {
+			continue
+		}
+		parts := []string{s.AsOf + " (the scenario)"}
+		for _, sn := range s.Snapshots {
+			parts = append(parts, fmt.Sprintf("%s (%s)", sn.AsOf, countOf(len(sn.Revisions), "revision")))
+		}
+		fmt.Fprintf(m.Stdout, "%s: %d dated states: %s\n", s.ID, len(parts), strings.Join(parts, ", "))
+	}
 	return nil
+}
+
+// hindsightMarks counts the estimates and the interventions of s marked
+// hindsight, in the scenario itself and in its snapshots' revisions.
+func hindsightMarks(s *jirga.Scenario) (estimates, interventions int) {
+	estimates, interventions = countMarks(s.Hindsight())
+	for _, sn := range s.Snapshots {
+		for _, rv := range sn.Revisions {
+			if rv.Estimate != nil && rv.Estimate.Hindsight {
+				estimates++
+			}
+		}
+	}
+	return estimates, interventions
+}
+
+// countMarks counts the estimates and the interventions among marks.
+func countMarks(marks []jirga.HindsightMark) (estimates, interventions int) {
+	for _, h := range marks {
+		if h.Intervention != "" {
+			interventions++
+		} else {
+			estimates++
+		}
+	}
+	return estimates, interventions
+}
+
+// hindsightText says how many estimates (and interventions, when any) are
+// marked hindsight: "0 hindsight estimates".
+func hindsightText(estimates, interventions int) string {
+	t := countOf(estimates, "hindsight estimate")
+	if interventions > 0 {
+		t += ", " + countOf(interventions, "hindsight intervention")
+	}
+	return t
+}
+
+// countOf writes n and a noun, plural unless n is 1: "0 hindsight estimates".
+func countOf(n int, noun string) string {
+	return fmt.Sprintf("%d %s%s", n, noun, plural(n))
 }
 
 func runConvert(_ context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("convert", "FILE --to yaml|json [flags]", `
 Read FILE in any format jirga reads and write it to standard output as jirga
-YAML or JSON. Reading the output back gives the same scenarios.`)
+YAML or JSON. Reading the output back gives the same scenarios. With
+--as-of, write the scenario's state as of that date, a scenario of its own
+without snapshots.`)
 	var in inputFlags
 	var to string
 	in.register(fs)
+	in.registerAsOf(fs)
 	fs.StringVar(&to, "to", "yaml", "output format: yaml or json")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {

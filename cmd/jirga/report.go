@@ -15,9 +15,12 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 Write one self-contained HTML page about the scenario in FILE: positions and
 saliences, forecasts by model with Monte Carlo intervals, rounds of the
 dynamic models, the levers (on the forecasts and on the deal), the named
-interventions compared, the deal probability and zones of agreement, and the
-sources behind every input. The page has inline CSS and SVG and loads
-nothing from the network. With no FILE, report on the built-in flagship
+interventions compared, the deal probability and zones of agreement, the
+estimates marked hindsight (counted at the top), and the sources behind
+every input. For a scenario with snapshots the page is about the state
+--as-of picks and adds the timeline of every state: P(deal) and each
+model's forecast over time, and the changed estimates that moved them. The
+page has inline CSS and SVG and loads nothing from the network. With no FILE, report on the built-in flagship
 scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
 	var in inputFlags
 	var mf modelFlags
@@ -26,6 +29,7 @@ scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
 	var step float64
 	var uf uncertaintyFlags
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultSweep)
 	fs.StringVar(&out, "o", "", "output file (- for standard output)")
 	fs.IntVar(&draws, "draws", report.DefaultDraws, "Monte Carlo draws for intervals and the deal probability (0: none)")
@@ -50,16 +54,21 @@ scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
 	if err != nil {
 		return err
 	}
-	s, err := in.loadOne(path)
+	s, err := in.readOne(path)
 	if err != nil {
 		return err
 	}
+	// A report holds a forecast, a sweep and a deal analysis.
+	sw, dl := mf.job(jirga.KindSweep), mf.job(jirga.KindDeal)
+	sw.Draws, sw.Workers = draws, workers
+	dl.Draws, dl.Workers, dl.Interventions = draws, workers, true
+	m.warnCost("report", []*jirga.Scenario{s}, workers, mf.job(jirga.KindForecast), sw, dl)
 	var buf bytes.Buffer
 	u, err := uf.value()
 	if err != nil {
 		return err
 	}
-	if err := report.Write(ctx, &buf, s, ms, report.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Step: step, Top: top}); err != nil {
+	if err := report.Write(ctx, &buf, s, ms, report.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Step: step, Top: top, AsOf: in.asOf}); err != nil {
 		return err
 	}
 	if out == "-" {

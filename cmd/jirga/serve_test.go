@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -42,7 +43,10 @@ func startServe(t *testing.T, db string, extra ...string) (string, func() int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stderr := &syncBuffer{}
 	code := make(chan int, 1)
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0"}, extra...)
+	if db != "" {
+		args = append(args, "--db", db)
+	}
 	go func() {
 		_, _, c := cli{ctx: ctx, stderr: stderr}.run(args...)
 		code <- c
@@ -77,12 +81,21 @@ func startServe(t *testing.T, db string, extra ...string) (string, func() int) {
 
 func getJSON(t *testing.T, url string, out any) int {
 	t.Helper()
-	resp, err := http.Get(url)
+	return getJSONToken(t, url, "", out)
+}
+
+func getJSONToken(t *testing.T, url, token string, out any) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	if out != nil {
+	if out != nil && resp.StatusCode == 200 {
 		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +130,10 @@ func TestServe(t *testing.T) {
 		t.Fatalf("healthz %d", code)
 	}
 	var list struct{ Scenarios []struct{ ID string } }
-	getJSON(t, url+"/api/scenarios", &list)
+	if code := getJSON(t, url+"/api/scenarios", nil); code != 401 {
+		t.Fatalf("read without the token: %d, want 401", code)
+	}
+	getJSONToken(t, url+"/api/scenarios", "tok", &list)
 	if len(list.Scenarios) != 1 || list.Scenarios[0].ID != "pakistan-ttp-2022" {
 		t.Fatalf("seeded scenarios %+v", list)
 	}
@@ -189,5 +205,75 @@ func TestServeFlags(t *testing.T) {
 	}
 	if got := redact("postgres://u:secret@h/db"); strings.Contains(got, "secret") {
 		t.Errorf("redact leaks the password: %s", got)
+	}
+}
+
+// TestServeSecurityFlags: the flags of issue 12 and their checks.
+func TestServeSecurityFlags(t *testing.T) {
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "pw")
+	os.WriteFile(pwFile, []byte("s3cr'et\n"), 0o600)
+	for _, c := range []struct {
+		args []string
+		want int
+		msg  string
+	}{
+		{[]string{"serve", "--read-token", "r"}, 2, "--read-token needs --token"},
+		{[]string{"serve", "--token", "t", "--read-token", "t"}, 2, "must differ"},
+		{[]string{"serve", "--max-run-memory", "lots"}, 2, "want a size such as 512MiB"},
+		{[]string{"serve", "--max-run-memory", "100"}, 2, "at least 1MiB"},
+		{[]string{"serve", "--max-run-time", "10ms"}, 2, "at least 1s"},
+		{[]string{"serve", "--max-resumes", "-1"}, 2, "--max-resumes must be ≥ 0"},
+		{[]string{"serve", "--db", filepath.Join(dir, "x.db"), "--db-password-file", pwFile}, 2, "is for a PostgreSQL --db"},
+		{[]string{"serve", "--db", filepath.Join(dir, "missing", "x.db")}, 2, "does not exist"},
+	} {
+		var stderr bytes.Buffer
+		m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, IsTerminal: func(io.Writer) bool { return false }}
+		if got := m.Run(context.Background(), c.args); got != c.want || !strings.Contains(stderr.String(), c.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, got, stderr.String(), c.want, c.msg)
+		}
+	}
+	// A password on the command line is warned about, and never printed.
+	var stderr bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, IsTerminal: func(io.Writer) bool { return false }}
+	m.Run(context.Background(), []string{"serve", "--db", "postgres://u:topsecret@127.0.0.1:1/db?connect_timeout=2"})
+	if !strings.Contains(stderr.String(), "visible in the process list") || strings.Contains(stderr.String(), "topsecret") {
+		t.Errorf("password in --db: %q", stderr.String())
+	}
+	for db, want := range map[string]string{
+		"postgres://u@h/db":                 "postgres://u:s3cr%27et@h/db",
+		"postgres://h/db?sslmode=disable":   "postgres://:s3cr%27et@h/db?sslmode=disable",
+		"host=h user=u dbname=d":            `host=h user=u dbname=d password='s3cr\'et'`,
+		"postgresql://u:old@h:5/db":         "postgresql://u:s3cr%27et@h:5/db",
+		"host=h user=u password=x dbname=d": `host=h user=u password=x dbname=d password='s3cr\'et'`,
+	} {
+		got, err := withPasswordFile(db, pwFile)
+		if err != nil || got != want {
+			t.Errorf("withPasswordFile(%q) = %q, %v; want %q", db, got, err, want)
+		}
+		if strings.Contains(redact(got), "s3cr") {
+			t.Errorf("redact(%q) shows the password", got)
+		}
+	}
+	for db, want := range map[string]bool{"postgres://u:p@h/db": true, "postgres://u@h/db": false, "host=h password=p": true, "jirga.db": false} {
+		if hasPassword(db) != want {
+			t.Errorf("hasPassword(%q) = %v", db, !want)
+		}
+	}
+	for in, want := range map[string]int64{"512MiB": 512 << 20, "2GB": 2e9, "1.5GiB": 3 << 29, "4096": 4096, "1 KiB": 1024} {
+		var b byteSize
+		if err := b.Set(in); err != nil || int64(b) != want {
+			t.Errorf("byteSize %q = %d, %v; want %d", in, b, err, want)
+		}
+	}
+	// JIRGA_DB stands in for --db.
+	db := filepath.Join(dir, "from-env.db")
+	t.Setenv("JIRGA_DB", db)
+	url, _ := startServe(t, "")
+	if code := getJSON(t, url+"/healthz", nil); code != 200 {
+		t.Fatalf("healthz %d", code)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("JIRGA_DB was not used: %v", err)
 	}
 }

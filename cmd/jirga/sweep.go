@@ -47,6 +47,7 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	var draws, workers, bins int
 	var uf uncertaintyFlags
 	in.register(fs)
+	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultSweep)
 	fs.Lookup("seed").Usage = "seed of the draws (and of stochastic model options)"
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "number of scenarios to draw")
@@ -82,6 +83,9 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	if err != nil {
 		return err
 	}
+	j := mf.job(jirga.KindSweep)
+	j.Draws, j.Workers = draws, workers
+	m.warnCost("sweep", ss, workers, j)
 	var results []*sweep.Result
 	var runErr error
 	for _, s := range ss {

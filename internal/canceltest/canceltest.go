@@ -1,6 +1,7 @@
 // Package canceltest helps test cancellation: a model that cancels a
-// context during a run, as Ctrl-C would, and a check that the goroutines a
-// cancelled call started have all ended.
+// context during a run, as Ctrl-C would, a check that the goroutines a
+// cancelled call started have all ended, and a context that counts how
+// often the code under test polls it.
 package canceltest
 
 import (
@@ -68,3 +69,28 @@ func Returns(tb testing.TB, what string, f func()) {
 		tb.Fatalf("%s: still running a minute after its context was cancelled", what)
 	}
 }
+
+// Polls is a context that counts the calls of its Err method and reports
+// itself canceled from call After on (never when After is 0). Its Done
+// channel is nil: it suits code that polls Err in its loops.
+type Polls struct {
+	context.Context
+	After int64
+	n     atomic.Int64
+}
+
+// NewPolls returns a Polls canceled from the after-th poll on (0: never).
+func NewPolls(after int64) *Polls {
+	return &Polls{Context: context.Background(), After: after}
+}
+
+// Err counts the poll and returns context.Canceled from poll After on.
+func (c *Polls) Err() error {
+	if n := c.n.Add(1); c.After > 0 && n >= c.After {
+		return context.Canceled
+	}
+	return nil
+}
+
+// Count returns the number of polls so far.
+func (c *Polls) Count() int64 { return c.n.Load() }

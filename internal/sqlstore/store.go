@@ -123,35 +123,38 @@ func (db *DB) ts(t time.Time) any {
 	return t
 }
 
-// timeVal scans a time stored by ts.
+// timeVal scans a time stored by ts. A value that is not a time is not a
+// scan error, so that one damaged row can be reported without failing the
+// rows around it: bad is set instead.
 type timeVal struct {
 	t     time.Time
 	valid bool
+	bad   bool
 }
 
 func (v *timeVal) Scan(src any) error {
 	switch x := src.(type) {
 	case nil:
 		v.valid = false
-		return nil
 	case time.Time:
 		v.t, v.valid = x.UTC(), true
-		return nil
 	case string:
-		return v.parse(x)
+		v.parse(x)
 	case []byte:
-		return v.parse(string(x))
+		v.parse(string(x))
+	default:
+		v.bad = true
 	}
-	return fmt.Errorf("sqlstore: cannot scan %T into a time", src)
+	return nil
 }
 
-func (v *timeVal) parse(s string) error {
+func (v *timeVal) parse(s string) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return err
+		v.bad = true
+		return
 	}
 	v.t, v.valid = t.UTC(), true
-	return nil
 }
 
 // CreateScenario saves s as version 1 of a new scenario.
@@ -324,9 +327,9 @@ func (db *DB) CreateRun(ctx context.Context, r *jirga.RunRecord) error {
 	now := db.Now().UTC()
 	var id int64
 	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO runs (scenario_id, version, kind, models, options, seed, engine_version,
-		input_hash, status, result, error, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		input_hash, status, result, error, created_at, finished_at, restarts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		r.ScenarioID, r.Version, string(r.Kind), string(models), string(opts), int64(r.Seed), r.EngineVersion,
-		r.InputHash, string(r.Status), nullJSON(r.Result), r.Error, db.ts(now), db.nullTime(r.FinishedAt)).Scan(&id)
+		r.InputHash, string(r.Status), nullJSON(r.Result), r.Error, db.ts(now), db.nullTime(r.FinishedAt), r.Restarts).Scan(&id)
 	if err != nil {
 		return err
 	}
@@ -353,8 +356,8 @@ func (db *DB) nullTime(t *time.Time) any {
 
 // UpdateRun stores r's status, result, error and finish time.
 func (db *DB) UpdateRun(ctx context.Context, r *jirga.RunRecord) error {
-	res, err := db.db.ExecContext(ctx, db.q(`UPDATE runs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ?`),
-		string(r.Status), nullJSON(r.Result), r.Error, db.nullTime(r.FinishedAt), r.ID)
+	res, err := db.db.ExecContext(ctx, db.q(`UPDATE runs SET status = ?, result = ?, error = ?, finished_at = ?, restarts = ? WHERE id = ?`),
+		string(r.Status), nullJSON(r.Result), r.Error, db.nullTime(r.FinishedAt), r.Restarts, r.ID)
 	if err != nil {
 		return err
 	}
@@ -368,7 +371,7 @@ func (db *DB) UpdateRun(ctx context.Context, r *jirga.RunRecord) error {
 	return nil
 }
 
-const runColumns = `id, scenario_id, version, kind, models, options, seed, engine_version, input_hash, status, error, created_at, finished_at`
+const runColumns = `id, scenario_id, version, kind, models, options, seed, engine_version, input_hash, status, error, created_at, finished_at, restarts`
 
 // FindRun returns the run with the given id.
 func (db *DB) FindRun(ctx context.Context, id int64) (*jirga.RunRecord, error) {
@@ -426,7 +429,7 @@ func scanRun(scan func(...any) error, withResult bool) (*jirga.RunRecord, error)
 	var created, finished timeVal
 	var result sql.NullString
 	dest := []any{&r.ID, &r.ScenarioID, &r.Version, &kind, &models, &opts, &seed, &r.EngineVersion, &r.InputHash,
-		&status, &r.Error, &created, &finished}
+		&status, &r.Error, &created, &finished, &r.Restarts}
 	if withResult {
 		dest = append(dest, &result)
 	}
@@ -434,19 +437,37 @@ func scanRun(scan func(...any) error, withResult bool) (*jirga.RunRecord, error)
 		return nil, err
 	}
 	r.Kind, r.Status, r.Seed = jirga.RunKind(kind), jirga.RunStatus(status), uint64(seed)
-	if err := json.Unmarshal([]byte(models), &r.Models); err != nil {
-		return nil, fmt.Errorf("run %d models: %w", r.ID, err)
+	// A field that does not decode marks the run damaged rather than
+	// failing it, so that a list of runs still shows the others.
+	var damaged []string
+	if json.Unmarshal([]byte(models), &r.Models) != nil {
+		r.Models = nil
+		damaged = append(damaged, "models")
 	}
-	if err := json.Unmarshal([]byte(opts), &r.Options); err != nil {
-		return nil, fmt.Errorf("run %d options: %w", r.ID, err)
+	if json.Unmarshal([]byte(opts), &r.Options) != nil {
+		r.Options = jirga.RunOptions{}
+		damaged = append(damaged, "options")
+	}
+	if created.bad {
+		damaged = append(damaged, "created_at")
 	}
 	r.CreatedAt = created.t
+	if finished.bad {
+		damaged = append(damaged, "finished_at")
+	}
 	if finished.valid {
 		t := finished.t
 		r.FinishedAt = &t
 	}
 	if result.Valid {
-		r.Result = json.RawMessage(result.String)
+		if json.Valid([]byte(result.String)) {
+			r.Result = json.RawMessage(result.String)
+		} else {
+			damaged = append(damaged, "result")
+		}
+	}
+	if len(damaged) > 0 {
+		r.Damaged = strings.Join(damaged, ", ") + ": not readable as stored"
 	}
 	return r, nil
 }

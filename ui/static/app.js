@@ -60,16 +60,23 @@ class APIError extends Error {
 async function api(method, path, body, raw) {
   const headers = {};
   const token = localStorage.getItem("jirga.token");
-  if (token && method !== "GET") headers["Authorization"] = "Bearer " + token;
+  // A server with a token wants it on reads too.
+  if (token) headers["Authorization"] = "Bearer " + token;
   let payload;
-  if (raw !== undefined) payload = raw;
-  else if (body !== undefined) {
+  if (raw !== undefined) {
+    headers["Content-Type"] = "application/octet-stream";
+    payload = raw;
+  } else if (body !== undefined) {
     headers["Content-Type"] = "application/json";
     payload = JSON.stringify(body);
   }
   const resp = await fetch(path, { method, headers, body: payload });
   let data = null;
   try { data = await resp.json(); } catch (e) { /* empty body */ }
+  if (resp.status === 401) {
+    throw new APIError(401, { error: { message: (token ? "The token was refused" : "This server needs a token") +
+      ": enter it in the Token field above." } });
+  }
   if (!resp.ok) throw new APIError(resp.status, data);
   return { status: resp.status, data };
 }
@@ -110,7 +117,11 @@ window.addEventListener("hashchange", route);
 window.addEventListener("DOMContentLoaded", () => {
   const tok = $("#token");
   tok.value = localStorage.getItem("jirga.token") || "";
-  tok.addEventListener("change", () => localStorage.setItem("jirga.token", tok.value));
+  tok.addEventListener("change", () => {
+    localStorage.setItem("jirga.token", tok.value);
+    modelsInfo = null;
+    route();
+  });
   route();
 });
 
@@ -175,6 +186,7 @@ async function scenarioPage(id, version) {
     h("div", { class: "row muted" }, h("span", {}, "id ", h("code", {}, sc.id)), sc.as_of ? h("span", {}, "as of " + sc.as_of) : null, verSel,
       sv.version !== latest ? h("span", {}, "(an older version: saving makes it the latest)") : null),
     sc.description ? h("p", {}, sc.description) : null,
+    snapshotNote(sc),
     h("h2", {}, "Actors × issues"),
     h("p", { class: "muted" }, "Position on each issue's scale, salience 0–100. Ranges (low–high) feed sweeps and deal probabilities; sources are ids declared in the scenario."),
     h("label", {}, h("input", { type: "checkbox", id: "show-ranges", onchange: e => { $("#grid").classList.toggle("ranges", e.target.checked); renderGrid(); } }), " show ranges and sources"),
@@ -187,6 +199,17 @@ async function scenarioPage(id, version) {
     h("div", { id: "scenario-runs" }));
   renderGrid();
   loadScenarioRuns(id);
+}
+
+// snapshotNote lists the dated states of a scenario with snapshots: the grid
+// edits the first one; runs use the state chosen under "as of", and a
+// timeline run forecasts them all.
+function snapshotNote(sc) {
+  if (!sc.snapshots || !sc.snapshots.length) return null;
+  return h("div", { class: "notice", id: "snapshots" },
+    "Dated states: ", h("b", {}, sc.as_of), " (the scenario itself, shown and edited below)",
+    sc.snapshots.map(sn => [", ", h("b", {}, sn.as_of), ` (${(sn.revisions || []).length} revised estimates)`]),
+    ". Runs use the state chosen under “as of”; a timeline run forecasts them all and shows what moved the forecast.");
 }
 
 function issueBounds(is) {
@@ -314,6 +337,13 @@ function runForm(info, results, saveMsg) {
     checked.slice(1).forEach(i => { i.checked = false; });
   });
   const num = (id, label, val, title) => h("label", { title }, label + " ", h("input", { type: "number", id, value: val, step: "any", min: 0 }));
+  const sc = current.scenario;
+  // With snapshots, "as of" picks the state a run uses (a timeline uses all).
+  const asOf = sc.snapshots && sc.snapshots.length ? h("select", { id: "as-of", title: "the dated state the run uses" },
+    [sc.as_of].concat(sc.snapshots.map(sn => sn.as_of)).map((d, i) => h("option", { value: i ? d : "" }, d + (i ? "" : " (the scenario)")))) : null;
+  const syncAsOf = () => { if (asOf) asOf.disabled = kind.value === "timeline"; };
+  kind.addEventListener("change", syncAsOf);
+  syncAsOf();
   const btn = h("button", { class: "primary", id: "run" }, "Run");
   const status = h("span", { id: "run-status" });
   btn.addEventListener("click", async () => {
@@ -328,6 +358,7 @@ function runForm(info, results, saveMsg) {
         const v = $("#" + id).value;
         if (v !== "") body[key] = Number(v);
       }
+      if (asOf && !asOf.disabled && asOf.value) body.as_of = asOf.value;
       status.replaceChildren("running…");
       let { data: run } = await api("POST", "/api/runs", body);
       while (run.status === "queued" || run.status === "running") {
@@ -345,7 +376,7 @@ function runForm(info, results, saveMsg) {
     }
   });
   return h("div", { class: "card" },
-    h("div", { class: "row" }, h("label", {}, "kind ", kind), models),
+    h("div", { class: "row" }, h("label", {}, "kind ", kind), asOf ? h("label", {}, "as of ", asOf) : null, models),
     h("div", { class: "row", style: "margin-top:.5rem" },
       num("rounds", "rounds", "", "rounds of the dynamic models (empty: each model's default)"),
       num("seed", "seed", 1, "seed of stochastic models, sweeps and deal draws"),
@@ -446,6 +477,8 @@ function renderRun(where, run, sc) {
   where.append(h("h2", {}, "Results of run " + run.id + " (" + run.kind + ")"));
   if (run.kind === "deal") { renderDeal(where, r, sc); return; }
   if (run.kind === "levers") { renderLevers(where, r, sc); return; }
+  if (run.kind === "timeline") { renderTimeline(where, r, sc); return; }
+  if (run.options && run.options.as_of) where.append(h("p", { class: "muted" }, "State as of " + run.options.as_of + " (the last snapshot on or before it)."));
   const results = r.results || [];
   const models = results.map(x => x.model);
   const color = m => PALETTE[models.indexOf(m) % PALETTE.length];
@@ -721,4 +754,83 @@ function tornado(is, rows, baseline) {
   g.append(s("line", { x1: x(0), x2: x(0), y1: 0, y2: H - 16, stroke: "#343a40" }));
   for (const v of [-m, 0, m]) g.append(s("text", { x: x(v), y: H - 4, "text-anchor": "middle", "font-size": 9, fill: "#6b7280" }, (v > 0 ? "+" : "") + fmt(v, 1)));
   return h("div", { class: "chart" }, h("h3", {}, (is.name || is.id) + (baseline !== undefined ? " (forecast " + fmt(baseline) + ")" : "")), g);
+}
+
+// ---- timeline ----------------------------------------------------------
+
+// renderTimeline draws how P(deal) and each model's forecast of each issue
+// moved across the dated states, and lists the changed estimates that moved
+// P(deal) most when replayed one at a time.
+function renderTimeline(where, r, sc) {
+  const states = r.timeline || [];
+  const dates = states.map(st => st.as_of);
+  const models = r.models || [];
+  const color = m => PALETTE[models.indexOf(m) % PALETTE.length];
+  where.append(h("p", { class: "muted" }, `${states.length} dated states; P(deal) over ${r.draws} draws, seed ${r.seed}, the same draws at every state. Each changed estimate was replayed one at a time in scenario order; its effect is what it moved at its step, and "alone" what it moves applied by itself to the earlier state.`));
+  where.append(h("table", { id: "timeline-table" },
+    h("tr", {}, ["as of", "P(deal)", "slack", "hindsight estimates"].map((x, i) => h("th", { class: i ? "num" : "" }, x))),
+    states.map(st => h("tr", {}, h("td", {}, st.as_of), h("td", { class: "num" }, fmt(100 * st.deal_probability, 1) + "%"), h("td", { class: "num" }, fmt(st.slack, 3)), h("td", { class: "num" }, st.hindsight)))));
+  where.append(h("h3", {}, "Deal probability and joint slack over time"));
+  const slacks = states.map(st => st.slack);
+  const sm = Math.max(0.05, ...slacks.map(Math.abs));
+  where.append(h("div", { class: "charts" },
+    h("div", { class: "chart" }, h("h3", {}, "P(deal)"), timeChart("timeline-deal", "deal probability over time", dates, [{ label: "P(deal)", color: "#2b8a3e", values: states.map(st => st.deal_probability) }], 0, 1, pct)),
+    h("div", { class: "chart" }, h("h3", {}, "Joint slack at the point values (a deal exists above 0)"), timeChart("timeline-slack", "joint slack over time", dates, [{ label: "slack", color: "#1f5fbf", values: slacks }], -sm, sm, v => fmt(v, 2)))));
+  where.append(h("h3", {}, "Forecasts over time, by issue"));
+  where.append(h("div", { class: "legend" }, models.map(m => h("span", { style: "--c:" + color(m) }, m))));
+  where.append(h("div", { class: "charts" }, sc.issues.map(is => {
+    const [lo, hi] = issueBounds(is);
+    const series = models.map(m => ({ label: m, color: color(m), values: states.map(st => {
+      const res = (st.results || []).find(x => x.model === m);
+      const f = res && res.issues.find(q => q.issue === is.id);
+      return f ? f.forecast : undefined;
+    }) }));
+    return h("div", { class: "chart" }, h("h3", {}, is.name || is.id), timeChart("timeline-" + is.id, "timeline of " + is.id, dates, series, lo, hi, v => fmt(v)));
+  })));
+  // Ordered as timeline.Ranked: by the larger P(deal) effect, replayed or alone, then the slack.
+  const size = c => Math.max(Math.abs(c.effect.deal_probability), Math.abs((c.alone || c.effect).deal_probability));
+  const changes = (r.changes || []).slice().sort((a, b) => size(b) - size(a) || Math.abs(b.effect.slack) - Math.abs(a.effect.slack)).slice(0, 12);
+  if (!changes.length) return;
+  where.append(h("h3", {}, "What moved the deal probability"));
+  const label = c => c.field === "status_quo" ? "status quo of " + c.issue : c.actor + " " + c.field + (c.issue ? " on " + c.issue : "");
+  // A value, with its range when the change moved the range (as timeline.Change.Describe).
+  const rangeChanged = c => JSON.stringify(c.range_before || null) !== JSON.stringify(c.range_after || null);
+  const val = (c, v, r) => (v === null || v === undefined ? "–" : String(v)) + (rangeChanged(c) && r ? ` (${r[0]}–${r[1]})` : "");
+  where.append(h("table", { id: "timeline-changes" },
+    h("tr", {}, ["step", "changed estimate", "before", "after", "P(deal)", "alone", "slack", "sources"].map((x, i) => h("th", { class: i >= 2 && i <= 6 ? "num" : "" }, x))),
+    changes.map(c => h("tr", { title: c.note || "" },
+      h("td", {}, c.from + " → " + c.to), h("td", {}, label(c)),
+      h("td", { class: "num" }, val(c, c.before, c.range_before)), h("td", { class: "num" }, val(c, c.after, c.range_after)),
+      h("td", { class: "num" }, (c.effect.deal_probability >= 0 ? "+" : "") + fmt(100 * c.effect.deal_probability, 1) + " pts"),
+      h("td", { class: "num" }, (c.alone.deal_probability >= 0 ? "+" : "") + fmt(100 * c.alone.deal_probability, 1) + " pts"),
+      h("td", { class: "num" }, (c.effect.slack >= 0 ? "+" : "") + fmt(c.effect.slack, 3)),
+      h("td", { class: "muted" }, (c.sources || []).join(", "))))));
+}
+
+// timeChart draws series of values over dates, the x axis proportional to
+// time, with a dot per state and its value on hover.
+function timeChart(id, label, dates, series, lo, hi, fmtv) {
+  const W = 420, H = 190, L = 44, R = 16, T = 12, B = 34;
+  const ts = dates.map(d => Date.parse(d));
+  const t0 = Math.min(...ts), t1 = Math.max(...ts);
+  const x = t => L + (W - L - R) * (t1 > t0 ? (t - t0) / (t1 - t0) : 0.5);
+  const y = v => T + (H - T - B) * (1 - (v - lo) / ((hi - lo) || 1));
+  const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": label, id });
+  for (let k = 0; k <= 4; k++) {
+    const v = lo + (hi - lo) * k / 4;
+    g.append(s("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#eef1f5" }),
+      s("text", { x: L - 5, y: y(v) + 3, "text-anchor": "end", "font-size": 9, fill: "#6b7280" }, fmtv(v)));
+  }
+  g.append(s("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: "#6b7280" }));
+  dates.forEach((d, i) => g.append(s("line", { x1: x(ts[i]), x2: x(ts[i]), y1: T, y2: H - B + 4, stroke: "#d9dde3", "stroke-dasharray": "2 3" }),
+    s("text", { x: x(ts[i]), y: H - B + 15, "text-anchor": i === 0 ? "start" : i === dates.length - 1 ? "end" : "middle", "font-size": 9, fill: "#6b7280" }, d)));
+  for (const se of series) {
+    const pts = se.values.map((v, i) => v === undefined ? null : [x(ts[i]), y(v)]).filter(Boolean);
+    if (pts.length > 1) g.append(s("polyline", { points: pts.map(p => p.join(",")).join(" "), fill: "none", stroke: se.color, "stroke-width": 2 }, s("title", {}, se.label)));
+    se.values.forEach((v, i) => {
+      if (v === undefined) return;
+      g.append(s("circle", { cx: x(ts[i]), cy: y(v), r: 3.5, fill: se.color, stroke: "#fff" }, s("title", {}, `${se.label}, ${dates[i]}: ${fmtv(v)}`)));
+    });
+  }
+  return g;
 }

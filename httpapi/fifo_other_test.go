@@ -1,0 +1,7 @@
+//go:build !unix
+
+package httpapi
+
+import "testing"
+
+func makeFIFO(t *testing.T) string { return "" }
