@@ -2,7 +2,9 @@ package jirga_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -45,6 +47,21 @@ func BenchmarkTable(b *testing.B) {
 	}
 }
 
+// BenchmarkTableRefresh measures Table.Refresh, what a loop over the draws
+// of one scenario pays per draw once the table is built; ns/cell as above.
+func BenchmarkTableRefresh(b *testing.B) {
+	for _, size := range [][2]int{{10, 6}, {200, 5}, {1000, 13}} {
+		t := wide(size[0], size[1]).Table()
+		b.Run(fmt.Sprintf("actors=%d/issues=%d", size[0], size[1]), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				t.Refresh()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(size[0]*size[1]), "ns/cell")
+		})
+	}
+}
+
 // BenchmarkValidate measures Scenario.Validate of a large valid scenario.
 func BenchmarkValidate(b *testing.B) {
 	for _, size := range [][2]int{{10_000, 1}, {500, 13}} {
@@ -57,5 +74,43 @@ func BenchmarkValidate(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestTableRefresh: a table refreshed after its scenario's numbers changed
+// equals a table built afresh.
+func TestTableRefresh(t *testing.T) {
+	s := wide(30, 4)
+	s.Actors[3].Stances["issue-1"].Power = jirga.Val(7)
+	s.Actors[5].Stances["issue-2"].Salience = nil // a stance without salience
+	tb := s.Table()
+	for i, a := range s.Actors {
+		a.Capability.Value = float64(i + 2)
+		for _, st := range a.Stances {
+			if st.Position != nil {
+				st.Position.Value = 100 - st.Position.Value
+			}
+		}
+	}
+	s.Actors[3].Stances["issue-1"].Power.Value = 9
+	tb.Refresh()
+	want := s.Table()
+	same := func(a, b [][]float64) bool {
+		for i := range a {
+			for k := range a[i] {
+				if math.Float64bits(a[i][k]) != math.Float64bits(b[i][k]) {
+					return false
+				}
+			}
+		}
+		return len(a) == len(b)
+	}
+	if !same(tb.Position, want.Position) || !same(tb.Salience, want.Salience) || !same(tb.Power, want.Power) ||
+		!reflect.DeepEqual(tb.Has, want.Has) || !reflect.DeepEqual(tb.Capability, want.Capability) ||
+		!reflect.DeepEqual(tb.Min, want.Min) || !reflect.DeepEqual(tb.Max, want.Max) {
+		t.Errorf("refreshed table differs from a new one")
+	}
+	if tb.Scenario() != s {
+		t.Errorf("Scenario() is not the table's scenario")
 	}
 }

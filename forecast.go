@@ -20,11 +20,21 @@ type Forecast struct {
 // the model rather than pass it on.
 func Run(ctx context.Context, s *Scenario, models []Model) (*Forecast, error) {
 	f := &Forecast{Scenario: s.ID, Title: s.Title}
+	var t *Table // built once, for every model that reads one
 	for _, m := range models {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r, err := m.Forecast(ctx, s)
+		var r *Result
+		var err error
+		if tm, ok := m.(Tabular); ok {
+			if t == nil {
+				t = s.Table()
+			}
+			r, err = tm.ForecastTable(ctx, t, true)
+		} else {
+			r, err = m.Forecast(ctx, s)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -37,6 +37,32 @@ func ForecastOnly(ctx context.Context, m Model, s *Scenario) (*Result, error) {
 	return m.Forecast(ctx, s)
 }
 
+// Tabular is implemented by models that forecast from a scenario's
+// [Table]. A caller that runs several models on one scenario, or models on
+// many draws of one scenario, builds the table once (refreshing its numbers
+// after each draw, see [Table.Refresh]) and runs each model with
+// [ForecastTable], so that no model builds its own.
+//
+// ForecastTable(ctx, s.Table(), true) must return what Forecast(ctx, s)
+// returns, bit for bit. With rounds false the model may skip recording
+// Result.Rounds, as [RoundsOptional] does; its forecasts, status and notes
+// must not change.
+type Tabular interface {
+	ForecastTable(ctx context.Context, t *Table, rounds bool) (*Result, error)
+}
+
+// ForecastTable runs m on the scenario of t: from t when m is [Tabular],
+// and otherwise with m.Forecast, or [ForecastOnly] when rounds is false.
+func ForecastTable(ctx context.Context, m Model, t *Table, rounds bool) (*Result, error) {
+	if tm, ok := m.(Tabular); ok {
+		return tm.ForecastTable(ctx, t, rounds)
+	}
+	if !rounds {
+		return ForecastOnly(ctx, m, t.Scenario())
+	}
+	return m.Forecast(ctx, t.Scenario())
+}
+
 // Status records how a dynamic model's run ended.
 type Status string
 

@@ -28,17 +28,24 @@ func (*Model) Name() string { return "bdm" }
 // the last round. Status is converged only when Settings.Tolerance > 0 and
 // every issue stopped moving before the round limit.
 func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	return m.forecast(ctx, s, true)
+	return m.forecast(ctx, s.Table(), true)
 }
 
 // ForecastOnly implements jirga.RoundsOptional: it returns what Forecast
 // returns, without Rounds, at the cost of the rounds alone (recording
 // every round's positions and offers costs about a third of a run).
 func (m *Model) ForecastOnly(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	return m.forecast(ctx, s, false)
+	return m.forecast(ctx, s.Table(), false)
 }
 
-func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*jirga.Result, error) {
+// ForecastTable implements jirga.Tabular: Forecast, or ForecastOnly when
+// rounds is false, from the table of the scenario.
+func (m *Model) ForecastTable(ctx context.Context, t *jirga.Table, rounds bool) (*jirga.Result, error) {
+	return m.forecast(ctx, t, rounds)
+}
+
+func (m *Model) forecast(ctx context.Context, t *jirga.Table, keep bool) (*jirga.Result, error) {
+	s := t.Scenario()
 	// Settings made in Go get the checks of parsed options.
 	if st := m.Settings; st.Rounds < 0 {
 		return nil, jirga.Errorf(jirga.EINVALID, "bdm: rounds must be ≥ 0, got %d", st.Rounds)
@@ -46,7 +53,6 @@ func (m *Model) forecast(ctx context.Context, s *jirga.Scenario, keep bool) (*ji
 		return nil, err
 	}
 	cfg := m.Settings.resolve()
-	t := s.Table()
 	res := &jirga.Result{Model: m.Name(), Status: jirga.StatusRoundLimit}
 	ids := make([]string, len(t.Actors))
 	for i, a := range t.Actors {

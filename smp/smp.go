@@ -83,9 +83,9 @@ func (m Model) resolve(s *jirga.Scenario) (Settings, error) {
 	return set, nil
 }
 
-// newEngine builds the engine for s on KTAB's [0, 1] scales.
-func newEngine(s *jirga.Scenario, set Settings) (*engine, []string, error) {
-	t := s.Table()
+// newEngine builds the engine for t's scenario on KTAB's [0, 1] scales.
+func newEngine(t *jirga.Table, set Settings) (*engine, []string, error) {
+	s := t.Scenario()
 	n, m := len(t.Actors), len(t.Issues)
 	if n < 2 {
 		return nil, nil, jirga.Errorf(jirga.EINVALID, "smp: scenario %q has %d actor(s); the model needs at least 2", s.ID, n)
@@ -219,11 +219,18 @@ func parseIdealAdjustment(v string, actors []*jirga.Actor) ([][]float64, error) 
 
 // Forecast runs the model on s until KTAB's stopping rule or the turn cap.
 func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	return m.ForecastTable(ctx, s.Table(), true)
+}
+
+// ForecastTable implements jirga.Tabular: Forecast from the table of the
+// scenario. It records the rounds whatever rounds says.
+func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ bool) (*jirga.Result, error) {
+	s := t.Scenario()
 	set, err := m.resolve(s)
 	if err != nil {
 		return nil, err
 	}
-	e, notes, err := newEngine(s, set)
+	e, notes, err := newEngine(t, set)
 	if err != nil {
 		return nil, err
 	}

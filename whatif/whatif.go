@@ -94,6 +94,7 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		vs = append(vs, variant{Variant{ID: All, Name: "all interventions together"}, s.Interventions})
 	}
 	scs := make([]*jirga.Scenario, len(vs))
+	tables := make([]*jirga.Table, len(vs))
 	for i, v := range vs {
 		sc, notes, err := s.ApplyNotes(v.ivs...)
 		if err != nil {
@@ -102,12 +103,13 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		v.v.Notes = notes
 		c.Variants = append(c.Variants, v.v)
 		scs[i] = sc
+		tables[i] = sc.Table()
 	}
 	// vals[v·len(models)+m] are model m's forecasts under variant v.
 	vals := make([][]float64, len(vs)*len(models))
 	_, err := sweep.For(ctx, len(vals), sweep.Loop{Workers: opt.Workers}, func(it sweep.Iter) error {
 		v, m := it.I/len(models), it.I%len(models)
-		x, err := sweep.Forecast(ctx, models[m], scs[v], nil)
+		x, err := sweep.Forecast(ctx, models[m], tables[v], nil)
 		if err != nil {
 			return fmt.Errorf("variant %q: %w", vs[v].v.ID, err)
 		}
