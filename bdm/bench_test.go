@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/internal/usage"
 )
 
 // benchScenario draws n actors on one issue of scale [0, 100].
@@ -38,6 +39,9 @@ func benchmarkForecast(b *testing.B, n int, st Settings) {
 			b.Fatal(err)
 		}
 	}
+	// The process's peak: meaningful when the benchmark runs alone
+	// (issue 18's target at 1,000 actors: ≤ 120 MiB).
+	b.ReportMetric(usage.PeakMiB(), "peak-MiB")
 }
 
 // benchmarkForecastOnly runs ForecastOnly (no rounds recorded, as a sweep
