@@ -63,11 +63,11 @@ func NBSFromOptions(_ option.Common, params map[string]string) (jirga.Model, err
 
 // Forecast implements jirga.Model.
 func (m NBS) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	return m.ForecastTable(ctx, s.Table(), false)
+	return m.ForecastTable(ctx, s.Table(), jirga.DetailAll)
 }
 
 // ForecastTable implements jirga.Tabular.
-func (m NBS) ForecastTable(ctx context.Context, t *jirga.Table, _ bool) (*jirga.Result, error) {
+func (m NBS) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail) (*jirga.Result, error) {
 	u := m.Utility
 	if u == "" {
 		u = UtilityQuadratic

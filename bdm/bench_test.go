@@ -34,11 +34,13 @@ func benchmarkForecast(b *testing.B, n int, st Settings) {
 	st.Rounds = 10
 	m := New(st)
 	b.ReportAllocs()
+	c0 := usage.CPU()
 	for b.Loop() {
 		if _, err := m.Forecast(context.Background(), s); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((usage.CPU()-c0).Seconds()/float64(b.N), "cpu-s/op")
 	// The process's peak: meaningful when the benchmark runs alone
 	// (issue 18's target at 1,000 actors: ≤ 120 MiB).
 	b.ReportMetric(usage.PeakMiB(), "peak-MiB")
@@ -50,11 +52,14 @@ func benchmarkForecastOnly(b *testing.B, n int) {
 	s := benchScenario(n)
 	m := New(Settings{Rounds: 10})
 	b.ReportAllocs()
+	c0 := usage.CPU()
 	for b.Loop() {
 		if _, err := m.ForecastOnly(context.Background(), s); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((usage.CPU()-c0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(usage.PeakMiB(), "peak-MiB")
 }
 
 func BenchmarkForecastOnly10(b *testing.B)   { benchmarkForecastOnly(b, 10) }

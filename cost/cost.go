@@ -257,11 +257,12 @@ const (
 	tableBytes   = 64   // per actor and issue
 	// Static models: a sort per issue.
 	staticSeconds = 1.5e-7 // per stance × log2(actors)
-	// bdm: per round and issue, n² pairs; five n×n float64 tables, and the
-	// offers of a round (48 bytes each, up to n(n−1), in a slice that grows
-	// by doubling).
+	// bdm: per round and issue, n² pairs; seven n×n float64 tables, and,
+	// when every offer is recorded, the offers of a round (48 bytes each,
+	// up to n(n−1), in a slice that grows by doubling; otherwise each
+	// actor's best offer is kept as the offers are made).
 	bdmSeconds    = 1.5e-7 // per pair and round
-	bdmTableBytes = 5 * 8
+	bdmTableBytes = 7 * 8
 	bdmOfferBytes = 3 * 48
 	// The share of ordered pairs that make an offer in a round (measured:
 	// 0.5–0.6 on random scenarios), a recorded offer (jirga.Offer) and its
@@ -343,7 +344,10 @@ func model(name string, sz Size, rounds int, params map[string]string, record bo
 			}
 		}
 		c.seconds += bdmSeconds * r * pairs
-		c.work += (bdmTableBytes + bdmOfferBytes) * maxPairs
+		c.work += bdmTableBytes * maxPairs
+		if o := params["offers"]; record && (o == "" || o == bdm.OffersAll) {
+			c.work += bdmOfferBytes * maxPairs
+		}
 		if record {
 			c.seconds += offerSeconds * r * offers
 			c.result += offerBytes * r * offers

@@ -14,8 +14,8 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/exchange"
-	"github.com/jirga/jirga/internal/usage"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/internal/usage"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

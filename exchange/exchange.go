@@ -170,12 +170,12 @@ func (m Model) settings() (rounds int, fw, sw float64, err error) {
 
 // Forecast implements jirga.Model.
 func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	return m.ForecastTable(ctx, s.Table(), true)
+	return m.ForecastTable(ctx, s.Table(), jirga.DetailAll)
 }
 
 // ForecastTable implements jirga.Tabular: Forecast from the table of the
-// scenario. It records the rounds whatever rounds says.
-func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ bool) (*jirga.Result, error) {
+// scenario. It records the rounds whatever the detail.
+func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail) (*jirga.Result, error) {
 	rounds, fw, sw, err := m.settings()
 	if err != nil {
 		return nil, err

@@ -32,11 +32,11 @@ func TestForecastTable(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s on %s: %v", name, s.ID, err)
 			}
-			got, err := tm.ForecastTable(context.Background(), s.Table(), true)
+			got, err := tm.ForecastTable(context.Background(), s.Table(), jirga.DetailAll)
 			if err != nil || !deepEqual(got, want) {
 				t.Fatalf("%s on %s: ForecastTable differs from Forecast (%v)", name, s.ID, err)
 			}
-			only, err := tm.ForecastTable(context.Background(), s.Table(), false)
+			only, err := tm.ForecastTable(context.Background(), s.Table(), jirga.DetailNone)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,7 +57,7 @@ func TestForecastTable(t *testing.T) {
 			}
 			sm.Draw(sweep.DrawRand(1, 2))
 			sm.Draw(sweep.DrawRand(1, 1))
-			again, err := tm.ForecastTable(context.Background(), sm.Table(), true)
+			again, err := tm.ForecastTable(context.Background(), sm.Table(), jirga.DetailAll)
 			if err != nil || !deepEqual(again, fresh) {
 				t.Fatalf("%s on %s: ForecastTable on a refreshed table differs from Forecast on the draw (%v)", name, s.ID, err)
 			}

@@ -47,7 +47,6 @@ func benchmarkSMP(b *testing.B, size int) {
 	b.ReportMetric(usage.PeakMiB(), "peak-MiB")
 }
 
-
 func BenchmarkSMP40(b *testing.B)  { benchmarkSMP(b, 40) }
 func BenchmarkSMP80(b *testing.B)  { benchmarkSMP(b, 80) }
 func BenchmarkSMP160(b *testing.B) { benchmarkSMP(b, 160) }

@@ -223,12 +223,12 @@ func parseIdealAdjustment(v string, actors []*jirga.Actor) ([][]float64, error) 
 
 // Forecast runs the model on s until KTAB's stopping rule or the turn cap.
 func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	return m.ForecastTable(ctx, s.Table(), true)
+	return m.ForecastTable(ctx, s.Table(), jirga.DetailAll)
 }
 
 // ForecastTable implements jirga.Tabular: Forecast from the table of the
-// scenario. It records the rounds whatever rounds says.
-func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ bool) (*jirga.Result, error) {
+// scenario. It records the rounds whatever the detail.
+func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail) (*jirga.Result, error) {
 	s := t.Scenario()
 	set, err := m.resolve(s)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 // its breach of the Model contract (see [jirga.Result.Values]).
 func Forecast(ctx context.Context, m jirga.Model, t *jirga.Table, dst []float64) ([]float64, error) {
 	s := t.Scenario()
-	r, err := jirga.ForecastTable(ctx, m, t, false)
+	r, err := jirga.ForecastTable(ctx, m, t, jirga.DetailNone)
 	if err == nil && r == nil {
 		err = jirga.Errorf(jirga.EINTERNAL, "model %s returned no result", m.Name())
 	}

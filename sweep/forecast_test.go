@@ -32,14 +32,14 @@ func (m roundsOptional) ForecastOnly(ctx context.Context, s *jirga.Scenario) (*j
 // tabular records the tables and the rounds flag it was called with.
 type tabular struct {
 	roundsOptional
-	tables *[]*jirga.Table
-	rounds *[]bool
+	tables  *[]*jirga.Table
+	details *[]jirga.Detail
 }
 
-func (m tabular) ForecastTable(ctx context.Context, t *jirga.Table, rounds bool) (*jirga.Result, error) {
+func (m tabular) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail) (*jirga.Result, error) {
 	*m.tables = append(*m.tables, t)
-	*m.rounds = append(*m.rounds, rounds)
-	return baseline.Mean{}.ForecastTable(ctx, t, rounds)
+	*m.details = append(*m.details, d)
+	return baseline.Mean{}.ForecastTable(ctx, t, d)
 }
 
 type failingModel struct{}
@@ -63,9 +63,9 @@ func TestForecast(t *testing.T) {
 		t.Fatalf("err %v, Forecast called %d times, ForecastOnly %d; want ForecastOnly once", err, full, only)
 	}
 	var tables []*jirga.Table
-	var rounds []bool
-	if _, err := sweep.Forecast(context.Background(), tabular{roundsOptional{&full, &only}, &tables, &rounds}, tb, nil); err != nil || len(tables) != 1 || tables[0] != tb || rounds[0] || full+only != 1 {
-		t.Fatalf("err %v, ForecastTable got tables %v (want [%p]) and rounds %v (want [false]), Forecast or ForecastOnly %d more times", err, tables, tb, rounds, full+only-1)
+	var details []jirga.Detail
+	if _, err := sweep.Forecast(context.Background(), tabular{roundsOptional{&full, &only}, &tables, &details}, tb, nil); err != nil || len(tables) != 1 || tables[0] != tb || details[0] != jirga.DetailNone || full+only != 1 {
+		t.Fatalf("err %v, ForecastTable got tables %v (want [%p]) and details %v (want [DetailNone]), Forecast or ForecastOnly %d more times", err, tables, tb, details, full+only-1)
 	}
 	want, _ := baseline.Mean{}.Forecast(context.Background(), s)
 	for k, is := range s.Issues {

@@ -158,7 +158,7 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 			return nil, err
 		}
 		// Rounds are dropped, so models that can skip recording them do.
-		r, err := jirga.ForecastTable(ctx, m, t, false)
+		r, err := jirga.ForecastTable(ctx, m, t, jirga.DetailNone)
 		if err != nil {
 			return nil, err
 		}

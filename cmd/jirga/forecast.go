@@ -44,9 +44,15 @@ file) gives one forecast per scenario.`)
 		return err
 	}
 	m.warnCost("forecast", ss, 0, mf.job(jirga.KindForecast))
+	// Only the JSON shows the rounds (bdm's offers and all): a table or
+	// CSV of forecasts does not pay for recording them.
+	detail := jirga.DetailNone
+	if outFormat == "json" {
+		detail = jirga.DetailAll
+	}
 	var fcs []*jirga.Forecast
 	for _, s := range ss {
-		fc, err := jirga.Run(ctx, s, ms)
+		fc, err := jirga.RunDetail(ctx, s, ms, detail)
 		if err != nil {
 			return err
 		}
