@@ -25,6 +25,12 @@ func generated(n int) *jirga.Scenario {
 }
 
 func benchmarkSMP(b *testing.B, size int) {
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) { benchmarkSMPWorkers(b, size, w) })
+	}
+}
+
+func benchmarkSMPWorkers(b *testing.B, size, workers int) {
 	var s *jirga.Scenario
 	if size == 500 {
 		s = generated(size)
@@ -34,7 +40,7 @@ func benchmarkSMP(b *testing.B, size int) {
 	b.ResetTimer()
 	c0 := usage.CPU()
 	for b.Loop() {
-		r, err := smp.Model{}.Forecast(context.Background(), s)
+		r, err := smp.Model{Settings: smp.Settings{Workers: workers}}.Forecast(context.Background(), s)
 		if err != nil {
 			b.Fatal(err)
 		}

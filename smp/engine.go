@@ -78,9 +78,14 @@ type engine struct {
 	// within a fraction of a turn; a turn cut short is meaningless.
 	ctx context.Context
 
+	// weight is s_k·c_k, the weight of actor k's votes in a challenge
+	// (its total salience times its capability).
+	weight []float64
+
 	// per-state scratch
-	dist []float64 // d(idl_i, pos_j), n×n
-	risk []float64 // R_i
+	dist  []float64 // d(idl_i, pos_j), n×n
+	distT []float64 // dist transposed: distT[j*n+i] = d(idl_i, pos_j)
+	risk  []float64 // R_i
 }
 
 // parallel runs f(0..n-1) on the engine's workers, on sweep.For. f must
@@ -149,6 +154,25 @@ func (e *engine) computeDistances() {
 			e.dist[i*n+j] = e.distance(i, e.pos[j])
 		}
 	})
+	// The challenges read the distances of every actor to one position.
+	if e.distT == nil {
+		e.distT = make([]float64, n*n)
+	}
+	transpose(e.distT, e.dist, n)
+}
+
+// transpose sets dst[j*n+i] = src[i*n+j], in tiles that stay in cache.
+func transpose(dst, src []float64, n int) {
+	const tile = 32
+	for i0 := 0; i0 < n; i0 += tile {
+		for j0 := 0; j0 < n; j0 += tile {
+			for i := i0; i < min(i0+tile, n); i++ {
+				for j := j0; j < min(j0+tile, n); j++ {
+					dst[j*n+i] = src[i*n+j]
+				}
+			}
+		}
+	}
 }
 
 // computeRisk infers the risk attitudes: a PCE over all positions with
@@ -156,7 +180,7 @@ func (e *engine) computeDistances() {
 // maps p to R. It returns p.
 func (e *engine) computeRisk() []float64 {
 	n := e.n
-	p := e.election(n, e.cap, func(k, a int) float64 { return 1 - e.dist[k*n+a] })
+	p := e.election(n, e.cap, func(k, a int) float64 { return 1 - e.distT[a*n+k] }) // 1 − d(idl_k, pos_a)
 	lo, hi := p[0], p[0]
 	for _, x := range p {
 		lo = math.Min(lo, x)
@@ -224,11 +248,19 @@ func (e *engine) challengeWith(rh []float64, i, j int) float64 {
 	n := e.n
 	uki := make([]float64, n)
 	ukk := make([]float64, n)
+	e.principalUtils(rh, i, uki, ukk)
+	return e.challengeFast(rh, uki, ukk, i, j)
+}
+
+// principalUtils sets, for every actor k, uki[k] = U_ki (the utility of
+// i's position, with risk attitudes rh) and ukk[k] = U_kk.
+func (e *engine) principalUtils(rh []float64, i int, uki, ukk []float64) {
+	n := e.n
+	di := e.distT[i*n : (i+1)*n] // d(idl_k, pos_i) for every k
 	for k := 0; k < n; k++ {
-		uki[k] = utility(e.dist[k*n+i], rh[k])
+		uki[k] = utility(di[k], rh[k])
 		ukk[k] = utility(e.dist[k*n+k], rh[k])
 	}
-	return e.challengeFast(rh, uki, ukk, i, j)
 }
 
 // challengeFast is challengeWith given, for every actor k, uki[k] = U^h_ki
@@ -248,6 +280,16 @@ func (e *engine) challengeFast(rh, uki, ukk []float64, i, j int) float64 {
 	}
 	add(e.vote(e.salSum[i]*e.cap[i], uki[i]-uij))
 	add(e.vote(e.salSum[j]*e.cap[j], uki[j]-ujj))
+	if e.voting == vrProp && e.commit == tpSemi {
+		// KTAB's defaults: the loop below with the vote inlined.
+		pi, pj := thirdPropSemi(ci, cj, e.weight, uki, ukk, e.distT[j*n:(j+1)*n], rh, 0, min(i, j))
+		pi, pj = thirdPropSemiFrom(pi, pj, ci, cj, e.weight, uki, ukk, e.distT[j*n:(j+1)*n], rh, min(i, j)+1, max(i, j))
+		pi, pj = thirdPropSemiFrom(pi, pj, ci, cj, e.weight, uki, ukk, e.distT[j*n:(j+1)*n], rh, max(i, j)+1, n)
+		if pi+pj == 0 {
+			return 0.5
+		}
+		return pi / (pi + pj)
+	}
 	pi, pj := ci, cj
 	for k := 0; k < n; k++ {
 		if k == i || k == j {
@@ -292,6 +334,41 @@ func (e *engine) challengeFast(rh, uki, ukk []float64, i, j int) float64 {
 		return 0.5 // nobody cares: an even contest
 	}
 	return pi / (pi + pj)
+}
+
+// thirdPropSemi returns the principals' strengths ci, cj with the votes of
+// the third parties k in [from, to) added, under KTAB's default rules:
+// proportional votes and semi-commitment. dj[k] is d(idl_k, pos_j). It is
+// the loop of challengeFast, operation for operation (the same floats),
+// for the n³ challenges of a turn.
+func thirdPropSemi(ci, cj float64, w, uki, ukk, dj, rh []float64, from, to int) (pi, pj float64) {
+	return thirdPropSemiFrom(ci, cj, ci, cj, w, uki, ukk, dj, rh, from, to)
+}
+
+// thirdPropSemiFrom is thirdPropSemi adding to the strengths pi, pj.
+func thirdPropSemiFrom(pi, pj, ci, cj float64, w, uki, ukk, dj, rh []float64, from, to int) (float64, float64) {
+	w, uki, ukk, dj, rh = w[:to], uki[:to], ukk[:to], dj[:to], rh[:to]
+	for k := from; k < to; k++ {
+		wk, ui, uk := w[k], uki[k], ukk[k]
+		d := dj[k]
+		uj := (1 - d) * (1 + d*rh[k]) // utility(d, rh[k])
+		vk := wk * (ui - uj)
+		vp, vm := 0.0, 0.0
+		if vk > 0 {
+			vp = vk
+		} else {
+			vm = -vk
+		}
+		p := (ci + vp) / (ci + vp + cj + vm)
+		joinI := p*(2*ui+uk) + (1-p)*3*uj
+		joinJ := p*3*ui + (1-p)*(2*uj+uk)
+		if v := wk * (joinI - joinJ); v > 0 {
+			pi += v
+		} else {
+			pj -= v
+		}
+	}
+	return pi, pj
 }
 
 // gain is k's expected gain, as h estimates it, when i challenges j and

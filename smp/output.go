@@ -11,6 +11,11 @@ type output struct {
 	e      *engine
 	lo, sp []float64 // issue scale minimum and span
 	rounds []jirga.Round
+	// keep records every state as a round; without it only the first
+	// state's weighted mean is kept (initMean) and result computes what the
+	// last state gives.
+	keep     bool
+	initMean map[string]float64
 	// of the last state
 	probs []float64
 	optOf []int
@@ -44,6 +49,12 @@ func (o *output) point(x []float64) map[string]float64 {
 
 // state records the current engine state as round turn.
 func (o *output) state(turn int, tr *turnRec, change *float64) {
+	if !o.keep {
+		if turn == 0 {
+			o.initMean = o.weightedMean()
+		}
+		return
+	}
 	e, s := o.e, o.s
 	probs, optOf, reps := e.outcomeProbs()
 	o.probs, o.optOf, o.reps = probs, optOf, reps
@@ -125,16 +136,24 @@ func (o *output) mostProbable() map[string]float64 {
 }
 
 func (o *output) result(status jirga.Status) *jirga.Result {
-	last := o.rounds[len(o.rounds)-1]
+	var outcome, mean, initMean map[string]float64
+	if o.keep {
+		last := o.rounds[len(o.rounds)-1]
+		outcome, mean, initMean = last.Outcome, last.Mean, o.rounds[0].Mean
+	} else {
+		// What state would have recorded for the last state.
+		o.probs, o.optOf, o.reps = o.e.outcomeProbs()
+		outcome, mean, initMean = o.expected(), o.weightedMean(), o.initMean
+	}
 	r := &jirga.Result{Model: "smp", Status: status, Rounds: o.rounds,
 		Summaries: map[string]map[string]float64{
-			"probability_weighted":  last.Outcome,
+			"probability_weighted":  outcome,
 			"most_probable":         o.mostProbable(),
-			"weighted_mean":         last.Mean,
-			"initial_weighted_mean": o.rounds[0].Mean,
+			"weighted_mean":         mean,
+			"initial_weighted_mean": initMean,
 		}}
 	for _, is := range o.s.Issues {
-		x := last.Outcome[is.ID]
+		x := outcome[is.ID]
 		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: x, Anchor: is.NearestAnchor(x)})
 	}
 	return r

@@ -73,36 +73,66 @@ func (e *engine) victory(cab, cba float64) float64 {
 // Rows of the coalition matrix are computed in parallel.
 func (e *engine) election(nOpt int, w []float64, util func(k, a int) float64) []float64 {
 	nv := len(w)
-	// u is voter-major: u[k*nOpt+a].
-	u := make([]float64, nv*nOpt)
-	for k := 0; k < nv; k++ {
-		for a := 0; a < nOpt; a++ {
-			u[k*nOpt+a] = util(k, a)
+	// u is option-major, u[a*nv+k], so that the votes on a pair read two
+	// rows in order.
+	u := make([]float64, nOpt*nv)
+	for a := 0; a < nOpt; a++ {
+		for k := 0; k < nv; k++ {
+			u[a*nv+k] = util(k, a)
 		}
 	}
 	coal := make([]float64, nOpt*nOpt)
-	e.parallel(nOpt, func(a int) {
-		for b := 0; b < nOpt; b++ {
-			if a == b {
-				continue
-			}
-			c := 0.0
-			if e.voting == vrProp {
-				for k := 0; k < nv; k++ {
-					if v := w[k] * (u[k*nOpt+a] - u[k*nOpt+b]); v > 0 {
+	if e.voting == vrASymProsp {
+		// A gain counts for less than a loss: each order of a pair is
+		// summed on its own.
+		e.parallel(nOpt, func(a int) {
+			ua := u[a*nv : (a+1)*nv]
+			for b := 0; b < nOpt; b++ {
+				if a == b {
+					continue
+				}
+				ub := u[b*nv : (b+1)*nv]
+				c := 0.0
+				for k, x := range ua {
+					if v := e.vote(w[k], x-ub[k]); v > 0 {
 						c += v
 					}
 				}
-			} else {
-				for k := 0; k < nv; k++ {
-					if v := e.vote(w[k], u[k*nOpt+a]-u[k*nOpt+b]); v > 0 {
-						c += v
+				coal[a*nOpt+b] = c + coalitionFloor
+			}
+		})
+	} else {
+		// Every other rule is odd, vote(w, −Δu) = −vote(w, Δu) to the bit
+		// (a float negates exactly), so one pass over the voters gives
+		// C(a:b) from the positive votes and C(b:a) from the negative ones,
+		// each summed in voter order as on its own.
+		prop := e.voting == vrProp
+		e.parallel(nOpt, func(a int) {
+			ua := u[a*nv : (a+1)*nv]
+			for b := a + 1; b < nOpt; b++ {
+				ub := u[b*nv : (b+1)*nv][:len(ua)]
+				cab, cba := 0.0, 0.0
+				if prop {
+					for k, x := range ua {
+						if v := w[k] * (x - ub[k]); v > 0 {
+							cab += v
+						} else if v < 0 {
+							cba -= v
+						}
+					}
+				} else {
+					for k, x := range ua {
+						if v := e.vote(w[k], x-ub[k]); v > 0 {
+							cab += v
+						} else if v < 0 {
+							cba -= v
+						}
 					}
 				}
+				coal[a*nOpt+b], coal[b*nOpt+a] = cab+coalitionFloor, cba+coalitionFloor
 			}
-			coal[a*nOpt+b] = c + coalitionFloor
-		}
-	})
+		})
+	}
 	vic := make([]float64, nOpt*nOpt)
 	for a := 0; a < nOpt; a++ {
 		for b := 0; b < nOpt; b++ {

@@ -50,7 +50,9 @@ func (e *engine) outcomeProbs() (perActor []float64, optOf []int, reps []int) {
 			}
 		}
 	}
-	p := e.election(len(reps), e.cap, func(k, a int) float64 { return e.objective(k, reps[a]) })
+	p := e.election(len(reps), e.cap, func(k, a int) float64 {
+		return utility(e.distT[reps[a]*n+k], e.risk[k]) // e.objective(k, reps[a])
+	})
 	perActor = make([]float64, n)
 	for i := range perActor {
 		perActor[i] = p[optOf[i]]

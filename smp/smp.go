@@ -122,6 +122,10 @@ func newEngine(t *jirga.Table, set Settings) (*engine, []string, error) {
 		}
 		e.salSum[i] = sum
 	}
+	e.weight = make([]float64, n)
+	for k := range e.weight {
+		e.weight[k] = e.salSum[k] * e.cap[k]
+	}
 	if len(scaled) > 0 {
 		notes = append(notes, fmt.Sprintf("saliences of %s sum above 100 over the issues; each was scaled to sum to 100, as KTAB requires", strings.Join(scaled, ", ")))
 	}
@@ -227,8 +231,10 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 }
 
 // ForecastTable implements jirga.Tabular: Forecast from the table of the
-// scenario. It records the rounds whatever the detail.
-func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail) (*jirga.Result, error) {
+// scenario. With jirga.DetailNone it records no turn, and so skips the
+// election over the distinct positions that gives each turn's
+// probabilities, except for the last state, which the forecast needs.
+func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail) (*jirga.Result, error) {
 	s := t.Scenario()
 	set, err := m.resolve(s)
 	if err != nil {
@@ -244,6 +250,7 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail
 	}
 	e.ctx = ctx
 	out := newOutput(s, e)
+	out.keep = d > jirga.DetailNone
 	e.computeDistances()
 	e.computeRisk()
 	if err := ctx.Err(); err != nil {

@@ -1,6 +1,7 @@
 package smp
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -85,6 +86,11 @@ func (e *engine) bargainsFor(c challengeRec) []bargainRec {
 	return []bargainRec{fromI}
 }
 
+// gainSlack bounds the rounding error of a computed gain (a few ulps of
+// numbers of order 1), so that a bound on the gain is never undercut by
+// rounding.
+const gainSlack = 1e-9
+
 // bestChallenge finds i's most advantageous target from its own
 // perspective; ok is false when no challenge gains more than minGain.
 func (e *engine) bestChallenge(i int) (challengeRec, bool) {
@@ -96,17 +102,38 @@ func (e *engine) bestChallenge(i int) (challengeRec, bool) {
 	n := e.n
 	uki := make([]float64, n)
 	ukk := make([]float64, n)
-	for k := 0; k < n; k++ {
-		uki[k] = utility(e.dist[k*n+i], rh[k])
-		ukk[k] = utility(e.dist[k*n+k], rh[k])
+	e.principalUtils(rh, i, uki, ukk)
+	// i's gain from challenging j is, with U = U_ii and V = U_ij (as i
+	// sees them), g(P) = (U − V)(1 − 2s_j + 2s_j·P), linear in P ∈ [0, 1],
+	// so at most ub = max(U − V, (U − V)(1 − 2s_j)) whatever P is. The
+	// targets are tried from the highest bound down, and the O(N²) P of a
+	// target is computed only while its bound can still beat the best gain
+	// found: the best challenge is the one the loop over every target in
+	// order finds (on a tie, the lower target), with the same floats.
+	type bound struct {
+		j  int
+		ub float64
 	}
-	for j := 0; j < e.n; j++ {
+	bounds := make([]bound, 0, n-1)
+	u := e.util(i, i, i)
+	for j := 0; j < n; j++ {
 		if j == i {
 			continue
 		}
+		d := u - e.util(i, i, j)
+		if ub := max(d, d*(1-2*e.salSum[j])); ub+gainSlack > minGain {
+			bounds = append(bounds, bound{j, ub})
+		}
+	}
+	slices.SortFunc(bounds, func(a, b bound) int { return cmp.Or(cmp.Compare(b.ub, a.ub), a.j-b.j) })
+	for _, c := range bounds {
+		if best.target >= 0 && c.ub+gainSlack < best.gain {
+			break // no target left can gain as much
+		}
+		j := c.j
 		p := e.challengeFast(rh, uki, ukk, i, j)
 		g := e.gain(i, i, i, j, p)
-		if g > minGain && (best.target < 0 || g > best.gain) {
+		if g > minGain && (best.target < 0 || g > best.gain || (g == best.gain && j < best.target)) {
 			best = challengeRec{init: i, target: j, gain: g, p: p}
 		}
 	}
@@ -191,36 +218,57 @@ func (e *engine) step() turnRec {
 			draws[q] = e.rng.Float64()
 		}
 	}
-	itemUtil := func(voter, it int) float64 {
-		// mean of voter's utility over all positions, with the two
-		// principals' positions replaced by the bargain
-		if it < 0 {
-			s := 0.0
-			for j := 0; j < n; j++ {
-				s += obj[voter*n+j]
-			}
-			return s / float64(n)
-		}
-		b := bargains[it]
+	// An item's utility to a voter is the mean of the voter's utility over
+	// all positions, with the two principals' positions replaced by the
+	// bargain (the status quo replaces none). Each is computed once, though
+	// a bargain is in two queues: sqUtil[voter], and bUtil[it*n+voter].
+	sqUtil := make([]float64, n)
+	e.parallel(n, func(voter int) {
 		s := 0.0
-		for j := 0; j < n; j++ {
-			switch j {
-			case b.init:
-				s += utility(e.distance(voter, b.posI), e.risk[voter])
-			case b.target:
-				s += utility(e.distance(voter, b.posJ), e.risk[voter])
-			default:
-				s += obj[voter*n+j]
-			}
+		for _, o := range obj[voter*n : (voter+1)*n] {
+			s += o
 		}
-		return s / float64(n)
+		sqUtil[voter] = s / float64(n)
+	})
+	bUtil := make([]float64, len(bargains)*n)
+	e.parallel(len(bargains), func(it int) {
+		b := &bargains[it]
+		// The positions in order, with the two replaced: the sum of the
+		// loop over every position, term for term.
+		f, g, xf, xg := b.init, b.target, b.posI, b.posJ
+		if g < f {
+			f, g, xf, xg = g, f, xg, xf
+		}
+		for voter := 0; voter < n; voter++ {
+			row := obj[voter*n : (voter+1)*n]
+			s := 0.0
+			for _, o := range row[:f] {
+				s += o
+			}
+			s += utility(e.distance(voter, xf), e.risk[voter])
+			for _, o := range row[f+1 : g] {
+				s += o
+			}
+			s += utility(e.distance(voter, xg), e.risk[voter])
+			for _, o := range row[g+1:] {
+				s += o
+			}
+			bUtil[it*n+voter] = s / float64(n)
+		}
+	})
+	if e.stopped() {
+		return rec
 	}
 	e.parallel(n, func(q int) {
 		items := queues[q]
 		u := make([]float64, len(items)*n) // [voter][item]
 		for k := 0; k < n; k++ {
 			for a, it := range items {
-				u[k*len(items)+a] = itemUtil(k, it)
+				if it < 0 {
+					u[k*len(items)+a] = sqUtil[k]
+				} else {
+					u[k*len(items)+a] = bUtil[it*n+k]
+				}
 			}
 		}
 		ni := len(items)
