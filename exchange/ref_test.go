@@ -24,24 +24,24 @@ func refRound(st *state, decide bool) []Exchange {
 		copy(st.y[i], st.x[i])
 	}
 	st.oy = append(st.oy[:0], st.o...)
-	st.enumerate()
-	cands := append([]cand(nil), st.cands...)
+	if err := st.enumerate(); err != nil {
+		panic(err)
+	}
+	cands := st.candidates()
 	dead := make([]bool, len(cands))
 	var out []Exchange
 	for {
 		best := -1
-		var be entry
 		for k := range cands {
 			if dead[k] {
 				continue
 			}
-			if !decide && !st.compute(&cands[k]) {
+			if !decide && !st.compute(&cands[k], st.y) {
 				dead[k] = true
 				continue
 			}
-			e := entry{gain: cands[k].gain, key: cands[k].key()}
-			if best < 0 || before(&e, &be) {
-				best, be = k, e
+			if best < 0 || ahead(cands[k].gain, cands[k].key(), cands[best].gain, cands[best].key()) {
+				best = k
 			}
 		}
 		if best < 0 {
@@ -49,7 +49,7 @@ func refRound(st *state, decide bool) []Exchange {
 		}
 		c := cands[best]
 		dead[best] = true
-		j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
+		j, i, p, q := c.j, c.i, c.p, c.q
 		out = append(out, Exchange{Supplier: st.t.Actors[j].ID, SupplyIssue: st.t.Issues[p].ID,
 			SupplyFrom: st.given(p, st.y[j][p]), SupplyTo: st.given(p, c.yj), Demander: st.t.Actors[i].ID, DemandIssue: st.t.Issues[q].ID,
 			DemandFrom: st.given(q, st.y[i][q]), DemandTo: st.given(q, c.yi), Gain: c.gain})
@@ -63,9 +63,9 @@ func refRound(st *state, decide bool) []Exchange {
 			if dead[k] {
 				continue
 			}
-			moved := (int(d.j) == j && int(d.p) == p) || (int(d.j) == i && int(d.p) == q) ||
-				(int(d.i) == j && int(d.q) == p) || (int(d.i) == i && int(d.q) == q)
-			if moved && !st.computeDecide(d) {
+			moved := (d.j == j && d.p == p) || (d.j == i && d.p == q) ||
+				(d.i == j && d.q == p) || (d.i == i && d.q == q)
+			if moved && !st.computeDecide(d, st.oy) {
 				dead[k] = true
 			}
 		}

@@ -1,0 +1,100 @@
+package exchange_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/exchange"
+	"github.com/jirga/jirga/format"
+)
+
+var updateFingerprints = flag.Bool("update-fingerprints", false, "rewrite testdata/fingerprints.txt")
+
+// TestFingerprints guards the rewrites for speed and memory of issue 18:
+// the whole JSON result (every round's positions, outcomes and exchanges)
+// on the Copenhagen, CoP21 and Decide sample files and on random scenarios,
+// under every combination of the within-round rule, the update, the scale
+// and the rate, hashes to what testdata/fingerprints.txt recorded before
+// them. go test -run TestFingerprints -update-fingerprints records new
+// hashes; only a fix of the model may change them.
+func TestFingerprints(t *testing.T) {
+	var ss []*jirga.Scenario
+	for _, f := range []string{"testdata/copenhagen_2009.tsv", "testdata/cop21_2015.tsv", "testdata/decide/sample_data.input.tsv"} {
+		s, err := format.ReadFile(f, format.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss = append(ss, s...)
+	}
+	for k := range 3 {
+		s := randomScenario(rand.New(rand.NewPCG(18, uint64(k))), 30+10*k, 4+k)
+		s.ID = fmt.Sprintf("random-%d", k)
+		ss = append(ss, s)
+	}
+	got := map[string]string{}
+	var order []string
+	for _, s := range ss {
+		for _, within := range []string{exchange.WithinDecide, exchange.WithinStart} {
+			updates := []string{exchange.UpdateRecalculate, exchange.UpdateDrop}
+			if within == exchange.WithinDecide {
+				updates = []string{""} // the update applies to the start rule only
+			}
+			for _, update := range updates {
+				for _, scale := range []string{exchange.ScalePercent, exchange.ScaleGiven} {
+					for _, rate := range []string{exchange.RateEqual, exchange.RateRandom} {
+						m := exchange.Model{WithinRound: within, Update: update, Scale: scale, Rate: rate, Seed: 7}
+						r, err := m.Forecast(context.Background(), s)
+						if err != nil {
+							t.Fatalf("%s: %v", s.ID, err)
+						}
+						b, err := json.Marshal(r)
+						if err != nil {
+							t.Fatal(err)
+						}
+						name := fmt.Sprintf("%s/%s/%s/%s/%s", s.ID, within, update, scale, rate)
+						got[name] = fmt.Sprintf("%x", sha256.Sum256(b))
+						order = append(order, name)
+					}
+				}
+			}
+		}
+	}
+	const file = "testdata/fingerprints.txt"
+	if *updateFingerprints {
+		var b strings.Builder
+		for _, name := range order {
+			fmt.Fprintf(&b, "%s %s\n", got[name], name)
+		}
+		if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		hash, name, _ := strings.Cut(sc.Text(), " ")
+		want[name] = hash
+	}
+	for _, name := range order {
+		if want[name] == "" {
+			t.Errorf("%s: no recorded fingerprint (run with -update-fingerprints)", name)
+		} else if got[name] != want[name] {
+			t.Errorf("%s: the result changed", name)
+		}
+	}
+}
