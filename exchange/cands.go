@@ -35,6 +35,23 @@ type block struct {
 	start  int          // its first slot
 }
 
+// groupOf returns the group of an actor with sides sp and sq on the
+// block's two issues: 0 for (+,+), 1 for (+,−), 2 for (−,+), 3 for (−,−),
+// and -1 when it sits at the outcome of one of them.
+func groupOf(sp, sq int8) int {
+	if sp == 0 || sq == 0 {
+		return -1
+	}
+	g := 0
+	if sp < 0 {
+		g += 2
+	}
+	if sq < 0 {
+		g++
+	}
+	return g
+}
+
 // slots returns the number of slots of b.
 func (b *block) slots() int { return len(b.g[0])*len(b.g[3]) + len(b.g[1])*len(b.g[2]) }
 
@@ -193,8 +210,9 @@ func (st *state) size(c *cand, xjp, xip, xiq, xjq, op, oq float64) bool {
 	return true
 }
 
-// round runs one round from st.x and returns the executed exchanges.
-func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
+// round runs one round from st.x and returns the executed exchanges (when
+// st.keep) and their number.
+func (st *state) round(ctx context.Context) (ex []Exchange, executed int, capped bool, err error) {
 	for i := range st.n {
 		copy(st.y[i], st.x[i])
 	}
@@ -203,18 +221,17 @@ func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 	}
 	st.oyLog = st.oyLog[:0]
 	if err := st.enumerate(); err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
 	var out []Exchange
 	limit := st.n * st.m
-	capped := false
 	for pops := 1; len(st.h) > 0; pops++ {
 		if pops%256 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, false, err
+				return nil, 0, false, err
 			}
 		}
 		if st.stale > len(st.h)/2 {
@@ -227,13 +244,13 @@ func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 			st.stale--
 			continue
 		}
-		if !st.drop && !st.decide && len(out) >= limit {
+		if !st.drop && !st.decide && executed >= limit {
 			capped = true
 			break
 		}
 		c, ok := st.valuesOf(int(e.id))
 		if !ok || c.gain != e.gain {
-			return nil, false, jirga.Errorf(jirga.EINTERNAL, "exchange: the values of a candidate exchange changed between their computations")
+			return nil, 0, false, jirga.Errorf(jirga.EINTERNAL, "exchange: the values of a candidate exchange changed between their computations")
 		}
 		st.ver[e.id] = -1 // done
 		if st.tiedTop(&e) {
@@ -249,22 +266,25 @@ func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 			st.oy[p], st.oy[q] = st.outcome(st.y, p), st.outcome(st.y, q)
 			st.oyLog = append(st.oyLog, st.oy...)
 		}
-		a, is := st.t.Actors, st.t.Issues
-		out = append(out, Exchange{
-			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: st.given(p, fromJ), SupplyTo: st.given(p, c.yj),
-			Demander: a[i].ID, DemandIssue: is[q].ID, DemandFrom: st.given(q, fromI), DemandTo: st.given(q, c.yi),
-			Gain: c.gain, SupplyShift: c.dp / st.f[p], DemandShift: c.dq / st.f[q],
-			SupplierGain: c.gainJ, DemanderGain: c.gainI,
-		})
-		event := int32(len(out) - 1)
+		if st.keep {
+			a, is := st.t.Actors, st.t.Issues
+			out = append(out, Exchange{
+				Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: st.given(p, fromJ), SupplyTo: st.given(p, c.yj),
+				Demander: a[i].ID, DemandIssue: is[q].ID, DemandFrom: st.given(q, fromI), DemandTo: st.given(q, c.yi),
+				Gain: c.gain, SupplyShift: c.dp / st.f[p], DemandShift: c.dq / st.f[q],
+				SupplierGain: c.gainJ, DemanderGain: c.gainI,
+			})
+		}
+		event := int32(executed)
+		executed++
 		st.touch(j, p, j, p, i, q, event)
 		st.touch(i, q, j, p, i, q, event)
 	}
-	return out, capped, nil
+	return out, executed, capped, nil
 }
 
 // tiedTop reports whether the best live exchange left in the heap has the
-// same gain as e (within the 1e-9 tie tolerance of before): e was then
+// same gain as e (within the 1e-9 tie tolerance of gainOrder): e was then
 // chosen by the order of the input. Stale entries on top are discarded, as
 // popping them would.
 func (st *state) tiedTop(e *entry) bool {
@@ -466,28 +486,35 @@ func (st *state) enumerate() error {
 	st.blocks = st.blocks[:nb]
 	if len(st.member) < nb*st.n {
 		st.member = make([]int32, nb*st.n)
+		// A block's four groups hold each actor at most once: n places a
+		// block in one array for the ids and in one for each number.
+		st.gFlat = make([]int32, nb*st.n)
+		st.fFlat = make([]float64, 4*nb*st.n)
 	}
 	total, bi := 0, 0
 	for p := range st.m {
 		for q := p + 1; q < st.m; q++ {
 			b := &st.blocks[bi]
 			b.p, b.q, b.start = p, q, total
-			for g := range b.g {
-				b.g[g], b.sp[g], b.sq[g] = b.g[g][:0], b.sp[g][:0], b.sq[g][:0]
-				b.xp[g], b.xq[g] = b.xp[g][:0], b.xq[g][:0]
-			}
+			var size [4]int
 			for a := range st.n {
 				st.member[bi*st.n+a] = -1
-				sp, sq := st.side[a][p], st.side[a][q]
-				if sp == 0 || sq == 0 {
+				if g := groupOf(st.side[a][p], st.side[a][q]); g >= 0 {
+					size[g]++
+				}
+			}
+			goff := 0 // the group's place in the block's n
+			for g := range b.g {
+				o, f, k := bi*st.n+goff, 4*bi*st.n+goff, size[g]
+				b.g[g] = st.gFlat[o : o : o+k]
+				b.sp[g], b.sq[g] = st.fFlat[f:f:f+k], st.fFlat[f+st.n:f+st.n:f+st.n+k]
+				b.xp[g], b.xq[g] = st.fFlat[f+2*st.n:f+2*st.n:f+2*st.n+k], st.fFlat[f+3*st.n:f+3*st.n:f+3*st.n+k]
+				goff += k
+			}
+			for a := range st.n {
+				g := groupOf(st.side[a][p], st.side[a][q])
+				if g < 0 {
 					continue
-				}
-				g := 0
-				if sp < 0 {
-					g += 2
-				}
-				if sq < 0 {
-					g++
 				}
 				st.member[bi*st.n+a] = int32(g<<24 | len(b.g[g]))
 				b.g[g] = append(b.g[g], int32(a))
@@ -537,9 +564,8 @@ func (st *state) enumerate() error {
 	// own index; the feasible ones are then gathered in slot order, the
 	// order in which one loop over the slots would append them.
 	st.h = st.h[:total]
-	w := sweep.Loop{}
-	sweep.For(st.context(), len(st.blocks), w, func(it sweep.Iter) error {
-		b := &st.blocks[it.I]
+	block := func(bi int) {
+		b := &st.blocks[bi]
 		st.eachSlot(b, func(id, x, y int) {
 			st.ver[id] = -1
 			c, ok := st.pairOf(b, x, y)
@@ -555,8 +581,17 @@ func (st *state) enumerate() error {
 			st.ver[id], st.snap[id] = 0, -1
 			st.h[id] = entry{gain: c.gain, id: int32(id)}
 		})
-		return nil
-	})
+	}
+	if total < parallelMin {
+		for bi := range st.blocks { // too little work to start goroutines for
+			block(bi)
+		}
+	} else {
+		sweep.For(st.context(), len(st.blocks), sweep.Loop{}, func(it sweep.Iter) error {
+			block(it.I)
+			return nil
+		})
+	}
 	live := st.h[:0]
 	for id, v := range st.ver {
 		if v >= 0 {
@@ -604,6 +639,10 @@ func (st *state) partnerLists(total int) {
 		}
 	}
 }
+
+// parallelMin is the number of slots from which a round's enumeration runs
+// on several goroutines.
+const parallelMin = 1 << 15
 
 // eachSlot calls f with the slots of block b in order, each with its two
 // actors: A↔D and then B↔C, in actor order. It polls the context once per
@@ -684,17 +723,25 @@ func ahead(ga float64, ka uint64, gb float64, kb uint64) bool {
 	return ka < kb
 }
 
-// before reports whether entry a comes before entry b; a key is decoded
-// from the slot only for a tie (tied).
-func (st *state) before(a, b *entry) bool {
-	d := a.gain - b.gain
-	if t := 1e-9 * max(a.gain, b.gain); d > t || d < -t {
-		return d > 0
+// gainOrder is 1 when gain ga comes before gb, -1 when after, 0 when they
+// tie (within 1e-9 of the larger). max is written out for gains, which are
+// positive numbers (size keeps no other), so that it inlines.
+func gainOrder(ga, gb float64) int {
+	m := ga
+	if gb > m {
+		m = gb
 	}
-	return st.tied(a, b)
+	switch d, t := ga-gb, 1e-9*m; {
+	case d > t:
+		return 1
+	case d < -t:
+		return -1
+	}
+	return 0
 }
 
-// tied orders two entries of tied gains by key.
+// tied orders two entries of tied gains by key: the heap's order is
+// gainOrder, then tied (on a tie, the key is decoded from the slot).
 func (st *state) tied(a, b *entry) bool {
 	ca, cb := st.decode(int(a.id)), st.decode(int(b.id))
 	return ahead(a.gain, ca.key(), b.gain, cb.key())
@@ -725,8 +772,8 @@ func (st *state) up(i int) {
 	h := st.h
 	for i > 0 {
 		p := (i - 1) / 2
-		if !st.before(&h[i], &h[p]) {
-			return
+		if o := gainOrder(h[i].gain, h[p].gain); o < 0 || (o == 0 && !st.tied(&h[i], &h[p])) {
+			return // not before
 		}
 		h[i], h[p] = h[p], h[i]
 		i = p
@@ -742,11 +789,13 @@ func (st *state) down(i int) {
 			return
 		}
 		c := l
-		if r := l + 1; r < n && st.before(&h[r], &h[l]) {
-			c = r
+		if r := l + 1; r < n {
+			if o := gainOrder(h[r].gain, h[l].gain); o > 0 || (o == 0 && st.tied(&h[r], &h[l])) {
+				c = r
+			}
 		}
-		if !st.before(&h[c], &h[i]) {
-			return
+		if o := gainOrder(h[c].gain, h[i].gain); o < 0 || (o == 0 && !st.tied(&h[c], &h[i])) {
+			return // not before
 		}
 		h[i], h[c] = h[c], h[i]
 		i = c

@@ -174,8 +174,9 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 }
 
 // ForecastTable implements jirga.Tabular: Forecast from the table of the
-// scenario. It records the rounds whatever the detail.
-func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail) (*jirga.Result, error) {
+// scenario. With jirga.DetailNone it records no round, and no exchange
+// (it counts them).
+func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail) (*jirga.Result, error) {
 	rounds, fw, sw, err := m.settings()
 	if err != nil {
 		return nil, err
@@ -184,6 +185,7 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail
 	if err != nil {
 		return nil, err
 	}
+	st.keep = d > jirga.DetailNone
 	st.drop = m.Update == UpdateDrop
 	st.decide = m.WithinRound != WithinStart
 	st.ctx = ctx
@@ -194,18 +196,23 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail
 	for _, k := range st.fallback {
 		r.Notes = append(r.Notes, fmt.Sprintf("issue %q: every salience is 0, so capability alone weights the outcome and nobody trades it", t.Issues[k].ID))
 	}
+	total := 0 // exchanges executed
 	for round := 1; round <= rounds; round++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		ex, capped, err := st.round(ctx)
+		ex, executed, capped, err := st.round(ctx)
 		if err != nil {
 			return nil, err
 		}
+		total += executed
 		if capped {
-			r.Notes = append(r.Notes, fmt.Sprintf("round %d stopped after %d exchanges (n·m), the guard against cycles", round, len(ex)))
+			r.Notes = append(r.Notes, fmt.Sprintf("round %d stopped after %d exchanges (n·m), the guard against cycles", round, executed))
 		}
-		voting := st.outcomes(st.y)
+		var voting []float64
+		if st.keep {
+			voting = st.outcomes(st.y)
+		}
 		// x′ = (1 − w)x + w·y, w = fw + sw(1 − s); on the percent scale the
 		// update is the same (it is linear).
 		for i := range st.n {
@@ -218,22 +225,20 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail
 			}
 		}
 		st.o = st.outcomes(st.x)
-		r.Rounds = append(r.Rounds, jirga.Round{
-			Round:     round,
-			Positions: st.positions(),
-			Outcome:   st.issueMap(st.o),
-			Trace:     &Trace{Exchanges: ex, VotingOutcome: st.issueMap(voting)},
-		})
-		if len(ex) == 0 {
+		if st.keep {
+			r.Rounds = append(r.Rounds, jirga.Round{
+				Round:     round,
+				Positions: st.positions(),
+				Outcome:   st.issueMap(st.o),
+				Trace:     &Trace{Exchanges: ex, VotingOutcome: st.issueMap(voting)},
+			})
+		}
+		if executed == 0 {
 			r.Status = jirga.StatusConverged
 			break
 		}
 	}
 	if st.ties > 0 {
-		total := 0
-		for _, rd := range r.Rounds {
-			total += len(TraceOf(rd).Exchanges)
-		}
 		r.Notes = append(r.Notes, fmt.Sprintf("%d of the %d exchanges were chosen among exchanges of equal gain by the order of actors and issues in the input (Decide breaks such ties at random unless its ALLOW_RANDOM is off)", st.ties, total))
 	}
 	for k, is := range t.Issues {
@@ -258,6 +263,7 @@ type state struct {
 	side     [][]int8    // side of x relative to o: -1, 0, +1
 	drop     bool
 	decide   bool
+	keep     bool // record the exchanges (else only count them)
 	rng      *rand.Rand
 	// ctx, when set, is polled once per actor of each enumeration row
 	// and every 256 heap entries, so that a cancel takes effect within a
@@ -267,6 +273,8 @@ type state struct {
 	// The round's candidate exchanges, without a list of them: see block.
 	blocks []block
 	member []int32   // per block and actor (b·n + a): group·2²⁴ + index in it, or -1
+	gFlat  []int32   // the blocks' groups (n a block)
+	fFlat  []float64 // the blocks' groups' saliences and positions (4n a block)
 	ver    []int32   // per slot: the candidate's version, -1 for none or done
 	snap   []int32   // per slot: the event after which it was last computed, -1 at enumeration
 	u      []float64 // per slot: the random rate (RateRandom only)

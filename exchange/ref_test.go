@@ -115,8 +115,8 @@ func TestRoundMatchesDefinition(t *testing.T) {
 			}
 			want := refRound(st, decide)
 			st2, _ := newState(s.Table(), true)
-			st2.decide = decide
-			got, _, err := st2.round(context.Background())
+			st2.decide, st2.keep = decide, true
+			got, _, _, err := st2.round(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -64,3 +64,25 @@ func TestForecastTable(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFlagshipDraw is one forecast of each registered model on the
+// flagship, as a sweep runs a draw (from a table, no round recorded):
+// the shares of issue 18's sweep row.
+func BenchmarkFlagshipDraw(b *testing.B) {
+	for _, name := range models.Names() {
+		m, err := models.New(name, models.Options{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := scenarios(b, 0)[0]
+		t := s.Table()
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := jirga.ForecastTable(context.Background(), m, t, jirga.DetailNone); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -70,6 +70,7 @@ type engine struct {
 
 	vpm, pcem, voting, commit, interp, bargn int
 	stochastic                               bool
+	keep                                     bool // turns are recorded (a bargain's queues)
 	riskRange, riskAdjust                    string
 	workers                                  int
 	rng                                      *rand.Rand
@@ -86,32 +87,84 @@ type engine struct {
 	dist  []float64 // d(idl_i, pos_j), n×n
 	distT []float64 // dist transposed: distT[j*n+i] = d(idl_i, pos_j)
 	risk  []float64 // R_i
+
+	// Buffers reused from turn to turn (a sweep runs thousands of short
+	// forecasts, where allocation would cost more than the work): the
+	// turn's (turn.go) and one scratch per worker of a parallel loop.
+	tb  turnBuf
+	scr []*scratch
 }
 
-// parallel runs f(0..n-1) on the engine's workers, on sweep.For. f must
-// write only to its own index's slots; the result then does not depend on
-// scheduling. With one worker, or fewer than 8 items, where starting
+// scratch is one worker's buffers: a challenger's view of the others, and
+// an election's tables.
+type scratch struct {
+	rh, uki, ukk []float64
+	bounds       []bound
+	u            []float64 // a queue's item utilities
+	el           elections
+}
+
+// elections holds an election's tables (see electionWith).
+type elections struct {
+	u, coal, vic, p, q []float64
+}
+
+// grow returns b with length n, reusing its storage when it is large
+// enough; the contents are not kept.
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
+}
+
+// parallel runs f(0..n-1) on the engine's workers, on sweep.For, with the
+// index w of the worker running it (below len(e.scr), so that f may use
+// e.scr[w]). f must write only to its own index's slots; the result then
+// does not depend on scheduling. With one worker, or when the engine has fewer than
+// parallelMin actors or there are fewer than 8 items, where starting
 // goroutines would cost more than it saves, it is a plain loop (the queue
 // elections of a turn run so, inside a parallel section).
-func (e *engine) parallel(n int, f func(i int)) {
+func (e *engine) parallel(n int, f func(i, w int)) {
 	if e.stopped() {
 		return
 	}
 	loop := sweep.Loop{Workers: e.workers}
-	if n < 8 || loop.Goroutines(n) == 1 {
+	if e.serial(n) {
+		e.scratches(1)
 		for i := range n {
 			if e.stopped() {
 				return
 			}
-			f(i)
+			f(i, 0)
 		}
 		return
 	}
+	e.scratches(loop.Goroutines(n))
 	sweep.For(e.context(), n, loop, func(it sweep.Iter) error {
-		f(it.I)
+		f(it.I, it.Worker)
 		return nil
 	})
 }
+
+// serial reports whether parallel would run n items as a plain loop: the
+// callers that run many small loops then run them without a closure.
+func (e *engine) serial(n int) bool {
+	return n < 8 || e.n < parallelMin || (sweep.Loop{Workers: e.workers}).Goroutines(n) == 1
+}
+
+// scratches makes sure e.scr has k workers' scratch.
+func (e *engine) scratches(k int) {
+	for len(e.scr) < k {
+		e.scr = append(e.scr, new(scratch))
+	}
+}
+
+// parallelMin is the number of actors from which a turn's loops run on
+// several goroutines: below it a turn is so short (a few hundred µs at 9
+// actors) that starting them costs more than it saves, and sweeps run
+// draws on every core anyway.
+const parallelMin = 64
 
 // stopped reports whether the engine's context is done.
 func (e *engine) stopped() bool { return e.ctx != nil && e.ctx.Err() != nil }
@@ -149,7 +202,7 @@ func (e *engine) computeDistances() {
 	if e.dist == nil {
 		e.dist = make([]float64, n*n)
 	}
-	e.parallel(n, func(i int) {
+	e.parallel(n, func(i, _ int) {
 		for j := 0; j < n; j++ {
 			e.dist[i*n+j] = e.distance(i, e.pos[j])
 		}
@@ -177,10 +230,11 @@ func transpose(dst, src []float64, n int) {
 
 // computeRisk infers the risk attitudes: a PCE over all positions with
 // risk-neutral utilities 1 − d and capability weights gives p; BigRRange
-// maps p to R. It returns p.
-func (e *engine) computeRisk() []float64 {
+// maps p to R.
+func (e *engine) computeRisk() {
 	n := e.n
-	p := e.election(n, e.cap, func(k, a int) float64 { return 1 - e.distT[a*n+k] }) // 1 − d(idl_k, pos_a)
+	e.scratches(1)
+	p := e.electionWith(&e.scr[0].el, false, n, e.cap, func(k, a int) float64 { return 1 - e.distT[a*n+k] }) // 1 − d(idl_k, pos_a)
 	lo, hi := p[0], p[0]
 	for _, x := range p {
 		lo = math.Min(lo, x)
@@ -203,7 +257,6 @@ func (e *engine) computeRisk() []float64 {
 			e.risk[i] = (3*x - hi - 2*lo) / (2 * (hi - lo))
 		}
 	}
-	return p
 }
 
 // perceived is h's estimate of i's risk attitude under BigRAdjust.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/option"
@@ -40,8 +41,35 @@ type Model struct {
 func (Model) Name() string { return "smp" }
 
 // resolve merges explicit settings, the scenario's KTAB attributes and the
-// defaults of the declaration (ktabOptions).
+// defaults of the declaration (ktabOptions). A scenario without ktab.*
+// attributes (the usual case, and every draw of a sweep of one) resolves
+// the same for the same settings: that resolution is kept (resolved).
 func (m Model) resolve(s *jirga.Scenario) (Settings, error) {
+	plain := true
+	for k := range s.Attributes {
+		if strings.HasPrefix(k, AttrPrefix) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		if set, ok := resolved.Load(m.Settings); ok {
+			return set.(Settings), nil
+		}
+	}
+	set, err := m.resolveSlow(s)
+	if err == nil && plain {
+		resolved.Store(m.Settings, set)
+	}
+	return set, err
+}
+
+// resolved maps settings to their resolution on a scenario without ktab.*
+// attributes; settingsNotes maps resolved settings to their note. Both
+// hold one entry per distinct Settings value a process uses.
+var resolved, settingsNotes sync.Map
+
+func (m Model) resolveSlow(s *jirga.Scenario) (Settings, error) {
 	set := m.Settings
 	ks := option.NewSet("smp")
 	set.ktabOptions(ks)
@@ -251,6 +279,7 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 	e.ctx = ctx
 	out := newOutput(s, e)
 	out.keep = d > jirga.DetailNone
+	e.keep = out.keep
 	e.computeDistances()
 	e.computeRisk()
 	if err := ctx.Err(); err != nil {
@@ -258,7 +287,7 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 	}
 	out.state(0, nil, nil)
 	start := clonePos(e.pos)
-	prev := start
+	prev, spare := start, clonePos(e.pos) // the positions before the turn, and a buffer
 	d01 := 0.0
 	status := jirga.StatusRoundLimit
 	for turn := 1; turn <= maxTurns; turn++ {
@@ -276,7 +305,12 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 		}
 		change := sdist(prev, e.pos) / (d01 + 1e-4)
 		out.state(turn, &tr, &change)
-		prev = clonePos(e.pos)
+		if turn == 1 {
+			prev = spare // start is no longer needed
+		}
+		for i := range prev {
+			copy(prev[i], e.pos[i])
+		}
 		if turn >= 2 && change < stopRatio {
 			status = jirga.StatusConverged
 			break
@@ -292,6 +326,15 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 }
 
 func settingsNote(set Settings) string {
+	if note, ok := settingsNotes.Load(set); ok {
+		return note.(string)
+	}
+	note := settingsNoteOf(set)
+	settingsNotes.Store(set, note)
+	return note
+}
+
+func settingsNoteOf(set Settings) string {
 	ks := option.NewSet("smp")
 	set.ktabOptions(ks)
 	var parts []string
