@@ -10,6 +10,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/sweep"
 )
 
 // Model is the expected-utility model with its settings. The zero value is
@@ -280,41 +281,58 @@ func (sv *solver) expected(eu, r []float64) {
 // E^j(U_ji), and U_sq is computed once per actor, so a round costs 2n²
 // exponentials and n² logarithms instead of 6n² powers.
 func (sv *solver) expectedQ1() {
-	n, x, R := sv.n, sv.x, sv.R
-	for i := range n {
-		if sv.stopped() {
-			return
+	n := sv.n
+	if n < parallelMin {
+		for i := range n {
+			if sv.stopped() {
+				return
+			}
+			sv.logRow(i)
 		}
-		sv.lsu[i*n+i], sv.lfu[i*n+i] = 0, 0
-		for j := i + 1; j < n; j++ {
-			a := 0.5 * math.Abs(x[i]-x[j]) / R
-			ls, lf := math.Log(max(0.5-a, 0)), math.Log(0.5+a)
-			sv.lsu[i*n+j], sv.lsu[j*n+i] = ls, ls
-			sv.lfu[i*n+j], sv.lfu[j*n+i] = lf, lf
+		for i := range n {
+			if sv.stopped() {
+				return
+			}
+			sv.expectedRow(i)
 		}
+		return
 	}
-	for i := range n {
-		if sv.stopped() {
-			return
+	inParallel(sv.ctx, n, sv.logRow)
+	inParallel(sv.ctx, n, sv.expectedRow)
+}
+
+// logRow sets lsu and lfu of the pairs (i, j > i) and (j, i).
+func (sv *solver) logRow(i int) {
+	n, x, R := sv.n, sv.x, sv.R
+	sv.lsu[i*n+i], sv.lfu[i*n+i] = 0, 0
+	for j := i + 1; j < n; j++ {
+		a := 0.5 * math.Abs(x[i]-x[j]) / R
+		ls, lf := math.Log(max(0.5-a, 0)), math.Log(0.5+a)
+		sv.lsu[i*n+j], sv.lsu[j*n+i] = ls, ls
+		sv.lfu[i*n+j], sv.lfu[j*n+i] = lf, lf
+	}
+}
+
+// expectedRow sets row i of eu (and of est, when a perceiver judges).
+func (sv *solver) expectedRow(i int) {
+	n := sv.n
+	ri := sv.r[i]
+	usq := 2 - 4*math.Exp(ri*logHalf)
+	si := sv.sal[i]
+	row, est := sv.eu[i*n:(i+1)*n], sv.est[i*n:(i+1)*n]
+	lsu, lfu, p := sv.lsu[i*n:(i+1)*n], sv.lfu[i*n:(i+1)*n], sv.p
+	for j := range row {
+		if j == i {
+			row[j], est[j] = 0, 0
+			continue
 		}
-		ri := sv.r[i]
-		usq := 2 - 4*math.Exp(ri*logHalf)
-		si := sv.sal[i]
-		row, est := sv.eu[i*n:(i+1)*n], sv.est[i*n:(i+1)*n]
-		lsu, lfu, p := sv.lsu[i*n:(i+1)*n], sv.lfu[i*n:(i+1)*n], sv.p
-		for j := range row {
-			if j == i {
-				row[j], est[j] = 0, 0
-				continue
-			}
-			us := 2 - 4*math.Exp(ri*lsu[j])
-			uf := 2 - 4*math.Exp(ri*lfu[j])
-			pij, sj := p[i*n+j], sv.sal[j]
-			row[j] = sj*(pij*us+(1-pij)*uf) + (1-sj)*us - usq
-			if sv.cfg.perceiver {
-				pji := p[j*n+i]
-				est[j] = si*(pji*us+(1-pji)*uf) + (1-si)*us - usq
-			}
+		us := 2 - 4*math.Exp(ri*lsu[j])
+		uf := 2 - 4*math.Exp(ri*lfu[j])
+		pij, sj := p[i*n+j], sv.sal[j]
+		row[j] = sj*(pij*us+(1-pij)*uf) + (1-sj)*us - usq
+		if sv.cfg.perceiver {
+			pji := p[j*n+i]
+			est[j] = si*(pji*us+(1-pji)*uf) + (1-si)*us - usq
 		}
 	}
 }
@@ -399,18 +417,27 @@ func (sv *solver) step() float64 {
 		// Each pair's offer is looked at once and only the best per
 		// receiver kept, reading the tables row by row: by receiver when
 		// the receiver judges (its row holds both numbers), else by
-		// proposer.
-		for u := range n {
-			if sv.stopped() {
-				return 0
-			}
-			for v := range n {
-				i, j := u, v
-				if cfg.receiver {
-					i, j = v, u
+		// proposer; on several goroutines, by receiver (each receiver's
+		// best is its own).
+		switch {
+		case n >= parallelMin:
+			inParallel(sv.ctx, n, sv.bestOffer)
+		case cfg.receiver:
+			for j := range n {
+				if sv.stopped() {
+					return 0
 				}
-				if o, ok := sv.offer(i, j); ok && (!sv.has[j] || sv.better(&o, &sv.take[j])) {
-					sv.take[j], sv.has[j] = o, true
+				sv.bestOffer(j)
+			}
+		default:
+			for i := range n {
+				if sv.stopped() {
+					return 0
+				}
+				for j := range n {
+					if o, ok := sv.offer(i, j); ok && (!sv.has[j] || sv.better(&o, &sv.take[j])) {
+						sv.take[j], sv.has[j] = o, true
+					}
 				}
 			}
 		}
@@ -426,6 +453,40 @@ func (sv *solver) step() float64 {
 	}
 	sv.x, sv.next = sv.next, sv.x
 	return moved
+}
+
+// bestOffer sets take[j] and has[j] to the best offer j receives.
+func (sv *solver) bestOffer(j int) {
+	for i := range sv.n {
+		if o, ok := sv.offer(i, j); ok && (!sv.has[j] || sv.better(&o, &sv.take[j])) {
+			sv.take[j], sv.has[j] = o, true
+		}
+	}
+}
+
+// parallelMin is the number of actors on an issue from which the O(n²)
+// loops of a round run on several goroutines (sweep.For, rowChunk rows at
+// a time): below it a round is so short that goroutines would cost more
+// than they save. Each row is computed by one goroutine, in the same
+// order, so the result does not depend on how many there are.
+const parallelMin = 256
+
+// rowChunk is the number of rows a goroutine takes at a time.
+const rowChunk = 16
+
+// inParallel runs row(i) for i in [0, n) on sweep.For, rowChunk rows at a
+// time; row writes only what its row owns. ctx (nil: none) is polled
+// before each chunk.
+func inParallel(ctx context.Context, n int, row func(i int)) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	sweep.For(ctx, (n+rowChunk-1)/rowChunk, sweep.Loop{}, func(it sweep.Iter) error {
+		for i := it.I * rowChunk; i < min(n, (it.I+1)*rowChunk); i++ {
+			row(i)
+		}
+		return nil
+	})
 }
 
 // offer returns the offer, if any, that i makes j this round.
