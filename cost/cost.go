@@ -278,14 +278,18 @@ const (
 	positionJSONBytes   = 30
 	positionJSONSeconds = 1e-7
 	// smp: per turn, N³ for the challenges and probabilities, N²·M for the
-	// distances; memory of its N×N matrices and per-turn state.
-	smpSeconds     = 2e-8 // per N³ and turn
+	// distances; memory of its N×N matrices and per-turn state. (Issue 18
+	// made a turn about four times cheaper: most targets' challenges are
+	// bounded away, and the elections count each pair once.)
+	smpSeconds     = 5e-9 // per N³ and turn
 	smpMatrixBytes = 800  // per N²
 	// smp's cap on turns (KTAB's).
 	smpMaxTurns = 100
-	// exchange: K candidate exchanges per round, each compared in a heap.
+	// exchange: K candidate exchanges per round, each compared in a heap;
+	// a candidate is a slot of 8 bytes, a heap entry of 16 with room for a
+	// quarter more, and two places in the partner lists (issue 18).
 	exchangeSeconds        = 2.5e-8 // per candidate × log2(K) and round
-	exchangeCandidateBytes = 200
+	exchangeCandidateBytes = 64
 	// deal: a dense simplex tableau of R rows and C columns, R·C·pivots
 	// work with about R pivots; a fresh tableau per program, so garbage
 	// doubles it.
