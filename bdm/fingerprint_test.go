@@ -1,15 +1,12 @@
 package bdm
 
 import (
-	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"flag"
-	"fmt"
-	"os"
-	"strings"
+	"reflect"
 	"testing"
+
+	"github.com/jirga/jirga/internal/fingerprint"
 )
 
 var updateFingerprints = flag.Bool("update-fingerprints", false, "rewrite testdata/fingerprints.txt")
@@ -36,17 +33,13 @@ func TestFingerprints(t *testing.T) {
 		{"proposer-nearest", Settings{Rounds: 4, Estimate: EstimateProposer, Accept: AcceptNearest, Capitulation: true}},
 		{"target-q", Settings{Rounds: 3, Estimate: EstimateTarget, Q: &q}},
 	}
-	got := map[string]string{}
-	var order []string
+	var set fingerprint.Set
 	for _, r := range runs {
 		res, err := New(r.st).Forecast(context.Background(), s)
 		if err != nil {
 			t.Fatalf("%s: %v", r.name, err)
 		}
-		b, err := json.Marshal(res)
-		if err != nil {
-			t.Fatal(err)
-		}
+		set.Add(t, r.name, res)
 		// Without rounds each actor's best offer is kept as the offers are
 		// made, by receiver on several goroutines: the same forecasts.
 		only, err := New(r.st).ForecastOnly(context.Background(), s)
@@ -54,48 +47,9 @@ func TestFingerprints(t *testing.T) {
 			t.Fatal(err)
 		}
 		res.Rounds = nil
-		if ob, _ := json.Marshal(only); string(ob) != string(mustJSON(t, res)) {
+		if !reflect.DeepEqual(only, res) {
 			t.Errorf("%s: ForecastOnly differs from Forecast", r.name)
 		}
-		got[r.name] = fmt.Sprintf("%x", sha256.Sum256(b))
-		order = append(order, r.name)
 	}
-	const file = "testdata/fingerprints.txt"
-	if *updateFingerprints {
-		var b strings.Builder
-		for _, name := range order {
-			fmt.Fprintf(&b, "%s %s\n", got[name], name)
-		}
-		if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	want := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		hash, name, _ := strings.Cut(sc.Text(), " ")
-		want[name] = hash
-	}
-	for _, name := range order {
-		if want[name] == "" {
-			t.Errorf("%s: no recorded fingerprint (run with -update-fingerprints)", name)
-		} else if got[name] != want[name] {
-			t.Errorf("%s: the result changed", name)
-		}
-	}
-}
-
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	set.Check(t, "testdata/fingerprints.txt", *updateFingerprints)
 }

@@ -208,8 +208,8 @@ func newSolver(old *solver, cfg resolved, ids []string, x, sal, w []float64, lo,
 		x: append(sv.x[:0], x...), next: resize(sv.next, n),
 		sal: sal, w: w, r: resize(sv.r, n), one: resize(sv.one, n), sec: resize(sv.sec, n),
 		p: resize(sv.p, n*n), eu: resize(sv.eu, n*n), est: resize(sv.est, n*n),
-		best: resizeInt(sv.best, n), lsu: resize(sv.lsu, n*n), lfu: resize(sv.lfu, n*n),
-		offers: sv.offers, take: resizeOffers(sv.take, n), has: resizeBool(sv.has, n), v: sv.v,
+		best: resize(sv.best, n), lsu: resize(sv.lsu, n*n), lfu: resize(sv.lfu, n*n),
+		offers: sv.offers, take: resize(sv.take, n), has: resize(sv.has, n), v: sv.v,
 	}
 	for i := range sv.one {
 		sv.one[i] = 1
@@ -219,30 +219,9 @@ func newSolver(old *solver, cfg resolved, ids []string, x, sal, w []float64, lo,
 
 // resize returns b with length n, reusing its storage when it is large
 // enough.
-func resize(b []float64, n int) []float64 {
+func resize[T any](b []T, n int) []T {
 	if cap(b) < n {
-		return make([]float64, n)
-	}
-	return b[:n]
-}
-
-func resizeInt(b []int, n int) []int {
-	if cap(b) < n {
-		return make([]int, n)
-	}
-	return b[:n]
-}
-
-func resizeOffers(b []offer, n int) []offer {
-	if cap(b) < n {
-		return make([]offer, n)
-	}
-	return b[:n]
-}
-
-func resizeBool(b []bool, n int) []bool {
-	if cap(b) < n {
-		return make([]bool, n)
+		return make([]T, n)
 	}
 	return b[:n]
 }

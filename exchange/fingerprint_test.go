@@ -1,20 +1,16 @@
 package exchange_test
 
 import (
-	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/exchange"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/internal/fingerprint"
 )
 
 var updateFingerprints = flag.Bool("update-fingerprints", false, "rewrite testdata/fingerprints.txt")
@@ -40,8 +36,7 @@ func TestFingerprints(t *testing.T) {
 		s.ID = fmt.Sprintf("random-%d", k)
 		ss = append(ss, s)
 	}
-	got := map[string]string{}
-	var order []string
+	var set fingerprint.Set
 	for _, s := range ss {
 		for _, within := range []string{exchange.WithinDecide, exchange.WithinStart} {
 			updates := []string{exchange.UpdateRecalculate, exchange.UpdateDrop}
@@ -56,45 +51,11 @@ func TestFingerprints(t *testing.T) {
 						if err != nil {
 							t.Fatalf("%s: %v", s.ID, err)
 						}
-						b, err := json.Marshal(r)
-						if err != nil {
-							t.Fatal(err)
-						}
-						name := fmt.Sprintf("%s/%s/%s/%s/%s", s.ID, within, update, scale, rate)
-						got[name] = fmt.Sprintf("%x", sha256.Sum256(b))
-						order = append(order, name)
+						set.Add(t, fmt.Sprintf("%s/%s/%s/%s/%s", s.ID, within, update, scale, rate), r)
 					}
 				}
 			}
 		}
 	}
-	const file = "testdata/fingerprints.txt"
-	if *updateFingerprints {
-		var b strings.Builder
-		for _, name := range order {
-			fmt.Fprintf(&b, "%s %s\n", got[name], name)
-		}
-		if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	want := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		hash, name, _ := strings.Cut(sc.Text(), " ")
-		want[name] = hash
-	}
-	for _, name := range order {
-		if want[name] == "" {
-			t.Errorf("%s: no recorded fingerprint (run with -update-fingerprints)", name)
-		} else if got[name] != want[name] {
-			t.Errorf("%s: the result changed", name)
-		}
-	}
+	set.Check(t, "testdata/fingerprints.txt", *updateFingerprints)
 }

@@ -308,12 +308,16 @@ func (d *decoder) failNumber(t token, format string, args ...any) {
 }
 
 // skip reads past the rest of the value that begins with t.
-func (d *decoder) skip(t token) {
+func (d *decoder) skip(t token) { skipValue(t, d.next) }
+
+// skipValue reads, with next, past the rest of the value that begins with
+// t: nothing for a scalar, up to its end for a mapping or a list.
+func skipValue(t token, next func() token) {
 	if t.kind != tMap && t.kind != tSeq {
 		return
 	}
 	for depth := 1; depth > 0; {
-		switch d.next().kind {
+		switch next().kind {
 		case tMap, tSeq:
 			depth++
 		case tEnd:
@@ -721,21 +725,7 @@ func pathLines(src tokenizer, want map[string]bool) map[string]int {
 			}
 		}
 	}
-	skip := func(t token) {
-		if t.kind != tMap && t.kind != tSeq {
-			return
-		}
-		for depth := 1; depth > 0; {
-			switch src.next().kind {
-			case tMap, tSeq:
-				depth++
-			case tEnd:
-				depth--
-			case tBad:
-				return
-			}
-		}
-	}
+	skip := func(t token) { skipValue(t, src.next) }
 	open(t)
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]

@@ -1,18 +1,14 @@
 package smp_test
 
 import (
-	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/internal/fingerprint"
 	"github.com/jirga/jirga/option"
 	"github.com/jirga/jirga/smp"
 )
@@ -53,47 +49,13 @@ func TestFingerprints(t *testing.T) {
 			runs = append(runs, run{fmt.Sprintf("generated-24/%s=%s", o.Name, v.Name), g, set})
 		}
 	}
-	got := map[string]string{}
-	var order []string
+	var set fingerprint.Set
 	for _, r := range runs {
 		res, err := smp.Model{Settings: r.set}.Forecast(context.Background(), r.s)
 		if err != nil {
 			t.Fatalf("%s: %v", r.name, err)
 		}
-		b, err := json.Marshal(res)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got[r.name] = fmt.Sprintf("%x", sha256.Sum256(b))
-		order = append(order, r.name)
+		set.Add(t, r.name, res)
 	}
-	const file = "testdata/fingerprints.txt"
-	if *updateFingerprints {
-		var b strings.Builder
-		for _, name := range order {
-			fmt.Fprintf(&b, "%s %s\n", got[name], name)
-		}
-		if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	want := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		hash, name, _ := strings.Cut(sc.Text(), " ")
-		want[name] = hash
-	}
-	for _, name := range order {
-		if want[name] == "" {
-			t.Errorf("%s: no recorded fingerprint (run with -update)", name)
-		} else if got[name] != want[name] {
-			t.Errorf("%s: the result changed", name)
-		}
-	}
+	set.Check(t, "testdata/fingerprints.txt", *updateFingerprints)
 }
