@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -56,6 +57,21 @@ func TestFingerprints(t *testing.T) {
 				}
 			}
 		}
+	}
+	// A round of more than 32,768 candidate exchanges, enumerated on
+	// several goroutines: the same bytes with one and two.
+	big := randomScenario(rand.New(rand.NewPCG(18, 150)), 150, 6)
+	big.ID = "random-150x6"
+	for _, procs := range []int{1, 2} {
+		prev := runtime.GOMAXPROCS(procs)
+		for _, within := range []string{exchange.WithinDecide, exchange.WithinStart} {
+			r, err := exchange.Model{WithinRound: within, Rounds: 2}.Forecast(context.Background(), big)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set.Add(t, fmt.Sprintf("%s/%s/procs=%d", big.ID, within, procs), r)
+		}
+		runtime.GOMAXPROCS(prev)
 	}
 	set.Check(t, "testdata/fingerprints.txt", *updateFingerprints)
 }
