@@ -37,6 +37,51 @@ func ForecastOnly(ctx context.Context, m Model, s *Scenario) (*Result, error) {
 	return m.Forecast(ctx, s)
 }
 
+// Detail is how much of its run a dynamic model records in a [Result]: as
+// much as the caller will show, since recording costs time and memory (bdm
+// makes up to n² offers a round). Loops that keep only the forecasts ask
+// for none, outputs that draw the rounds for the rounds, and outputs that
+// tell them in full (jirga explain, the JSON of a forecast) for all.
+type Detail int
+
+const (
+	// DetailNone records no rounds: the forecasts, status and notes.
+	DetailNone Detail = iota
+	// DetailRounds records the rounds, each with what every round has and
+	// the model's trace, but not the per-pair detail that only an account
+	// of the rounds shows (bdm's offers).
+	DetailRounds
+	// DetailAll records everything: what Forecast records.
+	DetailAll
+)
+
+// Tabular is implemented by models that forecast from a scenario's
+// [Table]. A caller that runs several models on one scenario, or models on
+// many draws of one scenario, builds the table once (refreshing its numbers
+// after each draw, see [Table.Refresh]) and runs each model with
+// [ForecastTable], so that no model builds its own.
+//
+// ForecastTable(ctx, s.Table(), DetailAll) must return what Forecast(ctx,
+// s) returns, bit for bit. With less detail the model may record less of
+// Result.Rounds (see [Detail]); its forecasts, status and notes must not
+// change.
+type Tabular interface {
+	ForecastTable(ctx context.Context, t *Table, d Detail) (*Result, error)
+}
+
+// ForecastTable runs m on the scenario of t with detail d: from t when m is
+// [Tabular], and otherwise with m.Forecast, or [ForecastOnly] for
+// DetailNone.
+func ForecastTable(ctx context.Context, m Model, t *Table, d Detail) (*Result, error) {
+	if tm, ok := m.(Tabular); ok {
+		return tm.ForecastTable(ctx, t, d)
+	}
+	if d == DetailNone {
+		return ForecastOnly(ctx, m, t.Scenario())
+	}
+	return m.Forecast(ctx, t.Scenario())
+}
+
 // Status records how a dynamic model's run ended.
 type Status string
 

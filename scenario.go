@@ -201,7 +201,7 @@ type Change struct {
 // Issue returns the issue with the given id, or nil.
 func (s *Scenario) Issue(id string) *Issue {
 	for _, is := range s.Issues {
-		if is.ID == id {
+		if is != nil && is.ID == id {
 			return is
 		}
 	}
@@ -221,7 +221,7 @@ func (s *Scenario) IssueAttr(is *Issue, key string) string {
 // Actor returns the actor with the given id, or nil.
 func (s *Scenario) Actor(id string) *Actor {
 	for _, a := range s.Actors {
-		if a.ID == id {
+		if a != nil && a.ID == id {
 			return a
 		}
 	}

@@ -305,7 +305,7 @@ func safeForecast(ctx context.Context, model jirga.Model, s *jirga.Scenario) (va
 			err = fmt.Errorf("%s panicked: %v", model.Name(), p)
 		}
 	}()
-	return sweep.Forecast(ctx, model, s, nil)
+	return sweep.Forecast(ctx, model, s.Table(), nil)
 }
 
 func score(name string, ref bool, cases []Case, rows []Row) Score {

@@ -206,15 +206,10 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		}
 	}
 	var vals []float64
+	t := s.Table()
 	for _, m := range models {
-		fr, err := jirga.ForecastOnly(ctx, m, s)
-		if err == nil && fr == nil {
-			err = jirga.Errorf(jirga.EINTERNAL, "model %s returned no result", m.Name())
-		}
-		if err != nil {
-			return nil, err
-		}
-		if vals, err = fr.Values(s, vals); err != nil {
+		var fr *jirga.Result
+		if fr, vals, err = sweep.ForecastResult(ctx, m, t, vals); err != nil {
 			return nil, err
 		}
 		c := check(&p, vals)
@@ -380,7 +375,8 @@ func monteCarlo(ctx context.Context, s *jirga.Scenario, nec []string, models []j
 			sm = sweep.NewSampler(s, u)
 			samplers[it.Worker] = sm
 		}
-		o, err := oneDraw(ctx, sm.Draw(it.Rand()), nec, models, &scratch[it.Worker])
+		sm.Draw(it.Rand())
+		o, err := oneDraw(ctx, sm.Table(), nec, models, &scratch[it.Worker])
 		if err != nil {
 			return fmt.Errorf("draw %d: %w", it.I+1, err)
 		}
@@ -417,10 +413,10 @@ func monteCarlo(ctx context.Context, s *jirga.Scenario, nec []string, models []j
 	return out, nil
 }
 
-// oneDraw evaluates one drawn scenario d; vals is the worker's scratch
-// space for the models' forecasts.
-func oneDraw(ctx context.Context, d *jirga.Scenario, nec []string, models []jirga.Model, vals *[]float64) (drawOutcome, error) {
-	p := setup(d, nec)
+// oneDraw evaluates one drawn scenario, that of table t; vals is the
+// worker's scratch space for the models' forecasts.
+func oneDraw(ctx context.Context, t *jirga.Table, nec []string, models []jirga.Model, vals *[]float64) (drawOutcome, error) {
+	p := setup(t.Scenario(), nec)
 	p.stop = ctx.Err
 	z, _, _, err := p.joint(-1)
 	if err != nil {
@@ -431,7 +427,7 @@ func oneDraw(ctx context.Context, d *jirga.Scenario, nec []string, models []jirg
 		o.issue[k] = p.zopa(k) != nil
 	}
 	for j, m := range models {
-		*vals, err = sweep.Forecast(ctx, m, d, *vals)
+		*vals, err = sweep.Forecast(ctx, m, t, *vals)
 		if err != nil {
 			// A model failing on a draw counts as not acceptable there.
 			continue

@@ -15,6 +15,7 @@ import (
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/exchange"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/internal/usage"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -127,6 +128,7 @@ func benchmarkExchange(b *testing.B, n int) {
 	ctx := context.Background()
 	m := exchange.Model{Rounds: 10}
 	b.ReportAllocs()
+	exchanges := 0
 	for b.Loop() {
 		r, err := m.Forecast(ctx, s)
 		if err != nil {
@@ -135,7 +137,15 @@ func benchmarkExchange(b *testing.B, n int) {
 		if len(r.Rounds) != 10 {
 			b.Fatalf("%d rounds", len(r.Rounds))
 		}
+		exchanges = 0
+		for _, rd := range r.Rounds {
+			exchanges += len(exchange.TraceOf(rd).Exchanges)
+		}
 	}
+	b.ReportMetric(float64(exchanges), "exchanges")
+	// The process's peak: meaningful when the benchmark runs alone
+	// (issue 18's target at 500 actors: ≤ 150 MiB).
+	b.ReportMetric(usage.PeakMiB(), "peak-MiB")
 }
 
 func BenchmarkExchange15(b *testing.B)  { benchmarkExchange(b, 15) }

@@ -122,7 +122,7 @@ type Options struct {
 func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, opt Options) (*Result, error) {
 	r, err := ComputeFunc(ctx, s, opt, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldPower},
 		func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
-			vals, err := sweep.Forecast(ctx, m, sc, nil)
+			vals, err := sweep.Forecast(ctx, m, sc.Table(), nil)
 			if err != nil {
 				return nil, err
 			}

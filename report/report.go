@@ -253,7 +253,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		}
 	} else {
 		var err error
-		if fc, err = jirga.Run(ctx, s, models); err != nil {
+		if fc, err = jirga.RunDetail(ctx, s, models, jirga.DetailNone); err != nil {
 			return nil, err
 		}
 		for _, r := range fc.Results {
@@ -275,9 +275,11 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 			}
 		}
 	}
-	// Rounds come from plain runs (sweeps drop them).
+	// Rounds come from plain runs (sweeps drop them); the charts draw
+	// positions and outcomes, not bdm's offers.
+	t := s.Table()
 	for _, m := range models {
-		r, err := m.Forecast(ctx, s)
+		r, err := jirga.ForecastTable(ctx, m, t, jirga.DetailRounds)
 		if err != nil {
 			return nil, err
 		}

@@ -158,12 +158,13 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 	for _, is := range s.Issues {
 		res.issues = append(res.issues, is.ID)
 	}
+	t := s.Table()
 	for _, m := range models {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		// Rounds are dropped, so models that can skip recording them do.
-		r, err := jirga.ForecastOnly(ctx, m, s)
+		r, err := jirga.ForecastTable(ctx, m, t, jirga.DetailNone)
 		if err != nil {
 			return nil, err
 		}
@@ -196,7 +197,7 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 			}
 		}
 		for mi, m := range models {
-			vals, err := Forecast(ctx, m, d, scratch[it.Worker])
+			vals, err := Forecast(ctx, m, sm.Table(), scratch[it.Worker])
 			scratch[it.Worker] = vals
 			if err != nil && ctx.Err() != nil {
 				return ctx.Err() // interrupted: the draw is not complete

@@ -214,6 +214,10 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 	}
 	run := func(s *jirga.Scenario, rounds bool) (*measure, error) {
 		m := &measure{}
+		var t *jirga.Table // one for every model of a replayed step
+		if !rounds {
+			t = s.Table()
+		}
 		for _, md := range models {
 			var res *jirga.Result
 			var err error
@@ -224,7 +228,7 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 				}
 				err = e
 			} else {
-				res, err = jirga.ForecastOnly(ctx, md, s)
+				res, err = jirga.ForecastTable(ctx, md, t, jirga.DetailNone)
 			}
 			if err != nil {
 				return nil, err

@@ -109,6 +109,7 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		vs = append(vs, variant{Variant{ID: All, Name: "all interventions together"}, s.Interventions})
 	}
 	scs := make([]*jirga.Scenario, len(vs))
+	tables := make([]*jirga.Table, len(vs))
 	for i, v := range vs {
 		sc, notes, err := s.ApplyNotes(v.ivs...)
 		if err != nil {
@@ -117,6 +118,7 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		v.v.Notes = notes
 		c.Variants = append(c.Variants, v.v)
 		scs[i] = sc
+		tables[i] = sc.Table()
 	}
 	// vals[v·len(models)+m] are model m's forecasts under variant v, res
 	// its results (for whether they settled).
@@ -124,14 +126,7 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 	res := make([]*jirga.Result, len(vals))
 	_, err := sweep.For(ctx, len(vals), sweep.Loop{Workers: opt.Workers}, func(it sweep.Iter) error {
 		v, m := it.I/len(models), it.I%len(models)
-		r, err := jirga.ForecastOnly(ctx, models[m], scs[v])
-		if err == nil && r == nil {
-			err = jirga.Errorf(jirga.EINTERNAL, "model %s returned no result", models[m].Name())
-		}
-		var x []float64
-		if err == nil {
-			x, err = r.Values(scs[v], nil)
-		}
+		r, x, err := sweep.ForecastResult(ctx, models[m], tables[v], nil)
 		if err != nil {
 			return fmt.Errorf("variant %q: %w", vs[v].v.ID, err)
 		}

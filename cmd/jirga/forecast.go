@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -74,9 +76,15 @@ forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
 		jobs = append(jobs, sw)
 	}
 	m.warnCost("forecast", ss, 0, jobs...)
+	// Only the JSON shows the rounds (bdm's offers and all): a table or
+	// CSV of forecasts does not pay for recording them.
+	detail := jirga.DetailNone
+	if outFormat == "json" {
+		detail = jirga.DetailAll
+	}
 	var fcs []*jirga.Forecast
 	for _, s := range ss {
-		fc, err := jirga.Run(ctx, s, ms)
+		fc, err := jirga.RunDetail(ctx, s, ms, detail)
 		if err != nil {
 			return err
 		}
@@ -121,13 +129,84 @@ func checkFlag(fs interface{ Name() string }, name, got string, allowed ...strin
 
 // writeJSON writes one value, or an array when there are several.
 func writeJSON[T any](w io.Writer, vs []T) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	// What an Encoder with SetIndent("", "  ") writes, without its second
+	// copy of the output: the compact JSON is indented as it is written
+	// (a forecast with every round of a large run is tens of MB).
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
+	var err error
 	if len(vs) == 1 {
-		return enc.Encode(vs[0])
+		err = enc.Encode(vs[0])
+	} else {
+		err = enc.Encode(vs)
 	}
-	return enc.Encode(vs)
+	if err != nil {
+		return err
+	}
+	return writeIndented(w, buf.Bytes())
+}
+
+// writeIndented writes the compact JSON src (as json.Marshal writes it,
+// with a final newline) to w indented as json.Indent(dst, src, "", "  ")
+// would (TestWriteIndented), without holding the indented copy.
+func writeIndented(w io.Writer, src []byte) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	depth, needIndent, inString, escaped := 0, false, false, false
+	newline := func() {
+		bw.WriteByte('\n')
+		for range depth {
+			bw.WriteString("  ")
+		}
+	}
+	for _, c := range src {
+		if inString {
+			bw.WriteByte(c)
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		if c == ' ' || c == '\t' || c == '\r' || (c == '\n' && !needIndent && depth == 0) {
+			bw.WriteByte(c) // only the encoder's final newline, in compact JSON
+			continue
+		}
+		if needIndent && c != '}' && c != ']' {
+			needIndent = false
+			depth++
+			newline()
+		}
+		switch c {
+		case '"':
+			inString = true
+			bw.WriteByte(c)
+		case '{', '[':
+			// An empty object or array stays {} or [].
+			needIndent = true
+			bw.WriteByte(c)
+		case ',':
+			bw.WriteByte(c)
+			newline()
+		case ':':
+			bw.WriteString(": ")
+		case '}', ']':
+			if needIndent {
+				needIndent = false
+			} else {
+				depth--
+				newline()
+			}
+			bw.WriteByte(c)
+		default:
+			bw.WriteByte(c)
+		}
+	}
+	return bw.Flush()
 }
 
 func writeForecastCSV(w io.Writer, ss []*jirga.Scenario, fcs []*jirga.Forecast) error {
