@@ -656,24 +656,7 @@ func (st *state) enumerate() error {
 	// own index; the feasible ones are then gathered in slot order, the
 	// order in which one loop over the slots would append them.
 	st.h = st.h[:total]
-	block := func(bi int) {
-		b := &st.blocks[bi]
-		st.eachSlot(b, func(id, x, y int) {
-			st.ver[id] = -1
-			c, ok := st.pairOf(b, x, y)
-			if !ok {
-				return // equal ratios: no gain
-			}
-			if st.u != nil {
-				c.u = st.u[id]
-			}
-			if !st.compute(&c, st.x) {
-				return
-			}
-			st.ver[id], st.snap[id] = 0, -1
-			st.h[id] = entry{gain: c.gain, id: int32(id)}
-		})
-	}
+	block := func(bi int) { st.enumerateBlock(&st.blocks[bi]) }
 	if total < parallelMin {
 		for bi := range st.blocks { // too little work to start goroutines for
 			block(bi)
@@ -693,6 +676,55 @@ func (st *state) enumerate() error {
 	st.h = live
 	st.init()
 	return nil
+}
+
+// enumerateBlock computes the slots of block b from the start positions,
+// in the order of eachSlot, each feasible one's heap entry at its own index.
+// It is pairOf and compute written out for the enumeration: the actors'
+// saliences and positions are read from the block's groups (the same
+// numbers as the table's and st.x), and the sides are not checked again,
+// because the groups are the sides, from the same positions, outcomes and
+// tolerance that compute would use.
+func (st *state) enumerateBlock(b *block) {
+	p, q := b.p, b.q
+	o, sx := st.o, st.x
+	id := b.start
+	for _, gs := range [2][2]int{{0, 3}, {1, 2}} {
+		ga, gb := gs[0], gs[1]
+		ysp, ysq, yxp, yxq := b.sp[gb], b.sq[gb], b.xp[gb], b.xq[gb]
+		ys := b.g[gb]
+		ysp, ysq, yxp, yxq = ysp[:len(ys)], ysq[:len(ys)], yxp[:len(ys)], yxq[:len(ys)]
+		for ix, x := range b.g[ga] {
+			if st.ctx != nil && st.ctx.Err() != nil {
+				return
+			}
+			xsp, xsq, xxp, xxq := b.sp[ga][ix], b.sq[ga][ix], b.xp[ga][ix], b.xq[ga][ix]
+			for iy, y := range ys {
+				st.ver[id] = -1
+				l, r := xsp*ysq[iy], ysp[iy]*xsq
+				var c cand
+				switch {
+				case l < r: // x supplies p
+					c = cand{j: int(x), i: int(y), p: p, q: q, u: -1,
+						dirP: sign(yxp[iy] - xxp), dirQ: sign(xxq - yxq[iy])}
+				case r < l:
+					c = cand{j: int(y), i: int(x), p: p, q: q, u: -1,
+						dirP: sign(xxp - yxp[iy]), dirQ: sign(yxq[iy] - xxq)}
+				default:
+					id++
+					continue // equal ratios: no gain
+				}
+				if st.u != nil {
+					c.u = st.u[id]
+				}
+				if st.size(&c, sx[c.j][p], sx[c.i][p], sx[c.i][q], sx[c.j][q], o[p], o[q]) {
+					st.ver[id], st.snap[id] = 0, -1
+					st.h[id] = entry{gain: c.gain, id: int32(id)}
+				}
+				id++
+			}
+		}
+	}
 }
 
 // partnerLists fills st.lists and st.plists for the round's blocks: each

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/option"
@@ -149,9 +150,13 @@ func (m Model) settings() (rounds int, fw, sw float64, err error) {
 		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: rounds must be ≥ 0, got %d", rounds)
 	}
 	// Go callers set the fields directly: check their values against the
-	// declaration, with its messages.
-	if err := m.options().Check(); err != nil {
-		return 0, 0, 0, err
+	// declaration, with its messages (unless every one is a declared
+	// choice and no weight is set, which the check would pass: building
+	// the declaration costs a sweep's draw more than a small run).
+	if !m.declared() {
+		if err := m.options().Check(); err != nil {
+			return 0, 0, 0, err
+		}
 	}
 	if m.Update != "" && m.WithinRound != WithinStart {
 		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: update=%s applies to within_round=start only", m.Update)
@@ -167,6 +172,16 @@ func (m Model) settings() (rounds int, fw, sw float64, err error) {
 		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: fixed_weight %g and salience_weight %g must be ≥ 0 with a sum ≤ 1", fw, sw)
 	}
 	return rounds, fw, sw, nil
+}
+
+// declared reports whether every option field holds one of its declared
+// values ("" or a named choice) and the weights are unset.
+func (m Model) declared() bool {
+	return (m.WithinRound == "" || m.WithinRound == WithinDecide || m.WithinRound == WithinStart) &&
+		(m.Update == "" || m.Update == UpdateRecalculate || m.Update == UpdateDrop) &&
+		(m.Scale == "" || m.Scale == ScalePercent || m.Scale == ScaleGiven) &&
+		(m.Rate == "" || m.Rate == RateEqual || m.Rate == RateRandom) &&
+		m.FixedWeight == nil && m.SalienceWeight == nil
 }
 
 // Forecast implements jirga.Model.
@@ -186,6 +201,10 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 	if err != nil {
 		return nil, err
 	}
+	defer func() { // the round buffers back to the pool (see newState)
+		bufPool.Put(st.roundBufs)
+		st.roundBufs = nil
+	}()
 	st.keep = d > jirga.DetailNone
 	st.drop = m.Update == UpdateDrop
 	st.decide = m.WithinRound != WithinStart
@@ -286,7 +305,23 @@ type state struct {
 	// fraction of a round; a round cut short is discarded.
 	ctx context.Context
 
-	// The round's candidate exchanges, without a list of them: see block.
+	// The round's buffers, taken from bufPool for the run.
+	*roundBufs
+	u     []float64 // per slot: the random rate (RateRandom only)
+	stale int       // entries in h whose candidate is done or recalculated
+	ties  int       // exchanges chosen among equal gains by the order of the input
+}
+
+// bufPool keeps the round buffers of finished runs for the next: a sweep
+// runs the model thousands of times on one scenario, and allocating them
+// afresh for each run costs more, in the allocator and the garbage
+// collector, than a small run's arithmetic. Every round writes what it
+// reads of them (as it does from round to round within a run).
+var bufPool = sync.Pool{New: func() any { return new(roundBufs) }}
+
+// roundBufs are a round's candidate exchanges, without a list of them (see
+// block), and its heap.
+type roundBufs struct {
 	blocks []block
 	member []int32   // per block and actor (b·n + a): group·2²⁴ + index in it, or -1
 	gFlat  []int32   // the blocks' groups (n a block)
@@ -302,12 +337,9 @@ type state struct {
 	// reset every round.
 	known  []knownNode
 	moved  []knownCell
-	u      []float64 // per slot: the random rate (RateRandom only)
-	lists  []uint16  // the members' partners by the issue they supply (see plist)
-	plists []plist   // per block and actor (b·n + a)
+	lists  []uint16 // the members' partners by the issue they supply (see plist)
+	plists []plist  // per block and actor (b·n + a)
 	h      candHeap
-	stale  int // entries in h whose candidate is done or recalculated
-	ties   int // exchanges chosen among equal gains by the order of the input
 }
 
 // newState prepares a run. With percent, positions are measured in percent
@@ -315,7 +347,7 @@ type state struct {
 func newState(t *jirga.Table, percent bool) (*state, error) {
 	n, m := len(t.Actors), len(t.Issues)
 	st := &state{t: t, n: n, m: m, wsum: make([]float64, m), tol: make([]float64, m),
-		lo: make([]float64, m), f: make([]float64, m)}
+		lo: make([]float64, m), f: make([]float64, m), roundBufs: bufPool.Get().(*roundBufs)}
 	st.w = grid(n, m)
 	st.x = grid(n, m)
 	st.y = grid(n, m)
