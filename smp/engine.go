@@ -202,16 +202,30 @@ func (e *engine) computeDistances() {
 	if e.dist == nil {
 		e.dist = make([]float64, n*n)
 	}
-	e.parallel(n, func(i, _ int) {
-		for j := 0; j < n; j++ {
-			e.dist[i*n+j] = e.distance(i, e.pos[j])
+	if e.serial(n) { // as parallel runs it, without a closure to allocate
+		e.scratches(1)
+		for i := range n {
+			if e.stopped() {
+				break
+			}
+			e.distRow(i, 0)
 		}
-	})
+	} else {
+		e.parallel(n, e.distRow)
+	}
 	// The challenges read the distances of every actor to one position.
 	if e.distT == nil {
 		e.distT = make([]float64, n*n)
 	}
 	transpose(e.distT, e.dist, n)
+}
+
+// distRow fills row i of e.dist.
+func (e *engine) distRow(i, _ int) {
+	n := e.n
+	for j := 0; j < n; j++ {
+		e.dist[i*n+j] = e.distance(i, e.pos[j])
+	}
 }
 
 // transpose sets dst[j*n+i] = src[i*n+j], in tiles that stay in cache.

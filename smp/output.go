@@ -24,6 +24,7 @@ type output struct {
 	probs []float64
 	optOf []int
 	reps  []int
+	x     []float64 // the last turn's outcome, without keep
 }
 
 func newOutput(s *jirga.Scenario, e *engine) *output {
@@ -60,15 +61,17 @@ func (o *output) state(turn int, tr *turnRec, change *float64) {
 		}
 		// The outcome of every turn, for the settle judgement: the election
 		// the recorded turn holds, without the rest of its record.
-		o.probs, o.optOf, o.reps = o.e.outcomeProbs()
-		x := o.expectedAt()
+		// The last turn's election is kept, in buffers reused turn by turn.
+		o.probs, o.optOf, o.reps = o.e.outcomeProbs(o.probs, o.optOf, o.reps)
+		o.x = o.expectedInto(o.x)
+		x := o.x
 		for k := range x {
 			o.series = append(o.series, o.scale(k, x[k]))
 		}
 		return
 	}
 	e, s := o.e, o.s
-	probs, optOf, reps := e.outcomeProbs()
+	probs, optOf, reps := e.outcomeProbs(nil, nil, nil)
 	o.probs, o.optOf, o.reps = probs, optOf, reps
 	t := &Trace{Probabilities: map[string]float64{}, Risk: map[string]float64{}, Change: change}
 	r := jirga.Round{Round: turn, Positions: map[string]map[string]float64{}, Trace: t}
@@ -109,9 +112,14 @@ func (o *output) expected() map[string]float64 {
 }
 
 // expectedAt is expected in the engine's coordinates.
-func (o *output) expectedAt() []float64 {
+func (o *output) expectedAt() []float64 { return o.expectedInto(nil) }
+
+// expectedInto is expectedAt written into the storage of x when it is large
+// enough.
+func (o *output) expectedInto(x []float64) []float64 {
 	e := o.e
-	x := make([]float64, e.m)
+	x = grow(x, e.m)
+	clear(x)
 	tot := 0.0
 	for a, rep := range o.reps {
 		p := o.probs[rep]
@@ -171,7 +179,7 @@ func (o *output) result(converged bool) *jirga.Result {
 	} else {
 		if len(o.series) == 0 {
 			// No turn: what state would have recorded for the first state.
-			o.probs, o.optOf, o.reps = o.e.outcomeProbs()
+			o.probs, o.optOf, o.reps = o.e.outcomeProbs(nil, nil, nil)
 		}
 		outcome, mean, initMean = o.expected(), o.weightedMean(), o.initMean
 	}

@@ -23,9 +23,11 @@ const defaultMaxTurns = 100
 // shows PSOE's probability). Actors at the same position show the same
 // number, so the column can sum above 1.
 // It also returns each actor's option index and the option representatives.
-func (e *engine) outcomeProbs() (perActor []float64, optOf []int, reps []int) {
+// The three are written into the storage of perActor, optOf and reps
+// (whose contents are not read) when it is large enough.
+func (e *engine) outcomeProbs(perActor []float64, optOf, reps []int) ([]float64, []int, []int) {
 	n := e.n
-	optOf = make([]int, n)
+	optOf, reps = grow(optOf, n), reps[:0]
 	for i := 0; i < n; i++ {
 		optOf[i] = -1
 		for o, r := range reps {
@@ -54,7 +56,7 @@ func (e *engine) outcomeProbs() (perActor []float64, optOf []int, reps []int) {
 	p := e.electionWith(&e.scr[0].el, false, len(reps), e.cap, func(k, a int) float64 {
 		return utility(e.distT[reps[a]*n+k], e.risk[k]) // e.objective(k, reps[a])
 	})
-	perActor = make([]float64, n)
+	perActor = grow(perActor, n)
 	for i := range perActor {
 		perActor[i] = p[optOf[i]]
 	}

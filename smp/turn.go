@@ -242,12 +242,6 @@ func (e *engine) step() turnRec {
 	}
 	// Row sums of the objective utilities, for item utilities.
 	tb.obj = grow(tb.obj, n*n)
-	obj := tb.obj
-	objRow := func(a, _ int) {
-		for b := 0; b < n; b++ {
-			obj[a*n+b] = e.objective(a, b)
-		}
-	}
 	if e.stopped() {
 		return rec
 	}
@@ -266,87 +260,16 @@ func (e *engine) step() turnRec {
 	// bargain (the status quo replaces none). Each is computed once, though
 	// a bargain is in two queues: sqUtil[voter], and bUtil[it*n+voter].
 	tb.sqUtil = grow(tb.sqUtil, n)
-	sqUtil := tb.sqUtil
-	sqRow := func(voter, _ int) {
-		s := 0.0
-		for _, o := range obj[voter*n : (voter+1)*n] {
-			s += o
-		}
-		sqUtil[voter] = s / float64(n)
-	}
 	tb.bUtil = grow(tb.bUtil, len(bargains)*n)
-	bUtil := tb.bUtil
-	bargainRow := func(it, _ int) {
-		b := &bargains[it]
-		// The positions in order, with the two replaced: the sum of the
-		// loop over every position, term for term.
-		f, g, xf, xg := b.init, b.target, b.posI, b.posJ
-		if g < f {
-			f, g, xf, xg = g, f, xg, xf
-		}
-		for voter := 0; voter < n; voter++ {
-			row := obj[voter*n : (voter+1)*n]
-			s := 0.0
-			for _, o := range row[:f] {
-				s += o
-			}
-			s += utility(e.distance(voter, xf), e.risk[voter])
-			for _, o := range row[f+1 : g] {
-				s += o
-			}
-			s += utility(e.distance(voter, xg), e.risk[voter])
-			for _, o := range row[g+1:] {
-				s += o
-			}
-			bUtil[it*n+voter] = s / float64(n)
-		}
-	}
-	queue := func(q, w int) {
-		sc := e.scr[w]
-		items := queues[q]
-		ni := len(items)
-		sc.u = grow(sc.u, ni*n)
-		u := sc.u // [voter][item]
-		for k := 0; k < n; k++ {
-			for a, it := range items {
-				if it < 0 {
-					u[k*ni+a] = sqUtil[k]
-				} else {
-					u[k*ni+a] = bUtil[it*n+k]
-				}
-			}
-		}
-		p := e.electionWith(&sc.el, true, ni, e.cap, func(k, a int) float64 { return u[k*ni+a] })
-		c := 0
-		if e.stochastic {
-			c = ni - 1
-			acc := 0.0
-			for a, x := range p {
-				acc += x
-				if draws[q] < acc {
-					c = a
-					break
-				}
-			}
-		} else {
-			for a := range p {
-				if p[a] > p[c] {
-					c = a
-				}
-			}
-		}
-		chosen[q] = items[c]
-		chosenP[q] = p[c]
-	}
-	// The loops of the turn, in parallel or, for a small engine, plain:
-	// the closures above do not escape then, and so are not allocated.
+	// The loops of the turn (methods reading e.tb, so that the plain loops
+	// allocate no closure), in parallel or, for a small engine, plain.
 	if e.serial(n) && e.serial(len(bargains)) {
 		e.scratches(1)
 		// Polled before each item, as parallel does.
 		for _, loop := range [...]struct {
 			n int
 			f func(i, w int)
-		}{{n, objRow}, {n, sqRow}, {len(bargains), bargainRow}, {n, queue}} {
+		}{{n, e.objRow}, {n, e.sqRow}, {len(bargains), e.bargainRow}, {n, e.queue}} {
 			for i := range loop.n {
 				if e.stopped() {
 					return rec
@@ -355,16 +278,16 @@ func (e *engine) step() turnRec {
 			}
 		}
 	} else {
-		e.parallel(n, objRow)
+		e.parallel(n, e.objRow)
 		if e.stopped() {
 			return rec
 		}
-		e.parallel(n, sqRow)
-		e.parallel(len(bargains), bargainRow)
+		e.parallel(n, e.sqRow)
+		e.parallel(len(bargains), e.bargainRow)
 		if e.stopped() {
 			return rec
 		}
-		e.parallel(n, queue)
+		e.parallel(n, e.queue)
 	}
 	if e.stopped() {
 		return rec
@@ -401,6 +324,95 @@ func (e *engine) step() turnRec {
 	e.adjustIdeals()
 	rec.bargains = bargains
 	return rec
+}
+
+// objRow fills row a of the turn's objective utilities.
+func (e *engine) objRow(a, _ int) {
+	n, obj := e.n, e.tb.obj
+	for b := 0; b < n; b++ {
+		obj[a*n+b] = e.objective(a, b)
+	}
+}
+
+// sqRow sets the voter's utility of the status quo, the mean of its row of
+// objective utilities.
+func (e *engine) sqRow(voter, _ int) {
+	n := e.n
+	s := 0.0
+	for _, o := range e.tb.obj[voter*n : (voter+1)*n] {
+		s += o
+	}
+	e.tb.sqUtil[voter] = s / float64(n)
+}
+
+// bargainRow sets every voter's utility of bargain it.
+func (e *engine) bargainRow(it, _ int) {
+	n, obj, bUtil := e.n, e.tb.obj, e.tb.bUtil
+	b := &e.tb.bargains[it]
+	// The positions in order, with the two replaced: the sum of the
+	// loop over every position, term for term.
+	f, g, xf, xg := b.init, b.target, b.posI, b.posJ
+	if g < f {
+		f, g, xf, xg = g, f, xg, xf
+	}
+	for voter := 0; voter < n; voter++ {
+		row := obj[voter*n : (voter+1)*n]
+		s := 0.0
+		for _, o := range row[:f] {
+			s += o
+		}
+		s += utility(e.distance(voter, xf), e.risk[voter])
+		for _, o := range row[f+1 : g] {
+			s += o
+		}
+		s += utility(e.distance(voter, xg), e.risk[voter])
+		for _, o := range row[g+1:] {
+			s += o
+		}
+		bUtil[it*n+voter] = s / float64(n)
+	}
+}
+
+// queue resolves queue q by a PCE with capability weights, on worker w's
+// scratch.
+func (e *engine) queue(q, w int) {
+	n, tb := e.n, &e.tb
+	queues, sqUtil, bUtil, draws := tb.queues, tb.sqUtil, tb.bUtil, tb.draws
+	sc := e.scr[w]
+	items := queues[q]
+	ni := len(items)
+	sc.u = grow(sc.u, ni*n)
+	u := sc.u // [voter][item]
+	for k := 0; k < n; k++ {
+		for a, it := range items {
+			if it < 0 {
+				u[k*ni+a] = sqUtil[k]
+			} else {
+				u[k*ni+a] = bUtil[it*n+k]
+			}
+		}
+	}
+	p := e.electionWith(&sc.el, true, ni, e.cap, func(k, a int) float64 { return u[k*ni+a] })
+	c := 0
+	if e.stochastic {
+		c = ni - 1
+		acc := 0.0
+		for a, x := range p {
+			acc += x
+			if draws[q] < acc {
+				c = a
+				break
+			}
+		}
+	} else {
+		for a := range p {
+			if p[a] > p[c] {
+				c = a
+			}
+		}
+	}
+	tb.chosen[q] = items[c]
+	tb.chosenP[q] = p[c]
 }
 
 // adjustIdeals applies the accommodation matrix:
