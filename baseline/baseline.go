@@ -19,15 +19,25 @@ type issueData struct {
 // forecast runs f on every issue of t.
 func forecast(ctx context.Context, name string, t *jirga.Table, f issueFunc) (*jirga.Result, error) {
 	r := &jirga.Result{Model: name, Status: jirga.StatusStatic}
+	// The issues' columns (what t.Column gives) and weights, in one buffer
+	// reused from issue to issue: the issue functions only read them, and
+	// sweeps run every baseline on every draw.
+	n := len(t.Actors)
+	buf := make([]float64, 4*n)
 	for k, is := range t.Issues {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		_, c, x, sal := t.Column(k)
+		c, x, sal := buf[:0:n], buf[n:n:2*n], buf[2*n:2*n:3*n]
+		for i := range n {
+			if t.Has[i][k] {
+				c, x, sal = append(c, t.Capability[i]), append(x, t.Position[i][k]), append(sal, t.Salience[i][k])
+			}
+		}
 		if len(x) == 0 {
 			return nil, jirga.Errorf(jirga.EINVALID, "%s: issue %q: no actor holds a position on it", name, is.ID)
 		}
-		w, fellBack := Weights(c, sal)
+		w, fellBack := weightsInto(buf[3*n:3*n+len(c)], c, sal)
 		if fellBack {
 			r.Notes = append(r.Notes, fmt.Sprintf("issue %q: every salience is 0, so capability alone weights the actors", is.ID))
 		}
@@ -48,7 +58,11 @@ func forecast(ctx context.Context, name string, t *jirga.Table, f issueFunc) (*j
 // bit for bit those of the unscaled weights, while sums of weights stay far
 // from overflow and underflow whatever the unit of capability.
 func Weights(capability, salience []float64) (w []float64, fellBack bool) {
-	w = make([]float64, len(capability))
+	return weightsInto(make([]float64, len(capability)), capability, salience)
+}
+
+// weightsInto is Weights written into w, of the capabilities' length.
+func weightsInto(w, capability, salience []float64) ([]float64, bool) {
 	cmax := 0.0
 	for _, c := range capability {
 		cmax = max(cmax, c)

@@ -118,7 +118,10 @@ func Extract(s *jirga.Scenario, k int) (Inputs, bool) {
 	lo, hi := is.Bounds()
 	scale := func(x float64) float64 { return 100 * (x - lo) / (hi - lo) }
 	var in Inputs
-	var capab, pos, sal, mpos, mcap []float64
+	// One allocation for the five columns (sweeps extract every draw).
+	n := len(s.Actors)
+	buf := make([]float64, 5*n)
+	capab, pos, sal, mpos, mcap := buf[:0:n], buf[n:n:2*n], buf[2*n:2*n:3*n], buf[3*n:3*n:4*n], buf[4*n:4*n:5*n]
 	in.Com, in.EP, in.RP = math.NaN(), math.NaN(), math.NaN()
 	in.TwoOption = true
 	for _, a := range s.Actors {
