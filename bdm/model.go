@@ -57,7 +57,7 @@ func (m *Model) forecast(ctx context.Context, t *jirga.Table, detail jirga.Detai
 	// Settings made in Go get the checks of parsed options.
 	if st := m.Settings; st.Rounds < 0 {
 		return nil, jirga.Errorf(jirga.EINVALID, "bdm: rounds must be ≥ 0, got %d", st.Rounds)
-	} else if err := st.options().Check(); err != nil {
+	} else if err := st.check(); err != nil {
 		return nil, err
 	}
 	cfg := m.Settings.resolve()
@@ -204,12 +204,13 @@ func newSolver(old *solver, cfg resolved, ids []string, x, sal, w []float64, lo,
 	if !(R > 0) {
 		R = 1
 	}
-	sv := &solver{}
-	if old != nil {
-		sv.x, sv.next, sv.r, sv.one, sv.sec = old.x, old.next, old.r, old.one, old.sec
-		sv.p, sv.eu, sv.est, sv.lsu, sv.lfu = old.p, old.eu, old.est, old.lsu, old.lfu
-		sv.best, sv.offers, sv.take, sv.has, sv.v = old.best, old.offers[:0], old.take, old.has, old.v
+	// The old solver is set afresh, keeping its buffers: the literal below
+	// reads them before it is assigned.
+	sv := old
+	if sv == nil {
+		sv = &solver{}
 	}
+	sv.offers = sv.offers[:0]
 	*sv = solver{cfg: cfg, n: n, ids: ids, lo: lo, hi: hi, R: R,
 		x: append(sv.x[:0], x...), next: resize(sv.next, n),
 		sal: sal, w: w, r: resize(sv.r, n), one: resize(sv.one, n), sec: resize(sv.sec, n),

@@ -3,6 +3,8 @@ package bdm
 import (
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/option"
@@ -144,6 +146,45 @@ func reading(median, capitulation, minEU, accept string) map[string]string {
 	return map[string]string{"probability": ProbAll, "votes": VotesRisk, "estimate": EstimateReceiver, "median": median,
 		"capitulation": capitulation, "qsign": QSignEquation, "q": "1", "min_eu": minEU, "accept": accept}
 }
+
+// check checks the settings against the declaration of the options, with
+// its messages. Settings that passed are remembered (by value, the numbers
+// behind Q and MinEU included), so that a sweep's thousand runs do not
+// build the declaration for each; at most checkedMax are.
+func (st Settings) check() error {
+	k := checkKey{s: st}
+	k.s.Q, k.s.MinEU = nil, nil
+	if st.Q != nil {
+		k.q, k.hasQ = *st.Q, true
+	}
+	if st.MinEU != nil {
+		k.minEU, k.hasMinEU = *st.MinEU, true
+	}
+	if _, ok := checked.Load(k); ok {
+		return nil
+	}
+	if err := st.options().Check(); err != nil {
+		return err
+	}
+	if checkedN.Add(1) <= checkedMax {
+		checked.Store(k, struct{}{})
+	}
+	return nil
+}
+
+// checkKey is Settings by value.
+type checkKey struct {
+	s              Settings // without Q and MinEU
+	q, minEU       float64
+	hasQ, hasMinEU bool
+}
+
+const checkedMax = 256
+
+var (
+	checked  sync.Map // checkKey → struct{}: settings that passed check
+	checkedN atomic.Int64
+)
 
 // options declares bdm's options, bound to st. It is the one list of them:
 // jirga models, the command line and the HTTP API all read it.

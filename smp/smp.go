@@ -201,8 +201,30 @@ func newEngine(t *jirga.Table, set Settings) (*engine, []string, error) {
 		}
 		e.adj = adj
 	}
-	// set is resolved: each KTAB parameter holds one of its declared
-	// values, whose position in the declaration is its code.
+	c := codesOf(set)
+	e.vpm, e.pcem, e.voting = c.vpm, c.pcem, c.voting
+	e.commit, e.interp, e.bargn = c.commit, c.interp, c.bargn
+	e.stochastic = set.Transitions == "Stochastic"
+	e.riskAdjust, e.riskRange = set.RiskAdjust, set.RiskRange
+	e.rng = rand.New(rand.NewPCG(set.Seed, 0x6b746162)) // "ktab"
+	return e, notes, nil
+}
+
+// codes are the engine's codes of resolved settings' KTAB parameters.
+type codes struct{ vpm, pcem, voting, commit, interp, bargn int }
+
+// settingsCodes maps resolved settings to their codes, one entry per
+// distinct Settings value a process uses (as resolved): a sweep's runs
+// would otherwise build the declaration for each.
+var settingsCodes sync.Map
+
+// codesOf returns the codes of resolved settings: each KTAB parameter
+// holds one of its declared values, whose position in the declaration is
+// its code.
+func codesOf(set Settings) codes {
+	if c, ok := settingsCodes.Load(set); ok {
+		return c.(codes)
+	}
 	ks := option.NewSet("smp")
 	set.ktabOptions(ks)
 	code := func(name string) int {
@@ -210,12 +232,10 @@ func newEngine(t *jirga.Table, set Settings) (*engine, []string, error) {
 		v := o.Value()
 		return slices.IndexFunc(o.Values, func(x option.Value) bool { return x.Name == v })
 	}
-	e.vpm, e.pcem, e.voting = code("VictoryProbModel"), code("PCEModel"), code("VotingRule")
-	e.commit, e.interp, e.bargn = code("ThirdPartyCommit"), code("InterVecBrgn"), code("BargnModel")
-	e.stochastic = set.Transitions == "Stochastic"
-	e.riskAdjust, e.riskRange = set.RiskAdjust, set.RiskRange
-	e.rng = rand.New(rand.NewPCG(set.Seed, 0x6b746162)) // "ktab"
-	return e, notes, nil
+	c := codes{vpm: code("VictoryProbModel"), pcem: code("PCEModel"), voting: code("VotingRule"),
+		commit: code("ThirdPartyCommit"), interp: code("InterVecBrgn"), bargn: code("BargnModel")}
+	settingsCodes.Store(set, c)
+	return c
 }
 
 // parseIdealAdjustment reads "adjusting>reference=weight;..." into the
