@@ -19,6 +19,9 @@ type issueData struct {
 // forecast runs f on every issue of t.
 func forecast(ctx context.Context, name string, t *jirga.Table, f issueFunc) (*jirga.Result, error) {
 	r := &jirga.Result{Model: name, Status: jirga.StatusStatic}
+	if len(t.Issues) > 0 {
+		r.Issues = make([]jirga.IssueForecast, 0, len(t.Issues)) // sized: sweeps run this every draw
+	}
 	// The issues' columns (what t.Column gives) and weights, in one buffer
 	// reused from issue to issue: the issue functions only read them, and
 	// sweeps run every baseline on every draw.

@@ -76,6 +76,9 @@ func (m *Model) forecast(ctx context.Context, t *jirga.Table, detail jirga.Detai
 	var sv *solver // reused by every issue
 	var y []float64
 	var settles []jirga.Settle
+	if len(t.Issues) > 0 { // sized: sweeps run this every draw
+		settles, res.Issues = make([]jirga.Settle, 0, len(t.Issues)), make([]jirga.IssueForecast, 0, len(t.Issues))
+	}
 	for k, is := range t.Issues {
 		idx, c, x, sal := t.Column(k)
 		// Solve in the order of actor ids, so that floating-point sums, and

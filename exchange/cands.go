@@ -440,7 +440,7 @@ func (st *state) touch(a, k, j, p, i, q int, ev int32) {
 			live := sup[:0]
 			for _, y := range sup {
 				id, c := slot(int(y), k == b.p)
-				if st.touchSlot(id, c, a, k, j, p, i, q, ev) {
+				if st.touchSlot(id, &c, a, k, j, p, i, q, ev) {
 					live = append(live, y)
 				}
 			}
@@ -458,7 +458,7 @@ func (st *state) touch(a, k, j, p, i, q int, ev int32) {
 				y, d = dem[d], d+1
 			}
 			id, c := slot(int(y), fromSup == (k == b.p))
-			if !st.touchSlot(id, c, a, k, j, p, i, q, ev) {
+			if !st.touchSlot(id, &c, a, k, j, p, i, q, ev) {
 				continue
 			}
 			if fromSup {
@@ -496,7 +496,7 @@ func (l *plist) setLen(onP bool, n int) {
 
 // touchSlot is touch for slot id, of exchange c; it reports whether the
 // exchange is still live.
-func (st *state) touchSlot(id int, c cand, a, k, j, p, i, q int, ev int32) bool {
+func (st *state) touchSlot(id int, c *cand, a, k, j, p, i, q int, ev int32) bool {
 	if st.ver[id] < 0 {
 		return false
 	}
@@ -525,10 +525,10 @@ func (st *state) touchSlot(id int, c cand, a, k, j, p, i, q int, ev int32) bool 
 		}
 		st.learn(id, c.p, c.q, other)
 		head := st.snap[id]
-		ok = st.computeDecide(&c, st.view(c.p, c.j, head), st.view(c.q, c.i, head))
+		ok = st.computeDecide(c, st.view(c.p, c.j, head), st.view(c.q, c.i, head))
 	} else {
 		st.snap[id] = 0
-		ok = st.compute(&c, st.y)
+		ok = st.compute(c, st.y)
 	}
 	if !ok {
 		st.ver[id] = -1

@@ -272,6 +272,9 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 	// the forecast is the last round's when it settled, else the middle of
 	// its range over the last rounds.
 	var settles []jirga.Settle
+	if len(t.Issues) > 0 { // sized: sweeps run this every draw
+		settles, r.Issues = make([]jirga.Settle, 0, len(t.Issues)), make([]jirga.IssueForecast, 0, len(t.Issues))
+	}
 	for k, is := range t.Issues {
 		if len(y[k]) == 0 {
 			y[k] = append(y[k], st.given(k, st.o[k])) // no round

@@ -191,6 +191,9 @@ func (o *output) result(converged bool) *jirga.Result {
 			"initial_weighted_mean": initMean,
 		}}
 	var settles []jirga.Settle
+	if m := len(o.s.Issues); m > 0 { // sized: sweeps run this every draw
+		settles, r.Issues = make([]jirga.Settle, 0, m), make([]jirga.IssueForecast, 0, m)
+	}
 	turns := len(o.series) / max(len(o.s.Issues), 1)
 	y := make([]float64, 0, turns)
 	for k, is := range o.s.Issues {
