@@ -128,14 +128,18 @@ func newEngine(t *jirga.Table, set Settings) (*engine, []string, error) {
 	e.salSum = make([]float64, n)
 	e.pos = make([][]float64, n)
 	for k := 0; k < m; k++ {
-		if _, _, pos, _ := t.Column(k); len(pos) == 0 {
+		if !slices.ContainsFunc(t.Has, func(h []bool) bool { return h[k] }) {
 			return nil, nil, jirga.Errorf(jirga.EINVALID, "smp: no actor holds a position on issue %q", t.Issues[k].ID)
 		}
 	}
+	// The rows of the actors' saliences, positions and ideals share one
+	// array (sweeps build an engine for every draw).
+	flat := make([]float64, 3*n*m)
+	row := func(r int) []float64 { return flat[r*m : (r+1)*m : (r+1)*m] }
 	var scaled []string
 	for i := 0; i < n; i++ {
-		e.sal[i] = make([]float64, m)
-		e.pos[i] = make([]float64, m)
+		e.sal[i] = row(i)
+		e.pos[i] = row(n + i)
 		sum := 0.0
 		for k := 0; k < m; k++ {
 			e.sal[i][k] = t.Salience[i][k]
@@ -192,7 +196,7 @@ func newEngine(t *jirga.Table, set Settings) (*engine, []string, error) {
 	}
 	e.idl = make([][]float64, n)
 	for i := range e.pos {
-		e.idl[i] = slices.Clone(e.pos[i])
+		e.idl[i] = append(row(2*n+i)[:0], e.pos[i]...)
 	}
 	if v, ok := s.Attributes[AttrIdealAdjustment]; ok && strings.TrimSpace(v) != "" {
 		adj, err := parseIdealAdjustment(v, t.Actors)
