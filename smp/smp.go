@@ -196,7 +196,7 @@ func newEngine(t *jirga.Table, set Settings) (*engine, []string, error) {
 	}
 	e.idl = make([][]float64, n)
 	for i := range e.pos {
-		e.idl[i] = append(row(2*n+i)[:0], e.pos[i]...)
+		e.idl[i] = append(row(2*n + i)[:0], e.pos[i]...)
 	}
 	if v, ok := s.Attributes[AttrIdealAdjustment]; ok && strings.TrimSpace(v) != "" {
 		adj, err := parseIdealAdjustment(v, t.Actors)
