@@ -214,6 +214,12 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 	}
 	r := &jirga.Result{Model: m.Name()}
 	y := make([][]float64, len(t.Issues)) // each issue's outcome after each round
+	if c := min(rounds, 32); c > 0 { // one array for the usual run (sweeps run thousands)
+		flat := make([]float64, len(y)*c)
+		for k := range y {
+			y[k] = flat[k*c : k*c : (k+1)*c]
+		}
+	}
 	stopped := false
 	for _, k := range st.fallback {
 		r.Notes = append(r.Notes, fmt.Sprintf("issue %q: every salience is 0, so capability alone weights the outcome and nobody trades it", t.Issues[k].ID))
@@ -246,7 +252,9 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 				st.x[i][k] = (1-w)*st.x[i][k] + w*st.y[i][k]
 			}
 		}
-		st.o = st.outcomes(st.x)
+		for k := range st.o { // st.o is read by nothing kept from the round
+			st.o[k] = st.outcome(st.x, k)
+		}
 		// The outcome series is kept whatever is recorded: the settle
 		// judgement below reads every round's outcome (sweeps record none).
 		for k := range y {
