@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
@@ -73,7 +74,15 @@ func (m *Model) forecast(ctx context.Context, t *jirga.Table, detail jirga.Detai
 		ids[i] = a.ID
 	}
 	var rounds []jirga.Round
-	var sv *solver // reused by every issue
+	// The solver is reused by every issue, and its tables by the next run
+	// (a sweep's thousands): newSolver sets it afresh.
+	sv, _ := solverPool.Get().(*solver)
+	defer func() {
+		if sv != nil {
+			sv.ctx, sv.v.ctx, sv.ids, sv.sal, sv.w = nil, nil, nil, nil, nil
+			solverPool.Put(sv)
+		}
+	}()
 	var y []float64
 	var settles []jirga.Settle
 	if len(t.Issues) > 0 { // sized: sweeps run this every draw
@@ -226,6 +235,9 @@ func newSolver(old *solver, cfg resolved, ids []string, x, sal, w []float64, lo,
 	}
 	return sv
 }
+
+// solverPool keeps the solvers of finished runs.
+var solverPool sync.Pool
 
 // resize returns b with length n, reusing its storage when it is large
 // enough.

@@ -301,6 +301,12 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 		maxTurns = defaultMaxTurns
 	}
 	e.ctx = ctx
+	if b, ok := bufPool.Get().(*engineBufs); ok {
+		e.tb, e.scr = b.tb, b.scr
+	}
+	defer func() {
+		bufPool.Put(&engineBufs{tb: e.tb, scr: e.scr})
+	}()
 	out := newOutput(s, e)
 	out.keep = d > jirga.DetailNone
 	e.keep = out.keep
@@ -348,6 +354,18 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 	r.Notes = append(r.Notes, notes...)
 	return r, nil
 }
+
+// engineBufs are an engine's buffers: a turn's (filled afresh every
+// turn) and its workers' scratch (likewise for every election and
+// challenge).
+type engineBufs struct {
+	tb  turnBuf
+	scr []*scratch
+}
+
+// bufPool keeps the buffers of finished runs for the next: a sweep runs
+// the model thousands of times on one scenario.
+var bufPool sync.Pool
 
 func settingsNote(set Settings) string {
 	if note, ok := settingsNotes.Load(set); ok {

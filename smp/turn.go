@@ -294,7 +294,7 @@ func (e *engine) step() turnRec {
 	}
 	// 4. Transition: each owner adopts its role's position in its choice,
 	// into the other buffer of positions.
-	if len(tb.pos) != n {
+	if len(tb.pos) != n || len(tb.pos[0]) != e.m { // (buffers may come from another run: see bufPool)
 		tb.posFlat = make([]float64, n*e.m)
 		tb.pos = make([][]float64, n)
 		for i := range tb.pos {
