@@ -214,7 +214,8 @@ func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail
 	}
 	r := &jirga.Result{Model: m.Name()}
 	y := make([][]float64, len(t.Issues)) // each issue's outcome after each round
-	if c := min(rounds, 32); c > 0 { // one array for the usual run (sweeps run thousands)
+	// One array for the series of a usual run (sweeps run thousands).
+	if c := min(rounds, 32); c > 0 {
 		flat := make([]float64, len(y)*c)
 		for k := range y {
 			y[k] = flat[k*c : k*c : (k+1)*c]
