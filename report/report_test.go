@@ -195,7 +195,7 @@ func TestPredictive(t *testing.T) {
 	}
 	page := buf.String()
 	table := regexp.MustCompile(`(?s)<table id="forecast-table">.*?</table>`).FindString(page)
-	if n := len(regexp.MustCompile(`\d+\.\d \[\d+–\d+\]`).FindAllString(table, -1)); n != 12 {
+	if n := len(regexp.MustCompile(`<b class="fc">\d+\.\d</b><span class="iv">\[\d+–\d+\]</span>`).FindAllString(table, -1)); n != 12 {
 		t.Errorf("the forecast table shows %d forecasts with an interval, want 12:\n%s", n, table)
 	}
 	for _, want := range []string{`id="calibration"`, "held 80% of the outcomes", `id="calibration-domain"`, "This scenario is not EU legislation", `class="predictive"`} {
