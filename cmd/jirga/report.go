@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"time"
 
@@ -62,7 +61,7 @@ the scenario's as_of, so that the same input and seed give the same bytes.`)
 	}
 	if date != "" {
 		if _, err := time.Parse(time.DateOnly, date); err != nil {
-			return usageErr(fs, fmt.Sprintf("--date %q: want a date YYYY-MM-DD", date))
+			return usageErr(fs, "--date %q: want a date YYYY-MM-DD", date)
 		}
 	}
 	if draws == 0 {
