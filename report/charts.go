@@ -303,7 +303,8 @@ type bar struct {
 }
 
 // tornadoChart draws the top levers grouped by actor and field: a bar for
-// the nudge down and one for the nudge up, from zero to the effect. mult
+// the nudge down (light grey) and one for the nudge up (dark grey), from
+// zero to the effect; greys, so that no bar reads as a model or an actor. mult
 // scales effects for display (100 turns a slack into points); w is the
 // chart's width.
 func tornadoChart(id, label string, ls []levers.Lever, top int, mult float64, unit string, w float64) template.HTML {
@@ -336,7 +337,7 @@ func tornadoChart(id, label string, ls []levers.Lever, top int, mult float64, un
 	g := newSVG(id, label, w, h)
 	labelW := edge + maxWidth(labels, fontLabel) + gap
 	sc := scale{-maxAbs, maxAbs, labelW + 10, w - 10 - tickOverhangSym(maxAbs)}
-	g.textIn(sc.at(0), 13, "◀ down (orange) · up (blue) ▶", "small", fontSmall)
+	g.textIn(sc.at(0), 13, "◀ down (light) · up (dark) ▶", "small", fontSmall)
 	bottom := topPad + float64(len(bars))*rowH
 	zero := sc.at(0)
 	for i, b := range bars {
@@ -344,12 +345,12 @@ func tornadoChart(id, label string, ls []levers.Lever, top int, mult float64, un
 		g.text(labelW-gap, y+rowH/2+4, b.label, "end", "label")
 		if b.hasDown {
 			g.group(fmt.Sprintf("%s down: %+.3g%s", b.label, b.down, unit), func() {
-				g.rect(zero, y+2, sc.at(b.down)-zero, rowH/2-2, "#e08a3c", "")
+				g.rect(zero, y+2, sc.at(b.down)-zero, rowH/2-2, "#b5b5b5", "")
 			})
 		}
 		if b.hasUp {
 			g.group(fmt.Sprintf("%s up: %+.3g%s", b.label, b.up, unit), func() {
-				g.rect(zero, y+rowH/2, sc.at(b.up)-zero, rowH/2-2, "#4a78a8", "")
+				g.rect(zero, y+rowH/2, sc.at(b.up)-zero, rowH/2-2, "#444", "")
 			})
 		}
 	}
@@ -372,7 +373,11 @@ func tickOverhangSym(m float64) float64 {
 func interventionChart(c *whatif.Comparison, probs map[string]float64, cis map[string]*[2]float64) template.HTML {
 	var labels []string
 	for _, v := range c.Variants {
-		labels = append(labels, v.ID)
+		l := v.ID
+		if v.Kind != "" {
+			l += " (" + v.Kind + ")"
+		}
+		labels = append(labels, l)
 	}
 	labelW := edge + maxWidth(labels, fontLabel) + gap
 	valueW := textWidth("100.0% (95%: 100.0–100.0%)", fontSmall) + edge
@@ -382,17 +387,13 @@ func interventionChart(c *whatif.Comparison, probs map[string]float64, cis map[s
 	bottom := 8 + float64(len(c.Variants))*rowH
 	for i, v := range c.Variants {
 		y := 8 + float64(i)*rowH
-		g.text(labelW-gap, y+rowH/2+4, v.ID, "end", "label")
+		g.text(labelW-gap, y+rowH/2+4, labels[i], "end", "label")
 		p, ci := probs[v.ID], cis[v.ID]
+		// Bars are grey (no model's or actor's colour): the baseline dark,
+		// the interventions lighter; the kind is written in the label.
 		fill := "#9a9a9a"
-		switch v.Kind {
-		case "carrot":
-			fill = "#4d9a45"
-		case "stick":
-			fill = "#c8463c"
-		}
 		if v.ID == whatif.Baseline {
-			fill = "#4a78a8"
+			fill = "#444"
 		}
 		g.group(fmt.Sprintf("%s: P(deal) = %s", v.ID, deal.Percent(p, ci)), func() {
 			g.rect(sc.at(0), y+3, math.Max(1, sc.at(p)-sc.at(0)), rowH-6, fill, "")

@@ -3,6 +3,9 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"flag"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +15,7 @@ import (
 	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
+	registry "github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/report"
 )
 
@@ -209,5 +213,78 @@ func TestPredictive(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "carry no predictive interval") {
 		t.Error("a page without intervals does not say so")
+	}
+}
+
+// TestNothingToShow: a section with nothing to show says why. With a
+// static model only, the rounds section names the dynamic models and the
+// flag that adds them; without interventions, the interventions section
+// says there are none and how to add them; without sources, the sources
+// section says the numbers rest on judgement alone.
+func TestNothingToShow(t *testing.T) {
+	s := flagship(t)
+	s.Interventions, s.Snapshots = nil, nil
+	s.Sources = nil
+	for _, a := range s.Actors {
+		a.Sources = nil
+	}
+	for in := range s.Estimates() {
+		in.Estimate.Sources = nil
+	}
+	var buf bytes.Buffer
+	if err := report.Write(context.Background(), &buf, s, []jirga.Model{baseline.Mean{}}, report.Options{Draws: 20, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{
+		`<p id="no-rounds">No model of this report reports rounds: mean is static and reaches a forecast in one step.`,
+		"--model mean,bdm,smp,exchange",
+		`<p id="no-interventions">The scenario names no interventions`,
+		`<p id="no-sources">The scenario declares no sources`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestFirstPageGolden keeps the first page of the flagship report (the
+// deal probability, the forecast table with predictive intervals and
+// settle ranges, the three levers) as a golden file: its numbers change
+// only when a model, the deal analysis, the levers or the calibration do.
+// go test ./report -run FirstPage -update rewrites it.
+func TestFirstPageGolden(t *testing.T) {
+	s := flagship(t)
+	names := []string{"mean", "nbs", "bdm"}
+	ms, err := registry.Build(names, 0, 1, nil, registry.Trusted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := calib.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := report.Write(context.Background(), &buf, s, ms, report.Options{Draws: 100, Seed: 1, Predict: calib.NewPlan(c, s, names, calib.Options{})}); err != nil {
+		t.Fatal(err)
+	}
+	got := regexp.MustCompile(`(?s)<section id="summary">.*?</section>`).Find(buf.Bytes())
+	if got == nil {
+		t.Fatal("no first page")
+	}
+	path := filepath.Join("testdata", "flagship-first-page.golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the first page differs from %s (go test ./report -run FirstPage -update rewrites it):\n%s", path, got)
 	}
 }

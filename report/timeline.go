@@ -67,12 +67,12 @@ func buildTimeline(ctx context.Context, s *jirga.Scenario, models []jirga.Model,
 		v.States = append(v.States, timelineState{AsOf: st.AsOf, Deal: deal.Percent(st.DealProbability, st.DealProbabilityCI), Slack: fmt.Sprintf("%+.3f", st.Slack),
 			Description: states[i].Description, Hindsight: st.Hindsight})
 	}
-	v.DealChart = timeChart("chart-timeline-deal", "Deal probability over time", dates, []series{{"P(deal)", "#4d9a45", probs}}, 0, 1, pct, narrowW)
+	v.DealChart = timeChart("chart-timeline-deal", "Deal probability over time", dates, []series{{"P(deal)", "#333", probs}}, 0, 1, pct, narrowW)
 	sm := 0.05
 	for _, x := range slack {
 		sm = math.Max(sm, math.Abs(x))
 	}
-	v.SlackChart = timeChart("chart-timeline-slack", "Joint slack over time", dates, []series{{"slack", "#4e79a7", slack}}, -sm, sm, func(x float64) string { return fmt.Sprintf("%+.2f", x) }, narrowW)
+	v.SlackChart = timeChart("chart-timeline-slack", "Joint slack over time", dates, []series{{"slack", "#333", slack}}, -sm, sm, func(x float64) string { return fmt.Sprintf("%+.2f", x) }, narrowW)
 	for _, is := range s.Issues {
 		var ss []series
 		for _, name := range r.Models {
