@@ -41,17 +41,16 @@ func actorIndex(s *jirga.Scenario) map[string]int {
 // positionsChart shows each actor's position (square; its size is the
 // salience) and, for necessary parties, the outcomes it accepts on the
 // issue (band), with the status quo and the zone of possible agreement.
-func positionsChart(s *jirga.Scenario, is *jirga.Issue, dr *deal.Result) template.HTML {
+// labelW is the width of the label column, the same for every issue's
+// two charts (see issueLabelW), so that their axes line up.
+func positionsChart(s *jirga.Scenario, is *jirga.Issue, dr *deal.Result, labelW float64) template.HTML {
 	var rows []*jirga.Actor
-	var labels []string
 	for _, a := range s.Actors {
 		if st := a.Stances[is.ID]; st != nil && st.Position != nil {
 			rows = append(rows, a)
-			labels = append(labels, a.ID)
 		}
 	}
 	ai := actorIndex(s)
-	labelW := edge + maxWidth(labels, fontLabel) + gap
 	lo, hi := is.Bounds()
 	sc := scale{lo, hi, labelW, narrowW - tickOverhang(lo, hi)}
 	h := topPad + float64(len(rows))*rowH + axisPad
@@ -88,6 +87,20 @@ func positionsChart(s *jirga.Scenario, is *jirga.Issue, dr *deal.Result) templat
 	return g.html()
 }
 
+// issueLabelW is the width of the label column of the positions and
+// forecasts charts: room for the longest actor id and the longest model
+// name with its unsettled mark.
+func issueLabelW(s *jirga.Scenario, fc *jirga.Forecast) float64 {
+	var labels []string
+	for _, a := range s.Actors {
+		labels = append(labels, a.ID)
+	}
+	for _, r := range fc.Results {
+		labels = append(labels, r.Model+"~")
+	}
+	return edge + maxWidth(labels, fontLabel) + gap
+}
+
 // statusQuo draws the issue's status quo as a dashed line, labelled above
 // the plot and kept inside the chart.
 func statusQuo(g *svg, is *jirga.Issue, sc scale, bottom float64) {
@@ -110,12 +123,7 @@ func tickOverhang(lo, hi float64) float64 {
 // colour), its 80% (light) and 50% (darker) predictive interval as a
 // band, and its forecasts' 10–90% (thin) and 25–75% (thick) range over
 // the draws.
-func forecastChart(s *jirga.Scenario, is *jirga.Issue, fc *jirga.Forecast, dr *deal.Result) template.HTML {
-	var labels []string
-	for _, r := range fc.Results {
-		labels = append(labels, r.Model+"~")
-	}
-	labelW := edge + maxWidth(labels, fontLabel) + gap
+func forecastChart(s *jirga.Scenario, is *jirga.Issue, fc *jirga.Forecast, dr *deal.Result, labelW float64) template.HTML {
 	lo, hi := is.Bounds()
 	sc := scale{lo, hi, labelW, narrowW - tickOverhang(lo, hi)}
 	n := len(fc.Results)

@@ -364,10 +364,11 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 	if d.TopLevers, err = topLevers(ctx, s, dl.On("deal"), draws, opt); err != nil {
 		return nil, err
 	}
+	issueW := issueLabelW(s, fc)
 	for _, is := range s.Issues {
 		iv := issueView{ID: is.ID, Name: cmp.Or(is.Name, is.ID), Description: is.Description, Anchors: is.Anchors}
-		iv.Positions = positionsChart(s, is, dr)
-		iv.Forecasts = forecastChart(s, is, fc, dr)
+		iv.Positions = positionsChart(s, is, dr, issueW)
+		iv.Forecasts = forecastChart(s, is, fc, dr, issueW)
 		iv.Tornado = tornadoChart("chart-tornado-"+is.ID, "Levers on the "+lm.Name()+" forecast of "+is.ID, lr.On(is.ID), min(top, 5), 1, "", narrowW)
 		var parts []string
 		for _, mv := range lr.TopActors(is.ID, 3) {
