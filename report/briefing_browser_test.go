@@ -26,11 +26,18 @@ const maxPrintPages = 8
 // shipped calibration.
 func flagshipReport(t *testing.T) []byte {
 	t.Helper()
-	s := flagship(t)
 	names, err := models.Parse(models.DefaultReport)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return calibrated(t, names, report.DefaultDraws)
+}
+
+// calibrated writes the report of the flagship with the named models of
+// the registry, the shipped calibration, draws draws and seed 1.
+func calibrated(t *testing.T, names []string, draws int) []byte {
+	t.Helper()
+	s := flagship(t)
 	ms, err := models.Build(names, 0, 1, nil, models.Trusted)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +47,7 @@ func flagshipReport(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := report.Write(context.Background(), &buf, s, ms, report.Options{Seed: 1, Predict: calib.NewPlan(c, s, names, calib.Options{})}); err != nil {
+	if err := report.Write(context.Background(), &buf, s, ms, report.Options{Draws: draws, Seed: 1, Predict: calib.NewPlan(c, s, names, calib.Options{})}); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -68,21 +75,7 @@ func TestBrowserBriefing(t *testing.T) {
 	if err := os.WriteFile(file, flagshipReport(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")),
-		chromedp.WindowSize(1400, 1000),
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
-	defer cancel()
+	ctx := browser(t, bin, dir, 1400, 1000, 120*time.Second)
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+file), chromedp.WaitReady(chromedp.CSS("#footer"))); err != nil {
 		t.Fatal(err)
 	}

@@ -627,14 +627,3 @@ func makeForecastTable(s *jirga.Scenario, fc *jirga.Forecast) forecastTable {
 	}
 	return t
 }
-
-// zopaChart shows per issue the necessary parties' acceptable intervals,
-// the zone where they overlap and each model's forecast, each issue on its
-// own scale.
-func short(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}

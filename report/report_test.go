@@ -15,7 +15,6 @@ import (
 	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
-	registry "github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/report"
 )
 
@@ -256,21 +255,8 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // only when a model, the deal analysis, the levers or the calibration do.
 // go test ./report -run FirstPage -update rewrites it.
 func TestFirstPageGolden(t *testing.T) {
-	s := flagship(t)
-	names := []string{"mean", "nbs", "bdm"}
-	ms, err := registry.Build(names, 0, 1, nil, registry.Trusted)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := calib.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := report.Write(context.Background(), &buf, s, ms, report.Options{Draws: 100, Seed: 1, Predict: calib.NewPlan(c, s, names, calib.Options{})}); err != nil {
-		t.Fatal(err)
-	}
-	got := regexp.MustCompile(`(?s)<section id="summary">.*?</section>`).Find(buf.Bytes())
+	page := calibrated(t, []string{"mean", "nbs", "bdm"}, 100)
+	got := regexp.MustCompile(`(?s)<section id="summary">.*?</section>`).Find(page)
 	if got == nil {
 		t.Fatal("no first page")
 	}
