@@ -5,6 +5,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/calib"
@@ -54,7 +55,7 @@ var kinds = map[jirga.RunKind]kind{
 	jirga.KindTimeline: {models: models.DefaultForecast, check: checkDraws, run: runTimeline, allStates: true, cost: estimate},
 	jirga.KindCompare:  {models: models.DefaultForecast, check: checkModels, run: runCompare, cost: estimate},
 	jirga.KindExplain:  {models: "bdm", check: checkExplain, checkOn: checkExplainIssue, run: runExplain, cost: estimate},
-	jirga.KindReport:   {models: models.DefaultSweep, check: checkDraws, run: runReport, wholeScenario: true, cost: estimateReport},
+	jirga.KindReport:   {models: models.DefaultReport, check: checkDraws, run: runReport, wholeScenario: true, cost: estimateReport},
 }
 
 // estimate is the cost of a run of one of the built-in kinds, as the
@@ -411,7 +412,8 @@ func runReport(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any,
 	if err != nil {
 		return nil, err
 	}
-	opt := report.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Step: r.Options.Step, AsOf: r.Options.AsOf, Predict: plan}
+	opt := report.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Step: r.Options.Step, AsOf: r.Options.AsOf, Predict: plan,
+		Engine: r.EngineVersion, InputHash: r.InputHash, Date: r.CreatedAt.UTC().Format(time.DateOnly)}
 	if err := report.Write(ctx, &b, s, ms, opt); err != nil {
 		return nil, err
 	}

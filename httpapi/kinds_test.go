@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/calib"
@@ -145,7 +146,8 @@ func TestRunReport(t *testing.T) {
 	var want bytes.Buffer
 	u := sweep.DefaultUncertainty
 	s := flagship(t)
-	if err := report.Write(context.Background(), &want, s, buildAll(t, "mean", "median"), report.Options{Draws: 16, Seed: 7, Uncertainty: &u, AsOf: "2022-07-06", Predict: shippedPlan(t, s, "mean", "median")}); err != nil {
+	if err := report.Write(context.Background(), &want, s, buildAll(t, "mean", "median"), report.Options{Draws: 16, Seed: 7, Uncertainty: &u, AsOf: "2022-07-06", Predict: shippedPlan(t, s, "mean", "median"),
+		Engine: run.EngineVersion, InputHash: run.InputHash, Date: run.CreatedAt.UTC().Format(time.DateOnly)}); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.Get(ts.ts.URL + "/api/runs/" + itoa(run.ID) + "/report")
@@ -162,6 +164,12 @@ func TestRunReport(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), want.Bytes()) {
 		t.Fatalf("the served report (%d bytes) differs from report.Write's (%d bytes)", got.Len(), want.Len())
+	}
+	// The footer states the stored run's provenance.
+	for _, want := range []string{"sha256:" + run.InputHash, "jirga " + run.EngineVersion, run.CreatedAt.UTC().Format(time.DateOnly)} {
+		if !strings.Contains(got.String(), want) {
+			t.Errorf("the served report lacks %q", want)
+		}
 	}
 	var other runView
 	code, raw = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "models": []string{"mean"}}, &other)

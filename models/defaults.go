@@ -10,9 +10,14 @@ const (
 	// forecast runs.
 	DefaultForecast = "mean,median,condorcet,nbs,bdm,smp,exchange"
 	// DefaultSweep is the fast static models, for analyses that run the
-	// models on many draws: jirga sweep, deal and report, and sweep and
-	// deal runs.
+	// models on many draws: jirga sweep and deal, and sweep and deal
+	// runs.
 	DefaultSweep = "mean,median,condorcet,nbs"
+	// DefaultReport is every published model, as DefaultForecast: the
+	// report's first page compares them all, and its rounds section shows
+	// how the dynamic ones (bdm, smp, exchange) move round by round. jirga
+	// report and report runs.
+	DefaultReport = DefaultForecast
 	// DefaultLevers is the one model whose forecasts the levers move:
 	// jirga levers, and levers runs.
 	DefaultLevers = "mean"

@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"io"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/jirga/jirga"
@@ -26,6 +25,8 @@ var pageTemplate string
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"mulf":    func(x float64) float64 { return 100 * x },
+	"swatch":  func(model string) template.CSS { return template.CSS("background: " + modelColour(model)) },
+	"short":   func(h string) string { return h[:min(12, len(h))] },
 	"percent": deal.Percent,
 }).Parse(pageTemplate))
 
@@ -63,6 +64,19 @@ type Options struct {
 	// Predict gives the forecasts their predictive intervals (see package
 	// calib); nil: the page shows none and says so.
 	Predict *calib.Plan
+	// Engine is the engine version the footer states; "" means
+	// jirga.Version.
+	Engine string
+	// InputHash is the hex SHA-256 of the canonical input the footer
+	// states (a stored run's jirga.RunRecord.InputHash); "" means the hash
+	// jirga.InputHash gives a report run of s with these models, options
+	// and seed.
+	InputHash string
+	// Date is the date the footer gives the report (a stored run's day,
+	// or what the analyst asks for); "" means the as_of of the state the
+	// page is about, so that the same input and seed give the same bytes.
+	// The page never reads the clock.
+	Date string
 }
 
 // Write runs the analyses of s (forecasts, sweep intervals, levers,
@@ -85,6 +99,9 @@ func Write(ctx context.Context, w io.Writer, s *jirga.Scenario, models []jirga.M
 	}
 	d, err := build(ctx, state, models, opt)
 	if err != nil {
+		return err
+	}
+	if d.Footer, err = makeFooter(s, state, models, opt, d.Draws); err != nil {
 		return err
 	}
 	if len(s.Snapshots) > 0 {
@@ -121,9 +138,11 @@ type data struct {
 	InterventionChart template.HTML
 	ShiftTable        shiftTable
 	Rounds            []roundsView
-	Sources           []sourceView
-	Inputs            []inputRow
-	Notes             []string
+	// NoRounds says why the rounds section is empty.
+	NoRounds string
+	Sources  []sourceView
+	Inputs   []inputRow
+	Notes    []string
 	// Hindsight lists the estimates marked hindsight; HindsightCount says
 	// how many there are, in words, for the first page.
 	Hindsight      []hindsightRow
@@ -133,6 +152,10 @@ type data struct {
 	// intervals, Calibration says where the intervals come from.
 	Forecasts   forecastTable
 	Calibration calibrationView
+	// TopLevers are the levers that bring a deal closest, for the first
+	// page, with their effect over the draws.
+	TopLevers []leverView
+	Footer    footer
 }
 
 // forecastTable holds one row per issue and one cell per model;
@@ -215,8 +238,11 @@ type shiftRow struct {
 }
 
 type shiftCell struct {
-	Text  string
-	Style template.CSS
+	Text string
+	// Interval is the 80% predictive interval, "lo–hi" ("" without one),
+	// and Settle the settle range of an unsettled forecast.
+	Interval, Settle string
+	Style            template.CSS
 	// Unsettled, when set, says why the forecast is marked unsettled.
 	Unsettled string
 }
@@ -295,6 +321,10 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		}
 		d.Rounds = append(d.Rounds, rv)
 	}
+	if len(d.Rounds) == 0 {
+		d.NoRounds = fmt.Sprintf("No model of this report reports rounds: %s %s static and reach%s a forecast in one step. The dynamic models (bdm, smp, exchange) show here how positions move round by round; add them with --model (for example --model %s,bdm,smp,exchange).",
+			strings.Join(d.Models, ", "), map[bool]string{true: "is", false: "are"}[len(d.Models) == 1], map[bool]string{true: "es", false: ""}[len(d.Models) == 1], strings.Join(d.Models, ","))
+	}
 	// Deal.
 	dopt := deal.Options{Draws: cmp.Or(draws, -1), Seed: opt.Seed, Workers: opt.Workers, Uncertainty: opt.Uncertainty, Interventions: true}
 	dr, err := deal.Analyze(ctx, s, models, dopt)
@@ -330,12 +360,16 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 	if err != nil {
 		return nil, err
 	}
-	d.DealTornado = tornadoChart("chart-tornado-deal", "Levers on the joint deal slack", dl.On("deal"), top, 100, "pts")
+	d.DealTornado = tornadoChart("chart-tornado-deal", "Levers on the joint deal slack", dl.On("deal"), top, 100, "pts", wideW)
+	if d.TopLevers, err = topLevers(ctx, s, dl.On("deal"), draws, opt); err != nil {
+		return nil, err
+	}
+	issueW := issueLabelW(s, fc)
 	for _, is := range s.Issues {
 		iv := issueView{ID: is.ID, Name: cmp.Or(is.Name, is.ID), Description: is.Description, Anchors: is.Anchors}
-		iv.Positions = positionsChart(s, is, dr)
-		iv.Forecasts = forecastChart(s, is, fc, dr)
-		iv.Tornado = tornadoChart("chart-tornado-"+is.ID, "Levers on the "+lm.Name()+" forecast of "+is.ID, lr.On(is.ID), top, 1, "")
+		iv.Positions = positionsChart(s, is, dr, issueW)
+		iv.Forecasts = forecastChart(s, is, fc, dr, issueW)
+		iv.Tornado = tornadoChart("chart-tornado-"+is.ID, "Levers on the "+lm.Name()+" forecast of "+is.ID, lr.On(is.ID), min(top, 5), 1, "", narrowW)
 		var parts []string
 		for _, mv := range lr.TopActors(is.ID, 3) {
 			dir := "raising"
@@ -353,7 +387,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		return nil, err
 	}
 	probs := map[string]float64{whatif.Baseline: dr.DealProbability}
-	cis := map[string]*[2]float64{}
+	cis := map[string]*[2]float64{whatif.Baseline: dr.DealProbabilityCI}
 	for _, v := range dr.Interventions {
 		probs[v.ID], cis[v.ID] = v.DealProbability, v.DealProbabilityCI
 	}
@@ -366,7 +400,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		d.Interventions = append(d.Interventions, v)
 	}
 	if len(s.Interventions) > 0 {
-		d.InterventionChart = interventionChart(cmpr, probs)
+		d.InterventionChart = interventionChart(cmpr, probs, cis)
 		d.ShiftTable = makeShiftTable(s, cmpr)
 	}
 	for _, src := range s.Sources {
@@ -526,291 +560,6 @@ func inputs(s *jirga.Scenario) []inputRow {
 	return rows
 }
 
-// Layout of the per-issue charts.
-const (
-	chartW  = 720.0
-	labelW  = 190.0
-	plotR   = 700.0
-	rowH    = 22.0
-	topPad  = 26.0
-	axisPad = 34.0
-)
-
-func issueScale(is *jirga.Issue) scale {
-	lo, hi := is.Bounds()
-	return scale{lo, hi, labelW, plotR}
-}
-
-// positionsChart shows each actor's position (dot), salience (dot size) and,
-// for necessary parties, the outcomes it accepts on the issue (band).
-func positionsChart(s *jirga.Scenario, is *jirga.Issue, dr *deal.Result) template.HTML {
-	var rows []*jirga.Actor
-	for _, a := range s.Actors {
-		if st := a.Stances[is.ID]; st != nil && st.Position != nil {
-			rows = append(rows, a)
-		}
-	}
-	h := topPad + float64(len(rows))*rowH + axisPad
-	g := newSVG("chart-positions-"+is.ID, "Positions and saliences on "+is.ID, chartW, h)
-	sc := issueScale(is)
-	bottom := topPad + float64(len(rows))*rowH
-	if z := dr.ZOPA[is.ID]; z != nil {
-		g.group(fmt.Sprintf("zone of possible agreement %s–%s", trimNum(z.Low), trimNum(z.High)), func() {
-			g.rect(sc.at(z.Low)-1, topPad, sc.at(z.High)-sc.at(z.Low)+2, bottom-topPad, "#59a14f", ` opacity="0.25"`)
-		})
-	}
-	if is.StatusQuo != nil {
-		x := sc.at(is.StatusQuo.Value)
-		g.line(x, topPad-6, x, bottom, "#555", 1, ` stroke-dasharray="4 3"`)
-		g.text(x, topPad-10, "status quo "+trimNum(is.StatusQuo.Value), "middle", "small")
-	}
-	for i, a := range rows {
-		st := a.Stances[is.ID]
-		y := topPad + float64(i)*rowH + rowH/2
-		g.line(labelW, y, plotR, y, "#eee", 1, "")
-		g.text(labelW-8, y+4, short(actorName(s, a.ID), 25), "end", "label")
-		if acc := dr.Acceptable[is.ID][a.ID]; acc != nil {
-			g.group(fmt.Sprintf("%s accepts %s–%s", a.ID, trimNum(acc.Low), trimNum(acc.High)), func() {
-				g.rect(sc.at(acc.Low), y-3, sc.at(acc.High)-sc.at(acc.Low), 6, colour(i), ` opacity="0.35"`)
-			})
-		}
-		sal := 0.0
-		if st.Salience != nil {
-			sal = st.Salience.Value / jirga.SalienceMax
-		}
-		tip := fmt.Sprintf("%s: position %s, salience %s, capability %s", actorName(s, a.ID), trimNum(st.Position.Value), trimNum(100*sal), trimNum(a.Capability.Value))
-		g.group(tip, func() {
-			g.circle(sc.at(st.Position.Value), y, 3+6*sal, colour(i), ` stroke="#333" stroke-width="0.5"`)
-		})
-	}
-	g.axis(sc, bottom+4)
-	return g.html()
-}
-
-// forecastChart shows each model's forecast (dot) with its P10–P90 (thin)
-// and P25–P75 (thick) interval from the sweep.
-func forecastChart(s *jirga.Scenario, is *jirga.Issue, fc *jirga.Forecast, dr *deal.Result) template.HTML {
-	n := len(fc.Results)
-	h := topPad + float64(n)*rowH + axisPad
-	g := newSVG("chart-forecasts-"+is.ID, "Forecasts by model on "+is.ID, chartW, h)
-	sc := issueScale(is)
-	bottom := topPad + float64(n)*rowH
-	if z := dr.ZOPA[is.ID]; z != nil {
-		g.rect(sc.at(z.Low)-1, topPad, sc.at(z.High)-sc.at(z.Low)+2, bottom-topPad, "#59a14f", ` opacity="0.25"`)
-	}
-	if is.StatusQuo != nil {
-		x := sc.at(is.StatusQuo.Value)
-		g.line(x, topPad-6, x, bottom, "#555", 1, ` stroke-dasharray="4 3"`)
-		g.text(x, topPad-10, "status quo", "middle", "small")
-	}
-	for i, r := range fc.Results {
-		y := topPad + float64(i)*rowH + rowH/2
-		g.line(labelW, y, plotR, y, "#eee", 1, "")
-		g.text(labelW-8, y+4, r.Model, "end", "label")
-		for _, f := range r.Issues {
-			if f.Issue != is.ID {
-				continue
-			}
-			tip := fmt.Sprintf("%s: %s", r.Model, trimNum(math.Round(f.Forecast*10)/10))
-			if p := f.Predictive; p != nil {
-				tip += fmt.Sprintf(", 80%% predictive interval %s–%s", trimNum(math.Round(p.P10)), trimNum(math.Round(p.P90)))
-			}
-			g.group(tip, func() {
-				if p := f.Predictive; p != nil {
-					g.rect(sc.at(p.P10), y-7, sc.at(p.P90)-sc.at(p.P10), 14, colour(i), ` opacity="0.18" class="predictive"`)
-					g.rect(sc.at(p.P25), y-7, sc.at(p.P75)-sc.at(p.P25), 14, colour(i), ` opacity="0.22" class="predictive"`)
-				}
-				if f.P10 != nil && f.P90 != nil {
-					g.line(sc.at(*f.P10), y, sc.at(*f.P90), y, colour(i), 2, "")
-				}
-				if f.P25 != nil && f.P75 != nil {
-					g.line(sc.at(*f.P25), y, sc.at(*f.P75), y, colour(i), 6, ` opacity="0.7"`)
-				}
-				g.circle(sc.at(f.Forecast), y, 5, colour(i), ` stroke="#222" stroke-width="1"`)
-			})
-		}
-	}
-	g.axis(sc, bottom+4)
-	return g.html()
-}
-
-// roundsChart draws each actor's position on the issue over a dynamic
-// model's rounds (round 0 is the input), with the model's outcome, mean or
-// median per round as a black line where it reports one.
-func roundsChart(s *jirga.Scenario, is *jirga.Issue, r *jirga.Result) template.HTML {
-	const w, h, left, right, top, bot = 720.0, 256.0, 60.0, 560.0, 30.0, 216.0
-	g := newSVG("chart-rounds-"+r.Model+"-"+is.ID, r.Model+" rounds on "+is.ID, w, h)
-	g.text(left, 14, fmt.Sprintf("%s: positions by round (%s)", cmp.Or(is.Name, is.ID), r.Model), "start", "label bold")
-	lo, hi := is.Bounds()
-	n := len(r.Rounds)
-	xs := scale{0, float64(n), left, right}
-	ys := scale{lo, hi, bot, top}
-	for _, t := range ticks(lo, hi, 4) {
-		y := ys.at(t)
-		g.line(left, y, right, y, "#eee", 1, "")
-		g.text(left-6, y+4, trimNum(t), "end", "tick")
-	}
-	g.line(left, bot, right, bot, "#888", 1, "")
-	for _, t := range ticks(0, float64(n), 5) {
-		g.text(xs.at(t), bot+15, trimNum(t), "middle", "tick")
-	}
-	g.text((left+right)/2, bot+32, "round", "middle", "small")
-	type endLabel struct {
-		y    float64
-		text string
-	}
-	var ends []endLabel
-	for i, a := range s.Actors {
-		st := a.Stances[is.ID]
-		if st == nil || st.Position == nil {
-			continue
-		}
-		pts := [][2]float64{{xs.at(0), ys.at(st.Position.Value)}}
-		for _, rd := range r.Rounds {
-			if p, ok := rd.Positions[a.ID][is.ID]; ok {
-				pts = append(pts, [2]float64{xs.at(float64(rd.Round)), ys.at(p)})
-			}
-		}
-		g.group(actorName(s, a.ID), func() { g.polyline(pts, colour(i), 1.5, "") })
-		ends = append(ends, endLabel{pts[len(pts)-1][1] + 4, short(a.ID, 18)})
-	}
-	// Spread the end labels so that they do not overlap (11 px apart).
-	slices.SortStableFunc(ends, func(a, b endLabel) int { return cmp.Compare(a.y, b.y) })
-	for i := 1; i < len(ends); i++ {
-		ends[i].y = math.Max(ends[i].y, ends[i-1].y+11)
-	}
-	for _, e := range ends {
-		g.text(right+6, e.y, e.text, "start", "small")
-	}
-	// The model's own per-round series: the one of outcome, median and mean
-	// whose last value is the forecast, else the first one reported.
-	series := func(rd jirga.Round, name string) (float64, bool) {
-		m := map[string]map[string]float64{"outcome": rd.Outcome, "median": rd.Median, "mean": rd.Mean}[name]
-		v, ok := m[is.ID]
-		return v, ok
-	}
-	label := ""
-	fcast, hasF := r.Forecast(is.ID)
-	last := r.Rounds[len(r.Rounds)-1]
-	for _, name := range []string{"outcome", "median", "mean"} {
-		v, ok := series(last, name)
-		if !ok {
-			continue
-		}
-		if label == "" {
-			label = name
-		}
-		if hasF && math.Abs(v-fcast) <= 1e-9*(hi-lo) {
-			label = name
-			break
-		}
-	}
-	var pts [][2]float64
-	for _, rd := range r.Rounds {
-		if v, ok := series(rd, label); ok {
-			pts = append(pts, [2]float64{xs.at(float64(rd.Round)), ys.at(v)})
-		}
-	}
-	if len(pts) > 0 {
-		g.group(r.Model+" "+label, func() { g.polyline(pts, "#000", 2.5, ` stroke-dasharray="6 3"`) })
-		g.text(right+90, pts[len(pts)-1][1]+4, "— "+label, "start", "small bold")
-	}
-	return g.html()
-}
-
-// bar is one row of a tornado: the effects of a nudge down and up.
-type bar struct {
-	label    string
-	down, up float64
-	hasDown  bool
-	hasUp    bool
-}
-
-// tornadoChart draws the top levers grouped by actor and field: a bar for
-// the nudge down and one for the nudge up, from zero to the effect. mult
-// scales effects for display (100 turns a slack into points).
-func tornadoChart(id, label string, ls []levers.Lever, top int, mult float64, unit string) template.HTML {
-	var bars []*bar
-	idx := map[string]*bar{}
-	for _, l := range ls {
-		key := l.Label()
-		b := idx[key]
-		if b == nil {
-			if len(bars) == top {
-				continue
-			}
-			b = &bar{label: key}
-			idx[key] = b
-			bars = append(bars, b)
-		}
-		if l.Delta < 0 {
-			b.down, b.hasDown = l.Effect*mult, true
-		} else {
-			b.up, b.hasUp = l.Effect*mult, true
-		}
-	}
-	maxAbs := 1e-12
-	for _, b := range bars {
-		maxAbs = math.Max(maxAbs, math.Max(math.Abs(b.down), math.Abs(b.up)))
-	}
-	h := 30 + float64(len(bars))*rowH + axisPad
-	g := newSVG(id, label, chartW, h)
-	sc := scale{-maxAbs, maxAbs, labelW + 20, plotR - 20}
-	g.text(sc.at(-maxAbs/2), 14, "◀ nudge down (orange) / up (blue) ▶", "middle", "small")
-	bottom := 24 + float64(len(bars))*rowH
-	zero := sc.at(0)
-	for i, b := range bars {
-		y := 24 + float64(i)*rowH
-		g.text(labelW+12, y+rowH/2+4, short(b.label, 30), "end", "label")
-		if b.hasDown {
-			g.group(fmt.Sprintf("%s down: %+.3g%s", b.label, b.down, unit), func() {
-				g.rect(zero, y+3, sc.at(b.down)-zero, rowH/2-3, "#f28e2b", "")
-			})
-		}
-		if b.hasUp {
-			g.group(fmt.Sprintf("%s up: %+.3g%s", b.label, b.up, unit), func() {
-				g.rect(zero, y+rowH/2, sc.at(b.up)-zero, rowH/2-3, "#4e79a7", "")
-			})
-		}
-	}
-	g.line(zero, 20, zero, bottom, "#333", 1, "")
-	g.axis(sc, bottom+4)
-	if len(bars) == 0 {
-		g.text(chartW/2, 40, "no lever moves this", "middle", "label")
-	}
-	return g.html()
-}
-
-// interventionChart draws the deal probability under the baseline and each
-// intervention.
-func interventionChart(c *whatif.Comparison, probs map[string]float64) template.HTML {
-	h := 30 + float64(len(c.Variants))*rowH + axisPad
-	g := newSVG("chart-interventions", "Deal probability by intervention", chartW, h)
-	sc := scale{0, 1, labelW, plotR}
-	bottom := 24 + float64(len(c.Variants))*rowH
-	for i, v := range c.Variants {
-		y := 24 + float64(i)*rowH
-		g.text(labelW-8, y+rowH/2+4, short(v.ID, 28), "end", "label")
-		p := probs[v.ID]
-		fill := "#bab0ac"
-		switch v.Kind {
-		case "carrot":
-			fill = "#59a14f"
-		case "stick":
-			fill = "#e15759"
-		}
-		if v.ID == whatif.Baseline {
-			fill = "#4e79a7"
-		}
-		g.group(fmt.Sprintf("%s: P(deal) = %s", v.ID, pct(p)), func() {
-			g.rect(sc.at(0), y+4, math.Max(1, sc.at(p)-sc.at(0)), rowH-8, fill, "")
-		})
-		g.text(sc.at(p)+6, y+rowH/2+4, pct(p), "start", "small")
-	}
-	g.axis(sc, bottom+4)
-	return g.html()
-}
-
 func makeShiftTable(s *jirga.Scenario, c *whatif.Comparison) shiftTable {
 	t := shiftTable{Model: c.Models[0]}
 	for _, v := range c.Variants {
@@ -862,8 +611,12 @@ func makeForecastTable(s *jirga.Scenario, fc *jirga.Forecast) forecastTable {
 		for _, r := range fc.Results {
 			cell := shiftCell{Text: "–"}
 			if f := r.IssueForecast(is.ID); f != nil {
-				cell.Text = fmt.Sprintf("%.1f", f.Forecast) + mark(f.SettleRange) + interval80(f.Predictive)
+				cell.Text = fmt.Sprintf("%.1f", f.Forecast) + mark(f.SettleRange)
+				if p := f.Predictive; p != nil {
+					cell.Interval = fmt.Sprintf("%.0f–%.0f", p.P10, p.P90)
+				}
 				if f.SettleRange != nil {
+					cell.Settle = fmt.Sprintf("%.1f–%.1f", f.SettleRange[0], f.SettleRange[1])
 					cell.Unsettled = fmt.Sprintf("unsettled: %s's outcome still moved between %.1f and %.1f over its last rounds", r.Model, f.SettleRange[0], f.SettleRange[1])
 					t.Unsettled = true
 				}
@@ -873,80 +626,4 @@ func makeForecastTable(s *jirga.Scenario, fc *jirga.Forecast) forecastTable {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
-}
-
-// zopaChart shows per issue the necessary parties' acceptable intervals,
-// the zone where they overlap and each model's forecast, each issue on its
-// own scale.
-func zopaChart(s *jirga.Scenario, dr *deal.Result, fc *jirga.Forecast) template.HTML {
-	np := len(dr.Necessary)
-	band := 8.0
-	rowHt := float64(np)*band + 26
-	h := 30 + float64(len(s.Issues))*rowHt + 56
-	g := newSVG("chart-zopa", "Zones of possible agreement", chartW, h)
-	for i, is := range s.Issues {
-		y0 := 24 + float64(i)*rowHt
-		sc := issueScale(is)
-		sc.b = plotR - 40
-		lo, hi := is.Bounds()
-		g.text(labelW-8, y0+rowHt/2, is.ID, "end", "label")
-		g.rect(sc.a, y0, sc.b-sc.a, rowHt-16, "#f4f4f4", "")
-		if z := dr.ZOPA[is.ID]; z != nil {
-			g.group(fmt.Sprintf("ZOPA %s–%s", trimNum(z.Low), trimNum(z.High)), func() {
-				g.rect(sc.at(z.Low)-1.5, y0, sc.at(z.High)-sc.at(z.Low)+3, rowHt-16, "#59a14f", ` opacity="0.45"`)
-			})
-		} else {
-			g.text(sc.b+6, y0+rowHt/2, "no zone", "start", "small")
-		}
-		for j, id := range dr.Necessary {
-			acc := dr.Acceptable[is.ID][id]
-			if acc == nil {
-				continue
-			}
-			y := y0 + 4 + float64(j)*band
-			g.group(fmt.Sprintf("%s accepts %s–%s", id, trimNum(acc.Low), trimNum(acc.High)), func() {
-				g.rect(sc.at(acc.Low), y, math.Max(2, sc.at(acc.High)-sc.at(acc.Low)), band-3, colour(j), "")
-			})
-		}
-		for m, r := range fc.Results {
-			if x, ok := r.Forecast(is.ID); ok {
-				px := sc.at(x)
-				g.group(fmt.Sprintf("%s forecast %.1f", r.Model, x), func() {
-					g.line(px, y0-2, px, y0+rowHt-14, "#222", 1.5, "")
-					g.circle(px, y0-2, 2.5, colour(m+len(dr.Necessary)), ` stroke="#222" stroke-width="0.5"`)
-				})
-			}
-		}
-		g.text(sc.a, y0+rowHt-5, trimNum(lo), "start", "tick")
-		g.text(sc.b, y0+rowHt-5, trimNum(hi), "end", "tick")
-	}
-	// Legend.
-	y := 24 + float64(len(s.Issues))*rowHt + 10
-	x := labelW
-	for j, id := range dr.Necessary {
-		g.rect(x, y-8, 12, 8, colour(j), "")
-		g.text(x+16, y, id, "start", "small")
-		x += 110
-	}
-	g.rect(x, y-8, 12, 8, "#59a14f", ` opacity="0.45"`)
-	g.text(x+16, y, "ZOPA", "start", "small")
-	y += 18
-	x = labelW
-	g.text(x, y, "forecasts:", "start", "small")
-	x += 62
-	for m, r := range fc.Results {
-		g.line(x, y-10, x, y+2, "#222", 1.5, "")
-		g.circle(x, y-10, 2.5, colour(m+len(dr.Necessary)), ` stroke="#222" stroke-width="0.5"`)
-		g.text(x+6, y, r.Model, "start", "small")
-		x += 20 + 7*float64(len(r.Model))
-	}
-	return g.html()
-}
-
-func short(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

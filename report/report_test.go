@@ -3,6 +3,9 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"flag"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -195,7 +198,7 @@ func TestPredictive(t *testing.T) {
 	}
 	page := buf.String()
 	table := regexp.MustCompile(`(?s)<table id="forecast-table">.*?</table>`).FindString(page)
-	if n := len(regexp.MustCompile(`\d+\.\d \[\d+–\d+\]`).FindAllString(table, -1)); n != 12 {
+	if n := len(regexp.MustCompile(`<b class="fc">\d+\.\d</b><span class="iv">\[\d+–\d+\]</span>`).FindAllString(table, -1)); n != 12 {
 		t.Errorf("the forecast table shows %d forecasts with an interval, want 12:\n%s", n, table)
 	}
 	for _, want := range []string{`id="calibration"`, "held 80% of the outcomes", `id="calibration-domain"`, "This scenario is not EU legislation", `class="predictive"`} {
@@ -209,5 +212,65 @@ func TestPredictive(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "carry no predictive interval") {
 		t.Error("a page without intervals does not say so")
+	}
+}
+
+// TestNothingToShow: a section with nothing to show says why. With a
+// static model only, the rounds section names the dynamic models and the
+// flag that adds them; without interventions, the interventions section
+// says there are none and how to add them; without sources, the sources
+// section says the numbers rest on judgement alone.
+func TestNothingToShow(t *testing.T) {
+	s := flagship(t)
+	s.Interventions, s.Snapshots = nil, nil
+	s.Sources = nil
+	for _, a := range s.Actors {
+		a.Sources = nil
+	}
+	for in := range s.Estimates() {
+		in.Estimate.Sources = nil
+	}
+	var buf bytes.Buffer
+	if err := report.Write(context.Background(), &buf, s, []jirga.Model{baseline.Mean{}}, report.Options{Draws: 20, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{
+		`<p id="no-rounds">No model of this report reports rounds: mean is static and reaches a forecast in one step.`,
+		"--model mean,bdm,smp,exchange",
+		`<p id="no-interventions">The scenario names no interventions`,
+		`<p id="no-sources">The scenario declares no sources`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestFirstPageGolden keeps the first page of the flagship report (the
+// deal probability, the forecast table with predictive intervals and
+// settle ranges, the three levers) as a golden file: its numbers change
+// only when a model, the deal analysis, the levers or the calibration do.
+// go test ./report -run FirstPage -update rewrites it.
+func TestFirstPageGolden(t *testing.T) {
+	page := calibrated(t, []string{"mean", "nbs", "bdm"}, 100)
+	got := regexp.MustCompile(`(?s)<section id="summary">.*?</section>`).Find(page)
+	if got == nil {
+		t.Fatal("no first page")
+	}
+	path := filepath.Join("testdata", "flagship-first-page.golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the first page differs from %s (go test ./report -run FirstPage -update rewrites it):\n%s", path, got)
 	}
 }

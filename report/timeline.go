@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -68,16 +67,16 @@ func buildTimeline(ctx context.Context, s *jirga.Scenario, models []jirga.Model,
 		v.States = append(v.States, timelineState{AsOf: st.AsOf, Deal: deal.Percent(st.DealProbability, st.DealProbabilityCI), Slack: fmt.Sprintf("%+.3f", st.Slack),
 			Description: states[i].Description, Hindsight: st.Hindsight})
 	}
-	v.DealChart = timeChart("chart-timeline-deal", "Deal probability over time", dates, []series{{"P(deal)", "#59a14f", probs}}, 0, 1, pct)
+	v.DealChart = timeChart("chart-timeline-deal", "Deal probability over time", dates, []series{{"P(deal)", "#333", probs}}, 0, 1, pct, narrowW)
 	sm := 0.05
 	for _, x := range slack {
 		sm = math.Max(sm, math.Abs(x))
 	}
-	v.SlackChart = timeChart("chart-timeline-slack", "Joint slack over time", dates, []series{{"slack", "#4e79a7", slack}}, -sm, sm, func(x float64) string { return fmt.Sprintf("%+.2f", x) })
+	v.SlackChart = timeChart("chart-timeline-slack", "Joint slack over time", dates, []series{{"slack", "#333", slack}}, -sm, sm, func(x float64) string { return fmt.Sprintf("%+.2f", x) }, narrowW)
 	for _, is := range s.Issues {
 		var ss []series
-		for k, name := range r.Models {
-			se := series{label: name, colour: colour(k)}
+		for _, name := range r.Models {
+			se := series{label: name, colour: modelColour(name)}
 			for _, st := range r.Timeline {
 				x, ok := st.Forecast(name, is.ID)
 				if !ok {
@@ -90,7 +89,7 @@ func buildTimeline(ctx context.Context, s *jirga.Scenario, models []jirga.Model,
 		lo, hi := is.Bounds()
 		name := cmp.Or(is.Name, is.ID)
 		v.Issues = append(v.Issues, timelineIssue{ID: is.ID, Name: name,
-			Chart: timeChart("chart-timeline-"+is.ID, "Forecasts of "+is.ID+" over time", dates, ss, lo, hi, func(x float64) string { return trimNum(math.Round(x*10) / 10) })})
+			Chart: timeChart("chart-timeline-"+is.ID, "Forecasts of "+is.ID+" over time", dates, ss, lo, hi, func(x float64) string { return trimNum(math.Round(x*10) / 10) }, narrowW)})
 	}
 	ranked := timeline.Ranked(r.Changes)
 	if len(ranked) > maxChanges {
@@ -119,9 +118,22 @@ type series struct {
 
 // timeChart draws series over dates, the x axis proportional to time, with
 // a dot per date carrying its value as a tooltip and the last value
-// labelled at the right.
-func timeChart(id, label string, dates []string, ss []series, lo, hi float64, format func(float64) string) template.HTML {
-	const w, h, left, right, top, bot = 720.0, 220.0, 70.0, 560.0, 16.0, 184.0
+// labelled at the right; w is the chart's width. The margins hold the
+// longest tick and end labels, and a date label that would overlap the one
+// before it is left out (the first and the last are always shown).
+func timeChart(id, label string, dates []string, ss []series, lo, hi float64, format func(float64) string, w float64) template.HTML {
+	const h, top, bot = 140.0, 12.0, 110.0
+	var yTicks, endTexts []string
+	for _, t := range ticks(lo, hi, 4) {
+		yTicks = append(yTicks, format(t))
+	}
+	for _, se := range ss {
+		if v := se.values[len(se.values)-1]; !math.IsNaN(v) {
+			endTexts = append(endTexts, se.label+" "+format(v))
+		}
+	}
+	left := edge + maxWidth(yTicks, fontTick) + 6
+	right := w - edge - maxWidth(endTexts, fontSmall) - 8
 	g := newSVG(id, label, w, h)
 	ts := make([]float64, len(dates))
 	for i, d := range dates {
@@ -133,30 +145,38 @@ func timeChart(id, label string, dates []string, ss []series, lo, hi float64, fo
 		xs = scale{ts[0] - 1, ts[0] + 1, left, right}
 	}
 	ys := scale{lo, hi, bot, top}
-	for _, t := range ticks(lo, hi, 4) {
+	for k, t := range ticks(lo, hi, 4) {
 		y := ys.at(t)
 		g.line(left, y, right, y, "#eee", 1, "")
-		g.text(left-6, y+4, format(t), "end", "tick")
+		g.text(left-6, y+4, yTicks[k], "end", "tick")
 	}
 	if lo < 0 && hi > 0 {
 		g.line(left, ys.at(0), right, ys.at(0), "#888", 1, ` stroke-dasharray="4 3"`)
 	}
 	g.line(left, bot, right, bot, "#888", 1, "")
+	// Date labels: each spans [a, b]; one that would overlap the previous
+	// shown label, or the last, is left out.
+	type span struct{ a, b float64 }
+	at := func(i int) span {
+		x, tw := xs.at(ts[i]), textWidth(dates[i], fontTick)
+		switch {
+		case i == 0 && len(dates) > 1:
+			return span{x, x + tw}
+		case i == len(dates)-1 && len(dates) > 1:
+			return span{x - tw, x}
+		}
+		return span{x - tw/2, x + tw/2}
+	}
+	prev := math.Inf(-1)
 	for i, d := range dates {
 		x := xs.at(ts[i])
 		g.line(x, top, x, bot+4, "#ccc", 1, ` stroke-dasharray="2 3"`)
-		anchor := "middle"
-		switch {
-		case i == 0 && len(dates) > 1:
-			anchor = "start"
-		case i == len(dates)-1 && len(dates) > 1:
-			anchor = "end"
+		sp := at(i)
+		if i > 0 && i < len(dates)-1 && (sp.a < prev+4 || sp.b > at(len(dates)-1).a-4) {
+			continue
 		}
-		g.text(x, bot+16, d, anchor, "tick")
-	}
-	type endLabel struct {
-		y    float64
-		text string
+		prev = sp.b
+		g.text((sp.a+sp.b)/2, bot+16, d, "middle", "tick")
 	}
 	var ends []endLabel
 	for _, se := range ss {
@@ -185,13 +205,10 @@ func timeChart(id, label string, dates []string, ss []series, lo, hi float64, fo
 		}
 		last := se.values[len(se.values)-1]
 		if !math.IsNaN(last) {
-			ends = append(ends, endLabel{ys.at(last) + 4, se.label + " " + format(last)})
+			ends = append(ends, endLabel{y: ys.at(last) + 4, text: se.label + " " + format(last), fill: se.colour})
 		}
 	}
-	slices.SortStableFunc(ends, func(a, b endLabel) int { return cmp.Compare(a.y, b.y) })
-	for i := 1; i < len(ends); i++ {
-		ends[i].y = math.Max(ends[i].y, ends[i-1].y+11)
-	}
+	spread(ends, 11, top+4, bot+4)
 	for _, e := range ends {
 		g.text(right+8, e.y, e.text, "start", "small")
 	}
