@@ -25,6 +25,7 @@ smaller than the interval changes what the model says more than what the
 outcome is likely to be. With no FILE, use the built-in flagship scenario
 (Pakistan–TTP, 2022).`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var pf predictFlags
 	var outFormat string
@@ -33,6 +34,7 @@ outcome is likely to be. With no FILE, use the built-in flagship scenario
 	mf.register(fs, models.DefaultForecast)
 	pf.register(fs)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
+	lf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
@@ -68,8 +70,9 @@ outcome is likely to be. With no FILE, use the built-in flagship scenario
 	case "csv":
 		return writeCompareCSV(m.Stdout, c)
 	}
-	writeCompareTable(m.Stdout, s, c)
-	return nil
+	out := lf.writer(m.Stdout)
+	writeCompareTable(out, s, c)
+	return out.Flush()
 }
 
 func writeCompareCSV(w io.Writer, c *whatif.Comparison) error {

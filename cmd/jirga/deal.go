@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -31,6 +32,7 @@ drawn from the inputs' uncertainty (seeded; the same for any machine), also
 under each named intervention. With no FILE, use the built-in flagship
 scenario (Pakistan–TTP, 2022).`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var outFormat string
 	var draws, workers int
@@ -41,6 +43,7 @@ scenario (Pakistan–TTP, 2022).`)
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "Monte Carlo draws (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
+	lf.register(fs)
 	uf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
@@ -84,12 +87,12 @@ scenario (Pakistan–TTP, 2022).`)
 	if outFormat == "json" {
 		return writeJSON(m.Stdout, []*deal.Result{r})
 	}
-	writeDealTable(m, s, r)
-	return nil
+	out := lf.writer(m.Stdout)
+	writeDealTable(out, s, r)
+	return out.Flush()
 }
 
-func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
-	w := m.Stdout
+func writeDealTable(w io.Writer, s *jirga.Scenario, r *deal.Result) {
 	title := s.Title
 	if title == "" {
 		title = s.ID

@@ -10,7 +10,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/cost"
@@ -34,10 +33,11 @@ error_scale) widens or narrows them. --draws N also draws the inputs from
 their uncertainty, as jirga sweep does, and makes the intervals around the
 forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var pf predictFlags
 	var uf uncertaintyFlags
-	var outFormat string
+	var outFormat, roundsDetail string
 	var draws int
 	in.register(m, fs)
 	pf.register(fs)
@@ -46,6 +46,8 @@ forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultForecast)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
+	lf.register(fs)
+	fs.StringVar(&roundsDetail, "rounds-detail", "none", "rounds the JSON includes: none (the forecasts, status and notes), summary (each round's positions and outcomes and the model's trace, without bdm's offers) or all (every offer too; large: tens of MB for hundreds of actors)")
 	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
@@ -76,11 +78,14 @@ forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
 		jobs = append(jobs, sw)
 	}
 	m.warnCost("forecast", ss, 0, jobs...)
-	// Only the JSON shows the rounds (bdm's offers and all): a table or
-	// CSV of forecasts does not pay for recording them.
-	detail := jirga.DetailNone
-	if outFormat == "json" {
-		detail = jirga.DetailAll
+	// Only the JSON shows the rounds, and only when asked: a table or CSV
+	// of forecasts, or the default JSON, does not pay for recording them.
+	detail, err := parseDetail(roundsDetail)
+	if err != nil {
+		return err
+	}
+	if detail != jirga.DetailNone && outFormat != "json" {
+		return jirga.Errorf(jirga.EINVALID, "forecast: --rounds-detail %s needs --format json: the table and CSV show no rounds", roundsDetail)
 	}
 	var fcs []*jirga.Forecast
 	for _, s := range ss {
@@ -103,13 +108,81 @@ forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
 	case "csv":
 		return writeForecastCSV(m.Stdout, ss, fcs)
 	}
+	out := lf.writer(m.Stdout)
+	writeForecastTables(out, ss, fcs, draws > 0)
+	return out.Flush()
+}
+
+// writeForecastTables writes a forecast table per scenario. The lines that
+// follow each table (legends and notes) and are the same after every table
+// of several, such as a model's settings, are written once at the end.
+func writeForecastTables(w io.Writer, ss []*jirga.Scenario, fcs []*jirga.Forecast, drawn bool) {
+	feet := make([][]string, len(fcs))
+	for i, fc := range fcs {
+		feet[i] = forecastFooter(ss[i], fc, drawn)
+	}
+	shared := map[string]bool{}
+	if len(fcs) > 1 {
+		for _, l := range feet[0] {
+			shared[l] = true
+		}
+		for _, f := range feet[1:] {
+			in := map[string]bool{}
+			for _, l := range f {
+				in[l] = true
+			}
+			for l := range shared {
+				if !in[l] {
+					delete(shared, l)
+				}
+			}
+		}
+	}
 	for i, fc := range fcs {
 		if i > 0 {
-			fmt.Fprintln(m.Stdout)
+			fmt.Fprintln(w)
 		}
-		writeForecastTable(m.Stdout, ss[i], fc, draws > 0)
+		writeForecastTable(w, ss[i], fc)
+		for _, l := range feet[i] {
+			if !shared[l] {
+				fmt.Fprintln(w, l)
+			}
+		}
 	}
-	return nil
+	if len(shared) > 0 {
+		fmt.Fprint(w, "\nfor every scenario above:\n")
+		for _, l := range feet[0] {
+			if shared[l] {
+				fmt.Fprintln(w, l)
+			}
+		}
+	}
+}
+
+// forecastFooter returns the lines that follow a forecast table: the
+// unsettled marks, the predictive legend, the anchors and the notes.
+func forecastFooter(s *jirga.Scenario, fc *jirga.Forecast, drawn bool) []string {
+	var b strings.Builder
+	writeUnsettled(&b, fc.Results)
+	writePredictiveLegend(&b, s, fc.Results, drawn)
+	writeAnchors(&b, s, fc)
+	for _, l := range noteLines(fc.Results) {
+		fmt.Fprintln(&b, l)
+	}
+	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+}
+
+// parseDetail reads the value of --rounds-detail.
+func parseDetail(v string) (jirga.Detail, error) {
+	switch v {
+	case "none":
+		return jirga.DetailNone, nil
+	case "summary":
+		return jirga.DetailRounds, nil
+	case "all":
+		return jirga.DetailAll, nil
+	}
+	return 0, jirga.Errorf(jirga.EINVALID, "forecast: --rounds-detail %q is not one of none, summary, all", v)
 }
 
 // checkFormat checks the value of a command's --format flag.
@@ -226,9 +299,9 @@ func writeForecastCSV(w io.Writer, ss []*jirga.Scenario, fcs []*jirga.Forecast) 
 func fmtNum(x float64, prec int) string { return strconv.FormatFloat(x, 'f', prec, 64) }
 
 // writeForecastTable writes issues in rows and models in columns, each
-// forecast with its 80% predictive interval; drawn says whether the
-// intervals are around the forecasts over a sweep's draws.
-func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast, drawn bool) {
+// forecast with its 80% predictive interval (forecastFooter has the
+// legend).
+func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 	title := s.Title
 	if title == "" {
 		title = s.ID
@@ -245,12 +318,12 @@ func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast, draw
 	if len(s.Snapshots) > 0 {
 		fmt.Fprintf(w, "later states: %s (jirga timeline forecasts them all; --as-of DATE picks one)\n", strings.Join(s.Dates()[1:], ", "))
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	t := &table{keys: 2}
 	hdr := []string{"issue", "scale"}
 	for _, r := range fc.Results {
 		hdr = append(hdr, r.Model)
 	}
-	fmt.Fprintln(tw, strings.Join(hdr, "\t"))
+	t.add(hdr...)
 	for _, is := range s.Issues {
 		lo, hi := is.Bounds()
 		row := []string{is.ID, fmt.Sprintf("%g–%g", lo, hi)}
@@ -262,13 +335,9 @@ func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast, draw
 			}
 			row = append(row, cellWithInterval(f.Forecast, f.Predictive, f.SettleRange))
 		}
-		fmt.Fprintln(tw, strings.Join(row, "\t"))
+		t.add(row...)
 	}
-	tw.Flush()
-	writeUnsettled(w, fc.Results)
-	writePredictiveLegend(w, s, fc.Results, drawn)
-	writeAnchors(w, s, fc)
-	writeNotes(w, fc.Results)
+	t.write(w)
 }
 
 // writeAnchors follows the table with the anchor labels, which are long:
@@ -284,32 +353,42 @@ func writeAnchors(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 	if !anchored {
 		return
 	}
-	fmt.Fprintln(w, "\nnearest anchor:")
+	fmt.Fprintln(w, "\nnearest anchor (or the two around a forecast near neither):")
 	for _, is := range s.Issues {
 		if len(is.Anchors) == 0 {
 			continue
 		}
 		var order []string
-		byLabel := map[string][]string{}
+		byText := map[string][]string{}
 		for _, r := range fc.Results {
-			x, ok := r.Forecast(is.ID)
-			if !ok {
+			f := r.IssueForecast(is.ID)
+			if f == nil {
 				continue
 			}
-			l := is.NearestAnchor(x)
-			if _, seen := byLabel[l]; !seen {
+			l := anchorPhrase(is, f.Forecast)
+			if _, seen := byText[l]; !seen {
 				order = append(order, l)
 			}
-			byLabel[l] = append(byLabel[l], r.Model)
+			byText[l] = append(byText[l], r.Model)
 		}
 		for i, l := range order {
 			name := is.ID
 			if i > 0 {
 				name = ""
 			}
-			fmt.Fprintf(w, "  %-10s %s  [%s]\n", name, anchorText(is, l), strings.Join(byLabel[l], ", "))
+			fmt.Fprintf(w, "  %-10s %s  [%s]\n", name, l, strings.Join(byText[l], ", "))
 		}
 	}
+}
+
+// anchorPhrase places x among the anchors of is: "50 = special status"
+// when near one, "between 0 = merger stands and 50 = special status"
+// when between two and near neither (jirga.Issue.AnchorsAround).
+func anchorPhrase(is *jirga.Issue, x float64) string {
+	if b := is.AnchorsAround(x); b != nil {
+		return "between " + anchorText(is, b[0]) + " and " + anchorText(is, b[1])
+	}
+	return anchorText(is, is.NearestAnchor(x))
 }
 
 func anchorText(is *jirga.Issue, label string) string {

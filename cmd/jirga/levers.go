@@ -28,6 +28,7 @@ the nudged estimate on the deal (absent for a capability), the forecast's
 issue on a forecast (docs/advice.md). With no FILE, use the built-in
 flagship scenario (Pakistan–TTP, 2022).`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var outFormat, target string
 	var step float64
@@ -39,6 +40,7 @@ flagship scenario (Pakistan–TTP, 2022).`)
 	fs.IntVar(&top, "top", 5, "levers shown per issue in the table (0: all)")
 	fs.StringVar(&target, "target", "forecast", "what the levers move: forecast or deal")
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
+	lf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
@@ -80,8 +82,9 @@ flagship scenario (Pakistan–TTP, 2022).`)
 	if outFormat == "json" {
 		return writeJSON(m.Stdout, []*levers.Result{r})
 	}
-	writeLeversTable(m.Stdout, s, r, top, target)
-	return nil
+	out := lf.writer(m.Stdout)
+	writeLeversTable(out, s, r, top, target)
+	return out.Flush()
 }
 
 func writeLeversTable(w io.Writer, s *jirga.Scenario, r *levers.Result, top int, target string) {

@@ -90,7 +90,7 @@ func writeUnsettled(w io.Writer, rs []*jirga.Result) {
 	if len(lines) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last %d rounds (by more than %g%% of the scale); the forecast\n  is the middle of that range, not the last round's value (jirga explain --model MODEL says how it moved):\n%s\n",
+	fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last %d rounds (by more than %g%% of the scale); the forecast is the middle of that range, not the last round's value (jirga explain --model MODEL says how it moved):\n%s\n",
 		unsettledMark, jirga.SettleWindow, 100*jirga.SettleTolerance, strings.Join(lines, "\n"))
 }
 

@@ -52,6 +52,7 @@ The output depends only on the input, the models and --seed, never on
 so that any draw can be re-run with jirga forecast. Interrupted (Ctrl-C), the
 sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var outFormat, keep string
 	var draws, workers, bins int
@@ -66,6 +67,7 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default GOMAXPROCS); the output does not depend on it")
 	fs.IntVar(&bins, "bins", sweep.DefaultBins, "histogram bins over each issue's scale")
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
+	lf.register(fs)
 	fs.StringVar(&keep, "keep", "", "directory to write each drawn scenario to (draw-000001.yaml, …)")
 	uf.register(fs)
 	path, err := parseFileArg(fs, args)
@@ -138,12 +140,14 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 		case "csv":
 			werr = writeSweepCSV(m.Stdout, results)
 		default:
+			out := lf.writer(m.Stdout)
 			for i, r := range results {
 				if i > 0 {
-					fmt.Fprintln(m.Stdout)
+					fmt.Fprintln(out)
 				}
-				writeSweepTable(m.Stdout, ss[i], r)
+				writeSweepTable(out, ss[i], r)
 			}
+			werr = out.Flush()
 		}
 		if werr != nil && runErr == nil {
 			runErr = werr

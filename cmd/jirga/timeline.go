@@ -38,6 +38,7 @@ which a joint zone of possible agreement exists; slack is the margin of the
 worst-off necessary party at the point values (a deal exists when it is
 positive).`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var outFormat string
 	var draws, workers, top int
@@ -50,6 +51,7 @@ positive).`)
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")
 	fs.IntVar(&top, "top", 5, "changes listed per step, those that moved P(deal) most first")
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
+	lf.register(fs)
 	uf.register(fs)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -98,8 +100,9 @@ positive).`)
 	if outFormat == "json" {
 		return writeJSON(m.Stdout, []*timeline.Result{r})
 	}
-	writeTimeline(m.Stdout, states, r, top)
-	return nil
+	out := lf.writer(m.Stdout)
+	writeTimeline(out, states, r, top)
+	return out.Flush()
 }
 
 // writeTimeline writes the states, the forecasts by issue and model, what
