@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/cost"
@@ -100,12 +99,12 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 	}
 	for _, model := range c.Models {
 		fmt.Fprintf(w, "\nmodel %s: forecast [80%% predictive interval] (shift from baseline)\n", model)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw := &table{keys: 1}
 		hdr := []string{"issue"}
 		for _, v := range c.Variants {
 			hdr = append(hdr, v.ID)
 		}
-		fmt.Fprintln(tw, strings.Join(hdr, "\t"))
+		tw.add(hdr...)
 		for _, issue := range c.Issues {
 			row := []string{issue}
 			for _, v := range c.Variants {
@@ -119,9 +118,9 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 					row = append(row, fmt.Sprintf("%s (%s)", cellWithInterval(r.Forecast, r.Predictive, r.SettleRange), signed(r.Shift, 1)))
 				}
 			}
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
+			tw.add(row...)
 		}
-		tw.Flush()
+		tw.write(w)
 	}
 	fmt.Fprintln(w)
 	var rs []*jirga.Result

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -239,4 +240,12 @@ func (t *table) block(w io.Writer, cols []int) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// addf appends a row written as tab-separated cells, as to a tabwriter:
+// t.addf("%s\t%d\n", name, n). A final tab (all cells aligned) and the
+// newline are dropped.
+func (t *table) addf(format string, args ...any) {
+	line := strings.TrimSuffix(fmt.Sprintf(format, args...), "\n")
+	t.add(strings.Split(strings.TrimSuffix(line, "\t"), "\t")...)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/levers"
@@ -115,16 +114,16 @@ func writeLeverRows(w io.Writer, ls []levers.Lever, top, prec int) {
 	if top > 0 && len(ls) > top {
 		ls = ls[:top]
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  actor\tfield\tdelta\teffect")
+	tw := &table{keys: 1}
+	tw.addf("  actor\tfield\tdelta\teffect")
 	for _, l := range ls {
 		field := l.Field
 		if n := l.Nudged(); n != "" {
 			field += " on " + n
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Actor, field, signed(l.Delta, 1), signed(l.Effect, prec))
+		tw.addf("  %s\t%s\t%s\t%s\n", l.Actor, field, signed(l.Delta, 1), signed(l.Effect, prec))
 	}
-	tw.Flush()
+	tw.write(w)
 }
 
 // leverPhrase says which way a lever works, e.g. "capability up → +2.1".

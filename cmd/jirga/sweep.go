@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/format"
@@ -204,8 +203,8 @@ func writeSweepTable(w io.Writer, s *jirga.Scenario, r *sweep.Result) {
 	} else {
 		fmt.Fprintf(w, "%d draws, seed %d; %s\n", r.Draws, r.Seed, describeUncertainty(r.Uncertainty))
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "model\tissue\tscale\tforecast\tpredictive\tmean*\tp10*\tp25*\tp50*\tp75*\tp90*\thistogram*")
+	tw := &table{keys: 2}
+	tw.addf("model\tissue\tscale\tforecast\tpredictive\tmean*\tp10*\tp25*\tp50*\tp75*\tp90*\thistogram*")
 	for _, res := range r.Results {
 		for _, f := range res.Issues {
 			lo, hi := float64(jirga.DefaultScaleMin), float64(jirga.DefaultScaleMax)
@@ -225,10 +224,10 @@ func writeSweepTable(w io.Writer, s *jirga.Scenario, r *sweep.Result) {
 				h = "▕" + sparkline(f.Histogram.Counts) + "▏"
 			}
 			row = append(row, h)
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
+			tw.add(row...)
 		}
 	}
-	tw.Flush()
+	tw.write(w)
 	fmt.Fprintln(w, "*: the forecasts over the draws, input uncertainty only")
 	writeUnsettled(w, r.Results)
 	writePredictiveLegend(w, s, r.Results, true)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/models"
@@ -116,25 +115,25 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 		fmt.Fprintf(w, "models %s; P(deal) at the point values only\n\n", strings.Join(r.Models, ", "))
 	}
 	steps := groupChanges(r)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "as of\tP(deal) (95% CI)\tshift\tslack\thindsight\tchanged estimates")
+	tw := &table{keys: 1}
+	tw.addf("%s", "as of\tP(deal) (95% CI)\tshift\tslack\thindsight\tchanged estimates")
 	for i, st := range r.Timeline {
 		shift, changed := "", ""
 		if i > 0 {
 			shift = signedPoints(st.DealProbability - r.Timeline[i-1].DealProbability)
 			changed = fmt.Sprint(len(steps[i-1]))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", st.AsOf, shortPercent(st.DealProbability, st.DealProbabilityCI), shift, signed(st.Slack, 3), st.Hindsight, changed)
+		tw.addf("%s\t%s\t%s\t%s\t%d\t%s\n", st.AsOf, shortPercent(st.DealProbability, st.DealProbabilityCI), shift, signed(st.Slack, 3), st.Hindsight, changed)
 	}
-	tw.Flush()
+	tw.write(w)
 
 	fmt.Fprintln(w, "\nforecasts by issue and model (shift from the state before):")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw = &table{keys: 1}
 	hdr := []string{"issue", "model"}
 	for _, st := range r.Timeline {
 		hdr = append(hdr, st.AsOf)
 	}
-	fmt.Fprintln(tw, strings.Join(hdr, "\t"))
+	tw.add(hdr...)
 	for _, is := range s.Issues {
 		for k, model := range r.Models {
 			row := []string{"", model}
@@ -144,10 +143,10 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 			for i, st := range r.Timeline {
 				row = append(row, forecastCell(r, i, st, model, is.ID))
 			}
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
+			tw.add(row...)
 		}
 	}
-	tw.Flush()
+	tw.write(w)
 	for _, st := range r.Timeline {
 		for _, res := range st.Results {
 			if len(res.Unsettled()) > 0 {
@@ -180,22 +179,22 @@ legend:
 		} else {
 			fmt.Fprintln(w, ":")
 		}
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  change\tbefore\tafter\tP(deal)\talone\tslack\tsources")
+		tw = &table{keys: 1}
+		tw.addf("  change\tbefore\tafter\tP(deal)\talone\tslack\tsources")
 		for _, c := range ranked {
 			before, after := c.Describe()
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Label(), before, after,
+			tw.addf("  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Label(), before, after,
 				signed(c.Effect.DealProbability, 3), signed(c.Alone.DealProbability, 3), signed(c.Effect.Slack, 3), orDash(strings.Join(c.Sources, ", ")))
 		}
-		tw.Flush()
+		tw.write(w)
 	}
 
 	fmt.Fprintln(w, "\nwhat moved each forecast most (the change with the largest replayed effect; forecasts that no change moved by 0.05 are left out):")
 	for i, cs := range steps {
 		a, b := r.Timeline[i], r.Timeline[i+1]
 		fmt.Fprintf(w, "%s → %s\n", a.AsOf, b.AsOf)
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  issue\tmodel\tshift\tmost moved by\tbefore\tafter\teffect")
+		tw = &table{keys: 1}
+		tw.addf("  issue\tmodel\tshift\tmost moved by\tbefore\tafter\teffect")
 		rows := 0
 		for _, is := range s.Issues {
 			for _, model := range r.Models {
@@ -212,7 +211,7 @@ legend:
 				}
 				rows++
 				before, after := best.Describe()
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", is.ID, model, signed(y-x, 1), best.Label(),
+				tw.addf("  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", is.ID, model, signed(y-x, 1), best.Label(),
 					before, after, signed(best.Effect.Forecasts[model][is.ID], 1))
 			}
 		}
@@ -220,7 +219,7 @@ legend:
 			fmt.Fprintln(w, "  no change moved a forecast")
 			continue
 		}
-		tw.Flush()
+		tw.write(w)
 	}
 }
 
