@@ -59,21 +59,11 @@ func ExplainIssue(s *jirga.Scenario, issue string) (*jirga.Scenario, error) {
 }
 
 // Explain forecasts s (limited to issue, unless "") with m, a model that
-// Explainer accepts, and writes the story of its rounds to w, as jirga
-// explain prints it. It returns the model's result.
+// Explainer accepts, and writes to w the summary of its rounds and then
+// their whole story, as jirga explain --detail prints them (see
+// [ExplainTo]). It returns the model's result.
 func Explain(ctx context.Context, w io.Writer, s *jirga.Scenario, m jirga.Model, issue string) (*jirga.Result, error) {
-	info, err := Explainer(m.Name())
-	if err != nil {
-		return nil, err
-	}
-	if s, err = ExplainIssue(s, issue); err != nil {
-		return nil, err
-	}
-	r, err := m.Forecast(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	return r, info.Explain(w, s, r)
+	return ExplainTo(ctx, w, s, m, issue, true)
 }
 
 // ExplainTo forecasts s (limited to issue, unless "") with m, a model that

@@ -114,6 +114,7 @@ var registry = []Info{
 		Options:  exchange.Options(),
 		Explain:  exchange.Explain,
 		Settled:  exchange.Settled,
+		Why:      exchange.Why,
 		New:      exchange.FromOptions,
 	},
 	{

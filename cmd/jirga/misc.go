@@ -28,7 +28,9 @@ with a note saying why; validate prints how many estimates are so marked,
 and the dates of the scenario's snapshots. A source without a date, or
 dated only by a month or year that contains the as_of, gets a warning.`)
 	var in inputFlags
+	var lf layoutFlags
 	in.register(m, fs)
+	lf.register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -40,6 +42,7 @@ dated only by a month or year that contains the as_of, gets a warning.`)
 	if err != nil {
 		return err
 	}
+	out := lf.writer(m.Stdout)
 	actors, issues, est, ivs := 0, 0, 0, 0
 	for _, s := range ss {
 		actors += len(s.Actors)
@@ -47,7 +50,7 @@ dated only by a month or year that contains the as_of, gets a warning.`)
 		e, i := hindsightMarks(s)
 		est, ivs = est+e, ivs+i
 	}
-	fmt.Fprintf(m.Stdout, "%s: ok: %s, %s, %s, %s\n", fileName(pos[0]), countOf(len(ss), "scenario"), countOf(actors, "actor"), countOf(issues, "issue"), hindsightText(est, ivs))
+	fmt.Fprintf(out, "%s: ok: %s, %s, %s, %s\n", fileName(pos[0]), countOf(len(ss), "scenario"), countOf(actors, "actor"), countOf(issues, "issue"), hindsightText(est, ivs))
 	for _, s := range ss {
 		if len(s.Snapshots) == 0 {
 			continue
@@ -56,9 +59,9 @@ dated only by a month or year that contains the as_of, gets a warning.`)
 		for _, sn := range s.Snapshots {
 			parts = append(parts, fmt.Sprintf("%s (%s)", sn.AsOf, countOf(len(sn.Revisions), "revision")))
 		}
-		fmt.Fprintf(m.Stdout, "%s: %d dated states: %s\n", s.ID, len(parts), strings.Join(parts, ", "))
+		fmt.Fprintf(out, "%s: %d dated states: %s\n", s.ID, len(parts), strings.Join(parts, ", "))
 	}
-	return nil
+	return out.Flush()
 }
 
 // hindsightMarks counts the estimates and the interventions of s marked
