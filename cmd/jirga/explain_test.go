@@ -6,7 +6,7 @@ import (
 )
 
 func TestForecastBDMJSONGolden(t *testing.T) {
-	out, errOut, code := run(t, "forecast", "example:emission", "--model", "bdm", "--format", "json")
+	out, errOut, code := run(t, "forecast", "example:emission", "--model", "bdm", "--format", "json", "--rounds-detail", "all")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

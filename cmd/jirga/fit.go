@@ -98,10 +98,11 @@ func wrapLine(line string, width int) string {
 		return line
 	}
 	indent := len(line) - len(strings.TrimLeft(line, " "))
-	// A line that starts with a label and a gap of two spaces or more
-	// ("  merger     between …") continues under the text after the gap.
+	// A line that starts with a one-word label and a gap of two spaces or
+	// more ("  merger     between …") continues under the text after the
+	// gap.
 	hang := indent + 2
-	if i := strings.Index(line[indent:], "  "); i > 0 {
+	if i := strings.IndexByte(line[indent:], ' '); i > 0 && strings.HasPrefix(line[indent+i:], "  ") {
 		gap := indent + i
 		for gap < len(line) && line[gap] == ' ' {
 			gap++

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/jirga/jirga"
 )
 
 // TestOutputWidth runs every command that prints a table on the flagship
@@ -134,6 +136,21 @@ func TestCollapseNotes(t *testing.T) {
 		`issue "z": no outcome is at least as good as the status quo for every actor; forecast is the status quo`,
 	}
 	if !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestNoteLines(t *testing.T) {
+	rs := []*jirga.Result{
+		{Model: "mean", Notes: []string{`issue "a": every salience is 0, so capability alone weights the actors`, `issue "b": every salience is 0, so capability alone weights the actors`}},
+		{Model: "median", Notes: []string{`issue "a": every salience is 0, so capability alone weights the actors`, `issue "b": every salience is 0, so capability alone weights the actors`}},
+		{Model: "bdm", Notes: []string{"bdm settings: rounds=8"}},
+	}
+	want := []string{
+		"note (mean, median): issues a, b: every salience is 0, so capability alone weights the actors",
+		"note (bdm): bdm settings: rounds=8",
+	}
+	if got := noteLines(rs); !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -166,9 +166,7 @@ func forecastFooter(s *jirga.Scenario, fc *jirga.Forecast, drawn bool) []string 
 	writeUnsettled(&b, fc.Results)
 	writePredictiveLegend(&b, s, fc.Results, drawn)
 	writeAnchors(&b, s, fc)
-	for _, l := range noteLines(fc.Results) {
-		fmt.Fprintln(&b, l)
-	}
+	writeNotes(&b, fc.Results)
 	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 }
 
@@ -341,8 +339,10 @@ func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 }
 
 // writeAnchors follows the table with the anchor labels, which are long:
-// per issue, each distinct nearest anchor and the models whose forecast it
-// is nearest.
+// per issue, the anchors the forecasts are near or between, each once with
+// its label, then each place ("near 0", "between 0 and 50") with the
+// models whose forecast is there (jirga.Issue.AnchorsAround says what near
+// means).
 func writeAnchors(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 	anchored := false
 	for _, is := range s.Issues {
@@ -353,42 +353,43 @@ func writeAnchors(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 	if !anchored {
 		return
 	}
-	fmt.Fprintln(w, "\nnearest anchor (or the two around a forecast near neither):")
+	fmt.Fprintln(w, "\nanchors: the one each forecast is near, or the two it is between")
 	for _, is := range s.Issues {
 		if len(is.Anchors) == 0 {
 			continue
 		}
-		var order []string
-		byText := map[string][]string{}
+		var order, used []string
+		byPlace := map[string][]string{}
+		seen := map[string]bool{}
+		use := func(label string) string {
+			t := anchorText(is, label)
+			if !seen[label] {
+				seen[label] = true
+				used = append(used, t)
+			}
+			return strings.SplitN(t, " = ", 2)[0]
+		}
 		for _, r := range fc.Results {
 			f := r.IssueForecast(is.ID)
 			if f == nil {
 				continue
 			}
-			l := anchorPhrase(is, f.Forecast)
-			if _, seen := byText[l]; !seen {
-				order = append(order, l)
+			var place string
+			if b := is.AnchorsAround(f.Forecast); b != nil {
+				place = "between " + use(b[0]) + " and " + use(b[1])
+			} else {
+				place = "near " + use(is.NearestAnchor(f.Forecast))
 			}
-			byText[l] = append(byText[l], r.Model)
+			if _, ok := byPlace[place]; !ok {
+				order = append(order, place)
+			}
+			byPlace[place] = append(byPlace[place], r.Model)
 		}
-		for i, l := range order {
-			name := is.ID
-			if i > 0 {
-				name = ""
-			}
-			fmt.Fprintf(w, "  %-10s %s  [%s]\n", name, l, strings.Join(byText[l], ", "))
+		fmt.Fprintf(w, "  %-10s %s\n", is.ID, strings.Join(used, "; "))
+		for _, p := range order {
+			fmt.Fprintf(w, "  %-10s %s: %s\n", "", p, strings.Join(byPlace[p], ", "))
 		}
 	}
-}
-
-// anchorPhrase places x among the anchors of is: "50 = special status"
-// when near one, "between 0 = merger stands and 50 = special status"
-// when between two and near neither (jirga.Issue.AnchorsAround).
-func anchorPhrase(is *jirga.Issue, x float64) string {
-	if b := is.AnchorsAround(x); b != nil {
-		return "between " + anchorText(is, b[0]) + " and " + anchorText(is, b[1])
-	}
-	return anchorText(is, is.NearestAnchor(x))
 }
 
 func anchorText(is *jirga.Issue, label string) string {

@@ -94,15 +94,11 @@ func writeUnsettled(w io.Writer, rs []*jirga.Result) {
 		unsettledMark, jirga.SettleWindow, 100*jirga.SettleTolerance, strings.Join(lines, "\n"))
 }
 
-// writeNotes writes each model's notes, but the predictive-interval notes,
-// which writePredictiveLegend sums up once.
+// writeNotes writes the models' notes, collapsed (noteLines), but the
+// predictive-interval notes, which writePredictiveLegend sums up once.
 func writeNotes(w io.Writer, rs []*jirga.Result) {
-	for _, r := range rs {
-		for _, n := range r.Notes {
-			if !strings.HasPrefix(n, calib.NotePrefix) {
-				fmt.Fprintf(w, "note (%s): %s\n", r.Model, n)
-			}
-		}
+	for _, l := range noteLines(rs) {
+		fmt.Fprintln(w, l)
 	}
 }
 
