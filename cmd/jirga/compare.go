@@ -141,7 +141,7 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 	}
 	writeUnsettled(w, rs)
 	if unsettled > 0 {
-		fmt.Fprintf(w, "  (the baseline's ranges; %d forecasts are marked over all variants: a shift smaller than a forecast's\n  settle range may only be where its run stopped)\n", unsettled)
+		fmt.Fprintf(w, "  (the baseline's ranges; %d forecasts are marked over all variants: a shift smaller than a forecast's settle range may only be where its run stopped)\n", unsettled)
 	}
 	writePredictiveLegend(w, s, rs, false)
 	writeNotes(w, rs)

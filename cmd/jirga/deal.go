@@ -167,7 +167,7 @@ func writeDealTable(w io.Writer, s *jirga.Scenario, r *deal.Result) {
 	}
 	tw.write(w)
 	if len(unsettled) > 0 {
-		fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds (%s), so its forecast there\n  is the middle of a range and whether it is acceptable depends on where the run stopped\n", unsettledMark, strings.Join(unsettled, "; "))
+		fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds (%s), so its forecast there is the middle of a range and whether it is acceptable depends on where the run stopped\n", unsettledMark, strings.Join(unsettled, "; "))
 	}
 	if len(r.Interventions) > 0 {
 		fmt.Fprintln(w, "\ndeal probability under the interventions:")

@@ -150,7 +150,7 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 	for _, st := range r.Timeline {
 		for _, res := range st.Results {
 			if len(res.Unsettled()) > 0 {
-				fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds; the forecast is the middle of that range\n  (jirga forecast --as-of DATE lists the ranges)\n", unsettledMark)
+				fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds; the forecast is the middle of that range (jirga forecast --as-of DATE lists the ranges)\n", unsettledMark)
 				goto legend
 			}
 		}
