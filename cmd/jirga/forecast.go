@@ -20,9 +20,14 @@ func runForecast(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("forecast", "[FILE] [flags]", `
 Forecast the outcome of every issue of the scenario in FILE with each model.
 With no FILE, forecast the built-in flagship scenario (Pakistan–TTP, 2022).
-The table puts issues in rows and models in columns and names the nearest
-anchor label beside each forecast. A file holding several scenarios (a DEU
-file) gives one forecast per scenario.
+The table puts issues in rows and models in columns; under it, each
+forecast is placed among the issue's anchors: near one, or between two
+(near: within a tenth of the scale and a quarter of the gap to the next
+anchor). A table wider than 100 columns is split into blocks of models
+that repeat the issue and scale (--wide: one line per issue). A file
+holding several scenarios (a DEU file) gives one forecast per scenario;
+the notes that every scenario shares, such as a model's settings, are
+written once at the end.
 
 Beside each forecast, in brackets, is its 80% predictive interval: where the
 outcome is expected to fall given the model's own error, measured out of
@@ -31,7 +36,12 @@ calibrate and docs/sweep.md). For a scenario that is not EU legislation the
 intervals borrow that domain's errors; --error-scale (or the scenario's
 error_scale) widens or narrows them. --draws N also draws the inputs from
 their uncertainty, as jirga sweep does, and makes the intervals around the
-forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
+forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.
+
+The JSON holds each model's forecasts, status and notes; --rounds-detail
+summary adds every round (positions, outcomes, the model's trace) and
+--rounds-detail all also bdm's offers, which for hundreds of actors runs to
+tens of MB.`)
 	var in inputFlags
 	var lf layoutFlags
 	var mf modelFlags
