@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/examples"
@@ -141,11 +140,14 @@ meaning and source in brackets; a choice lists each value with its meaning
 and, where it differs from the option's, its source.
 The list is the models' own declarations, as the HTTP API's /api/models
 gives them.`)
+	var lf layoutFlags
+	lf.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	writeModels(m.Stdout)
-	return nil
+	out := lf.writer(m.Stdout)
+	writeModels(out)
+	return out.Flush()
 }
 
 // writeModels lists every model and its declared options.
@@ -193,14 +195,18 @@ func runExamples(_ context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("examples", "", `
 List the built-in example scenarios. Use one as FILE with example:NAME, e.g.
 jirga forecast example:emission.`)
+	var lf layoutFlags
+	lf.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
+	out := lf.writer(m.Stdout)
+	tw := &table{keys: 1}
 	for _, e := range examples.All() {
-		fmt.Fprintf(tw, "example:%s\t%s\n", e.Name, e.Title)
+		tw.add("example:"+e.Name, e.Title)
 	}
-	return tw.Flush()
+	tw.write(out)
+	return out.Flush()
 }
 
 // Version is the engine version, set at build time with
@@ -265,7 +271,9 @@ func writeReference(m *Main) {
 		fmt.Fprint(m.Stdout, "```\n")
 	}
 	fmt.Fprint(m.Stdout, "\n## Models and their options\n\nThe output of `jirga models`: every option as its model declares it.\n\n```text\n")
-	writeModels(m.Stdout)
+	fw := &fitWriter{w: m.Stdout, width: textWidth}
+	writeModels(fw)
+	fw.Flush()
 	fmt.Fprint(m.Stdout, "```\n")
 }
 
