@@ -154,3 +154,26 @@ func TestNoteLines(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestSettingsOnce: a file of many scenarios gets one table each, but a
+// model's settings (and any legend every table shares) once, at the end.
+func TestSettingsOnce(t *testing.T) {
+	for _, args := range [][]string{
+		{"forecast", deuDev, "--model", "mean,bdm"},
+		{"sweep", deuDev, "--model", "mean,bdm", "--draws", "2"},
+	} {
+		out, stderr, code := run(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if n := strings.Count(out, "bdm settings:"); n != 1 {
+			t.Errorf("%v: the bdm settings are written %d times, want once", args, n)
+		}
+		if n := strings.Count(out, "[lo–hi]: 80% predictive interval"); n != 1 {
+			t.Errorf("%v: the predictive legend is written %d times, want once", args, n)
+		}
+		if !strings.Contains(out, "\nfor every scenario above:\n") || strings.Count(out, "\nissue ") < 274 && args[0] == "forecast" {
+			t.Errorf("%v: no shared footer, or fewer tables than scenarios", args)
+		}
+	}
+}

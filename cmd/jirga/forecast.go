@@ -123,16 +123,24 @@ tens of MB.`)
 	return out.Flush()
 }
 
-// writeForecastTables writes a forecast table per scenario. The lines that
-// follow each table (legends and notes) and are the same after every table
-// of several, such as a model's settings, are written once at the end.
+// writeForecastTables writes a forecast table per scenario, each followed
+// by its footer (writeSections).
 func writeForecastTables(w io.Writer, ss []*jirga.Scenario, fcs []*jirga.Forecast, drawn bool) {
-	feet := make([][]string, len(fcs))
-	for i, fc := range fcs {
-		feet[i] = forecastFooter(ss[i], fc, drawn)
+	writeSections(w, len(fcs), func(i int) { writeForecastTable(w, ss[i], fcs[i]) },
+		func(i int) []string { return forecastFooter(ss[i], fcs[i], drawn) })
+}
+
+// writeSections writes n sections, one per scenario, each a table and the
+// lines of its footer (legends and notes). The footer lines that every
+// section of several has, such as a model's settings, are written once, at
+// the end, instead of under each table.
+func writeSections(w io.Writer, n int, table func(i int), footer func(i int) []string) {
+	feet := make([][]string, n)
+	for i := range n {
+		feet[i] = footer(i)
 	}
 	shared := map[string]bool{}
-	if len(fcs) > 1 {
+	if n > 1 {
 		for _, l := range feet[0] {
 			shared[l] = true
 		}
@@ -148,11 +156,11 @@ func writeForecastTables(w io.Writer, ss []*jirga.Scenario, fcs []*jirga.Forecas
 			}
 		}
 	}
-	for i, fc := range fcs {
+	for i := range n {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		writeForecastTable(w, ss[i], fc)
+		table(i)
 		for _, l := range feet[i] {
 			if !shared[l] {
 				fmt.Fprintln(w, l)

@@ -140,12 +140,8 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 			werr = writeSweepCSV(m.Stdout, results)
 		default:
 			out := lf.writer(m.Stdout)
-			for i, r := range results {
-				if i > 0 {
-					fmt.Fprintln(out)
-				}
-				writeSweepTable(out, ss[i], r)
-			}
+			writeSections(out, len(results), func(i int) { writeSweepTable(out, ss[i], results[i]) },
+				func(i int) []string { return sweepFooter(ss[i], results[i]) })
 			werr = out.Flush()
 		}
 		if werr != nil && runErr == nil {
@@ -187,7 +183,8 @@ func describeUncertainty(u sweep.Uncertainty) string {
 	return d + " (triangular)"
 }
 
-// writeSweepTable writes one row per model and issue.
+// writeSweepTable writes one row per model and issue (sweepFooter has
+// the legends).
 func writeSweepTable(w io.Writer, s *jirga.Scenario, r *sweep.Result) {
 	title := s.Title
 	if title == "" {
@@ -228,15 +225,22 @@ func writeSweepTable(w io.Writer, s *jirga.Scenario, r *sweep.Result) {
 		}
 	}
 	tw.write(w)
-	fmt.Fprintln(w, "*: the forecasts over the draws, input uncertainty only")
-	writeUnsettled(w, r.Results)
-	writePredictiveLegend(w, s, r.Results, true)
+}
+
+// sweepFooter returns the lines that follow a sweep's table: the legends,
+// the failed draws and the notes.
+func sweepFooter(s *jirga.Scenario, r *sweep.Result) []string {
+	var b strings.Builder
+	fmt.Fprintln(&b, "*: the forecasts over the draws, input uncertainty only")
+	writeUnsettled(&b, r.Results)
+	writePredictiveLegend(&b, s, r.Results, true)
 	for _, res := range r.Results {
 		if n := r.Failed[res.Model]; n > 0 {
-			fmt.Fprintf(w, "note (%s): failed on %d of %d draws, left out of its statistics; first: %s\n", res.Model, n, r.Completed, r.Errors[res.Model])
+			fmt.Fprintf(&b, "note (%s): failed on %d of %d draws, left out of its statistics; first: %s\n", res.Model, n, r.Completed, r.Errors[res.Model])
 		}
 	}
-	writeNotes(w, r.Results)
+	writeNotes(&b, r.Results)
+	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 }
 
 // sparkline draws counts as one block character each, eighths of the
