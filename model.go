@@ -116,8 +116,12 @@ type Result struct {
 type IssueForecast struct {
 	Issue    string  `json:"issue"`
 	Forecast float64 `json:"forecast"`
-	// Anchor is the label of the nearest anchor point, when the issue has any.
+	// Anchor is the label of the nearest anchor point, when the issue has
+	// any, however far. Between, set only when the forecast is near no
+	// anchor, holds the labels of the anchors below and above it (see
+	// [Issue.AnchorsAround]): the forecast is "between" them.
 	Anchor    string     `json:"anchor,omitempty"`
+	Between   *[2]string `json:"between,omitempty"`
 	Mean      *float64   `json:"mean,omitempty"`
 	P10       *float64   `json:"p10,omitempty"`
 	P25       *float64   `json:"p25,omitempty"`

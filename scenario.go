@@ -112,6 +112,46 @@ func (is *Issue) NearestAnchor(x float64) string {
 	return best
 }
 
+// AnchorsAround returns the labels of the two anchors on either side of x
+// when x is between them and near neither, and nil when x is near an
+// anchor, outside the anchors, or the issue has fewer than two.
+//
+// x is near an anchor when it lies within a tenth of the scale's width of
+// it and within a quarter of the gap between it and the anchor on x's
+// side of it: on a 0–10 scale anchored at 0 and 10, 0.9 is near 0 and 4.7
+// is between them; with anchors at 0, 2, 4 …, 0.4 is near 0 and 1 is
+// between 0 and 2.
+func (is *Issue) AnchorsAround(x float64) *[2]string {
+	var below, above *Anchor
+	for k := range is.Anchors {
+		a := &is.Anchors[k]
+		if a.At <= x && (below == nil || a.At > below.At) {
+			below = a
+		}
+		if a.At >= x && (above == nil || a.At < above.At) {
+			above = a
+		}
+	}
+	if below == nil || above == nil || below.At == above.At {
+		return nil
+	}
+	lo, hi := is.Bounds()
+	gap := above.At - below.At
+	reach := math.Min(0.1*(hi-lo), 0.25*gap)
+	if x-below.At <= reach || above.At-x <= reach {
+		return nil
+	}
+	return &[2]string{below.Label, above.Label}
+}
+
+// SetAnchor sets f's Anchor, the label of the anchor nearest its forecast,
+// and Between, the anchors around it when it is near none (see
+// [Issue.AnchorsAround]).
+func (f *IssueForecast) SetAnchor(is *Issue) {
+	f.Anchor = is.NearestAnchor(f.Forecast)
+	f.Between = is.AnchorsAround(f.Forecast)
+}
+
 // Role is what an actor does in the negotiation.
 type Role string
 

@@ -142,7 +142,7 @@ func (is *Issue) Judge(y []float64, stopped bool) (IssueForecast, Settle) {
 	st := JudgeSettle(y, lo, hi, stopped)
 	f := IssueForecast{Issue: is.ID}
 	st.Apply(&f)
-	f.Anchor = is.NearestAnchor(f.Forecast)
+	f.SetAnchor(is)
 	return f, st
 }
 

@@ -122,7 +122,9 @@ func perIssue(name string, s *jirga.Scenario, f func(*jirga.Issue, []float64) (f
 		if err != nil {
 			return nil, err
 		}
-		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: v, Anchor: is.NearestAnchor(v)})
+		f := jirga.IssueForecast{Issue: is.ID, Forecast: v}
+		f.SetAnchor(is)
+		r.Issues = append(r.Issues, f)
 	}
 	return r, nil
 }

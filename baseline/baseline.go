@@ -48,7 +48,9 @@ func forecast(ctx context.Context, name string, t *jirga.Table, f issueFunc) (*j
 		if err != nil {
 			return nil, err
 		}
-		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: v, Anchor: is.NearestAnchor(v)})
+		f := jirga.IssueForecast{Issue: is.ID, Forecast: v}
+		f.SetAnchor(is)
+		r.Issues = append(r.Issues, f)
 	}
 	return r, nil
 }

@@ -142,3 +142,28 @@ func others(offers []Offer, name map[string]string) string {
 func Settled(s *jirga.Scenario, r *jirga.Result) string {
 	return jirga.SettleText(s, r, "round", func(rd jirga.Round, issue string) float64 { return rd.Median[issue] })
 }
+
+// Why says in a few words why actor moved on issue in the given round of
+// r, from the offer it took: "took pti's conflict offer (expects to lose a
+// fight)". "" when it took none (or r recorded no offers).
+func Why(r *jirga.Result, round int, issue, actor string) string {
+	for _, rd := range r.Rounds {
+		if rd.Round != round {
+			continue
+		}
+		for _, o := range TraceOf(rd).Offers {
+			if o.Accepted && o.To == actor && o.Issue == issue {
+				switch o.Kind {
+				case KindConflict:
+					return fmt.Sprintf("took %s's conflict offer (expects to lose a fight)", o.From)
+				case KindCompromise:
+					return fmt.Sprintf("took %s's compromise (concedes %.0f%% of the distance)", o.From, 100*-o.EUTo/o.EUFrom)
+				case KindCapitulation:
+					return fmt.Sprintf("gave in to %s (expects to lose more than it would gain)", o.From)
+				}
+				return fmt.Sprintf("took %s's %s offer", o.From, o.Kind)
+			}
+		}
+	}
+	return ""
+}

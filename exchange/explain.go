@@ -102,3 +102,39 @@ func g(x float64) string { return fmt.Sprintf("%.2f", x) }
 func Settled(s *jirga.Scenario, r *jirga.Result) string {
 	return jirga.SettleText(s, r, "round", func(rd jirga.Round, issue string) float64 { return rd.Outcome[issue] })
 }
+
+// Why says in a few words why actor moved on issue in the given round of
+// r: the exchange in which it moved furthest there, and what its partner
+// gave in return, "traded with ppp, who moved on arms" (with the count
+// when there were several). "" when it made no exchange on the issue.
+func Why(r *jirga.Result, round int, issue, actor string) string {
+	for _, rd := range r.Rounds {
+		if rd.Round != round {
+			continue
+		}
+		n, partner, other, best := 0, "", "", -1.0
+		for _, e := range TraceOf(rd).Exchanges {
+			var d float64
+			var p, o string
+			switch {
+			case e.Supplier == actor && e.SupplyIssue == issue:
+				d, p, o = math.Abs(e.SupplyTo-e.SupplyFrom), e.Demander, e.DemandIssue
+			case e.Demander == actor && e.DemandIssue == issue:
+				d, p, o = math.Abs(e.DemandTo-e.DemandFrom), e.Supplier, e.SupplyIssue
+			default:
+				continue
+			}
+			n++
+			if d > best {
+				partner, other, best = p, o, d
+			}
+		}
+		switch {
+		case n == 1:
+			return fmt.Sprintf("traded with %s, who moved on %s", partner, other)
+		case n > 1:
+			return fmt.Sprintf("%d trades, the largest with %s, who moved on %s", n, partner, other)
+		}
+	}
+	return ""
+}

@@ -47,6 +47,10 @@ type Info struct {
 	// Settled, when set, says in a paragraph whether a dynamic model's run
 	// settled and how it moved where it did not (the end of Explain).
 	Settled func(s *jirga.Scenario, r *jirga.Result) string
+	// Why, when set, says in a few words why actor moved on issue in the
+	// given round of r, for the summary of jirga explain ("" when it cannot
+	// say).
+	Why func(r *jirga.Result, round int, issue, actor string) string
 	// New builds the model from the common settings and its own options;
 	// the model's package parses them from its declaration.
 	New func(c option.Common, params map[string]string) (jirga.Model, error)
@@ -88,6 +92,7 @@ var registry = []Info{
 		Options:  bdm.Options(),
 		Explain:  bdm.Explain,
 		Settled:  bdm.Settled,
+		Why:      bdm.Why,
 		New:      bdm.FromOptions,
 	},
 	{
@@ -98,6 +103,7 @@ var registry = []Info{
 		Options:  smp.Options(),
 		Explain:  smp.Explain,
 		Settled:  smp.Settled,
+		Why:      smp.Why,
 		New:      smp.FromOptions,
 	},
 	{
@@ -108,6 +114,7 @@ var registry = []Info{
 		Options:  exchange.Options(),
 		Explain:  exchange.Explain,
 		Settled:  exchange.Settled,
+		Why:      exchange.Why,
 		New:      exchange.FromOptions,
 	},
 	{

@@ -177,3 +177,27 @@ func riskLine(s *jirga.Scenario, risk map[string]float64) string {
 func Settled(s *jirga.Scenario, r *jirga.Result) string {
 	return jirga.SettleText(s, r, "turn", func(rd jirga.Round, issue string) float64 { return rd.Outcome[issue] })
 }
+
+// Why says in a few words why actor moved in the given turn of r: the
+// bargain its queue chose, "adopted the bargain of ttp and swat-civil (its
+// queue's vote, p = 0.83)". "" when no bargain won its queue.
+func Why(r *jirga.Result, turn int, issue, actor string) string {
+	for _, rd := range r.Rounds {
+		if rd.Round != turn {
+			continue
+		}
+		for _, b := range TraceOf(rd).Bargains {
+			for k, q := range b.Queues {
+				if q != actor {
+					continue
+				}
+				p := b.Probability
+				if k < len(b.QueueProbabilities) {
+					p = b.QueueProbabilities[k]
+				}
+				return fmt.Sprintf("adopted the bargain of %s and %s (its queue's vote, p = %.2f)", b.Initiator, b.Target, p)
+			}
+		}
+	}
+	return ""
+}

@@ -130,7 +130,9 @@ func (m *Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result,
 		u := Predict(m.P.Coef, Sample{Z: in.Vector(m.P.Features), Mean: in.Mean, Lo: in.Lo, Hi: in.Hi, Bounded: true})
 		lo, hi := is.Bounds()
 		x := lo + u/100*(hi-lo)
-		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: x, Anchor: is.NearestAnchor(x)})
+		f := jirga.IssueForecast{Issue: is.ID, Forecast: x}
+		f.SetAnchor(is)
+		r.Issues = append(r.Issues, f)
 	}
 	return r, nil
 }

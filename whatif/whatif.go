@@ -54,6 +54,9 @@ type Row struct {
 	// issue (0 for the baseline).
 	Shift  float64 `json:"shift"`
 	Anchor string  `json:"anchor,omitempty"`
+	// Between holds the anchors around the forecast when it is near none
+	// (jirga.Issue.AnchorsAround).
+	Between *[2]string `json:"between,omitempty"`
 	// Predictive is the forecast's predictive interval (Options.Predict);
 	// nil when the model has none.
 	Predictive *jirga.Predictive `json:"predictive,omitempty"`
@@ -141,7 +144,7 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 			for k, is := range scs[v].Issues {
 				x, base := vals[v*len(models)+m][k], vals[m][k]
 				row := Row{Variant: vs[v].v.ID, Model: model.Name(), Issue: is.ID,
-					Forecast: x, Shift: x - base, Anchor: is.NearestAnchor(x)}
+					Forecast: x, Shift: x - base, Anchor: is.NearestAnchor(x), Between: is.AnchorsAround(x)}
 				if f := res[v*len(models)+m].IssueForecast(is.ID); f != nil {
 					row.SettleRange, row.SettleCycle = f.SettleRange, f.SettleCycle
 				}

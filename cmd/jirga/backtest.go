@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/backtest"
@@ -60,6 +59,7 @@ interval uses the errors of the other folds only.
                                                   measure the models' errors for
                                                   the predictive intervals`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var outFormat, out string
 	var uf uncertaintyFlags
@@ -68,6 +68,7 @@ interval uses the errors of the other folds only.
 	in.register(m, fs)
 	mf.register(fs, models.DefaultBacktest)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
+	lf.register(fs)
 	fs.StringVar(&out, "out", "", "write per-issue forecasts and errors (shares of the scale, in points of 100) to this CSV file")
 	fs.BoolVar(&refs, "references", true, "include the reference rows")
 	fs.BoolVar(&cover, "coverage", false, "report the coverage of sweep intervals")
@@ -140,8 +141,9 @@ interval uses the errors of the other folds only.
 	case "csv":
 		return writeBacktestCSV(m.Stdout, rep)
 	}
-	writeBacktestTable(m.Stdout, rep, in.capability)
-	return nil
+	bw := lf.writer(m.Stdout)
+	writeBacktestTable(bw, rep, in.capability)
+	return bw.Flush()
 }
 
 // scorable refuses scenarios with no issue to score: a table of dashes
@@ -188,14 +190,14 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 			rules = appendNew(rules, g.Name)
 		}
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := &table{keys: 1, right: true, term: true}
 	hdr := []string{"model", "n", "failed", "MAE", "RMSE", "MedAE", "P80AE", "≤10"}
 	hdr = append(hdr, waves...)
 	hdr = append(hdr, rules...)
 	if rep.Coverage != nil {
 		hdr = append(hdr, "cov50", "cov80", "width50", "width80", "pcov50", "pcov80", "pwidth50", "pwidth80")
 	}
-	fmt.Fprintln(tw, strings.Join(hdr, "\t")+"\t")
+	tw.add(hdr...)
 	for _, sc := range rep.Models {
 		name := sc.Model
 		if sc.Reference {
@@ -215,9 +217,9 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 			row = append(row, pct(sc.Coverage50), pct(sc.Coverage80), ptr(sc.Width50), ptr(sc.Width80),
 				pct(sc.PredictiveCoverage50), pct(sc.PredictiveCoverage80), ptr(sc.PredictiveWidth50), ptr(sc.PredictiveWidth80))
 		}
-		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+		tw.add(row...)
 	}
-	tw.Flush()
+	tw.write(w)
 	fmt.Fprintln(w, "\nMAE overall and by wave and rule (group columns show MAE/n); MedAE and P80AE: median and 80th\npercentile of the absolute errors; ≤10: share of errors within 10 points.")
 	for _, sc := range rep.Models {
 		if sc.Model != stack.Name {
@@ -419,11 +421,13 @@ Cross-validate the stacked model on FILE, grouped by proposal: for each of
 inner cross-validation) on the other folds only and forecasts the fold. The
 weighted mean and the reference rules are scored on the same folds.`)
 	var in inputFlags
+	var lf layoutFlags
 	var outFormat string
 	var folds, inner int
 	var seed uint64
 	in.register(m, fs)
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
+	lf.register(fs)
 	fs.IntVar(&folds, "folds", 10, "outer folds")
 	fs.IntVar(&inner, "inner-folds", 10, "inner folds for choosing the ridge penalty")
 	fs.Uint64Var(&seed, "seed", 1, "seed of the outer fold assignment (the inner one uses seed+1)")
@@ -475,19 +479,20 @@ weighted mean and the reference rules are scored on the same folds.`)
 	if outFormat == "json" {
 		return writeJSON(m.Stdout, []*backtest.CVResult{res})
 	}
-	fmt.Fprintf(m.Stdout, "%d issues, %d proposal-grouped folds (seed %d); stacked features: %s\n\n", res.N, res.Folds, res.Seed, strings.Join(fnames, ","))
-	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "model\tn\tOOF MAE\tRMSE\tfold MAE mean\tsd\tmin\tmax\tcov50\tcov80\t±50%\t±80%\t")
+	bw := lf.writer(m.Stdout)
+	fmt.Fprintf(bw, "%d issues, %d proposal-grouped folds (seed %d); stacked features: %s\n\n", res.N, res.Folds, res.Seed, strings.Join(fnames, ","))
+	tw := &table{keys: 1, right: true, term: true}
+	tw.addf("%s", "model\tn\tOOF MAE\tRMSE\tfold MAE mean\tsd\tmin\tmax\tcov50\tcov80\t±50%\t±80%\t")
 	for _, r := range res.Rows {
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, v := range r.FoldMAE {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s%%\t%s%%\t%s\t%s\t\n", r.Model, r.N, f1(r.MAE), f1(r.RMSE), f1(r.FoldMean), f1(r.FoldSD), f1(lo), f1(hi),
+		tw.addf("%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s%%\t%s%%\t%s\t%s\t\n", r.Model, r.N, f1(r.MAE), f1(r.RMSE), f1(r.FoldMean), f1(r.FoldSD), f1(lo), f1(hi),
 			fmtNum(100*r.Coverage50, 1), fmtNum(100*r.Coverage80, 1), f1(r.HalfWidth50), f1(r.HalfWidth80))
 	}
-	tw.Flush()
-	fmt.Fprintln(m.Stdout, "\ncov50, cov80: held-out outcomes inside forecast ± the 50th / 80th percentile of the absolute\nerrors on the training folds (±50%, ±80%: those half-widths, averaged over folds).")
+	tw.write(bw)
+	fmt.Fprintln(bw, "\ncov50, cov80: held-out outcomes inside forecast ± the 50th / 80th percentile of the absolute\nerrors on the training folds (±50%, ±80%: those half-widths, averaged over folds).")
 	// Paired comparison with the weighted mean (row 1): mean difference of
 	// absolute errors and its standard error over issues.
 	absErr := func(row []float64) []float64 {
@@ -498,16 +503,16 @@ weighted mean and the reference rules are scored on the same folds.`)
 		return e
 	}
 	if d, se, n := stat.Paired(absErr(res.OOF[0]), absErr(res.OOF[1])); n > 1 {
-		fmt.Fprintf(m.Stdout, "\npaired: stacked − mean absolute error = %s ± %s (standard error over %d issues; issues of a proposal are not independent, so the true uncertainty is larger)\n",
+		fmt.Fprintf(bw, "\npaired: stacked − mean absolute error = %s ± %s (standard error over %d issues; issues of a proposal are not independent, so the true uncertainty is larger)\n",
 			fmtNum(d, 2), fmtNum(se, 2), n)
 	}
-	fmt.Fprintln(m.Stdout, "\nper-fold MAE:")
+	fmt.Fprintln(bw, "\nper-fold MAE:")
 	for _, r := range res.Rows {
 		var parts []string
 		for _, v := range r.FoldMAE {
 			parts = append(parts, f1(v))
 		}
-		fmt.Fprintf(m.Stdout, "  %-14s %s\n", r.Model, strings.Join(parts, " "))
+		fmt.Fprintf(bw, "  %-14s %s\n", r.Model, strings.Join(parts, " "))
 	}
-	return nil
+	return bw.Flush()
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/cost"
@@ -25,6 +24,7 @@ smaller than the interval changes what the model says more than what the
 outcome is likely to be. With no FILE, use the built-in flagship scenario
 (Pakistan–TTP, 2022).`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var pf predictFlags
 	var outFormat string
@@ -33,6 +33,7 @@ outcome is likely to be. With no FILE, use the built-in flagship scenario
 	mf.register(fs, models.DefaultForecast)
 	pf.register(fs)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
+	lf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
@@ -68,8 +69,9 @@ outcome is likely to be. With no FILE, use the built-in flagship scenario
 	case "csv":
 		return writeCompareCSV(m.Stdout, c)
 	}
-	writeCompareTable(m.Stdout, s, c)
-	return nil
+	out := lf.writer(m.Stdout)
+	writeCompareTable(out, s, c)
+	return out.Flush()
 }
 
 func writeCompareCSV(w io.Writer, c *whatif.Comparison) error {
@@ -97,12 +99,12 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 	}
 	for _, model := range c.Models {
 		fmt.Fprintf(w, "\nmodel %s: forecast [80%% predictive interval] (shift from baseline)\n", model)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw := &table{keys: 1}
 		hdr := []string{"issue"}
 		for _, v := range c.Variants {
 			hdr = append(hdr, v.ID)
 		}
-		fmt.Fprintln(tw, strings.Join(hdr, "\t"))
+		tw.add(hdr...)
 		for _, issue := range c.Issues {
 			row := []string{issue}
 			for _, v := range c.Variants {
@@ -116,9 +118,9 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 					row = append(row, fmt.Sprintf("%s (%s)", cellWithInterval(r.Forecast, r.Predictive, r.SettleRange), signed(r.Shift, 1)))
 				}
 			}
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
+			tw.add(row...)
 		}
-		tw.Flush()
+		tw.write(w)
 	}
 	fmt.Fprintln(w)
 	var rs []*jirga.Result
@@ -139,7 +141,7 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 	}
 	writeUnsettled(w, rs)
 	if unsettled > 0 {
-		fmt.Fprintf(w, "  (the baseline's ranges; %d forecasts are marked over all variants: a shift smaller than a forecast's\n  settle range may only be where its run stopped)\n", unsettled)
+		fmt.Fprintf(w, "  (the baseline's ranges; %d forecasts are marked over all variants: a shift smaller than a forecast's settle range may only be where its run stopped)\n", unsettled)
 	}
 	writePredictiveLegend(w, s, rs, false)
 	writeNotes(w, rs)

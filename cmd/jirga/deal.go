@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/deal"
@@ -31,6 +31,7 @@ drawn from the inputs' uncertainty (seeded; the same for any machine), also
 under each named intervention. With no FILE, use the built-in flagship
 scenario (Pakistan–TTP, 2022).`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var outFormat string
 	var draws, workers int
@@ -41,6 +42,7 @@ scenario (Pakistan–TTP, 2022).`)
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "Monte Carlo draws (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
+	lf.register(fs)
 	uf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
@@ -84,12 +86,12 @@ scenario (Pakistan–TTP, 2022).`)
 	if outFormat == "json" {
 		return writeJSON(m.Stdout, []*deal.Result{r})
 	}
-	writeDealTable(m, s, r)
-	return nil
+	out := lf.writer(m.Stdout)
+	writeDealTable(out, s, r)
+	return out.Flush()
 }
 
-func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
-	w := m.Stdout
+func writeDealTable(w io.Writer, s *jirga.Scenario, r *deal.Result) {
 	title := s.Title
 	if title == "" {
 		title = s.ID
@@ -99,11 +101,11 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 		fmt.Fprintf(w, " (as of %s)", s.AsOf)
 	}
 	fmt.Fprintf(w, "\nnecessary parties: %s\n\n", strings.Join(r.Necessary, ", "))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := &table{keys: 1}
 	hdr := []string{"issue"}
 	hdr = append(hdr, r.Necessary...)
 	hdr = append(hdr, "ZOPA", "P(zone) (95% CI)")
-	fmt.Fprintln(tw, strings.Join(hdr, "\t"))
+	tw.add(hdr...)
 	for _, is := range s.Issues {
 		row := []string{is.ID}
 		for _, a := range r.Necessary {
@@ -118,9 +120,9 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 			ci = &c
 		}
 		row = append(row, z, shortPercent(r.IssueProbability[is.ID], ci))
-		fmt.Fprintln(tw, strings.Join(row, "\t"))
+		tw.add(row...)
 	}
-	tw.Flush()
+	tw.write(w)
 	fmt.Fprintln(w, "\n(each party's column: the outcomes it accepts on that issue alone)")
 	j := r.Joint
 	if j.Exists {
@@ -128,24 +130,24 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 	} else {
 		fmt.Fprintf(w, "\njoint ZOPA: none (the best package leaves the worst-off party %s short of its reservation, as a share of its weighted scale)\n", fmtNum(-j.Slack, 3))
 	}
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "issue\tbest package\tjoint bounds")
+	tw = &table{keys: 1}
+	tw.addf("issue\tbest package\tjoint bounds")
 	for _, is := range s.Issues {
 		b := "–"
 		if iv := j.Bounds[is.ID]; iv != nil {
 			b = interval(iv)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", is.ID, fmtNum(j.Point[is.ID], 1), b)
+		tw.addf("%s\t%s\t%s\n", is.ID, fmtNum(j.Point[is.ID], 1), b)
 	}
-	tw.Flush()
+	tw.write(w)
 	if r.Draws > 0 {
 		fmt.Fprintf(w, "\ndeal probability: %s, %d of %d draws (seed %d)\n", deal.Percent(r.DealProbability, r.DealProbabilityCI), int(math.Round(r.DealProbability*float64(r.Draws))), r.Draws, r.Seed)
 	} else {
 		fmt.Fprintf(w, "\ndeal probability: %s\n", deal.Percent(r.DealProbability, nil))
 	}
 	fmt.Fprintln(w, "\nforecasts:")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "model\tacceptable\trejected by\tin issue zones\tP(acceptable) (95% CI)")
+	tw = &table{keys: 1}
+	tw.addf("%s", "model\tacceptable\trejected by\tin issue zones\tP(acceptable) (95% CI)")
 	var unsettled []string
 	for _, name := range slices.Sorted(maps.Keys(r.ForecastAcceptable)) {
 		c := r.ForecastAcceptable[name]
@@ -160,21 +162,21 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 			label += unsettledMark
 			unsettled = append(unsettled, fmt.Sprintf("%s on %s", name, strings.Join(c.Unsettled, ", ")))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", label, yesNo(c.Acceptable), orDash(strings.Join(c.RejectedBy, ", ")),
+		tw.addf("%s\t%s\t%s\t%s\t%s\n", label, yesNo(c.Acceptable), orDash(strings.Join(c.RejectedBy, ", ")),
 			orDash(strings.Join(in, ", ")), shortPercent(c.Probability, c.ProbabilityCI))
 	}
-	tw.Flush()
+	tw.write(w)
 	if len(unsettled) > 0 {
-		fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds (%s), so its forecast there\n  is the middle of a range and whether it is acceptable depends on where the run stopped\n", unsettledMark, strings.Join(unsettled, "; "))
+		fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds (%s), so its forecast there is the middle of a range and whether it is acceptable depends on where the run stopped\n", unsettledMark, strings.Join(unsettled, "; "))
 	}
 	if len(r.Interventions) > 0 {
 		fmt.Fprintln(w, "\ndeal probability under the interventions:")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "intervention\tkind\tP(deal)\tshift\tdeal at point values")
+		tw = &table{keys: 1}
+		tw.addf("intervention\tkind\tP(deal)\tshift\tdeal at point values")
 		for _, v := range r.Interventions {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, orDash(v.Kind), deal.Percent(v.DealProbability, v.DealProbabilityCI), signedPoints(v.Shift), yesNo(v.Exists))
+			tw.addf("%s\t%s\t%s\t%s\t%s\n", v.ID, orDash(v.Kind), deal.Percent(v.DealProbability, v.DealProbabilityCI), signedPoints(v.Shift), yesNo(v.Exists))
 		}
-		tw.Flush()
+		tw.write(w)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)

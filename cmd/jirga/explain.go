@@ -10,17 +10,24 @@ import (
 
 func runExplain(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("explain", "--model NAME [FILE] [flags]", `
-Run one dynamic model on the scenario in FILE and tell its rounds as a
-story: per issue and round, who challenged whom, who gave way and why, with
-the numbers behind each step. With no FILE, use the built-in flagship
-scenario. Static models have no rounds to explain.`)
+Run one dynamic model on the scenario in FILE and tell its rounds: first a
+summary, one line per issue and round (the outcome, how many actors moved,
+the one that moved most and why), then whether the run settled. --detail
+adds the whole story: per issue and round, who challenged whom, who gave
+way and why, with the numbers behind each step (every offer bdm weighed).
+With no FILE, use the built-in flagship scenario. Static models have no
+rounds to explain.`)
 	var in inputFlags
 	var mf modelFlags
+	var lf layoutFlags
 	var issue string
+	var detail bool
 	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, "bdm")
 	fs.StringVar(&issue, "issue", "", "explain only this issue (default: every issue)")
+	fs.BoolVar(&detail, "detail", false, "after the summary, tell every round in full: each actor's offers, challenges and moves")
+	lf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
@@ -44,6 +51,9 @@ scenario. Static models have no rounds to explain.`)
 		return err
 	}
 	m.warnCost("explain", []*jirga.Scenario{s}, 1, mf.job(jirga.KindForecast))
-	_, err = models.Explain(ctx, m.Stdout, s, ms[0], issue)
-	return err
+	out := lf.writer(m.Stdout)
+	if _, err := models.ExplainTo(ctx, out, s, ms[0], issue, detail); err != nil {
+		return err
+	}
+	return out.Flush()
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/cost"
@@ -21,9 +20,14 @@ func runForecast(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("forecast", "[FILE] [flags]", `
 Forecast the outcome of every issue of the scenario in FILE with each model.
 With no FILE, forecast the built-in flagship scenario (Pakistan–TTP, 2022).
-The table puts issues in rows and models in columns and names the nearest
-anchor label beside each forecast. A file holding several scenarios (a DEU
-file) gives one forecast per scenario.
+The table puts issues in rows and models in columns; under it, each
+forecast is placed among the issue's anchors: near one, or between two
+(near: within a tenth of the scale and a quarter of the gap to the next
+anchor). A table wider than 100 columns is split into blocks of models
+that repeat the issue and scale (--wide: one line per issue). A file
+holding several scenarios (a DEU file) gives one forecast per scenario;
+the notes that every scenario shares, such as a model's settings, are
+written once at the end.
 
 Beside each forecast, in brackets, is its 80% predictive interval: where the
 outcome is expected to fall given the model's own error, measured out of
@@ -32,12 +36,18 @@ calibrate and docs/sweep.md). For a scenario that is not EU legislation the
 intervals borrow that domain's errors; --error-scale (or the scenario's
 error_scale) widens or narrows them. --draws N also draws the inputs from
 their uncertainty, as jirga sweep does, and makes the intervals around the
-forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
+forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.
+
+The JSON holds each model's forecasts, status and notes; --rounds-detail
+summary adds every round (positions, outcomes, the model's trace) and
+--rounds-detail all also bdm's offers, which for hundreds of actors runs to
+tens of MB.`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var pf predictFlags
 	var uf uncertaintyFlags
-	var outFormat string
+	var outFormat, roundsDetail string
 	var draws int
 	in.register(m, fs)
 	pf.register(fs)
@@ -46,6 +56,8 @@ forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultForecast)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
+	lf.register(fs)
+	fs.StringVar(&roundsDetail, "rounds-detail", "none", "rounds the JSON includes: none (the forecasts, status and notes), summary (each round's positions and outcomes and the model's trace, without bdm's offers) or all (every offer too; large: tens of MB for hundreds of actors)")
 	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
@@ -76,11 +88,14 @@ forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
 		jobs = append(jobs, sw)
 	}
 	m.warnCost("forecast", ss, 0, jobs...)
-	// Only the JSON shows the rounds (bdm's offers and all): a table or
-	// CSV of forecasts does not pay for recording them.
-	detail := jirga.DetailNone
-	if outFormat == "json" {
-		detail = jirga.DetailAll
+	// Only the JSON shows the rounds, and only when asked: a table or CSV
+	// of forecasts, or the default JSON, does not pay for recording them.
+	detail, err := parseDetail(roundsDetail)
+	if err != nil {
+		return err
+	}
+	if detail != jirga.DetailNone && outFormat != "json" {
+		return jirga.Errorf(jirga.EINVALID, "forecast: --rounds-detail %s needs --format json: the table and CSV show no rounds", roundsDetail)
 	}
 	var fcs []*jirga.Forecast
 	for _, s := range ss {
@@ -103,13 +118,87 @@ forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
 	case "csv":
 		return writeForecastCSV(m.Stdout, ss, fcs)
 	}
-	for i, fc := range fcs {
-		if i > 0 {
-			fmt.Fprintln(m.Stdout)
-		}
-		writeForecastTable(m.Stdout, ss[i], fc, draws > 0)
+	out := lf.writer(m.Stdout)
+	writeForecastTables(out, ss, fcs, draws > 0)
+	return out.Flush()
+}
+
+// writeForecastTables writes a forecast table per scenario, each followed
+// by its footer (writeSections).
+func writeForecastTables(w io.Writer, ss []*jirga.Scenario, fcs []*jirga.Forecast, drawn bool) {
+	writeSections(w, len(fcs), func(i int) { writeForecastTable(w, ss[i], fcs[i]) },
+		func(i int) []string { return forecastFooter(ss[i], fcs[i], drawn) })
+}
+
+// writeSections writes n sections, one per scenario, each a table and the
+// lines of its footer (legends and notes). The footer lines that every
+// section of several has, such as a model's settings, are written once, at
+// the end, instead of under each table.
+func writeSections(w io.Writer, n int, table func(i int), footer func(i int) []string) {
+	feet := make([][]string, n)
+	for i := range n {
+		feet[i] = footer(i)
 	}
-	return nil
+	shared := map[string]bool{}
+	if n > 1 {
+		for _, l := range feet[0] {
+			shared[l] = true
+		}
+		for _, f := range feet[1:] {
+			in := map[string]bool{}
+			for _, l := range f {
+				in[l] = true
+			}
+			for l := range shared {
+				if !in[l] {
+					delete(shared, l)
+				}
+			}
+		}
+	}
+	for i := range n {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		table(i)
+		for _, l := range feet[i] {
+			if !shared[l] {
+				fmt.Fprintln(w, l)
+			}
+		}
+	}
+	if len(shared) > 0 {
+		fmt.Fprint(w, "\nfor every scenario above:\n")
+		for _, l := range feet[0] {
+			if shared[l] {
+				fmt.Fprintln(w, l)
+			}
+		}
+	}
+}
+
+// forecastFooter returns the lines that follow a forecast table: the
+// unsettled marks, the predictive legend, the anchors and the notes.
+func forecastFooter(s *jirga.Scenario, fc *jirga.Forecast, drawn bool) []string {
+	var b strings.Builder
+	writeUnsettled(&b, fc.Results)
+	writePredictiveLegend(&b, s, fc.Results, drawn)
+	writeAnchors(&b, s, fc)
+	writeNotes(&b, fc.Results)
+	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+}
+
+// parseDetail reads the value of --rounds-detail.
+func parseDetail(v string) (jirga.Detail, error) {
+	switch v {
+	case "none":
+		return jirga.DetailNone, nil
+	case "summary":
+		return jirga.DetailRounds, nil
+	case "all":
+		return jirga.DetailAll, nil
+	}
+	return 0, jirga.Errorf(jirga.EINVALID, "forecast: --rounds-detail %q is not one of none, summary, all", v)
 }
 
 // checkFormat checks the value of a command's --format flag.
@@ -226,9 +315,9 @@ func writeForecastCSV(w io.Writer, ss []*jirga.Scenario, fcs []*jirga.Forecast) 
 func fmtNum(x float64, prec int) string { return strconv.FormatFloat(x, 'f', prec, 64) }
 
 // writeForecastTable writes issues in rows and models in columns, each
-// forecast with its 80% predictive interval; drawn says whether the
-// intervals are around the forecasts over a sweep's draws.
-func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast, drawn bool) {
+// forecast with its 80% predictive interval (forecastFooter has the
+// legend).
+func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 	title := s.Title
 	if title == "" {
 		title = s.ID
@@ -245,12 +334,12 @@ func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast, draw
 	if len(s.Snapshots) > 0 {
 		fmt.Fprintf(w, "later states: %s (jirga timeline forecasts them all; --as-of DATE picks one)\n", strings.Join(s.Dates()[1:], ", "))
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	t := &table{keys: 2}
 	hdr := []string{"issue", "scale"}
 	for _, r := range fc.Results {
 		hdr = append(hdr, r.Model)
 	}
-	fmt.Fprintln(tw, strings.Join(hdr, "\t"))
+	t.add(hdr...)
 	for _, is := range s.Issues {
 		lo, hi := is.Bounds()
 		row := []string{is.ID, fmt.Sprintf("%g–%g", lo, hi)}
@@ -262,18 +351,16 @@ func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast, draw
 			}
 			row = append(row, cellWithInterval(f.Forecast, f.Predictive, f.SettleRange))
 		}
-		fmt.Fprintln(tw, strings.Join(row, "\t"))
+		t.add(row...)
 	}
-	tw.Flush()
-	writeUnsettled(w, fc.Results)
-	writePredictiveLegend(w, s, fc.Results, drawn)
-	writeAnchors(w, s, fc)
-	writeNotes(w, fc.Results)
+	t.write(w)
 }
 
 // writeAnchors follows the table with the anchor labels, which are long:
-// per issue, each distinct nearest anchor and the models whose forecast it
-// is nearest.
+// per issue, the anchors the forecasts are near or between, each once with
+// its label, then each place ("near 0", "between 0 and 50") with the
+// models whose forecast is there (jirga.Issue.AnchorsAround says what near
+// means).
 func writeAnchors(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 	anchored := false
 	for _, is := range s.Issues {
@@ -284,30 +371,41 @@ func writeAnchors(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 	if !anchored {
 		return
 	}
-	fmt.Fprintln(w, "\nnearest anchor:")
+	fmt.Fprintln(w, "\nanchors: the one each forecast is near, or the two it is between")
 	for _, is := range s.Issues {
 		if len(is.Anchors) == 0 {
 			continue
 		}
-		var order []string
-		byLabel := map[string][]string{}
+		var order, used []string
+		byPlace := map[string][]string{}
+		seen := map[string]bool{}
+		use := func(label string) string {
+			t := anchorText(is, label)
+			if !seen[label] {
+				seen[label] = true
+				used = append(used, t)
+			}
+			return strings.SplitN(t, " = ", 2)[0]
+		}
 		for _, r := range fc.Results {
-			x, ok := r.Forecast(is.ID)
-			if !ok {
+			f := r.IssueForecast(is.ID)
+			if f == nil {
 				continue
 			}
-			l := is.NearestAnchor(x)
-			if _, seen := byLabel[l]; !seen {
-				order = append(order, l)
+			var place string
+			if b := is.AnchorsAround(f.Forecast); b != nil {
+				place = "between " + use(b[0]) + " and " + use(b[1])
+			} else {
+				place = "near " + use(is.NearestAnchor(f.Forecast))
 			}
-			byLabel[l] = append(byLabel[l], r.Model)
+			if _, ok := byPlace[place]; !ok {
+				order = append(order, place)
+			}
+			byPlace[place] = append(byPlace[place], r.Model)
 		}
-		for i, l := range order {
-			name := is.ID
-			if i > 0 {
-				name = ""
-			}
-			fmt.Fprintf(w, "  %-10s %s  [%s]\n", name, anchorText(is, l), strings.Join(byLabel[l], ", "))
+		fmt.Fprintf(w, "  %-10s %s\n", is.ID, strings.Join(used, "; "))
+		for _, p := range order {
+			fmt.Fprintf(w, "  %-10s %s: %s\n", "", p, strings.Join(byPlace[p], ", "))
 		}
 	}
 }

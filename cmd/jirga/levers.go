@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/levers"
@@ -28,6 +27,7 @@ the nudged estimate on the deal (absent for a capability), the forecast's
 issue on a forecast (docs/advice.md). With no FILE, use the built-in
 flagship scenario (Pakistan–TTP, 2022).`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var outFormat, target string
 	var step float64
@@ -39,6 +39,7 @@ flagship scenario (Pakistan–TTP, 2022).`)
 	fs.IntVar(&top, "top", 5, "levers shown per issue in the table (0: all)")
 	fs.StringVar(&target, "target", "forecast", "what the levers move: forecast or deal")
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
+	lf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
 		return err
@@ -80,8 +81,9 @@ flagship scenario (Pakistan–TTP, 2022).`)
 	if outFormat == "json" {
 		return writeJSON(m.Stdout, []*levers.Result{r})
 	}
-	writeLeversTable(m.Stdout, s, r, top, target)
-	return nil
+	out := lf.writer(m.Stdout)
+	writeLeversTable(out, s, r, top, target)
+	return out.Flush()
 }
 
 func writeLeversTable(w io.Writer, s *jirga.Scenario, r *levers.Result, top int, target string) {
@@ -112,16 +114,16 @@ func writeLeverRows(w io.Writer, ls []levers.Lever, top, prec int) {
 	if top > 0 && len(ls) > top {
 		ls = ls[:top]
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  actor\tfield\tdelta\teffect")
+	tw := &table{keys: 1}
+	tw.addf("  actor\tfield\tdelta\teffect")
 	for _, l := range ls {
 		field := l.Field
 		if n := l.Nudged(); n != "" {
 			field += " on " + n
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Actor, field, signed(l.Delta, 1), signed(l.Effect, prec))
+		tw.addf("  %s\t%s\t%s\t%s\n", l.Actor, field, signed(l.Delta, 1), signed(l.Effect, prec))
 	}
-	tw.Flush()
+	tw.write(w)
 }
 
 // leverPhrase says which way a lever works, e.g. "capability up → +2.1".

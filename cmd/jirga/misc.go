@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/examples"
@@ -28,7 +27,9 @@ with a note saying why; validate prints how many estimates are so marked,
 and the dates of the scenario's snapshots. A source without a date, or
 dated only by a month or year that contains the as_of, gets a warning.`)
 	var in inputFlags
+	var lf layoutFlags
 	in.register(m, fs)
+	lf.register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -40,6 +41,7 @@ dated only by a month or year that contains the as_of, gets a warning.`)
 	if err != nil {
 		return err
 	}
+	out := lf.writer(m.Stdout)
 	actors, issues, est, ivs := 0, 0, 0, 0
 	for _, s := range ss {
 		actors += len(s.Actors)
@@ -47,7 +49,7 @@ dated only by a month or year that contains the as_of, gets a warning.`)
 		e, i := hindsightMarks(s)
 		est, ivs = est+e, ivs+i
 	}
-	fmt.Fprintf(m.Stdout, "%s: ok: %s, %s, %s, %s\n", fileName(pos[0]), countOf(len(ss), "scenario"), countOf(actors, "actor"), countOf(issues, "issue"), hindsightText(est, ivs))
+	fmt.Fprintf(out, "%s: ok: %s, %s, %s, %s\n", fileName(pos[0]), countOf(len(ss), "scenario"), countOf(actors, "actor"), countOf(issues, "issue"), hindsightText(est, ivs))
 	for _, s := range ss {
 		if len(s.Snapshots) == 0 {
 			continue
@@ -56,9 +58,9 @@ dated only by a month or year that contains the as_of, gets a warning.`)
 		for _, sn := range s.Snapshots {
 			parts = append(parts, fmt.Sprintf("%s (%s)", sn.AsOf, countOf(len(sn.Revisions), "revision")))
 		}
-		fmt.Fprintf(m.Stdout, "%s: %d dated states: %s\n", s.ID, len(parts), strings.Join(parts, ", "))
+		fmt.Fprintf(out, "%s: %d dated states: %s\n", s.ID, len(parts), strings.Join(parts, ", "))
 	}
-	return nil
+	return out.Flush()
 }
 
 // hindsightMarks counts the estimates and the interventions of s marked
@@ -138,11 +140,14 @@ meaning and source in brackets; a choice lists each value with its meaning
 and, where it differs from the option's, its source.
 The list is the models' own declarations, as the HTTP API's /api/models
 gives them.`)
+	var lf layoutFlags
+	lf.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	writeModels(m.Stdout)
-	return nil
+	out := lf.writer(m.Stdout)
+	writeModels(out)
+	return out.Flush()
 }
 
 // writeModels lists every model and its declared options.
@@ -190,14 +195,18 @@ func runExamples(_ context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("examples", "", `
 List the built-in example scenarios. Use one as FILE with example:NAME, e.g.
 jirga forecast example:emission.`)
+	var lf layoutFlags
+	lf.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
+	out := lf.writer(m.Stdout)
+	tw := &table{keys: 1}
 	for _, e := range examples.All() {
-		fmt.Fprintf(tw, "example:%s\t%s\n", e.Name, e.Title)
+		tw.add("example:"+e.Name, e.Title)
 	}
-	return tw.Flush()
+	tw.write(out)
+	return out.Flush()
 }
 
 // Version is the engine version, set at build time with
@@ -262,7 +271,9 @@ func writeReference(m *Main) {
 		fmt.Fprint(m.Stdout, "```\n")
 	}
 	fmt.Fprint(m.Stdout, "\n## Models and their options\n\nThe output of `jirga models`: every option as its model declares it.\n\n```text\n")
-	writeModels(m.Stdout)
+	fw := &fitWriter{w: m.Stdout, width: textWidth}
+	writeModels(fw)
+	fw.Flush()
 	fmt.Fprint(m.Stdout, "```\n")
 }
 

@@ -59,7 +59,7 @@ func TestOptionErrorsSameInCLIAndAPI(t *testing.T) {
 // option under its option, each with its one-line meaning and its source
 // (issue 15), as the models' declarations give them.
 func TestModelsListsEveryValue(t *testing.T) {
-	stdout, stderr, code := run(t, "models")
+	stdout, stderr, code := run(t, "models", "--wide")
 	if code != 0 || stderr != "" {
 		t.Fatalf("models: exit %d, stderr %q", code, stderr)
 	}

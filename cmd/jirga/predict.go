@@ -90,19 +90,15 @@ func writeUnsettled(w io.Writer, rs []*jirga.Result) {
 	if len(lines) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last %d rounds (by more than %g%% of the scale); the forecast\n  is the middle of that range, not the last round's value (jirga explain --model MODEL says how it moved):\n%s\n",
+	fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last %d rounds (by more than %g%% of the scale); the forecast is the middle of that range, not the last round's value (jirga explain --model MODEL says how it moved):\n%s\n",
 		unsettledMark, jirga.SettleWindow, 100*jirga.SettleTolerance, strings.Join(lines, "\n"))
 }
 
-// writeNotes writes each model's notes, but the predictive-interval notes,
-// which writePredictiveLegend sums up once.
+// writeNotes writes the models' notes, collapsed (noteLines), but the
+// predictive-interval notes, which writePredictiveLegend sums up once.
 func writeNotes(w io.Writer, rs []*jirga.Result) {
-	for _, r := range rs {
-		for _, n := range r.Notes {
-			if !strings.HasPrefix(n, calib.NotePrefix) {
-				fmt.Fprintf(w, "note (%s): %s\n", r.Model, n)
-			}
-		}
+	for _, l := range noteLines(rs) {
+		fmt.Fprintln(w, l)
 	}
 }
 

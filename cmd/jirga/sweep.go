@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/format"
@@ -52,6 +51,7 @@ The output depends only on the input, the models and --seed, never on
 so that any draw can be re-run with jirga forecast. Interrupted (Ctrl-C), the
 sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var outFormat, keep string
 	var draws, workers, bins int
@@ -66,6 +66,7 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default GOMAXPROCS); the output does not depend on it")
 	fs.IntVar(&bins, "bins", sweep.DefaultBins, "histogram bins over each issue's scale")
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
+	lf.register(fs)
 	fs.StringVar(&keep, "keep", "", "directory to write each drawn scenario to (draw-000001.yaml, …)")
 	uf.register(fs)
 	path, err := parseFileArg(fs, args)
@@ -138,12 +139,10 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 		case "csv":
 			werr = writeSweepCSV(m.Stdout, results)
 		default:
-			for i, r := range results {
-				if i > 0 {
-					fmt.Fprintln(m.Stdout)
-				}
-				writeSweepTable(m.Stdout, ss[i], r)
-			}
+			out := lf.writer(m.Stdout)
+			writeSections(out, len(results), func(i int) { writeSweepTable(out, ss[i], results[i]) },
+				func(i int) []string { return sweepFooter(ss[i], results[i]) })
+			werr = out.Flush()
 		}
 		if werr != nil && runErr == nil {
 			runErr = werr
@@ -184,7 +183,8 @@ func describeUncertainty(u sweep.Uncertainty) string {
 	return d + " (triangular)"
 }
 
-// writeSweepTable writes one row per model and issue.
+// writeSweepTable writes one row per model and issue (sweepFooter has
+// the legends).
 func writeSweepTable(w io.Writer, s *jirga.Scenario, r *sweep.Result) {
 	title := s.Title
 	if title == "" {
@@ -200,8 +200,8 @@ func writeSweepTable(w io.Writer, s *jirga.Scenario, r *sweep.Result) {
 	} else {
 		fmt.Fprintf(w, "%d draws, seed %d; %s\n", r.Draws, r.Seed, describeUncertainty(r.Uncertainty))
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "model\tissue\tscale\tforecast\tpredictive\tmean*\tp10*\tp25*\tp50*\tp75*\tp90*\thistogram*")
+	tw := &table{keys: 2}
+	tw.addf("model\tissue\tscale\tforecast\tpredictive\tmean*\tp10*\tp25*\tp50*\tp75*\tp90*\thistogram*")
 	for _, res := range r.Results {
 		for _, f := range res.Issues {
 			lo, hi := float64(jirga.DefaultScaleMin), float64(jirga.DefaultScaleMax)
@@ -221,19 +221,26 @@ func writeSweepTable(w io.Writer, s *jirga.Scenario, r *sweep.Result) {
 				h = "▕" + sparkline(f.Histogram.Counts) + "▏"
 			}
 			row = append(row, h)
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
+			tw.add(row...)
 		}
 	}
-	tw.Flush()
-	fmt.Fprintln(w, "*: the forecasts over the draws, input uncertainty only")
-	writeUnsettled(w, r.Results)
-	writePredictiveLegend(w, s, r.Results, true)
+	tw.write(w)
+}
+
+// sweepFooter returns the lines that follow a sweep's table: the legends,
+// the failed draws and the notes.
+func sweepFooter(s *jirga.Scenario, r *sweep.Result) []string {
+	var b strings.Builder
+	fmt.Fprintln(&b, "*: the forecasts over the draws, input uncertainty only")
+	writeUnsettled(&b, r.Results)
+	writePredictiveLegend(&b, s, r.Results, true)
 	for _, res := range r.Results {
 		if n := r.Failed[res.Model]; n > 0 {
-			fmt.Fprintf(w, "note (%s): failed on %d of %d draws, left out of its statistics; first: %s\n", res.Model, n, r.Completed, r.Errors[res.Model])
+			fmt.Fprintf(&b, "note (%s): failed on %d of %d draws, left out of its statistics; first: %s\n", res.Model, n, r.Completed, r.Errors[res.Model])
 		}
 	}
-	writeNotes(w, r.Results)
+	writeNotes(&b, r.Results)
+	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 }
 
 // sparkline draws counts as one block character each, eighths of the

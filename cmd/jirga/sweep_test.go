@@ -40,7 +40,7 @@ func TestSweepWorkersIdentical(t *testing.T) {
 }
 
 func TestSweepTable(t *testing.T) {
-	out, errb, code := run(t, "sweep", "--model", "mean,median", "--draws", "200", "--seed", "3", "--bins", "10")
+	out, errb, code := run(t, "sweep", "--model", "mean,median", "--draws", "200", "--seed", "3", "--bins", "10", "--wide")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
 	}

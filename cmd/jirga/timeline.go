@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/models"
@@ -38,6 +37,7 @@ which a joint zone of possible agreement exists; slack is the margin of the
 worst-off necessary party at the point values (a deal exists when it is
 positive).`)
 	var in inputFlags
+	var lf layoutFlags
 	var mf modelFlags
 	var outFormat string
 	var draws, workers, top int
@@ -50,6 +50,7 @@ positive).`)
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")
 	fs.IntVar(&top, "top", 5, "changes listed per step, those that moved P(deal) most first")
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
+	lf.register(fs)
 	uf.register(fs)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -98,8 +99,9 @@ positive).`)
 	if outFormat == "json" {
 		return writeJSON(m.Stdout, []*timeline.Result{r})
 	}
-	writeTimeline(m.Stdout, states, r, top)
-	return nil
+	out := lf.writer(m.Stdout)
+	writeTimeline(out, states, r, top)
+	return out.Flush()
 }
 
 // writeTimeline writes the states, the forecasts by issue and model, what
@@ -113,25 +115,25 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 		fmt.Fprintf(w, "models %s; P(deal) at the point values only\n\n", strings.Join(r.Models, ", "))
 	}
 	steps := groupChanges(r)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "as of\tP(deal) (95% CI)\tshift\tslack\thindsight\tchanged estimates")
+	tw := &table{keys: 1}
+	tw.addf("%s", "as of\tP(deal) (95% CI)\tshift\tslack\thindsight\tchanged estimates")
 	for i, st := range r.Timeline {
 		shift, changed := "", ""
 		if i > 0 {
 			shift = signedPoints(st.DealProbability - r.Timeline[i-1].DealProbability)
 			changed = fmt.Sprint(len(steps[i-1]))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", st.AsOf, shortPercent(st.DealProbability, st.DealProbabilityCI), shift, signed(st.Slack, 3), st.Hindsight, changed)
+		tw.addf("%s\t%s\t%s\t%s\t%d\t%s\n", st.AsOf, shortPercent(st.DealProbability, st.DealProbabilityCI), shift, signed(st.Slack, 3), st.Hindsight, changed)
 	}
-	tw.Flush()
+	tw.write(w)
 
 	fmt.Fprintln(w, "\nforecasts by issue and model (shift from the state before):")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw = &table{keys: 1}
 	hdr := []string{"issue", "model"}
 	for _, st := range r.Timeline {
 		hdr = append(hdr, st.AsOf)
 	}
-	fmt.Fprintln(tw, strings.Join(hdr, "\t"))
+	tw.add(hdr...)
 	for _, is := range s.Issues {
 		for k, model := range r.Models {
 			row := []string{"", model}
@@ -141,14 +143,14 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 			for i, st := range r.Timeline {
 				row = append(row, forecastCell(r, i, st, model, is.ID))
 			}
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
+			tw.add(row...)
 		}
 	}
-	tw.Flush()
+	tw.write(w)
 	for _, st := range r.Timeline {
 		for _, res := range st.Results {
 			if len(res.Unsettled()) > 0 {
-				fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds; the forecast is the middle of that range\n  (jirga forecast --as-of DATE lists the ranges)\n", unsettledMark)
+				fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds; the forecast is the middle of that range (jirga forecast --as-of DATE lists the ranges)\n", unsettledMark)
 				goto legend
 			}
 		}
@@ -177,22 +179,22 @@ legend:
 		} else {
 			fmt.Fprintln(w, ":")
 		}
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  change\tbefore\tafter\tP(deal)\talone\tslack\tsources")
+		tw = &table{keys: 1}
+		tw.addf("  change\tbefore\tafter\tP(deal)\talone\tslack\tsources")
 		for _, c := range ranked {
 			before, after := c.Describe()
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Label(), before, after,
+			tw.addf("  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Label(), before, after,
 				signed(c.Effect.DealProbability, 3), signed(c.Alone.DealProbability, 3), signed(c.Effect.Slack, 3), orDash(strings.Join(c.Sources, ", ")))
 		}
-		tw.Flush()
+		tw.write(w)
 	}
 
 	fmt.Fprintln(w, "\nwhat moved each forecast most (the change with the largest replayed effect; forecasts that no change moved by 0.05 are left out):")
 	for i, cs := range steps {
 		a, b := r.Timeline[i], r.Timeline[i+1]
 		fmt.Fprintf(w, "%s → %s\n", a.AsOf, b.AsOf)
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  issue\tmodel\tshift\tmost moved by\tbefore\tafter\teffect")
+		tw = &table{keys: 1}
+		tw.addf("  issue\tmodel\tshift\tmost moved by\tbefore\tafter\teffect")
 		rows := 0
 		for _, is := range s.Issues {
 			for _, model := range r.Models {
@@ -209,7 +211,7 @@ legend:
 				}
 				rows++
 				before, after := best.Describe()
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", is.ID, model, signed(y-x, 1), best.Label(),
+				tw.addf("  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", is.ID, model, signed(y-x, 1), best.Label(),
 					before, after, signed(best.Effect.Forecasts[model][is.ID], 1))
 			}
 		}
@@ -217,7 +219,7 @@ legend:
 			fmt.Fprintln(w, "  no change moved a forecast")
 			continue
 		}
-		tw.Flush()
+		tw.write(w)
 	}
 }
 
