@@ -2,8 +2,10 @@ package deal_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -251,5 +253,69 @@ func TestNoReferencePoint(t *testing.T) {
 	r := analyze(t, s, none)
 	if !r.Joint.Exists || r.Joint.Slack != 1 || r.ZOPA["x"] == nil || len(r.Notes) != 2 {
 		t.Errorf("joint %+v zopa %+v notes %q", r.Joint, r.ZOPA["x"], r.Notes)
+	}
+}
+
+// TestMergeParts: an analysis whose draws (the baseline's and each
+// intervention's) are cut into any number of parts, each computed alone
+// and carried as JSON, merges into Analyze's result byte for byte.
+func TestMergeParts(t *testing.T) {
+	ctx := context.Background()
+	s := flagship(t)
+	if len(s.Interventions) < 2 {
+		t.Fatalf("the flagship has %d interventions; the test needs two", len(s.Interventions))
+	}
+	ms := []jirga.Model{baseline.Mean{}, baseline.Median{}}
+	names := []string{"mean", "median"}
+	opt := deal.Options{Draws: 40, Seed: 9, Interventions: true}
+	whole, err := deal.Analyze(ctx, s, ms, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(whole)
+	size := deal.Size(s, opt)
+	if size != 40*(1+len(s.Interventions)+1) {
+		t.Fatalf("Size = %d", size)
+	}
+	for _, n := range []int{1, 2, 3, 7, size} {
+		point, err := deal.Point(ctx, s, ms, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts []*deal.Part
+		for i := range n {
+			lo, hi := sweep.Split(size, n, i)
+			p, err := deal.RunPart(ctx, s, ms, opt, lo, hi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(p)
+			var q deal.Part
+			if err := json.Unmarshal(b, &q); err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, &q)
+		}
+		r, err := deal.Merge(s, names, point, parts, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(r); string(got) != string(want) {
+			t.Fatalf("%d parts:\n got %s\nwant %s", n, got, want)
+		}
+		if n == 3 {
+			for _, c := range []struct {
+				parts []*deal.Part
+				want  string
+			}{
+				{parts[:2], "are in no part"},
+				{[]*deal.Part{parts[0], parts[2]}, "are in no part"},
+				{append(parts[:3:3], parts[1]), "in more than one part"},
+			} {
+				if _, err := deal.Merge(s, names, point, c.parts, opt); err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Errorf("%d parts: %v, want %q", len(c.parts), err, c.want)
+				}
+			}
+		}
 	}
 }
