@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/option"
@@ -87,8 +88,8 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 	case req.Version < 0:
 		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "version must be ≥ 1 (or 0 for the latest), got %d", req.Version))
 		return
-	case len(req.Models) > maxModels:
-		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models: %d entries; a run takes at most %d", len(req.Models), maxModels))
+	case len(req.Models) > kinds.MaxModels:
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models: %d entries; a run takes at most %d", len(req.Models), kinds.MaxModels))
 		return
 	}
 	if req.Kind == "" {
@@ -101,19 +102,19 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models[%d] is empty; name a model, or [\"all\"] for every model", i))
 			return
 		}
-		if len(m) > maxOptKey || strings.Contains(m, ",") {
+		if len(m) > kinds.MaxOptKey || strings.Contains(m, ",") {
 			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models[%d]: %s is not a model name", i, echo(m)))
 			return
 		}
 	}
-	kd, err := lookupKind(req.Kind)
+	kd, err := kinds.Lookup(req.Kind)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	list := strings.Join(req.Models, ",")
 	if len(req.Models) == 0 {
-		list = kd.models
+		list = kd.Models
 	}
 	names, err := models.Parse(list)
 	if err != nil {
@@ -167,11 +168,11 @@ func (s *Server) waitFor(secs float64) (time.Duration, error) {
 // admit checks run on s against the server's budget: its estimated memory
 // and CPU time (package cost) must be within MaxRunMemory and MaxRunTime.
 func (s *Server) admit(sc *jirga.Scenario, run *jirga.RunRecord) error {
-	kd, err := lookupKind(run.Kind)
-	if err != nil || kd.cost == nil {
+	kd, err := kinds.Lookup(run.Kind)
+	if err != nil || kd.Cost == nil {
 		return err
 	}
-	e := kd.cost(sc, run)
+	e := kd.Cost(sc, run)
 	var over []string
 	if e.Bytes > float64(s.MaxRunMemory) {
 		over = append(over, fmt.Sprintf("%s of memory, over the server's %s per run (jirga serve --max-run-memory)", cost.Bytes(e.Bytes), cost.Bytes(float64(s.MaxRunMemory))))
@@ -192,12 +193,12 @@ func (s *Server) admit(sc *jirga.Scenario, run *jirga.RunRecord) error {
 // run is stored, so a stored run is always queued.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRecord, wait time.Duration) {
 	ctx := r.Context()
-	kd, err := lookupKind(run.Kind)
+	kd, err := kinds.Lookup(run.Kind)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if err := kd.check(run); err != nil {
+	if err := kd.Check(run); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -216,7 +217,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 		s.Error(w, r, err)
 		return
 	}
-	st, err := kd.state(sv.Scenario, run)
+	st, err := kinds.State(sv.Scenario, run)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -425,12 +426,12 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 		out = append(out, i)
 	}
 	defaults := map[jirga.RunKind][]string{}
-	for k, kd := range kinds {
-		if kd.models != "" {
-			defaults[k] = strings.Split(kd.models, ",")
+	for _, k := range kinds.Names() {
+		if kd, _ := kinds.Lookup(jirga.RunKind(k)); kd.Models != "" {
+			defaults[jirga.RunKind(k)] = strings.Split(kd.Models, ",")
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"models": out, "kinds": kindNames(),
+	writeJSON(w, http.StatusOK, map[string]any{"models": out, "kinds": kinds.Names(),
 		// default is the forecast's; defaults are every kind's.
 		"default": strings.Split(models.DefaultForecast, ","), "defaults": defaults,
 		"draws": sweep.DefaultDraws, "uncertainty": sweep.DefaultUncertainty})

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/kinds"
 )
 
 var (
@@ -437,7 +437,7 @@ func (r *runner) run(ctx context.Context, sv *jirga.ScenarioVersion, loadErr err
 	}
 	cctx, stop := context.WithTimeoutCause(ctx, r.cfg.timeout, errTimeout)
 	defer stop()
-	result, err := compute(cctx, sv.Scenario, run)
+	result, err := kinds.Compute(cctx, sv.Scenario, run, nil)
 	if err != nil && errors.Is(context.Cause(cctx), errTimeout) {
 		err = jirga.Errorf(jirga.EINVALID, "stopped after running for %v, the server's limit per run (jirga serve --max-run-time); try fewer actors, draws or rounds", r.cfg.timeout)
 	}
@@ -459,30 +459,6 @@ func (r *runner) save(run *jirga.RunRecord) {
 			return
 		}
 	}
-}
-
-// compute runs the run's kind on s. The result is compact JSON without
-// HTML escaping, so the same input always gives the same bytes.
-func compute(ctx context.Context, s *jirga.Scenario, run *jirga.RunRecord) (json.RawMessage, error) {
-	kd, err := lookupKind(run.Kind)
-	if err != nil {
-		return nil, err
-	}
-	s, err = kd.state(s, run)
-	if err != nil {
-		return nil, err
-	}
-	v, err := kd.run(ctx, s, run)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
 // stop stops taking runs, lets running runs finish for up to grace, then

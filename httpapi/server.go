@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/ui"
 )
 
@@ -268,7 +269,7 @@ func (s *Server) Handler() http.Handler {
 // the store does not answer now. It needs no token, so that a load
 // balancer can call it, and says nothing beyond that.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	body := map[string]any{"status": "ok", "version": jirga.Version, "kinds": kindNames()}
+	body := map[string]any{"status": "ok", "version": jirga.Version, "kinds": kinds.Names()}
 	status := http.StatusOK
 	if _, err := s.Store.FindRuns(r.Context(), jirga.RunFilter{Limit: 1}); err != nil {
 		status = http.StatusServiceUnavailable

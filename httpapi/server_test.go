@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
@@ -470,10 +471,10 @@ func TestImport(t *testing.T) {
 }
 
 // blockKind is a run kind that blocks until canceled or released.
-func blockKind(release <-chan struct{}) kind {
-	return kind{
-		check: func(*jirga.RunRecord) error { return nil },
-		run: func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+func blockKind(release <-chan struct{}) kinds.Kind {
+	return kinds.Kind{
+		Check: func(*jirga.RunRecord) error { return nil },
+		Run: func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ func(done, total int)) (any, error) {
 			select {
 			case <-ctx.Done():
 				return nil, ctx.Err()
@@ -485,16 +486,8 @@ func blockKind(release <-chan struct{}) kind {
 }
 
 // withKind installs a run kind for one test.
-func withKind(t *testing.T, name jirga.RunKind, k kind) {
-	old, had := kinds[name]
-	kinds[name] = k
-	t.Cleanup(func() {
-		if had {
-			kinds[name] = old
-		} else {
-			delete(kinds, name)
-		}
-	})
+func withKind(t *testing.T, name jirga.RunKind, k kinds.Kind) {
+	t.Cleanup(kinds.Register(name, k))
 }
 
 func TestCancel(t *testing.T) { testCancel(t, newStore(t)) }
@@ -626,7 +619,7 @@ func testRunKinds(t *testing.T, store jirga.Store) {
 	if code != 400 || !strings.Contains(eb.Error.Message, "exactly one model") {
 		t.Errorf("levers with two models: %d %q", code, eb.Error.Message)
 	}
-	code, _ = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "draws": MaxDraws + 1}, &eb)
+	code, _ = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "draws": kinds.MaxDraws + 1}, &eb)
 	if code != 400 || !strings.Contains(eb.Error.Message, "draws must be in") {
 		t.Errorf("too many draws: %d %q", code, eb.Error.Message)
 	}

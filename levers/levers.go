@@ -91,23 +91,31 @@ type Options struct {
 // when non-zero. m must be safe for concurrent use, as the registry's
 // models are.
 func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, opt Options) (*Result, error) {
-	r, err := ComputeFunc(ctx, s, opt, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldPower},
-		func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
-			vals, err := sweep.Forecast(ctx, m, sc, nil)
-			if err != nil {
-				return nil, err
-			}
-			out := make(map[string]float64, len(vals))
-			for k, is := range sc.Issues {
-				out[is.ID] = vals[k]
-			}
-			return out, nil
-		})
+	r, err := ComputeFunc(ctx, s, opt, ForecastFields, Forecasts(m))
 	if err != nil {
 		return nil, err
 	}
 	r.Model = m.Name()
 	return r, nil
+}
+
+// ForecastFields are the fields [Compute] nudges.
+var ForecastFields = []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldPower}
+
+// Forecasts returns the outcome function of [Compute]: m's forecast on
+// each issue, keyed by issue id.
+func Forecasts(m jirga.Model) func(context.Context, *jirga.Scenario) (map[string]float64, error) {
+	return func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
+		vals, err := sweep.Forecast(ctx, m, sc, nil)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]float64, len(vals))
+		for k, is := range sc.Issues {
+			out[is.ID] = vals[k]
+		}
+		return out, nil
+	}
 }
 
 // ComputeDeal ranks the nudges, reservations included, by their effect on

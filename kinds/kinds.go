@@ -1,0 +1,366 @@
+package kinds
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/cost"
+	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/sweep"
+	"github.com/jirga/jirga/timeline"
+)
+
+// Kind is how one kind of run is checked, costed and computed.
+type Kind struct {
+	// Models is the default model list of a run that names none: the
+	// default of the CLI command that computes the same (models.Default…).
+	Models string
+	// Check validates a run's models and options before it is stored, so
+	// that bad input is refused at once and never queued.
+	Check func(r *jirga.RunRecord) error
+	// Run computes the whole result, which is stored as JSON. It must be
+	// deterministic for a given scenario and run input. progress, when not
+	// nil, is called with the iterations done so far and their number.
+	Run func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, progress func(done, total int)) (any, error)
+	// AllStates marks a kind that runs on every dated state of the
+	// scenario; the others run on its state as of the run's as_of option.
+	AllStates bool
+	// Cost estimates the memory and time of the whole run on s (see
+	// package cost), for admission; nil means the kind is not checked.
+	Cost func(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate
+	// Loop, when set, cuts the kind's work into parts.
+	Loop *Loop
+}
+
+// Loop is how a kind's work is cut into parts: the iterations of its loop
+// (draws, nudges), any range of which is computed on its own, and the
+// merge of the parts into the result Run gives.
+type Loop struct {
+	// Size returns the number of iterations of the run on s.
+	Size func(s *jirga.Scenario, r *jirga.RunRecord) (int, error)
+	// Part computes the iterations lo … hi−1, and when lo is 0 what the
+	// result needs beside them (the forecasts on the point values), as a
+	// value encoded to JSON.
+	Part func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, lo, hi int, progress func(done, total int)) (any, error)
+	// Merge decodes the parts, in order of their ranges, and returns the
+	// result.
+	Merge func(s *jirga.Scenario, r *jirga.RunRecord, parts []json.RawMessage) (any, error)
+}
+
+// table is the dispatch table of run kinds. Adding a kind is one row here
+// (see docs/api.md, "Run kinds").
+var (
+	mu    sync.RWMutex
+	table = map[jirga.RunKind]Kind{
+		jirga.KindForecast: {Models: models.DefaultForecast, Check: checkModels, Run: runForecast, Cost: estimate},
+		jirga.KindSweep:    {Models: models.DefaultSweep, Check: checkDraws, Run: runSweep, Cost: estimate, Loop: sweepLoop},
+		jirga.KindDeal:     {Models: models.DefaultSweep, Check: checkDraws, Run: runDeal, Cost: estimate, Loop: dealLoop},
+		jirga.KindLevers:   {Models: models.DefaultLevers, Check: checkLevers, Run: runLevers, Cost: estimate, Loop: leversLoop},
+		jirga.KindTimeline: {Models: models.DefaultForecast, Check: checkDraws, Run: runTimeline, AllStates: true, Cost: estimate},
+	}
+)
+
+// Register adds or replaces the kind name, for tests and programs that
+// add kinds of their own, and returns a function that restores the table.
+func Register(name jirga.RunKind, k Kind) (restore func()) {
+	mu.Lock()
+	defer mu.Unlock()
+	old, had := table[name]
+	table[name] = k
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if had {
+			table[name] = old
+		} else {
+			delete(table, name)
+		}
+	}
+}
+
+// Names lists the kinds this build can run, sorted.
+func Names() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	var out []string
+	for k := range table {
+		out = append(out, string(k))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Lookup returns the kind k, or an EINVALID error naming the kinds.
+func Lookup(k jirga.RunKind) (Kind, error) {
+	mu.RLock()
+	kd, ok := table[k]
+	mu.RUnlock()
+	if !ok {
+		return Kind{}, jirga.Errorf(jirga.EINVALID, "unknown run kind %q; kinds are: %s", k, strings.Join(Names(), ", "))
+	}
+	return kd, nil
+}
+
+// estimate is the cost of a run of one of the built-in kinds, as the
+// server computes them: sweeps and deals with one goroutine.
+func estimate(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate {
+	return cost.Of(cost.SizeOf(s), cost.Job{Kind: r.Kind, Models: r.Models, Rounds: r.Options.Rounds, Params: cost.Params(r.Options.Opts),
+		Draws: r.Options.Draws, Workers: 1, Interventions: r.Kind == jirga.KindDeal && len(s.Interventions) > 0})
+}
+
+// MaxDraws bounds the draws of one sweep or deal run.
+const MaxDraws = 100_000
+
+// Bounds of a run's models and options: a request may not make the server
+// build or report on more than this.
+const (
+	MaxModels   = 32
+	MaxOpts     = 64
+	MaxOptKey   = 64
+	MaxOptValue = 256
+)
+
+// checkModels validates the models and their options by building them,
+// and refuses an uncertainty, which only sweep, deal and timeline runs draw
+// with.
+func checkModels(r *jirga.RunRecord) error {
+	if r.Options.Uncertainty != nil {
+		return jirga.Errorf(jirga.EINVALID, "uncertainty applies to sweep, deal and timeline runs, not to a %s run", r.Kind)
+	}
+	_, err := BuildModels(r)
+	return err
+}
+
+// CheckBounds refuses more models or options, or longer ones, than a run
+// may have, before anything parses them: a request may hold megabytes.
+func CheckBounds(r *jirga.RunRecord) error {
+	if len(r.Models) > MaxModels {
+		return jirga.Errorf(jirga.EINVALID, "%d models; a run takes at most %d", len(r.Models), MaxModels)
+	}
+	if len(r.Options.Opts) > MaxOpts {
+		return jirga.Errorf(jirga.EINVALID, "opts: %d options; a run takes at most %d", len(r.Options.Opts), MaxOpts)
+	}
+	for k, v := range r.Options.Opts {
+		if len(k) > MaxOptKey {
+			return jirga.Errorf(jirga.EINVALID, "opts: option %s is longer than %d bytes", echo(k), MaxOptKey)
+		}
+		if len(v) > MaxOptValue {
+			return jirga.Errorf(jirga.EINVALID, "opts %s: the value is longer than %d bytes", k, MaxOptValue)
+		}
+	}
+	return nil
+}
+
+// echo quotes a value from a request for a message, cut to 64 bytes, as
+// the server's messages do.
+func echo(v string) string {
+	const limit = 64
+	if len(v) <= limit {
+		return strconv.Quote(v)
+	}
+	n := limit
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n--
+	}
+	return strconv.Quote(v[:n]) + "… (" + strconv.Itoa(len(v)) + " bytes)"
+}
+
+// BuildModels builds the run's models as the CLI does from --model,
+// --rounds, --seed and --opt (models.Build parses both), except that a run
+// may not give an option that names a file.
+func BuildModels(r *jirga.RunRecord) ([]jirga.Model, error) {
+	if err := CheckBounds(r); err != nil {
+		return nil, err
+	}
+	return models.Build(r.Models, r.Options.Rounds, r.Seed, r.Options.Opts, models.Untrusted)
+}
+
+// checkDraws validates the models, the number of draws and the
+// uncertainty of a sweep, deal or timeline run.
+func checkDraws(r *jirga.RunRecord) error {
+	if r.Options.Draws < 0 || r.Options.Draws > MaxDraws {
+		return jirga.Errorf(jirga.EINVALID, "draws must be in [0, %d] (0 means the default, %d), got %d", MaxDraws, sweep.DefaultDraws, r.Options.Draws)
+	}
+	if _, err := uncertainty(r); err != nil {
+		return err
+	}
+	_, err := BuildModels(r)
+	return err
+}
+
+// uncertainty returns the default uncertainty of a run that draws: the
+// sweep's default with the fields the run sets, as --uncertainty sets them.
+func uncertainty(r *jirga.RunRecord) (*sweep.Uncertainty, error) {
+	u := sweep.DefaultUncertainty
+	if err := u.Apply(r.Options.Uncertainty); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// checkLevers requires exactly one model: a tornado is of one model's
+// forecast.
+func checkLevers(r *jirga.RunRecord) error {
+	if len(r.Models) != 1 {
+		return jirga.Errorf(jirga.EINVALID, "a levers run takes exactly one model, got %d (%s)", len(r.Models), strings.Join(r.Models, ", "))
+	}
+	return checkModels(r)
+}
+
+// runForecast forecasts with each model: the result is a jirga.Forecast,
+// the JSON of jirga forecast --format json.
+func runForecast(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ func(done, total int)) (any, error) {
+	ms, err := BuildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	return jirga.Run(ctx, s, ms)
+}
+
+// runTimeline forecasts every dated state of the scenario and replays the
+// changes between them, with one goroutine as runSweep.
+func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ func(done, total int)) (any, error) {
+	ms, err := BuildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	states, err := timeline.States(s)
+	if err != nil {
+		return nil, err
+	}
+	u, err := uncertainty(r)
+	if err != nil {
+		return nil, err
+	}
+	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
+}
+
+// state returns the scenario a run of kind kd uses: every state for a
+// timeline, else the state as of the run's as_of option.
+func (kd Kind) state(s *jirga.Scenario, r *jirga.RunRecord) (*jirga.Scenario, error) {
+	if kd.AllStates {
+		if r.Options.AsOf != "" {
+			return nil, jirga.Errorf(jirga.EINVALID, "a %s run uses every dated state of the scenario; as_of does not apply", r.Kind)
+		}
+		return s, nil
+	}
+	return s.At(r.Options.AsOf)
+}
+
+// State returns the scenario a run r of s uses: every dated state for a
+// timeline, else the state as of the run's as_of option.
+func State(s *jirga.Scenario, r *jirga.RunRecord) (*jirga.Scenario, error) {
+	kd, err := Lookup(r.Kind)
+	if err != nil {
+		return nil, err
+	}
+	return kd.state(s, r)
+}
+
+// Compute runs the whole run r on the scenario version s and returns its
+// result as compact JSON without HTML escaping, so that the same input
+// always gives the same bytes. progress may be nil.
+func Compute(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, progress func(done, total int)) (json.RawMessage, error) {
+	kd, err := Lookup(r.Kind)
+	if err != nil {
+		return nil, err
+	}
+	if s, err = kd.state(s, r); err != nil {
+		return nil, err
+	}
+	v, err := kd.Run(ctx, s, r, progress)
+	if err != nil {
+		return nil, err
+	}
+	return encode(v)
+}
+
+// Size returns the number of iterations of the loop of run r on the
+// scenario version s, which [Part] cuts into parts; 0 when its kind has
+// no loop (its work is one piece).
+func Size(s *jirga.Scenario, r *jirga.RunRecord) (int, error) {
+	kd, err := Lookup(r.Kind)
+	if err != nil || kd.Loop == nil {
+		return 0, err
+	}
+	if s, err = kd.state(s, r); err != nil {
+		return 0, err
+	}
+	return kd.Loop.Size(s, r)
+}
+
+// Part computes the iterations lo … hi−1 of run r on the scenario version
+// s (see [Size]) and returns them as JSON for [Merge].
+func Part(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, lo, hi int, progress func(done, total int)) (json.RawMessage, error) {
+	kd, err := Lookup(r.Kind)
+	if err != nil {
+		return nil, err
+	}
+	if kd.Loop == nil {
+		return nil, jirga.Errorf(jirga.EINVALID, "a %s run is not cut into parts", r.Kind)
+	}
+	if s, err = kd.state(s, r); err != nil {
+		return nil, err
+	}
+	v, err := kd.Loop.Part(ctx, s, r, lo, hi, progress)
+	if err != nil {
+		return nil, err
+	}
+	return encode(v)
+}
+
+// Merge puts the parts of run r on the scenario version s together, given
+// in order of their ranges, which cover the run's iterations once, into
+// the result [Compute] gives, byte for byte.
+func Merge(s *jirga.Scenario, r *jirga.RunRecord, parts []json.RawMessage) (json.RawMessage, error) {
+	kd, err := Lookup(r.Kind)
+	if err != nil {
+		return nil, err
+	}
+	if kd.Loop == nil {
+		return nil, jirga.Errorf(jirga.EINVALID, "a %s run is not cut into parts", r.Kind)
+	}
+	if s, err = kd.state(s, r); err != nil {
+		return nil, err
+	}
+	v, err := kd.Loop.Merge(s, r, parts)
+	if err != nil {
+		return nil, err
+	}
+	return encode(v)
+}
+
+// encode is the JSON of a result: compact, without HTML escaping.
+func encode(v any) (json.RawMessage, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// decodeParts decodes the parts into values of type T; the first must
+// carry what the result needs beside the iterations (first reports
+// whether it does).
+func decodeParts[T any](parts []json.RawMessage, first func(*T) bool) ([]*T, error) {
+	out := make([]*T, len(parts))
+	for i, b := range parts {
+		out[i] = new(T)
+		if err := json.Unmarshal(b, out[i]); err != nil {
+			return nil, jirga.Errorf(jirga.EINVALID, "part %d of %d cannot be read: %v", i+1, len(parts), err)
+		}
+	}
+	if len(out) == 0 || !first(out[0]) {
+		return nil, jirga.Errorf(jirga.EINVALID, "the first part does not carry the forecasts on the point values")
+	}
+	return out, nil
+}
