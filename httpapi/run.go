@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -11,10 +12,11 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/cost"
+	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/option"
+	"github.com/jirga/jirga/queue"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -166,7 +168,9 @@ func (s *Server) waitFor(secs float64) (time.Duration, error) {
 }
 
 // admit checks run on s against the server's budget: its estimated memory
-// and CPU time (package cost) must be within MaxRunMemory and MaxRunTime.
+// (package cost) must be within MaxRunMemory, and its CPU time within
+// MaxRunTime, or, for a run cut into parts (run.Parts), each part's within
+// MaxRunTime and the whole within MaxRunCPU.
 func (s *Server) admit(sc *jirga.Scenario, run *jirga.RunRecord) error {
 	kd, err := kinds.Lookup(run.Kind)
 	if err != nil || kd.Cost == nil {
@@ -177,8 +181,17 @@ func (s *Server) admit(sc *jirga.Scenario, run *jirga.RunRecord) error {
 	if e.Bytes > float64(s.MaxRunMemory) {
 		over = append(over, fmt.Sprintf("%s of memory, over the server's %s per run (jirga serve --max-run-memory)", cost.Bytes(e.Bytes), cost.Bytes(float64(s.MaxRunMemory))))
 	}
-	if e.Seconds > s.MaxRunTime.Seconds() {
-		over = append(over, fmt.Sprintf("%s of CPU time, over the server's %v per run (jirga serve --max-run-time)", cost.Duration(e.Seconds), s.MaxRunTime))
+	if parts := max(run.Parts, 1); parts == 1 {
+		if e.Seconds > s.MaxRunTime.Seconds() {
+			over = append(over, fmt.Sprintf("%s of CPU time, over the server's %v per run (jirga serve --max-run-time)", cost.Duration(e.Seconds), s.MaxRunTime))
+		}
+	} else {
+		if part := e.Seconds / float64(parts); part > s.MaxRunTime.Seconds() {
+			over = append(over, fmt.Sprintf("%s of CPU time in each of its %d parts, over the server's %v per part (jirga serve --max-run-time)", cost.Duration(part), parts, s.MaxRunTime))
+		}
+		if e.Seconds > s.MaxRunCPU.Seconds() {
+			over = append(over, fmt.Sprintf("%s of CPU time in all, over the server's %v per run (jirga serve --max-run-cpu)", cost.Duration(e.Seconds), s.MaxRunCPU))
+		}
 	}
 	if len(over) == 0 {
 		return nil
@@ -187,10 +200,10 @@ func (s *Server) admit(sc *jirga.Scenario, run *jirga.RunRecord) error {
 		run.Kind, strings.Join(run.Models, ", "), len(sc.Actors), len(sc.Issues), strings.Join(over, " and "))}
 }
 
-// submit checks run, stores it as queued, queues it and answers with the
-// finished run (201) or, if it is not done within wait, the queued run
-// (202). Acceptance is atomic: a place in the queue is reserved before the
-// run is stored, so a stored run is always queued.
+// submit checks run, stores it as queued with its jobs (package queue)
+// and answers with the finished run (201) or, if it is not done within
+// wait, the queued run (202). Acceptance is atomic: the run is stored with
+// its jobs in one transaction, or not at all.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRecord, wait time.Duration) {
 	ctx := r.Context()
 	kd, err := kinds.Lookup(run.Kind)
@@ -212,7 +225,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 		}
 		version = vs[len(vs)-1].Version
 	}
-	sv, err := s.runner.cache.find(ctx, s.Store, run.ScenarioID, version)
+	sv, err := s.queue.Cache().Find(ctx, s.Store, run.ScenarioID, version)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -222,42 +235,28 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 		s.Error(w, r, err)
 		return
 	}
+	if _, run.Parts, err = s.queue.Plan(sv.Scenario, run); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if err := s.admit(st, run); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	run.Version = sv.Version
 	run.EngineVersion = jirga.Version
-	run.Status = jirga.RunQueued
 	if run.InputHash, err = jirga.InputHash(sv.Scenario, run.Kind, run.Models, run.Options, run.Seed); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.runner.reserve(); err != nil {
-		s.Error(w, r, err)
+	if err := s.queue.Submit(ctx, run, sv); errors.Is(err, queue.ErrBusy) {
+		s.Error(w, r, &httpError{eBusy, fmt.Sprintf("the run queue is full (%d runs); try again shortly", s.MaxQueue)})
 		return
-	}
-	if err := s.Store.CreateRun(ctx, run); err != nil {
-		s.runner.release()
+	} else if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/runs/"+strconv.FormatInt(run.ID, 10))
-	done := s.runner.add(run.ID)
-	if done == nil {
-		// Shutting down: stored as queued, it resumes on the next start.
-		writeJSON(w, http.StatusAccepted, view(run))
-		return
-	}
-	if wait > 0 {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		select {
-		case <-done:
-		case <-t.C:
-		case <-ctx.Done():
-		}
-	}
+	s.queue.Wait(ctx, run.ID, wait)
 	got, err := s.Store.FindRun(context.WithoutCancel(ctx), run.ID)
 	if err != nil {
 		s.Error(w, r, err)
@@ -307,15 +306,7 @@ func (s *Server) handleRunGet(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "wait must be a number of seconds ≥ 0, got %s", echo(v)))
 			return
 		}
-		if done := s.runner.wait(id); done != nil {
-			t := time.NewTimer(d)
-			select {
-			case <-done:
-			case <-t.C:
-			case <-r.Context().Done():
-			}
-			t.Stop()
-		}
+		s.queue.Wait(r.Context(), id, d)
 	}
 	run, err := s.Store.FindRun(r.Context(), id)
 	if err != nil {
@@ -361,7 +352,7 @@ func (s *Server) handleRunCancel(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.runner.cancel(r.Context(), id); err != nil {
+	if err := s.queue.Cancel(r.Context(), id); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sqlite"
 	"github.com/jirga/jirga/storetest"
@@ -57,7 +57,7 @@ func newTestServer(t *testing.T, store jirga.Store, configure func(*Server)) *te
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		ts.Close()
-		s.runner.stop(s.Grace)
+		s.queue.Close()
 	})
 	return &testServer{Server: s, ts: ts, t: t}
 }
@@ -419,7 +419,7 @@ func TestAuth(t *testing.T) {
 	// A read token without a token for writes is a mistake.
 	s := &Server{Store: newStore(t), ReadToken: "look"}
 	if err := s.start(context.Background()); err == nil {
-		s.runner.stop(0)
+		s.queue.Close()
 		t.Error("a read token without a token was accepted")
 	}
 }
