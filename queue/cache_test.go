@@ -96,4 +96,3 @@ func (c *countingStore) FindScenario(ctx context.Context, id string, v int) (*ji
 	time.Sleep(c.delay)
 	return c.Store.FindScenario(ctx, id, v)
 }
-
