@@ -276,7 +276,7 @@ func (db *DB) Heartbeat(ctx context.Context, w *Worker) error {
 	if w.StartedAt.IsZero() {
 		w.StartedAt = w.SeenAt
 	}
-	n, err := db.SQL().ExecContext(ctx, db.q(`UPDATE workers SET seen_at = ?, concurrency = ? WHERE id = ?`), db.ts(w.SeenAt), w.Concurrency, w.ID)
+	n, err := db.SQL().ExecContext(ctx, db.q(`UPDATE workers SET seen_at = ?, concurrency = ? WHERE id = ?`), db.sortable(w.SeenAt), w.Concurrency, w.ID)
 	if err != nil {
 		return err
 	}
@@ -284,14 +284,14 @@ func (db *DB) Heartbeat(ctx context.Context, w *Worker) error {
 		return nil
 	}
 	_, err = db.SQL().ExecContext(ctx, db.q(`INSERT INTO workers (id, role, host, pid, version, concurrency, started_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		w.ID, w.Role, w.Host, w.PID, w.Version, w.Concurrency, db.ts(w.StartedAt), db.ts(w.SeenAt))
+		w.ID, w.Role, w.Host, w.PID, w.Version, w.Concurrency, db.sortable(w.StartedAt), db.sortable(w.SeenAt))
 	return err
 }
 
 // Workers returns the workers seen since since, oldest first.
 func (db *DB) Workers(ctx context.Context, since time.Time) ([]*Worker, error) {
 	rows, err := db.db.QueryContext(ctx, db.q(`SELECT id, role, host, pid, version, concurrency, started_at, seen_at
-		FROM workers WHERE seen_at >= ? ORDER BY started_at, id`), db.ts(since))
+		FROM workers WHERE seen_at >= ? ORDER BY started_at, id`), db.sortable(since))
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +312,7 @@ func (db *DB) Workers(ctx context.Context, since time.Time) ([]*Worker, error) {
 // DeleteWorker removes worker id (at its shutdown), and every worker not
 // seen since before.
 func (db *DB) DeleteWorker(ctx context.Context, id string, before time.Time) error {
-	_, err := db.db.ExecContext(ctx, db.q(`DELETE FROM workers WHERE id = ? OR seen_at < ?`), id, db.ts(before))
+	_, err := db.db.ExecContext(ctx, db.q(`DELETE FROM workers WHERE id = ? OR seen_at < ?`), id, db.sortable(before))
 	return err
 }
 
@@ -343,7 +343,7 @@ func (db *DB) StrandedParts(ctx context.Context, alive time.Time, limit int) ([]
 		WHERE r.status IN ('queued', 'running') AND p.status IN ('queued', 'running')
 			AND (p.job_id IS NULL OR j.id IS NULL OR CAST(j.state AS TEXT) IN ('completed', 'cancelled', 'discarded')
 				OR (p.status = 'running' AND (w.id IS NULL OR w.seen_at < ?)))
-		ORDER BY p.run_id, p.part LIMIT ?`), db.ts(alive), db.ts(alive), limit)
+		ORDER BY p.run_id, p.part LIMIT ?`), db.sortable(alive), db.sortable(alive), limit)
 	if err != nil {
 		return nil, err
 	}

@@ -72,3 +72,7 @@ func (db *DB) Tx(ctx context.Context, f func(q Querier) error) error {
 	}
 	return tx.Commit()
 }
+
+// SQLStore returns db; the backends, which embed it, give the queue and
+// the store tests their SQL this way.
+func (db *DB) SQLStore() *DB { return db }

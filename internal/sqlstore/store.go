@@ -135,6 +135,16 @@ func (db *DB) ts(t time.Time) any {
 	return t
 }
 
+// sortable converts a time for storage where the database compares it:
+// in SQLite text of a fixed width, which sorts as the times do.
+func (db *DB) sortable(t time.Time) any {
+	t = t.UTC()
+	if db.d.Name == "sqlite" {
+		return t.Format("2006-01-02T15:04:05.000000000Z")
+	}
+	return t
+}
+
 // timeVal scans a time stored by ts. A value that is not a time is not a
 // scan error, so that one damaged row can be reported without failing the
 // rows around it: bad is set instead.
