@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/option"
@@ -167,37 +166,15 @@ func (s *Server) waitFor(secs float64) (time.Duration, error) {
 	return time.Duration(secs * float64(time.Second)), nil
 }
 
-// admit checks run on s against the server's budget: its estimated memory
-// (package cost) must be within MaxRunMemory, and its CPU time within
-// MaxRunTime, or, for a run cut into parts (run.Parts), each part's within
-// MaxRunTime and the whole within MaxRunCPU.
+// admit checks run on s against the server's budget (kinds.Budget):
+// MaxRunMemory, MaxRunTime and MaxRunCPU.
 func (s *Server) admit(sc *jirga.Scenario, run *jirga.RunRecord) error {
-	kd, err := kinds.Lookup(run.Kind)
-	if err != nil || kd.Cost == nil {
-		return err
+	err := kinds.Budget{Memory: s.MaxRunMemory, Time: s.MaxRunTime, CPU: s.MaxRunCPU}.Admit(sc, run)
+	var ob *kinds.OverBudgetError
+	if errors.As(err, &ob) {
+		return &httpError{eOverBudget, ob.Error()}
 	}
-	e := kd.Cost(sc, run)
-	var over []string
-	if e.Bytes > float64(s.MaxRunMemory) {
-		over = append(over, fmt.Sprintf("%s of memory, over the server's %s per run (jirga serve --max-run-memory)", cost.Bytes(e.Bytes), cost.Bytes(float64(s.MaxRunMemory))))
-	}
-	if parts := max(run.Parts, 1); parts == 1 {
-		if e.Seconds > s.MaxRunTime.Seconds() {
-			over = append(over, fmt.Sprintf("%s of CPU time, over the server's %v per run (jirga serve --max-run-time)", cost.Duration(e.Seconds), s.MaxRunTime))
-		}
-	} else {
-		if part := e.Seconds / float64(parts); part > s.MaxRunTime.Seconds() {
-			over = append(over, fmt.Sprintf("%s of CPU time in each of its %d parts, over the server's %v per part (jirga serve --max-run-time)", cost.Duration(part), parts, s.MaxRunTime))
-		}
-		if e.Seconds > s.MaxRunCPU.Seconds() {
-			over = append(over, fmt.Sprintf("%s of CPU time in all, over the server's %v per run (jirga serve --max-run-cpu)", cost.Duration(e.Seconds), s.MaxRunCPU))
-		}
-	}
-	if len(over) == 0 {
-		return nil
-	}
-	return &httpError{eOverBudget, fmt.Sprintf("this %s run of %s on %d actors and %d issues would need about %s; use fewer actors, models, draws or rounds, or run it with the command line",
-		run.Kind, strings.Join(run.Models, ", "), len(sc.Actors), len(sc.Issues), strings.Join(over, " and "))}
+	return err
 }
 
 // submit checks run, stores it as queued with its jobs (package queue)

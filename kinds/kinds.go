@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jirga/jirga"
@@ -363,4 +365,53 @@ func decodeParts[T any](parts []json.RawMessage, first func(*T) bool) ([]*T, err
 		return nil, jirga.Errorf(jirga.EINVALID, "the first part does not carry the forecasts on the point values")
 	}
 	return out, nil
+}
+
+// Budget bounds what a run may need by its estimate (package cost): its
+// memory, its CPU time when it is one piece, and, cut into parts, the CPU
+// time of each part and of all of them.
+type Budget struct {
+	// Memory is the memory of a run, in bytes.
+	Memory int64
+	// Time is the CPU time of a run in one piece, or of each part.
+	Time time.Duration
+	// CPU is the CPU time of a run cut into parts, in all.
+	CPU time.Duration
+}
+
+// OverBudgetError is a run whose estimate is over a Budget.
+type OverBudgetError struct{ msg string }
+
+func (e *OverBudgetError) Error() string { return e.msg }
+
+// Admit checks run, cut into run.Parts parts, on the state s of its
+// scenario against b, and returns an *OverBudgetError saying what is over
+// and which flag of jirga serve (or jirga worker) sets it.
+func (b Budget) Admit(s *jirga.Scenario, run *jirga.RunRecord) error {
+	kd, err := Lookup(run.Kind)
+	if err != nil || kd.Cost == nil {
+		return err
+	}
+	e := kd.Cost(s, run)
+	var over []string
+	if e.Bytes > float64(b.Memory) {
+		over = append(over, fmt.Sprintf("%s of memory, over the server's %s per run (jirga serve --max-run-memory)", cost.Bytes(e.Bytes), cost.Bytes(float64(b.Memory))))
+	}
+	if parts := max(run.Parts, 1); parts == 1 {
+		if e.Seconds > b.Time.Seconds() {
+			over = append(over, fmt.Sprintf("%s of CPU time, over the server's %v per run (jirga serve --max-run-time)", cost.Duration(e.Seconds), b.Time))
+		}
+	} else {
+		if part := e.Seconds / float64(parts); part > b.Time.Seconds() {
+			over = append(over, fmt.Sprintf("%s of CPU time in each of its %d parts, over the server's %v per part (jirga serve --max-run-time)", cost.Duration(part), parts, b.Time))
+		}
+		if e.Seconds > b.CPU.Seconds() {
+			over = append(over, fmt.Sprintf("%s of CPU time in all, over the server's %v per run (jirga serve --max-run-cpu)", cost.Duration(e.Seconds), b.CPU))
+		}
+	}
+	if len(over) == 0 {
+		return nil
+	}
+	return &OverBudgetError{fmt.Sprintf("this %s run of %s on %d actors and %d issues would need about %s; use fewer actors, models, draws or rounds, or run it with the command line",
+		run.Kind, strings.Join(run.Models, ", "), len(s.Actors), len(s.Issues), strings.Join(over, " and "))}
 }
