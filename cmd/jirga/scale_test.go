@@ -1,0 +1,316 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/kinds"
+	"github.com/jirga/jirga/postgres"
+	"github.com/jirga/jirga/storetest"
+)
+
+// buildJirga builds the jirga binary into a temporary directory.
+func buildJirga(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "jirga")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// proc is a jirga process a test started.
+type proc struct {
+	name   string
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+	id     string // its worker id, from its log
+	url    string // serve's base URL
+	done   chan struct{}
+}
+
+var workerIDRE = regexp.MustCompile(`worker=([a-z]+-[^ ]+-[0-9]+-[0-9a-f]{6})`)
+
+// startProc starts bin with args and JIRGA_DB=dsn, and waits until it
+// works (serve: until it listens).
+func startProc(t testing.TB, bin, dsn, name string, args ...string) *proc {
+	t.Helper()
+	p := &proc{name: name, cmd: exec.Command(bin, args...), stderr: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd.Env = append(os.Environ(), "JIRGA_DB="+dsn)
+	pr, pw := io.Pipe()
+	p.cmd.Stderr = pw
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			p.stderr.Write(append(sc.Bytes(), '\n'))
+		}
+	}()
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.cmd.Wait(); pw.Close(); close(p.done) }()
+	t.Cleanup(func() {
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.done:
+		case <-time.After(30 * time.Second):
+			p.cmd.Process.Kill()
+		}
+		if t.Failed() {
+			t.Logf("%s's log (last 3000 bytes):\n%s", p.name, tail(p.stderr.String(), 3000))
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		log := p.stderr.String()
+		if m := workerIDRE.FindStringSubmatch(log); m != nil && p.id == "" {
+			p.id = m[1]
+		}
+		if m := regexp.MustCompile(`jirga: worker ([^ ]+) computing`).FindStringSubmatch(log); m != nil {
+			p.id = m[1]
+		}
+		if sm := servingRE.FindStringSubmatch(log); sm != nil {
+			p.url = sm[1]
+		}
+		if p.url != "" || args[0] == "worker" && p.id != "" {
+			return p
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("%s exited: %s", name, log)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not start: %s", name, log)
+		}
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+// scaleFlags are the queue settings of the test's processes: short
+// heartbeats, so that a killed worker's parts are taken over within
+// seconds, River's rescuer soon after, and every sweep, deal and levers
+// run cut into parts.
+var scaleFlags = []string{"--workers", "2", "--heartbeat", "300ms", "--worker-timeout", "2s",
+	"--max-run-time", "20s", "--rescue-after", "25s", "--retry-backoff", "100ms",
+	"--part-time", "1us", "--max-parts", "4", "--grace", "1s"}
+
+// TestScaleOut (issue 16) runs three jirga processes, one serve and two
+// workers, on one PostgreSQL database; submits 300 runs of every kind,
+// sweeps, deals and levers cut into parts among them; kills a worker with
+// SIGKILL while it computes and starts another. Every run must end done,
+// each part computed to completion exactly once (the executions table
+// counts the attempts and their outcomes), and every result must be the
+// bytes this process computes for the same run.
+func TestScaleOut(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	if testing.Short() {
+		t.Skip("builds jirga and runs 300 runs on four processes")
+	}
+	bin := buildJirga(t)
+	serve := startProc(t, bin, dsn, "serve", append([]string{"serve", "--addr", "127.0.0.1:0", "--max-queue", "1000"}, scaleFlags...)...)
+	w1 := startProc(t, bin, dsn, "worker 1", append([]string{"worker"}, scaleFlags...)...)
+	startProc(t, bin, dsn, "worker 2", append([]string{"worker"}, scaleFlags...)...)
+
+	// The runs: every kind, several seeds; the first four are slower
+	// sweeps (smp, parts of about a second), so that the worker is killed
+	// in the middle of a part.
+	type req struct {
+		Kind   string   `json:"kind"`
+		Models []string `json:"models,omitempty"`
+		Seed   uint64   `json:"seed"`
+		Draws  int      `json:"draws,omitempty"`
+		Rounds int      `json:"rounds,omitempty"`
+	}
+	var reqs []req
+	for i := range 300 {
+		seed := uint64(i + 1)
+		if i < 4 {
+			reqs = append(reqs, req{Kind: "sweep", Models: []string{"smp"}, Seed: seed, Draws: 240})
+			continue
+		}
+		switch i % 6 {
+		case 0:
+			reqs = append(reqs, req{Kind: "forecast", Models: []string{"mean", "median", "bdm"}, Seed: seed})
+		case 1, 2:
+			reqs = append(reqs, req{Kind: "sweep", Models: []string{"mean", "median"}, Seed: seed, Draws: 40 + i%50})
+		case 3:
+			reqs = append(reqs, req{Kind: "deal", Models: []string{"mean"}, Seed: seed, Draws: 30 + i%20})
+		case 4:
+			reqs = append(reqs, req{Kind: "levers", Models: []string{"median"}, Seed: seed})
+		case 5:
+			reqs = append(reqs, req{Kind: "sweep", Models: []string{"bdm"}, Seed: seed, Draws: 24, Rounds: 4})
+		}
+	}
+	t0 := time.Now()
+	ids := make([]int64, len(reqs))
+	submit := func(from, to int) {
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 8)
+		for i := from; i < to; i++ {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				r := reqs[i]
+				body, _ := json.Marshal(map[string]any{"scenario_id": "pakistan-ttp-2022", "kind": r.Kind, "models": r.Models,
+					"seed": r.Seed, "draws": r.Draws, "rounds": r.Rounds, "wait": 0})
+				var v jirga.RunRecord
+				if code := postJSON(t, serve.url+"/api/runs", "", string(body), &v); code != 202 && code != 201 {
+					t.Errorf("run %d: status %d", i, code)
+				}
+				ids[i] = v.ID
+			}()
+		}
+		wg.Wait()
+	}
+	submit(0, 150)
+
+	// Kill worker 1 while it computes a part of a slow run: its heartbeat
+	// stops, and its parts must be taken over.
+	slow := map[int64]bool{ids[0]: true, ids[1]: true, ids[2]: true, ids[3]: true}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var ws struct {
+			Workers []struct {
+				ID      string
+				Running []struct{ Run int64 }
+			}
+		}
+		getJSON(t, serve.url+"/api/workers", &ws)
+		busy := false
+		for _, w := range ws.Workers {
+			for _, p := range w.Running {
+				busy = busy || w.ID == w1.id && slow[p.Run]
+			}
+		}
+		if busy {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("worker 1 (%s) never computed: %+v", w1.id, ws)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := w1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-w1.done
+	t.Logf("killed worker 1 (%s) after %v", w1.id, time.Since(t0))
+	startProc(t, bin, dsn, "worker 3", append([]string{"worker"}, scaleFlags...)...)
+	submit(150, len(reqs))
+
+	// Every run ends done.
+	db, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	for deadline := time.Now().Add(4 * time.Minute); ; {
+		queued, running, err := db.CountUnfinished(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if queued+running == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d runs queued and %d running after 4 minutes", queued, running)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("300 runs done %v after the first was submitted", time.Since(t0))
+
+	// Each part of each run (and each merge) was computed to completion
+	// exactly once; the killed worker left attempts without an outcome.
+	rows, err := db.SQL().QueryContext(ctx, `SELECT run_id, part, worker, outcome FROM executions ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := map[[2]int64]int{}
+	lost, outcomes := 0, map[string]int{}
+	for rows.Next() {
+		var run, part int64
+		var worker, outcome string
+		if err := rows.Scan(&run, &part, &worker, &outcome); err != nil {
+			t.Fatal(err)
+		}
+		outcomes[outcome]++
+		if outcome == "done" {
+			done[[2]int64{run, part}]++
+		}
+		if outcome == "" && worker == w1.id {
+			lost++
+		}
+	}
+	rows.Close()
+	t.Logf("executions by outcome: %v", outcomes)
+	if lost == 0 {
+		t.Errorf("worker 1 was killed computing parts, but left no attempt unfinished")
+	}
+	sv, err := db.FindScenario(ctx, "pakistan-ttp-2022", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restarted := 0
+	for i, id := range ids {
+		r, err := db.FindRun(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != jirga.RunDone {
+			t.Errorf("run %d (%s): %s %q", id, r.Kind, r.Status, r.Error)
+			continue
+		}
+		if r.Restarts > 0 {
+			restarted++
+		}
+		if r.Parts > 1 && done[[2]int64{id, -1}] != 1 {
+			t.Errorf("run %d: merged %d times", id, done[[2]int64{id, -1}])
+		}
+		for p := range r.Parts {
+			if done[[2]int64{id, int64(p)}] != 1 {
+				t.Errorf("run %d part %d: computed to completion %d times", id, p, done[[2]int64{id, int64(p)}])
+			}
+		}
+		if reqs[i].Kind != "forecast" && r.Parts != 4 {
+			t.Errorf("run %d (%s) in %d parts, want 4", id, r.Kind, r.Parts)
+		}
+		// The result is what one process computes for the run.
+		res, err := kinds.Compute(ctx, sv.Scenario, r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(res) != string(r.Result) {
+			t.Errorf("run %d (%s, seed %d): the result differs from the one computed here", id, r.Kind, r.Seed)
+		}
+		if r.Progress == nil || r.Progress.Done != r.Progress.Total {
+			t.Errorf("run %d: progress %+v", id, r.Progress)
+		}
+	}
+	t.Logf("%d runs resumed after the kill; all 300 equal to a single process's results", restarted)
+	if restarted == 0 {
+		t.Error("no run records a restart, yet worker 1 was killed computing")
+	}
+}
