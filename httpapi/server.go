@@ -276,11 +276,9 @@ func (s *Server) Close() error {
 // security headers. Open must have been called, or start for tests.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.registerInfoRoutes(mux)
 	s.registerScenarioRoutes(mux)
 	s.registerRunRoutes(mux)
-	mux.HandleFunc("GET /api/models", s.handleModels)
-	mux.HandleFunc("GET /api/workers", s.handleWorkers)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, jirga.Errorf(jirga.ENOTFOUND, "no API route %s %s", r.Method, r.URL.Path))
 	})
@@ -316,6 +314,13 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		body["store"] = st
 	}
 	writeJSON(w, status, body)
+}
+
+// registerInfoRoutes registers the routes about the server itself.
+func (s *Server) registerInfoRoutes(mux router) {
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /api/models", s.handleModels)
+	mux.HandleFunc("GET /api/workers", s.handleWorkers)
 }
 
 // handleWorkers lists the live processes computing runs on the database:

@@ -18,6 +18,7 @@ import (
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/queue"
 	"github.com/jirga/jirga/sqlite"
 	"github.com/jirga/jirga/storetest"
 )
@@ -736,5 +737,34 @@ func TestResumeBeyondQueue(t *testing.T) {
 	wantStatus(t, "first resumed run", code, 200, raw)
 	if v.Status != jirga.RunDone {
 		t.Fatalf("first resumed run is %s", v.Status)
+	}
+}
+
+// TestWorkersAndProgress (issue 16): GET /api/workers lists this server
+// as a live worker, /healthz reports the queue, and a run cut into parts
+// reports its parts and its progress, done of all draws.
+func TestWorkersAndProgress(t *testing.T) {
+	ts := newTestServer(t, newStore(t), func(s *Server) { s.Queue.PartTime = time.Microsecond; s.Queue.MaxParts = 3 })
+	createFlagship(t, ts, "")
+	var ws struct{ Workers []queue.Worker }
+	code, raw := ts.do("GET", "/api/workers", "", nil, &ws)
+	wantStatus(t, "workers", code, 200, raw)
+	if len(ws.Workers) != 1 || !ws.Workers[0].Self || ws.Workers[0].Role != "serve" || ws.Workers[0].Concurrency != DefaultWorkers {
+		t.Errorf("workers: %s", raw)
+	}
+	var v runView
+	code, raw = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "models": []string{"mean"}, "draws": 90}, &v)
+	wantStatus(t, "sweep", code, 201, raw)
+	if v.Parts != 3 || v.Progress == nil || *v.Progress != (jirga.Progress{Done: 90, Total: 90}) {
+		t.Errorf("sweep in %d parts, progress %+v; want 3 parts, 90 of 90", v.Parts, v.Progress)
+	}
+	var h struct {
+		Status string
+		Queue  *queue.Health
+	}
+	code, raw = ts.do("GET", "/healthz", "", nil, &h)
+	wantStatus(t, "healthz", code, 200, raw)
+	if h.Status != "ok" || h.Queue == nil || h.Queue.Workers != 1 || h.Queue.Worker != ws.Workers[0].ID || h.Queue.Jobs["completed"] < 3 {
+		t.Errorf("healthz: %s", raw)
 	}
 }
