@@ -31,8 +31,9 @@
 //     an offer of one of three kinds ([Classify]): conflict, compromise or
 //     capitulation (or none: status quo).
 //  6. Each actor takes at most one of the offers it received (conflict,
-//     then compromise, then capitulation, then the smallest move), and all
-//     actors move at once.
+//     then compromise, then capitulation; among compromises the lowest
+//     proposed position, as Scholz's code does; among conflicts the
+//     smallest move), and all actors move at once.
 //
 // The run lasts a fixed number of rounds (DefaultRounds = 8, the length of
 // Scholz et al.'s Table 2) unless Settings.Tolerance asks it to stop once
@@ -41,14 +42,20 @@
 // # Readings
 //
 // The published descriptions leave six points open (the project's
-// models.md §2.5). Each is an option of [Settings] whose zero value is the
-// reading that best reproduces Scholz et al.'s Table 2 on the EC
-// car-emission case; docs/models/bdm.md gives the search over all of them
-// and the rounds that no reading reproduces. In short the default is: the
-// probability denominator over all ordered actor pairs, votes raised to each
-// voter's risk exponent, offers judged by their receiver with its own
-// exponent, the full Condorcet median, capitulation as specified, and the
-// Q-term sign as in the equation.
+// models.md §2.5), and the choice among several offers is a seventh. Each
+// is an option of [Settings]; a reading (the option reading) is a named
+// preset of them. The zero value is [ReadingScholz]: it reproduces Scholz et al.'s
+// Table 2 on the EC car-emission case and, for ten rounds, every position
+// of the Scholz-based coding on six published cases, with no fitted
+// constant: the probability denominator over all ordered actor pairs,
+// votes raised to each voter's risk exponent, offers judged by their
+// receiver with its own exponent, the full Condorcet median, no
+// capitulation offers and no minimum expected utility (the coding makes
+// neither), and the lowest of several compromises. [ReadingScholzCode]
+// swaps in the coding's sequential median; [ReadingEmissionFit] is the
+// former default (capitulation, the smallest compromise, min_eu = 0.01
+// fitted on the emission case). docs/models/bdm.md has the table of which
+// reading leaves which reference run in which round.
 //
 // # Cost
 //

@@ -401,7 +401,7 @@ func (sv *solver) step() float64 {
 
 // better compares offers by the acceptance rule.
 func (sv *solver) better(o, p *offer) bool {
-	return better(o, p, sv.x[o.to], sv.cfg.nearest, sv.ids)
+	return better(o, p, sv.x[o.to], sv.cfg.accept, sv.ids)
 }
 
 // record adds the state after the last step to round rd for issue id.

@@ -30,6 +30,15 @@ const (
 
 var kindNames = [...]string{KindConflict, KindCompromise, KindCapitulation}
 
+// Acceptance rules in index form (Settings.Accept).
+const (
+	acceptLowest = iota
+	acceptPriority
+	acceptNearest
+)
+
+var acceptNames = [...]string{AcceptLowest, AcceptPriority, AcceptNearest}
+
 // Classify returns the offer, if any, that actor i at xi makes to actor j at
 // xj given a = E^i(U_ij) and i's estimate b of E^j(U_ji):
 //
@@ -72,13 +81,23 @@ func classify(xi, xj, a, b float64, capitulation bool, minEU float64) (int, floa
 }
 
 // better reports whether actor j, at xj, prefers offer o to offer p under
-// the acceptance rule: by kind (conflict, compromise, capitulation) unless
-// nearest, then by the smaller move, then by the lower proposed position,
-// then by the proposer's id, so that the choice never depends on actor
-// order.
-func better(o, p *offer, xj float64, nearest bool, ids []string) bool {
-	if !nearest && o.kind != p.kind {
+// the acceptance rule accept:
+//
+//   - acceptLowest: by kind (conflict, compromise, capitulation); among
+//     compromises the lower proposed position, as the Scholz code chooses
+//     (Scholz et al. 2011; the jmckib coding reproduces its Table 2 with
+//     it); among conflicts and capitulations the smaller move;
+//   - acceptPriority: by kind, then the smaller move;
+//   - acceptNearest: the smaller move, whatever the kind;
+//
+// then by the lower proposed position, then by the proposer's id, so that
+// the choice never depends on actor order.
+func better(o, p *offer, xj float64, accept int, ids []string) bool {
+	if accept != acceptNearest && o.kind != p.kind {
 		return o.kind < p.kind
+	}
+	if accept == acceptLowest && o.kind == 1 && o.pos != p.pos {
+		return o.pos < p.pos
 	}
 	do, dp := math.Abs(o.pos-xj), math.Abs(p.pos-xj)
 	if do != dp {

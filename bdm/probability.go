@@ -142,12 +142,14 @@ func (v *votes) probabilities(p, x []float64, all, risk bool) {
 			if hi == lo {
 				continue // equal positions: P = 0.5, set below
 			}
+			// When lo and hi are a few ulps apart, mid may round to hi,
+			// which can be the largest position: bound both scans.
 			mid := 0.5 * (lo + hi)
-			for xs[nmid] < mid {
+			for nmid < n && xs[nmid] < mid {
 				nmid++
 			}
 			nmidEq := nmid
-			for xs[nmidEq] == mid {
+			for nmidEq < n && xs[nmidEq] == mid {
 				nmidEq++
 			}
 			var fLo, fHi float64

@@ -109,6 +109,34 @@ func TestLinearProbabilities(t *testing.T) {
 	}
 }
 
+// TestAdjacentTopPositions is the case that once read past the end of the
+// sorted positions: two positions one ulp apart at the top of the scale,
+// whose midpoint rounds to the upper one. The emission case reaches it with
+// linear votes and no minimum expected utility (Belgium at 10 − 1 ulp).
+// The pair one ulp apart has vote totals of the order of an ulp, which the
+// prefix sums cannot resolve (and the model makes no offer between
+// positions within 1e-9 × R); every other pair must be exact.
+func TestAdjacentTopPositions(t *testing.T) {
+	x := []float64{4, 7, math.Nextafter(10, 0), 10}
+	w := []float64{0.2, 0.3, 0.1, 0.4}
+	for _, all := range []bool{false, true} {
+		var v votes
+		v.reset(x, w)
+		got := make([]float64, len(x)*len(x))
+		v.probabilities(got, x, all, false)
+		want := bruteProbabilities(x, w, all)
+		for k := range got {
+			i, j := k/len(x), k%len(x)
+			if !(got[k] >= 0 && got[k] <= 1) {
+				t.Errorf("all=%v: P[%d][%d] = %v, not a probability", all, i, j, got[k])
+			}
+			if math.Abs(x[i]-x[j]) > 1e-9 && math.Abs(got[k]-want[k]) > 1e-12 {
+				t.Errorf("all=%v: P[%d][%d] = %v, want %v", all, i, j, got[k], want[k])
+			}
+		}
+	}
+}
+
 // TestUtilities checks the basic utilities and the expected utility against
 // values worked by hand from the equations in models.md §2.3.
 func TestUtilities(t *testing.T) {
@@ -169,17 +197,20 @@ func TestClassify(t *testing.T) {
 		kind  string
 		pos   float64
 		ok    bool
+		minEU float64
 	}{
-		{0.5, 0.2, true, KindConflict, 10, true},       // both gain, i more: j moves to x_i
-		{0.2, 0.5, true, "", 4, false},                 // j would win: i proposes nothing
-		{0.5, -0.25, true, KindCompromise, 7, true},    // j moves |b/a| = 1/2 of 6 toward i
-		{0.25, -0.5, true, KindCapitulation, 10, true}, // j loses more than i gains
-		{0.25, -0.5, false, "", 4, false},              // capitulation off
-		{-0.1, -0.2, true, "", 4, false},               // status quo
-		{0.005, -0.001, true, "", 4, false},            // below the minimum gain
+		{0.5, 0.2, true, KindConflict, 10, true, 0},                    // both gain, i more: j moves to x_i
+		{0.2, 0.5, true, "", 4, false, 0},                              // j would win: i proposes nothing
+		{0.5, -0.25, true, KindCompromise, 7, true, 0},                 // j moves |b/a| = 1/2 of 6 toward i
+		{0.25, -0.5, true, KindCapitulation, 10, true, 0},              // j loses more than i gains
+		{0.25, -0.5, false, "", 4, false, 0},                           // capitulation off
+		{-0.1, -0.2, true, "", 4, false, 0},                            // status quo
+		{0.005, -0.001, true, "", 4, false, 0.01},                      // below the minimum gain of reading emission-fit
+		{0.005, -0.001, true, KindCompromise, 5.2, true, DefaultMinEU}, // no minimum by default
+		{5e-10, -1e-10, true, "", 4, false, DefaultMinEU},              // rounding noise is no gain
 	}
 	for i, tt := range tests {
-		kind, pos, ok := Classify(10, 4, tt.a, tt.b, tt.capit, DefaultMinEU)
+		kind, pos, ok := Classify(10, 4, tt.a, tt.b, tt.capit, tt.minEU)
 		if kind != tt.kind || ok != tt.ok || math.Abs(pos-tt.pos) > 1e-12 {
 			t.Errorf("case %d: Classify = %q %v %v, want %q %v %v", i, kind, pos, ok, tt.kind, tt.pos, tt.ok)
 		}

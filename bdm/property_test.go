@@ -45,7 +45,7 @@ func settingsGrid() []bdm.Settings {
 			for _, e := range []string{bdm.EstimateReceiver, bdm.EstimateProposer, bdm.EstimateTarget} {
 				for _, acc := range []string{bdm.AcceptPriority, bdm.AcceptNearest} {
 					for _, nc := range []bool{false, true} {
-						out = append(out, bdm.Settings{Probability: p, Votes: v, Estimate: e, Accept: acc, NoCapitulation: nc})
+						out = append(out, bdm.Settings{Probability: p, Votes: v, Estimate: e, Accept: acc, Capitulation: !nc})
 					}
 				}
 			}

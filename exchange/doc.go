@@ -54,18 +54,27 @@
 // # A round
 //
 // All feasible exchanges are computed from the round's start positions x and
-// outcomes O. The exchange with the highest gain is executed, moving the two
-// voting positions y. The exchanges that touch a moved (actor, issue) cell —
-// in particular those that share an actor and its supply issue with the
-// executed one — are then, under [UpdateRecalculate] (the default),
-// recalculated from the current voting positions (and dropped when no longer
-// feasible), or under [UpdateDrop] dropped when they share a supply cell and
-// otherwise kept unchanged. This repeats until no exchange is left (or, under
-// recalculation, n·m exchanges have been executed, a guard that is noted in
-// the result when reached). Within a round the outcomes O — the reference of
-// the side labels and of the clipping bounds — are those of the round's start
-// positions; a recalculated exchange labels the current voting positions
-// against them.
+// outcomes O, and the exchange with the highest gain is executed, moving the
+// two suppliers' voting positions y. Positions are measured in percent of
+// each issue's scale by default ([ScalePercent]), as Decide does.
+//
+// Under [WithinDecide] (the default) the outcomes move with every executed
+// exchange; the pending exchanges in which an actor supplies an issue it has
+// just moved on are recalculated — the supplier now moves from its voting
+// position towards its partner's start position, against the current
+// outcomes — and dropped when the move would reverse or gain nothing; the
+// others keep their values. A position may move again. This is the rule of
+// Decide, the model's reference implementation, as far as its published runs
+// show it: it reproduces their first exchanges exactly and their outcomes to
+// within a few points, not exactly (docs/models/exchange.md).
+//
+// Under [WithinStart] the outcomes O — the reference of the side labels and
+// of the clipping bounds — stay those of the round's start positions, and
+// the exchanges that touch a moved (actor, issue) cell are, under
+// [UpdateRecalculate], recalculated from the current voting positions (and
+// dropped when no longer feasible), or under [UpdateDrop] dropped when they
+// share a supply cell and otherwise kept unchanged; with recalculation n·m
+// executed exchanges end a round, a guard that is noted when reached.
 //
 // The next round starts from x′ = (1 − w)·x + w·y with w = 0.1 + 0.4·(1 − s)
 // (the implementation's FIXED_WEIGHT and SALIENCE_WEIGHT): actors that care
@@ -79,7 +88,10 @@
 // Gains within a relative 1e-9 of each other tie; ties go to the exchange
 // whose supplier j comes first in the scenario's actor order, then whose
 // supply issue p comes first in the issue order, then the partner i, then the
-// issue q. (The Decide implementation flips a coin.)
+// issue q: Decide's order with its random tie-breaking off. Under
+// [WithinDecide] the order of execution moves the outcomes, so where gains tie
+// exactly the order of the input can change the path; the result notes how
+// many exchanges were chosen among equal gains.
 //
 // See docs/models/exchange.md for the full account and the citations.
 package exchange

@@ -23,6 +23,34 @@ const (
 	UpdateDrop = "drop"
 )
 
+// Within-round rules: what happens to the other exchanges of a round when
+// one is executed.
+const (
+	// WithinDecide is the rule of Decide, the exchange model's reference
+	// implementation (used for Stokman and Thomson's forecasts), as its
+	// published runs show it: the exchanges of the round are built once from
+	// the start positions; after each execution the pending exchanges in
+	// which an actor supplies an issue it has just moved on are recalculated
+	// from its new voting position against the outcomes that have moved, and
+	// that position may move again. See docs/models/exchange.md for how far
+	// this reproduces Decide's runs.
+	WithinDecide = "decide"
+	// WithinStart keeps every outcome at its start-of-round value for the
+	// whole round (jirga's rule before issue 15); Model.Update says what
+	// happens to the pending exchanges.
+	WithinStart = "start"
+)
+
+// Position scales.
+const (
+	// ScalePercent measures positions as a percentage of the issue's scale,
+	// as Decide does (its #M anchors), so that moves and gains are
+	// comparable across issues whatever their units.
+	ScalePercent = "percent"
+	// ScaleGiven uses the positions as given (jirga before issue 15).
+	ScaleGiven = "given"
+)
+
 // Exchange rates.
 const (
 	// RateEqual splits the gain equally (Stokman & Van Oosten 1994).
@@ -40,12 +68,18 @@ const (
 )
 
 // Model is the exchange model. The zero value is the equal-gain model with
-// the defaults: 10 rounds, recalculation, w = 0.1 + 0.4(1 − s).
+// the defaults: 10 rounds, Decide's within-round rule, positions on the
+// percent scale, w = 0.1 + 0.4(1 − s).
 type Model struct {
 	// Rounds is the number of rounds; 0 means DefaultRounds.
 	Rounds int
-	// Update is UpdateRecalculate ("" means it) or UpdateDrop.
+	// WithinRound is WithinDecide ("" means it) or WithinStart.
+	WithinRound string
+	// Update is UpdateRecalculate ("" means it) or UpdateDrop; it applies
+	// to WithinStart only.
 	Update string
+	// Scale is ScalePercent ("" means it) or ScaleGiven.
+	Scale string
 	// Rate is RateEqual ("" means it) or RateRandom.
 	Rate string
 	// Seed seeds RateRandom.
@@ -62,7 +96,8 @@ func (Model) Name() string { return "exchange" }
 // Sources of the option values, for jirga models.
 const (
 	citeStokman94 = "Stokman & Van Oosten (1994)"
-	citeDecide    = "Stokman & Thomson (2015), Decide's FIXED_WEIGHT and SALIENCE_WEIGHT"
+	citeDecide    = "Decide (Stokman & Thomson 2015), its runs in docs/models/exchange.md"
+	citeWeights   = "Stokman & Thomson (2015), Decide's FIXED_WEIGHT and SALIENCE_WEIGHT"
 	citeOwn       = "this project, docs/models/exchange.md"
 )
 
@@ -70,14 +105,20 @@ const (
 // list of them: jirga models, the command line and the HTTP API read it.
 func (m *Model) options() *option.Set {
 	s := option.NewSet("exchange")
-	s.Choice(&m.Update, "update", UpdateRecalculate, "what happens to the round's other exchanges after one is executed", citeStokman94,
+	s.Choice(&m.WithinRound, "within_round", WithinDecide, "what happens within a round after an exchange is executed", citeStokman94,
+		option.Value{Name: WithinDecide, Doc: "execute the best exchange, recalculate the pending ones of the mover against the outcomes that have moved; positions may move again", Cite: citeDecide},
+		option.Value{Name: WithinStart, Doc: "outcomes stay at their start-of-round values all round; update says what happens to the pending exchanges", Cite: citeOwn})
+	s.Choice(&m.Update, "update", UpdateRecalculate, "under within_round=start only: what happens to the round's other exchanges after one is executed", citeStokman94,
 		option.Value{Name: UpdateRecalculate, Doc: "recalculate those touching a moved position, drop the ones no longer feasible", Cite: citeStokman94},
 		option.Value{Name: UpdateDrop, Doc: "drop those sharing an actor and supply issue; each actor supplies each issue once a round", Cite: citeOwn})
+	s.Choice(&m.Scale, "scale", ScalePercent, "the scale on which positions move and gains are measured", citeDecide,
+		option.Value{Name: ScalePercent, Doc: "a percentage of each issue's scale, so that moves and gains compare across issues", Cite: citeDecide},
+		option.Value{Name: ScaleGiven, Doc: "the positions as given, in each issue's own units", Cite: citeOwn})
 	s.Choice(&m.Rate, "rate", RateEqual, "the rate at which two actors exchange", citeStokman94,
 		option.Value{Name: RateEqual, Doc: "equal gains", Cite: citeStokman94},
 		option.Value{Name: RateRandom, Doc: "a rate drawn (with --seed) between the two actors' indifference rates", Cite: "Dijkstra et al. (2018)"})
-	s.OptFloat(&m.FixedWeight, "fixed_weight", "0.1", "w = fixed_weight + salience_weight·(1 − s) in x′ = (1 − w)x + w·y between rounds", citeDecide, 0, 1)
-	s.OptFloat(&m.SalienceWeight, "salience_weight", "0.4", "see fixed_weight; their sum must be ≤ 1", citeDecide, 0, 1)
+	s.OptFloat(&m.FixedWeight, "fixed_weight", "0.1", "w = fixed_weight + salience_weight·(1 − s) in x′ = (1 − w)x + w·y between rounds", citeWeights, 0, 1)
+	s.OptFloat(&m.SalienceWeight, "salience_weight", "0.4", "see fixed_weight; their sum must be ≤ 1", citeWeights, 0, 1)
 	return s
 }
 
@@ -111,6 +152,9 @@ func (m Model) settings() (rounds int, fw, sw float64, err error) {
 	if err := m.options().Check(); err != nil {
 		return 0, 0, 0, err
 	}
+	if m.Update != "" && m.WithinRound != WithinStart {
+		return 0, 0, 0, jirga.Errorf(jirga.EINVALID, "exchange: update=%s applies to within_round=start only", m.Update)
+	}
 	fw, sw = DefaultFixedWeight, DefaultSalienceWeight
 	if m.FixedWeight != nil {
 		fw = *m.FixedWeight
@@ -131,11 +175,12 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		return nil, err
 	}
 	t := s.Table()
-	st, err := newState(t)
+	st, err := newState(t, m.Scale != ScaleGiven)
 	if err != nil {
 		return nil, err
 	}
 	st.drop = m.Update == UpdateDrop
+	st.decide = m.WithinRound != WithinStart
 	st.ctx = ctx
 	if m.Rate == RateRandom {
 		st.rng = rand.New(rand.NewPCG(m.Seed, 0x65786368616e6765)) // "exchange"
@@ -156,7 +201,8 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 			r.Notes = append(r.Notes, fmt.Sprintf("round %d stopped after %d exchanges (n·m), the guard against cycles", round, len(ex)))
 		}
 		voting := st.outcomes(st.y)
-		// x′ = (1 − w)x + w·y, w = fw + sw(1 − s).
+		// x′ = (1 − w)x + w·y, w = fw + sw(1 − s); on the percent scale the
+		// update is the same (it is linear).
 		for i := range st.n {
 			for k := range st.m {
 				if !t.Has[i][k] {
@@ -178,8 +224,16 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 			break
 		}
 	}
+	if st.ties > 0 {
+		total := 0
+		for _, rd := range r.Rounds {
+			total += len(TraceOf(rd).Exchanges)
+		}
+		r.Notes = append(r.Notes, fmt.Sprintf("%d of the %d exchanges were chosen among exchanges of equal gain by the order of actors and issues in the input (Decide breaks such ties at random unless its ALLOW_RANDOM is off)", st.ties, total))
+	}
 	for k, is := range t.Issues {
-		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: st.o[k], Anchor: is.NearestAnchor(st.o[k])})
+		f := st.given(k, st.o[k])
+		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: f, Anchor: is.NearestAnchor(f)})
 	}
 	return r, nil
 }
@@ -192,10 +246,13 @@ type state struct {
 	wsum     []float64   // Σ c·s per issue
 	fallback []int       // issues where every c·s is 0
 	tol      []float64   // 1e-9 × scale width per issue
-	x, y     [][]float64 // start and voting positions
+	x, y     [][]float64 // start and voting positions, on the model's scale
 	o        []float64   // outcomes of x
+	oy       []float64   // outcomes of y (within_round=decide)
+	lo, f    []float64   // model scale = (position − lo)·f per issue
 	side     [][]int8    // side of x relative to o: -1, 0, +1
 	drop     bool
+	decide   bool
 	rng      *rand.Rand
 	// ctx, when set, is polled once per actor of each enumeration row
 	// and every 256 heap entries, so that a cancel takes effect within a
@@ -206,11 +263,15 @@ type state struct {
 	cells [][]int32 // candidate ids per (actor·m + issue) cell
 	h     candHeap
 	stale int // entries in h whose candidate is done or recalculated
+	ties  int // exchanges chosen among equal gains by the order of the input
 }
 
-func newState(t *jirga.Table) (*state, error) {
+// newState prepares a run. With percent, positions are measured in percent
+// of each issue's scale, (x − min)·100/(max − min); otherwise as given.
+func newState(t *jirga.Table, percent bool) (*state, error) {
 	n, m := len(t.Actors), len(t.Issues)
-	st := &state{t: t, n: n, m: m, wsum: make([]float64, m), tol: make([]float64, m)}
+	st := &state{t: t, n: n, m: m, wsum: make([]float64, m), tol: make([]float64, m),
+		lo: make([]float64, m), f: make([]float64, m)}
 	st.w = grid(n, m)
 	st.x = grid(n, m)
 	st.y = grid(n, m)
@@ -219,7 +280,11 @@ func newState(t *jirga.Table) (*state, error) {
 		st.side[i] = make([]int8, m)
 	}
 	for k := range m {
-		st.tol[k] = 1e-9 * (t.Max[k] - t.Min[k])
+		st.f[k] = 1
+		if width := t.Max[k] - t.Min[k]; percent && width > 0 {
+			st.lo[k], st.f[k] = t.Min[k], 100/width
+		}
+		st.tol[k] = 1e-9 * (t.Max[k] - t.Min[k]) * st.f[k]
 		has := false
 		for i := range n {
 			if !t.Has[i][k] {
@@ -227,7 +292,7 @@ func newState(t *jirga.Table) (*state, error) {
 				continue
 			}
 			has = true
-			st.x[i][k] = t.Position[i][k]
+			st.x[i][k] = (t.Position[i][k] - st.lo[k]) * st.f[k]
 			st.w[i][k] = t.Power[i][k] * t.Salience[i][k]
 			st.wsum[k] += st.w[i][k]
 		}
@@ -256,22 +321,37 @@ func grid(n, m int) [][]float64 {
 func (st *state) outcomes(x [][]float64) []float64 {
 	o := make([]float64, st.m)
 	for k := range st.m {
-		num, den := 0.0, 0.0
-		fb := st.wsum[k] <= 0
-		for i := range st.n {
-			if !st.t.Has[i][k] {
-				continue
-			}
-			w := st.w[i][k]
-			if fb {
-				w = st.t.Power[i][k]
-			}
-			num += w * x[i][k]
-			den += w
-		}
-		o[k] = num / den
+		o[k] = st.outcome(x, k)
 	}
 	return o
+}
+
+// given converts a position or outcome on issue k from the model's scale
+// back to the issue's own scale (the identity for ScaleGiven, and for a
+// 0–100 scale).
+func (st *state) given(k int, v float64) float64 {
+	if st.f[k] == 1 {
+		return st.lo[k] + v
+	}
+	return st.lo[k] + v/st.f[k]
+}
+
+// outcome returns O_k of positions x (see outcomes).
+func (st *state) outcome(x [][]float64, k int) float64 {
+	num, den := 0.0, 0.0
+	fb := st.wsum[k] <= 0
+	for i := range st.n {
+		if !st.t.Has[i][k] {
+			continue
+		}
+		w := st.w[i][k]
+		if fb {
+			w = st.t.Power[i][k]
+		}
+		num += w * x[i][k]
+		den += w
+	}
+	return num / den
 }
 
 func (st *state) positions() map[string]map[string]float64 {
@@ -280,7 +360,7 @@ func (st *state) positions() map[string]map[string]float64 {
 		pm := map[string]float64{}
 		for k, is := range st.t.Issues {
 			if st.t.Has[i][k] {
-				pm[is.ID] = st.x[i][k]
+				pm[is.ID] = st.given(k, st.x[i][k])
 			}
 		}
 		out[a.ID] = pm
@@ -291,7 +371,7 @@ func (st *state) positions() map[string]map[string]float64 {
 func (st *state) issueMap(v []float64) map[string]float64 {
 	out := make(map[string]float64, st.m)
 	for k, is := range st.t.Issues {
-		out[is.ID] = v[k]
+		out[is.ID] = st.given(k, v[k])
 	}
 	return out
 }
@@ -299,11 +379,12 @@ func (st *state) issueMap(v []float64) map[string]float64 {
 // cand is a possible exchange: j supplies p (moves on p towards i) and i
 // supplies q (moves on q towards j).
 type cand struct {
-	j, i    int32
-	p, q    int32
-	version int32
-	done    bool // executed or dropped
-	u       float64
+	j, i       int32
+	p, q       int32
+	version    int32
+	done       bool // executed or dropped
+	dirP, dirQ int8 // directions of j's move on p and i's on q when enumerated
+	u          float64
 	// Computed values.
 	dp, dq float64
 	yj, yi float64 // j's new position on p, i's new position on q
@@ -332,6 +413,28 @@ func (st *state) compute(c *cand) bool {
 	if sjp == 0 || sjq == 0 || sjp != -sip || sjq != -siq {
 		return false
 	}
+	return st.size(c, y[j][p], y[i][p], y[i][q], y[j][q], o[p], o[q])
+}
+
+// computeDecide evaluates c under Decide's within-round rule: each supplier
+// moves from its current voting position towards its partner's start
+// position, against the current outcomes oy. The sides are those of the
+// round's start (no side is checked again); an exchange whose supplier has
+// passed its partner is infeasible.
+func (st *state) computeDecide(c *cand) bool {
+	j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
+	xjp, xiq := st.y[j][p], st.y[i][q]
+	xip, xjq := st.x[i][p], st.x[j][q]
+	if !(float64(c.dirP)*(xip-xjp) > 0) || !(float64(c.dirQ)*(xjq-xiq) > 0) {
+		return false
+	}
+	return st.size(c, xjp, xip, xiq, xjq, st.oy[p], st.oy[q])
+}
+
+// size computes the moves and gains of c: j at xjp supplies p towards xip,
+// i at xiq supplies q towards xjq, with outcomes op and oq.
+func (st *state) size(c *cand, xjp, xip, xiq, xjq, op, oq float64) bool {
+	j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
 	wjp, wiq := st.w[j][p], st.w[i][q]
 	if wjp <= 0 || wiq <= 0 {
 		return false
@@ -345,11 +448,10 @@ func (st *state) compute(c *cand) bool {
 		rj, ri := Sjp/Sjq, Sip/Siq
 		r = rj + c.u*(ri-rj)
 	}
-	xjp, xip, xiq, xjq := y[j][p], y[i][p], y[i][q], y[j][q]
 	b1 := math.Abs(xjp-xip) * wjp / st.wsum[p]
 	b2 := math.Abs(xiq-xjq) * wiq / st.wsum[q] / r
-	b3 := math.Abs(o[p] - xip)
-	b4 := math.Abs(o[q]-xjq) / r
+	b3 := math.Abs(op - xip)
+	b4 := math.Abs(oq-xjq) / r
 	dp := min(b1, b2, b3, b4)
 	dq := r * dp
 	gi := dp*Sip - dq*Siq
@@ -377,6 +479,9 @@ func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 	for i := range st.n {
 		copy(st.y[i], st.x[i])
 	}
+	if st.decide {
+		st.oy = append(st.oy[:0], st.o...)
+	}
 	st.enumerate()
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
@@ -401,22 +506,28 @@ func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 			st.stale--
 			continue
 		}
-		if !st.drop && len(out) >= limit {
+		if !st.drop && !st.decide && len(out) >= limit {
 			capped = true
 			break
 		}
 		c.done = true
+		if st.tiedTop(&e) {
+			st.ties++
+		}
 		j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
 		// The supply cells have not moved since c was computed (a move
 		// recalculates or drops c), so y holds the positions before.
 		fromJ, fromI := st.y[j][p], st.y[i][q]
 		st.y[j][p] = c.yj
 		st.y[i][q] = c.yi
+		if st.decide {
+			st.oy[p], st.oy[q] = st.outcome(st.y, p), st.outcome(st.y, q)
+		}
 		a, is := st.t.Actors, st.t.Issues
 		out = append(out, Exchange{
-			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: fromJ, SupplyTo: c.yj,
-			Demander: a[i].ID, DemandIssue: is[q].ID, DemandFrom: fromI, DemandTo: c.yi,
-			Gain: c.gain, SupplyShift: c.dp, DemandShift: c.dq,
+			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: st.given(p, fromJ), SupplyTo: st.given(p, c.yj),
+			Demander: a[i].ID, DemandIssue: is[q].ID, DemandFrom: st.given(q, fromI), DemandTo: st.given(q, c.yi),
+			Gain: c.gain, SupplyShift: c.dp / st.f[p], DemandShift: c.dq / st.f[q],
 			SupplierGain: c.gainJ, DemanderGain: c.gainI,
 		})
 		st.touch(j, p, j, p, i, q)
@@ -425,8 +536,28 @@ func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 	return out, capped, nil
 }
 
+// tiedTop reports whether the best live exchange left in the heap has the
+// same gain as e (within the 1e-9 tie tolerance of before): e was then
+// chosen by the order of the input. Stale entries on top are discarded, as
+// popping them would.
+func (st *state) tiedTop(e *entry) bool {
+	for len(st.h) > 0 {
+		top := &st.h[0]
+		if c := &st.cands[top.id]; !c.done && c.version == top.version {
+			d := e.gain - top.gain
+			t := 1e-9 * max(e.gain, top.gain)
+			return d <= t && d >= -t
+		}
+		st.h.pop()
+		st.stale--
+	}
+	return false
+}
+
 // touch updates the remaining exchanges that involve the moved cell (a, k)
 // after the exchange with supply cells (j, p) and (i, q) was executed.
+// Under Decide's rule only the exchanges in which a supplies k are
+// recalculated; the others keep the values they have.
 func (st *state) touch(a, k, j, p, i, q int) {
 	list := st.cells[a*st.m+k]
 	live := list[:0] // dead candidates leave the list, so later touches are cheaper
@@ -435,7 +566,12 @@ func (st *state) touch(a, k, j, p, i, q int) {
 		if c.done {
 			continue
 		}
-		if st.drop {
+		switch {
+		case st.decide && !(int(c.j) == a && int(c.p) == k) && !(int(c.i) == a && int(c.q) == k):
+			// a only demands k here: the exchange keeps its values.
+			live = append(live, id)
+			continue
+		case st.drop:
 			cj, cp, ci, cq := int(c.j), int(c.p), int(c.i), int(c.q)
 			if (cj == j && cp == p) || (cj == i && cp == q) || (ci == j && cq == p) || (ci == i && cq == q) {
 				c.done = true
@@ -446,7 +582,13 @@ func (st *state) touch(a, k, j, p, i, q int) {
 			continue
 		}
 		st.stale++
-		if !st.compute(c) {
+		ok := false
+		if st.decide {
+			ok = st.computeDecide(c)
+		} else {
+			ok = st.compute(c)
+		}
+		if !ok {
 			c.done = true
 			continue
 		}
@@ -544,7 +686,8 @@ func (st *state) pairs(as, bs []int, p, q int) {
 			default:
 				continue // equal ratios: no gain
 			}
-			c := cand{j: int32(j), i: int32(i), p: int32(p), q: int32(q), u: -1}
+			c := cand{j: int32(j), i: int32(i), p: int32(p), q: int32(q), u: -1,
+				dirP: sign(st.x[i][p] - st.x[j][p]), dirQ: sign(st.x[j][q] - st.x[i][q])}
 			if st.rng != nil {
 				c.u = st.rng.Float64()
 			}
@@ -559,6 +702,16 @@ func (st *state) pairs(as, bs []int, p, q int) {
 			}
 		}
 	}
+}
+
+func sign(v float64) int8 {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
 }
 
 // key orders tied exchanges: supplier j, supply issue p, partner i, issue q.

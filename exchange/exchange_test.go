@@ -150,22 +150,28 @@ func TestTieBreak(t *testing.T) {
 }
 
 // TestUpdateRules: in the four-actor example, after a2 ↔ a4 the exchange
-// a3 ↔ a4 shares a4's supply issue q. Under recalculate it is computed again
-// from a4's new position on q (95.8567): no bound binds, so it executes with
-// the same gain and a4 moves on from 95.8567. Under drop it is dropped.
+// a3 ↔ a4 shares a4's supply issue q. Under Decide's rule (the default) and
+// under within_round=start with recalculate it is computed again from a4's
+// new position on q (95.8567): no bound binds, so it executes with the same
+// gain and a4 moves on from 95.8567. Under start with drop it is dropped.
 func TestUpdateRules(t *testing.T) {
-	r, err := exchange.Model{Rounds: 1}.Forecast(context.Background(), fourActors())
+	for _, m := range []exchange.Model{{Rounds: 1}, {Rounds: 1, WithinRound: exchange.WithinStart}} {
+		r, err := m.Forecast(context.Background(), fourActors())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := exchange.TraceOf(r.Rounds[0]).Exchanges
+		if len(ex) != 2 || ex[1].Supplier != "a3" || ex[1].Demander != "a4" {
+			t.Fatalf("%+v: exchanges %+v; want a2↔a4 then a3↔a4", m, ex)
+		}
+		near(t, "second gain", ex[1].Gain, ex[0].Gain, 1e-12)
+		near(t, "a4 starts from its moved position", ex[1].DemandFrom, ex[0].DemandTo, 0)
+		near(t, "a4 moves as far again", ex[1].DemandFrom-ex[1].DemandTo, ex[0].DemandFrom-ex[0].DemandTo, 1e-9)
+	}
+	r, err := exchange.Model{Rounds: 1, WithinRound: exchange.WithinStart, Update: exchange.UpdateDrop}.Forecast(context.Background(), fourActors())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := exchange.TraceOf(r.Rounds[0]).Exchanges
-	if len(ex) != 2 || ex[1].Supplier != "a3" || ex[1].Demander != "a4" {
-		t.Fatalf("recalculate: exchanges %+v; want a2↔a4 then a3↔a4", ex)
-	}
-	near(t, "second gain", ex[1].Gain, ex[0].Gain, 1e-12)
-	near(t, "a4 starts from its moved position", ex[1].DemandFrom, ex[0].DemandTo, 0)
-	near(t, "a4 moves as far again", ex[1].DemandFrom-ex[1].DemandTo, ex[0].DemandFrom-ex[0].DemandTo, 1e-9)
-	r, err = exchange.Model{Rounds: 1, Update: exchange.UpdateDrop}.Forecast(context.Background(), fourActors())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +228,8 @@ func TestProportionalSaliences(t *testing.T) {
 // positive (and equal under the equal-gain rate), positions and forecasts
 // stay on the scale, and exchanges do happen.
 func TestProperties(t *testing.T) {
-	for _, m := range []exchange.Model{{}, {Update: exchange.UpdateDrop}, {Rate: exchange.RateRandom, Seed: 7}} {
+	for _, m := range []exchange.Model{{}, {WithinRound: exchange.WithinStart}, {WithinRound: exchange.WithinStart, Update: exchange.UpdateDrop},
+		{Rate: exchange.RateRandom, Seed: 7}, {WithinRound: exchange.WithinStart, Rate: exchange.RateRandom, Seed: 7}} {
 		for seed := range uint64(8) {
 			rng := rand.New(rand.NewPCG(seed, 99))
 			s := randomScenario(rng, 6+int(seed)*3, 2+int(seed%4))
@@ -320,7 +327,8 @@ func TestDeterministic(t *testing.T) {
 
 func TestBadSettings(t *testing.T) {
 	bad := 0.8
-	for _, m := range []exchange.Model{{Update: "x"}, {Rate: "x"}, {Rounds: -1}, {FixedWeight: &bad, SalienceWeight: &bad}} {
+	for _, m := range []exchange.Model{{Update: "x"}, {Rate: "x"}, {Rounds: -1}, {FixedWeight: &bad, SalienceWeight: &bad},
+		{WithinRound: "x"}, {Scale: "x"}, {Update: exchange.UpdateDrop}} {
 		if _, err := m.Forecast(context.Background(), fourActors()); jirga.ErrorCode(err) != jirga.EINVALID {
 			t.Errorf("%+v: err %v, want EINVALID", m, err)
 		}

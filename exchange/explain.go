@@ -73,7 +73,7 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 // initialOutcomes returns O of the scenario's own positions.
 func initialOutcomes(s *jirga.Scenario) map[string]float64 {
 	out := map[string]float64{}
-	st, err := newState(s.Table())
+	st, err := newState(s.Table(), false)
 	if err != nil {
 		return out
 	}

@@ -9,15 +9,21 @@ import (
 	"github.com/jirga/jirga/format"
 )
 
-// refRound is the definition of a recalculate round, without the heap:
-// before every execution, every enumerated exchange not yet executed or
-// dropped is computed again from the current voting positions, and the best
-// feasible one (by gain, then key) is executed; an exchange found
-// infeasible is dropped for the rest of the round.
-func refRound(st *state) []Exchange {
+// refRound is the definition of a round, without the heap. Under the start
+// rule (decide false, update recalculate): before every execution, every
+// enumerated exchange not yet executed or dropped is computed again from the
+// current voting positions, and the best feasible one (by gain, then key) is
+// executed; an exchange found infeasible is dropped for the rest of the
+// round. Under Decide's rule: the exchanges are enumerated once; the best
+// live one is executed; then every live exchange in which an actor supplies
+// an issue that has just moved is computed again from the current voting
+// positions and outcomes, and dropped when infeasible; the others keep their
+// values.
+func refRound(st *state, decide bool) []Exchange {
 	for i := range st.n {
 		copy(st.y[i], st.x[i])
 	}
+	st.oy = append(st.oy[:0], st.o...)
 	st.enumerate()
 	cands := append([]cand(nil), st.cands...)
 	dead := make([]bool, len(cands))
@@ -29,7 +35,7 @@ func refRound(st *state) []Exchange {
 			if dead[k] {
 				continue
 			}
-			if !st.compute(&cands[k]) {
+			if !decide && !st.compute(&cands[k]) {
 				dead[k] = true
 				continue
 			}
@@ -41,18 +47,34 @@ func refRound(st *state) []Exchange {
 		if best < 0 {
 			return out
 		}
-		c := &cands[best]
+		c := cands[best]
 		dead[best] = true
 		j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
 		out = append(out, Exchange{Supplier: st.t.Actors[j].ID, SupplyIssue: st.t.Issues[p].ID,
-			SupplyFrom: st.y[j][p], SupplyTo: c.yj, Demander: st.t.Actors[i].ID, DemandIssue: st.t.Issues[q].ID,
-			DemandFrom: st.y[i][q], DemandTo: c.yi, Gain: c.gain})
+			SupplyFrom: st.given(p, st.y[j][p]), SupplyTo: st.given(p, c.yj), Demander: st.t.Actors[i].ID, DemandIssue: st.t.Issues[q].ID,
+			DemandFrom: st.given(q, st.y[i][q]), DemandTo: st.given(q, c.yi), Gain: c.gain})
 		st.y[j][p], st.y[i][q] = c.yj, c.yi
+		if !decide {
+			continue
+		}
+		st.oy[p], st.oy[q] = st.outcome(st.y, p), st.outcome(st.y, q)
+		for k := range cands {
+			d := &cands[k]
+			if dead[k] {
+				continue
+			}
+			moved := (int(d.j) == j && int(d.p) == p) || (int(d.j) == i && int(d.p) == q) ||
+				(int(d.i) == j && int(d.q) == p) || (int(d.i) == i && int(d.q) == q)
+			if moved && !st.computeDecide(d) {
+				dead[k] = true
+			}
+		}
 	}
 }
 
-// TestRoundMatchesDefinition checks the heap-based round against refRound
-// on the Copenhagen file and on random scenarios.
+// TestRoundMatchesDefinition checks the heap-based round against refRound,
+// under both rules, on the Copenhagen, CoP21 and Decide sample files and
+// on random scenarios.
 func TestRoundMatchesDefinition(t *testing.T) {
 	var ss []*jirga.Scenario
 	cop, err := format.ReadFile("testdata/copenhagen_2009.tsv", format.Options{})
@@ -65,6 +87,11 @@ func TestRoundMatchesDefinition(t *testing.T) {
 		t.Fatal(err)
 	}
 	ss = append(ss, cop21...)
+	sample, err := format.ReadFile("testdata/decide/sample_data.input.tsv", format.Options{}) // a 0.5–7 scale
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss = append(ss, sample...)
 	rng := rand.New(rand.NewPCG(5, 5))
 	for range 5 {
 		s := &jirga.Scenario{ID: "r"}
@@ -81,25 +108,28 @@ func TestRoundMatchesDefinition(t *testing.T) {
 		ss = append(ss, s)
 	}
 	for n, s := range ss {
-		st, err := newState(s.Table())
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := refRound(st)
-		st2, _ := newState(s.Table())
-		got, _, err := st2.round(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != len(want) {
-			t.Errorf("scenario %d: %d exchanges, definition gives %d", n, len(got), len(want))
-		}
-		for k := range min(len(got), len(want)) {
-			g, w := got[k], want[k]
-			if g.Supplier != w.Supplier || g.SupplyIssue != w.SupplyIssue || g.Demander != w.Demander || g.DemandIssue != w.DemandIssue ||
-				g.SupplyFrom != w.SupplyFrom || g.SupplyTo != w.SupplyTo || g.DemandTo != w.DemandTo || g.Gain != w.Gain {
-				t.Errorf("scenario %d exchange %d:\n got %+v\nwant %+v", n, k, g, w)
-				break
+		for _, decide := range []bool{false, true} {
+			st, err := newState(s.Table(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := refRound(st, decide)
+			st2, _ := newState(s.Table(), true)
+			st2.decide = decide
+			got, _, err := st2.round(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Errorf("scenario %d: %d exchanges, definition gives %d", n, len(got), len(want))
+			}
+			for k := range min(len(got), len(want)) {
+				g, w := got[k], want[k]
+				if g.Supplier != w.Supplier || g.SupplyIssue != w.SupplyIssue || g.Demander != w.Demander || g.DemandIssue != w.DemandIssue ||
+					g.SupplyFrom != w.SupplyFrom || g.SupplyTo != w.SupplyTo || g.DemandTo != w.DemandTo || g.Gain != w.Gain {
+					t.Errorf("scenario %d (decide %v) exchange %d:\n got %+v\nwant %+v", n, decide, k, g, w)
+					break
+				}
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/option"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -135,5 +137,54 @@ func TestConflictNamesRoute(t *testing.T) {
 	code, raw := ts.do("POST", "/api/scenarios", "", flagshipJSON(t), &eb)
 	if code != 409 || !strings.Contains(eb.Error.Message, "PUT /api/scenarios/"+examples.Flagship) {
 		t.Errorf("POST an existing scenario: %d %s", code, raw)
+	}
+}
+
+// TestModelsChoices: GET /api/models gives every value of every choice
+// option with its one-line meaning and its source, and a reading with the
+// options it sets, as the models' declarations give them (issue 15).
+func TestModelsChoices(t *testing.T) {
+	ts := newTestServer(t, newStore(t), nil)
+	var got struct {
+		Models []struct {
+			Name   string `json:"name"`
+			Params []struct {
+				Name    string         `json:"name"`
+				Choices []option.Value `json:"choices"`
+			} `json:"params"`
+		} `json:"models"`
+	}
+	code, raw := ts.do("GET", "/api/models", "", nil, &got)
+	wantStatus(t, "models", code, 200, raw)
+	listed := map[string][]option.Value{}
+	for _, m := range got.Models {
+		for _, p := range m.Params {
+			listed[m.Name+"."+p.Name] = p.Choices
+		}
+	}
+	n := 0
+	for _, info := range models.All() {
+		for _, o := range info.Options {
+			if o.Type != option.Choice {
+				continue
+			}
+			l := listed[info.Name+"."+o.Name]
+			if len(l) != len(o.Values) {
+				t.Errorf("%s.%s: %d choices listed, %d declared", info.Name, o.Name, len(l), len(o.Values))
+				continue
+			}
+			for i, v := range o.Values {
+				n++
+				if l[i].Name != v.Name || l[i].Doc != v.Doc || l[i].Cite != v.Cite || l[i].Doc == "" || l[i].Cite == "" || !maps.Equal(l[i].Sets, v.Sets) {
+					t.Errorf("%s.%s: listed %+v, declared %+v", info.Name, o.Name, l[i], v)
+				}
+			}
+		}
+	}
+	if r := listed["bdm.reading"]; len(r) == 0 || r[0].Name != "scholz" || r[0].Sets["accept"] != "lowest" {
+		t.Errorf("bdm.reading: %+v", r)
+	}
+	if n < 40 {
+		t.Errorf("only %d choice values declared", n)
 	}
 }

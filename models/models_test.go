@@ -6,12 +6,14 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/option"
 )
 
 // The properties below hold for every registered model, so the tests
@@ -136,10 +138,15 @@ func checkSame(t *testing.T, what, name string, s *jirga.Scenario, want, got *ji
 // decimals, and additive constants such as 1e−8 in coalition strength and
 // 1e−6 in the S²P² weights): permuting the actors or rescaling capabilities
 // changes floating-point rounding and ties and can send a run down another
-// path, as it does in KTAB itself (docs/models/smp.md). For these models
-// the tests check that such a change does not break the run, and that a
-// run is deterministic for a given input.
-var pathDependent = map[string]bool{"smp": true}
+// path, as it does in KTAB itself (docs/models/smp.md). The exchange
+// model follows Decide's within-round rule: exchanges with equal gains are
+// executed in Decide's order (actors and issues as in the input), and since
+// each execution moves the outcomes that later exchanges are computed
+// against, that order can change the path (docs/models/exchange.md); with
+// no exact tie the order is neutral (exchange's TestActorOrder). For these
+// models the tests check that such a change does not break the run, and that
+// a run is deterministic for a given input.
+var pathDependent = map[string]bool{"smp": true, "exchange": true}
 
 func TestActorOrder(t *testing.T) {
 	each(t, func(t *testing.T, name string, s *jirga.Scenario) {
@@ -305,6 +312,27 @@ func TestExtremeValues(t *testing.T) {
 			}
 			if math.IsNaN(x) || x < lo || x > hi {
 				t.Errorf("%s: issue %s: forecast %v outside [%v, %v]", name, is.ID, x, lo, hi)
+			}
+		}
+	}
+}
+
+// TestChoicesDocumented checks that every value of every choice option has
+// a one-line meaning and a source (issue 15: jirga models and GET
+// /api/models list them; cmd/jirga and httpapi check that they do).
+func TestChoicesDocumented(t *testing.T) {
+	for _, info := range models.All() {
+		for _, o := range info.Options {
+			if o.Type != option.Choice {
+				continue
+			}
+			if len(o.Values) < 2 {
+				t.Errorf("%s.%s: a choice with %d values", info.Name, o.Name, len(o.Values))
+			}
+			for _, v := range o.Values {
+				if v.Doc == "" || v.Cite == "" || strings.ContainsAny(v.Doc+v.Cite, "\n") {
+					t.Errorf("%s.%s=%s: doc %q, source %q; want one line each", info.Name, o.Name, v.Name, v.Doc, v.Cite)
+				}
 			}
 		}
 	}

@@ -23,8 +23,9 @@
 //     resolved by a PCE with capability weights over the mean utility of all
 //     positions with the bargain applied, and the owner adopts its role's
 //     position in the winner (StateTransitions);
-//   - ideals follow the accommodation matrix (identity unless the scenario
-//     carries KTAB's IdealAdjustment).
+//   - ideals follow the accommodation matrix: the identity, with the
+//     entries a KTAB IdealAdjustment block lists overwritten (an actor it
+//     leaves out keeps self-adjustment 1, as in KTAB).
 //
 // The run stops when, after at least 2 turns, the summed movement of the
 // turn is below 2% of the first turn's, or at the turn cap (100).

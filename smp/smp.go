@@ -187,8 +187,11 @@ func newEngine(s *jirga.Scenario, set Settings) (*engine, []string, error) {
 }
 
 // parseIdealAdjustment reads "adjusting>reference=weight;..." into the
-// accommodation matrix A. Pairs not given are 0: an actor none of whose
-// pairs is listed keeps its ideal point.
+// accommodation matrix A. As in KTAB, A starts as the identity and each pair
+// overwrites its entry: a pair not given is 0 off the diagonal and 1 on it,
+// so an actor the IdealAdjustment block leaves out has its ideal follow its
+// own position (KTAB's log of smpExample.xml shows it; TestIdealAdjustment
+// checks the turn-1 probability it gives).
 func parseIdealAdjustment(v string, actors []*jirga.Actor) ([][]float64, error) {
 	n := len(actors)
 	idx := map[string]int{}
@@ -198,6 +201,7 @@ func parseIdealAdjustment(v string, actors []*jirga.Actor) ([][]float64, error) 
 	adj := make([][]float64, n)
 	for i := range adj {
 		adj[i] = make([]float64, n)
+		adj[i][i] = 1
 	}
 	for _, pair := range strings.Split(v, ";") {
 		pair = strings.TrimSpace(pair)

@@ -164,10 +164,7 @@ func writeModels(w io.Writer) {
 				width = max(width, len([]rune(v.Name)))
 			}
 			for _, v := range o.Values {
-				line := v.Doc
-				if v.Cite != o.Cite {
-					line += cited(v.Cite)
-				}
+				line := v.Doc + cited(v.Cite)
 				if len(v.Sets) > 0 {
 					var sets []string
 					for _, k := range slices.Sorted(maps.Keys(v.Sets)) {

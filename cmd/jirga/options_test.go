@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jirga/jirga/models"
 )
 
 // TestOptionErrorsSameInCLIAndAPI: the CLI's --opt and the HTTP API's opts
@@ -50,5 +52,48 @@ func TestOptionErrorsSameInCLIAndAPI(t *testing.T) {
 	getJSON(t, url+"/api/runs", &list)
 	if len(list.Runs) != 0 {
 		t.Errorf("runs stored: %+v", list.Runs)
+	}
+}
+
+// TestModelsListsEveryValue: jirga models lists every value of every choice
+// option under its option, each with its one-line meaning and its source
+// (issue 15), as the models' declarations give them.
+func TestModelsListsEveryValue(t *testing.T) {
+	stdout, stderr, code := run(t, "models")
+	if code != 0 || stderr != "" {
+		t.Fatalf("models: exit %d, stderr %q", code, stderr)
+	}
+	// values[model.option] are the lines under that option's --opt line.
+	values := map[string][]string{}
+	var cur string
+	for _, line := range strings.Split(stdout, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "--opt "); ok {
+			cur, _, _ = strings.Cut(rest, "=")
+			continue
+		}
+		if cur != "" {
+			values[cur] = append(values[cur], strings.TrimSpace(line))
+		}
+	}
+	n := 0
+	for _, info := range models.All() {
+		for _, o := range info.Options {
+			for _, v := range o.Values {
+				n++
+				found := false
+				for _, l := range values[info.Name+"."+o.Name] {
+					name, rest, _ := strings.Cut(l, " ")
+					if name == v.Name && strings.HasPrefix(strings.TrimSpace(rest), v.Doc+" ["+v.Cite+"]") {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("jirga models does not list %s.%s=%s with %q [%s]", info.Name, o.Name, v.Name, v.Doc, v.Cite)
+				}
+			}
+		}
+	}
+	if n < 40 {
+		t.Errorf("only %d choice values declared", n)
 	}
 }
