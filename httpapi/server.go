@@ -66,7 +66,8 @@ type Server struct {
 	// e.g. the public URL of a reverse proxy that rewrites Host.
 	Origins []string
 	// Workers is the number of runs (or parts of runs) this server
-	// computes at once; default DefaultWorkers. Other servers and jirga
+	// computes at once; default DefaultWorkers; negative computes none (an
+	// API-only replica). Other servers and jirga
 	// worker processes on the same database compute runs too.
 	Workers int
 	// MaxQueue bounds the runs accepted and not finished (queued or
@@ -135,7 +136,7 @@ func (s *Server) defaults() {
 	if s.Addr == "" {
 		s.Addr = "127.0.0.1:0"
 	}
-	if s.Workers <= 0 {
+	if s.Workers == 0 {
 		s.Workers = DefaultWorkers
 	}
 	if s.MaxQueue <= 0 {

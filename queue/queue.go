@@ -53,7 +53,8 @@ type Config struct {
 	// Role names the process in the list of workers: "serve" or "worker".
 	Role string
 	// Workers is the number of parts this process computes at once;
-	// default DefaultWorkers.
+	// default DefaultWorkers. A negative value computes none: the process
+	// only stores runs and their jobs (an API-only replica of jirga serve).
 	Workers int
 	// MaxQueue bounds the runs stored and not finished, over every process
 	// on the database; Submit refuses a run beyond it (ErrBusy). Default
@@ -117,7 +118,7 @@ func (c *Config) defaults() {
 	if c.Role == "" {
 		c.Role = "serve"
 	}
-	if c.Workers <= 0 {
+	if c.Workers == 0 {
 		c.Workers = DefaultWorkers
 	}
 	if c.MaxQueue <= 0 {
@@ -224,7 +225,6 @@ func Open(ctx context.Context, store jirga.Store, cfg Config) (*Queue, error) {
 	}
 	rc := &river.Config{
 		ID:                   q.id,
-		Queues:               map[string]river.QueueConfig{Name: {MaxWorkers: cfg.Workers}},
 		Workers:              workers,
 		JobTimeout:           cfg.MaxRunTime,
 		RescueStuckJobsAfter: cfg.RescueAfter,
@@ -235,6 +235,9 @@ func Open(ctx context.Context, store jirga.Store, cfg Config) (*Queue, error) {
 		Logger:               slog.New(atLeast{cfg.Logger.Handler(), slog.LevelWarn}),
 		// Completed jobs are kept a day, as River does; the runs keep
 		// everything that matters.
+	}
+	if cfg.Workers > 0 {
+		rc.Queues = map[string]river.QueueConfig{Name: {MaxWorkers: cfg.Workers}}
 	}
 	if cfg.PollInterval > 0 && cfg.PollInterval < river.FetchCooldownDefault {
 		rc.FetchCooldown = cfg.PollInterval
@@ -260,13 +263,15 @@ func Open(ctx context.Context, store jirga.Store, cfg Config) (*Queue, error) {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
 	host, _ := os.Hostname()
-	q.self = &sqlstore.Worker{ID: q.id, Role: cfg.Role, Host: host, PID: os.Getpid(), Version: jirga.Version, Concurrency: cfg.Workers}
+	q.self = &sqlstore.Worker{ID: q.id, Role: cfg.Role, Host: host, PID: os.Getpid(), Version: jirga.Version, Concurrency: max(cfg.Workers, 0)}
 	q.ctx, q.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	if err := q.db.Heartbeat(ctx, q.self); err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	if err := q.b.start(q.ctx); err != nil {
-		return nil, fmt.Errorf("queue: start River: %w", err)
+	if cfg.Workers > 0 {
+		if err := q.b.start(q.ctx); err != nil {
+			return nil, fmt.Errorf("queue: start River: %w", err)
+		}
 	}
 	// Runs and parts left by processes that stopped are taken up now, as
 	// a server resumed its runs at start.
@@ -319,7 +324,10 @@ func (q *Queue) close() error {
 	q.stopping.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), q.cfg.Grace+30*time.Second)
 	defer cancel()
-	err := q.b.stop(ctx)
+	var err error
+	if q.cfg.Workers > 0 {
+		err = q.b.stop(ctx)
+	}
 	q.cancel()
 	q.loops.Wait()
 	if derr := q.db.DeleteWorker(context.Background(), q.id, time.Now().Add(-24*time.Hour)); derr != nil && err == nil {

@@ -358,3 +358,28 @@ func TestQueueFull(t *testing.T) {
 		}
 	})
 }
+
+// TestAPIOnly: a queue with negative Workers computes nothing; the runs it
+// stores are computed by the others.
+func TestAPIOnly(t *testing.T) {
+	backends(t, func(t *testing.T, store jirga.Store) {
+		sv := flagship(t, store)
+		api := open(t, store, Config{Workers: -1})
+		r := &jirga.RunRecord{ScenarioID: sv.ID, Kind: jirga.KindForecast, Models: []string{"mean"}, Seed: 1}
+		if err := api.Submit(context.Background(), r, sv); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		if st, _ := dbOf(store).RunStatus(context.Background(), r.ID); st != jirga.RunQueued {
+			t.Fatalf("an API-only queue computed the run: %s", st)
+		}
+		w := open(t, store, Config{Role: "worker", Workers: 1})
+		if got := wait(t, api, store, r.ID); got.Status != jirga.RunDone {
+			t.Fatalf("run %s %q", got.Status, got.Error)
+		}
+		ws, _ := w.Workers(context.Background())
+		if len(ws) != 2 || ws[0].Concurrency != 0 || ws[1].Role != "worker" {
+			t.Errorf("workers %+v", ws)
+		}
+	})
+}

@@ -182,7 +182,12 @@ func TestServeFlags(t *testing.T) {
 	}{
 		{[]string{"serve", "--addr", "0.0.0.0:0"}, 2, "reachable beyond this machine; set --token"},
 		{[]string{"serve", "--addr", ":0"}, 2, "reachable beyond this machine"},
-		{[]string{"serve", "--workers", "0"}, 2, "--workers must be ≥ 1"},
+		{[]string{"serve", "--workers", "-1"}, 2, "--workers must be ≥ 0"},
+		{[]string{"worker", "--workers", "0"}, 2, "--workers must be ≥ 1"},
+		{[]string{"worker", "--rescue-after", "1m"}, 2, "--rescue-after must be longer than --max-run-time"},
+		{[]string{"worker", "--worker-timeout", "1s"}, 2, "at least two heartbeats"},
+		{[]string{"worker", "--max-parts", "0"}, 2, "--max-parts must be in [1, 10000]"},
+		{[]string{"worker", "extra"}, 2, "worker takes no arguments"},
 		{[]string{"serve", "extra"}, 2, "serve takes no arguments"},
 	} {
 		if _, stderr, got := run(t, c.args...); got != c.want || !strings.Contains(stderr, c.msg) {

@@ -74,7 +74,11 @@ func (f *queueFlags) register(fs *flag.FlagSet, serve bool) {
 	f.maxMemory, f.cacheMemory = byteSize(httpapi.DefaultMaxRunMemory), byteSize(httpapi.DefaultCacheBytes)
 	fs.StringVar(&f.db, "db", "jirga.db", "SQLite file, or a postgres:// URL (default $JIRGA_DB when set, which keeps a password out of the process list)")
 	fs.StringVar(&f.dbPasswordFile, "db-password-file", "", "file holding the PostgreSQL password (PGPASSWORD and ~/.pgpass also work)")
-	fs.IntVar(&f.workers, "workers", httpapi.DefaultWorkers, "runs (or parts of runs) computed at once by this process")
+	workers := "runs (or parts of runs) computed at once by this process"
+	if serve {
+		workers += "; 0 computes none, leaving them to other serve replicas and jirga worker processes"
+	}
+	fs.IntVar(&f.workers, "workers", httpapi.DefaultWorkers, workers)
 	fs.Var(&f.maxMemory, "max-run-memory", "estimated memory a run may need, e.g. 512MiB or 2GB; larger runs are refused")
 	fs.DurationVar(&f.maxTime, "max-run-time", httpapi.DefaultMaxRunTime, "estimated CPU time a run, or each part of a run cut into parts, may need, and the wall time it may run before it is stopped")
 	fs.DurationVar(&f.maxCPU, "max-run-cpu", httpapi.DefaultMaxRunCPU, "estimated CPU time a run cut into parts may need in all")
@@ -104,8 +108,8 @@ func (f *queueFlags) check(fs *flag.FlagSet, m *Main) error {
 		fmt.Fprintf(m.Stderr, "jirga %s: warning: the password in --db is visible in the process list; set JIRGA_DB, PGPASSWORD or --db-password-file instead\n", name)
 	}
 	switch {
-	case f.workers < 1:
-		return jirga.Errorf(jirga.EINVALID, "%s: --workers must be ≥ 1, got %d", name, f.workers)
+	case f.workers < 0 || f.workers < 1 && name == "worker":
+		return jirga.Errorf(jirga.EINVALID, "%s: --workers must be ≥ %d, got %d", name, map[bool]int{true: 1, false: 0}[name == "worker"], f.workers)
 	case f.maxMemory < 1<<20:
 		return jirga.Errorf(jirga.EINVALID, "%s: --max-run-memory must be at least 1MiB, got %s", name, f.maxMemory.String())
 	case f.maxTime < time.Second:
@@ -149,7 +153,11 @@ func (f *queueFlags) config(role string, log *slog.Logger) queue.Config {
 	if resumes == 0 {
 		resumes = -1 // queue.Config: negative means never resume
 	}
-	return queue.Config{Role: role, Workers: f.workers, MaxQueue: f.maxQueue, MaxRunTime: f.maxTime, MaxResumes: resumes,
+	workers := f.workers
+	if workers == 0 {
+		workers = -1 // queue.Config: negative means compute none
+	}
+	return queue.Config{Role: role, Workers: workers, MaxQueue: f.maxQueue, MaxRunTime: f.maxTime, MaxResumes: resumes,
 		MaxAttempts: f.maxAttempts, RetryBackoff: f.retryBackoff, RescueAfter: f.rescueAfter, Heartbeat: f.heartbeat,
 		WorkerTimeout: f.workerTimeout, Grace: f.grace, CacheBytes: int64(f.cacheMemory), PartTime: f.partTime, MaxParts: f.maxParts,
 		Logger: log}
@@ -166,6 +174,6 @@ func (f *queueFlags) budget() kinds.Budget {
 // grows past it, unless GOMEMLIMIT is set.
 func (f *queueFlags) setMemoryLimit() {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(int64(f.workers)*int64(f.maxMemory) + int64(f.cacheMemory) + 1<<30)
+		debug.SetMemoryLimit(int64(max(f.workers, 1))*int64(f.maxMemory) + int64(f.cacheMemory) + 1<<30)
 	}
 }
