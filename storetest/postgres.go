@@ -35,7 +35,7 @@ func Postgres(t *testing.T) jirga.Store {
 // JIRGA_TEST_POSTGRES, dropped when the test ends, and returns a DSN whose
 // connections use it (for processes a test starts); it skips the test when
 // the variable is not set.
-func PostgresDSN(t *testing.T) string {
+func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv(PostgresEnv)
 	if dsn == "" {

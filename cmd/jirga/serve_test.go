@@ -79,12 +79,12 @@ func startServe(t *testing.T, db string, extra ...string) (string, func() int) {
 	}
 }
 
-func getJSON(t *testing.T, url string, out any) int {
+func getJSON(t testing.TB, url string, out any) int {
 	t.Helper()
 	return getJSONToken(t, url, "", out)
 }
 
-func getJSONToken(t *testing.T, url, token string, out any) int {
+func getJSONToken(t testing.TB, url, token string, out any) int {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	if token != "" {
@@ -103,7 +103,7 @@ func getJSONToken(t *testing.T, url, token string, out any) int {
 	return resp.StatusCode
 }
 
-func postJSON(t *testing.T, url, token, body string, out any) int {
+func postJSON(t testing.TB, url, token, body string, out any) int {
 	t.Helper()
 	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
