@@ -45,6 +45,10 @@ const (
 	DefaultRescueMargin = time.Minute
 )
 
+// fetchCooldown is the shortest time between two fetches of jobs by one
+// process.
+const fetchCooldown = 5 * time.Millisecond
+
 // Name is the River queue the runs' jobs go to.
 const Name = "jirga"
 
@@ -239,7 +243,11 @@ func Open(ctx context.Context, store jirga.Store, cfg Config) (*Queue, error) {
 	if cfg.Workers > 0 {
 		rc.Queues = map[string]river.QueueConfig{Name: {MaxWorkers: cfg.Workers}}
 	}
-	if cfg.PollInterval > 0 && cfg.PollInterval < river.FetchCooldownDefault {
+	// River fetches at most once per cooldown, and each fetch takes at
+	// most the free worker slots: with River's default (100 ms) and two
+	// workers a process could start only 20 jobs a second.
+	rc.FetchCooldown = fetchCooldown
+	if cfg.PollInterval > 0 && cfg.PollInterval < fetchCooldown {
 		rc.FetchCooldown = cfg.PollInterval
 	}
 	var err error
