@@ -301,17 +301,11 @@ func Size(s *jirga.Scenario, r *jirga.RunRecord) (int, error) {
 // Part computes the iterations lo … hi−1 of run r on the scenario version
 // s (see [Size]) and returns them as JSON for [Merge].
 func Part(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, lo, hi int, progress func(done, total int)) (json.RawMessage, error) {
-	kd, err := Lookup(r.Kind)
+	l, s, err := loopOf(s, r)
 	if err != nil {
 		return nil, err
 	}
-	if kd.Loop == nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "a %s run is not cut into parts", r.Kind)
-	}
-	if s, err = kd.state(s, r); err != nil {
-		return nil, err
-	}
-	v, err := kd.Loop.Part(ctx, s, r, lo, hi, progress)
+	v, err := l.Part(ctx, s, r, lo, hi, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -322,21 +316,28 @@ func Part(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, lo, hi int
 // in order of their ranges, which cover the run's iterations once, into
 // the result [Compute] gives, byte for byte.
 func Merge(s *jirga.Scenario, r *jirga.RunRecord, parts []json.RawMessage) (json.RawMessage, error) {
-	kd, err := Lookup(r.Kind)
+	l, s, err := loopOf(s, r)
 	if err != nil {
 		return nil, err
 	}
-	if kd.Loop == nil {
-		return nil, jirga.Errorf(jirga.EINVALID, "a %s run is not cut into parts", r.Kind)
-	}
-	if s, err = kd.state(s, r); err != nil {
-		return nil, err
-	}
-	v, err := kd.Loop.Merge(s, r, parts)
+	v, err := l.Merge(s, r, parts)
 	if err != nil {
 		return nil, err
 	}
 	return encode(v)
+}
+
+// loopOf returns the loop of run r's kind and the state of s it runs on.
+func loopOf(s *jirga.Scenario, r *jirga.RunRecord) (*Loop, *jirga.Scenario, error) {
+	kd, err := Lookup(r.Kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	if kd.Loop == nil {
+		return nil, nil, jirga.Errorf(jirga.EINVALID, "a %s run is not cut into parts", r.Kind)
+	}
+	s, err = kd.state(s, r)
+	return kd.Loop, s, err
 }
 
 // encode is the JSON of a result: compact, without HTML escaping.

@@ -5,22 +5,16 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jirga/jirga/internal/sqlstore"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
 )
 
-// Worker is a live process computing runs, as GET /api/workers lists it.
+// Worker is a live process computing runs, as GET /api/workers lists it:
+// its record (its id is its River client id: role, host, process id and a
+// random suffix) and what it does now.
 type Worker struct {
-	// ID is the worker's id (its River client id): role, host, process id
-	// and a random suffix.
-	ID          string    `json:"id"`
-	Role        string    `json:"role"`
-	Host        string    `json:"host"`
-	PID         int       `json:"pid"`
-	Version     string    `json:"version"`
-	Concurrency int       `json:"concurrency"`
-	StartedAt   time.Time `json:"started_at"`
-	SeenAt      time.Time `json:"seen_at"`
+	sqlstore.Worker
 	// Leader marks the worker River elected to run its maintenance (the
 	// rescue of stuck jobs, retries, cleaning).
 	Leader bool `json:"leader,omitempty"`
@@ -51,8 +45,7 @@ func (q *Queue) Workers(ctx context.Context) ([]*Worker, error) {
 	leader, _ := q.leader(ctx)
 	out := []*Worker{}
 	for _, w := range ws {
-		x := &Worker{ID: w.ID, Role: w.Role, Host: w.Host, PID: w.PID, Version: w.Version, Concurrency: w.Concurrency,
-			StartedAt: w.StartedAt, SeenAt: w.SeenAt, Leader: w.ID == leader, Self: w.ID == q.id, Running: []RunningPart{}}
+		x := &Worker{Worker: *w, Leader: w.ID == leader, Self: w.ID == q.id, Running: []RunningPart{}}
 		for _, p := range running[w.ID] {
 			x.Running = append(x.Running, RunningPart{Run: p.Run, Part: p.Index, Job: p.JobID})
 		}

@@ -285,8 +285,8 @@ func Open(ctx context.Context, store jirga.Store, cfg Config) (*Queue, error) {
 	// a server resumed its runs at start.
 	q.recoverOnce(ctx)
 	q.loops.Add(2)
-	go q.heartbeat()
-	go q.recoverLoop()
+	go q.every(cfg.Heartbeat, nil, q.heartbeat)
+	go q.every(cfg.RecoverEvery, q.recover, func() { q.recoverOnce(q.ctx) })
 	return q, nil
 }
 
@@ -353,20 +353,26 @@ func (q *Queue) close() error {
 	return err
 }
 
-// heartbeat says every Config.Heartbeat that the process is alive.
-func (q *Queue) heartbeat() {
+// every calls f every d, and when wake says so, until Close.
+func (q *Queue) every(d time.Duration, wake <-chan struct{}, f func()) {
 	defer q.loops.Done()
-	t := time.NewTicker(q.cfg.Heartbeat)
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-q.ctx.Done():
 			return
 		case <-t.C:
+		case <-wake:
 		}
-		if err := q.db.Heartbeat(q.ctx, q.self); err != nil && q.ctx.Err() == nil {
-			q.storeError("heartbeat", err)
-		}
+		f()
+	}
+}
+
+// heartbeat says that the process is alive (every Config.Heartbeat).
+func (q *Queue) heartbeat() {
+	if err := q.db.Heartbeat(q.ctx, q.self); err != nil && q.ctx.Err() == nil {
+		q.storeError("heartbeat", err)
 	}
 }
 

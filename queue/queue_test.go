@@ -171,7 +171,7 @@ func TestParts(t *testing.T) {
 			t.Fatalf("workers %v, %v; want the two queues", ws, err)
 		}
 		h, err := q2.Health(context.Background())
-		if err != nil || h.Workers != 2 || h.Queued+h.Running != 0 || h.Jobs["completed"] == 0 {
+		if err != nil || h.Workers != 2 || h.Queued+h.Running != 0 || h.Jobs["completed"]+h.Jobs["running"] == 0 {
 			t.Errorf("health %+v, %v", h, err)
 		}
 	})

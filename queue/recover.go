@@ -10,23 +10,6 @@ import (
 	"github.com/jirga/jirga/internal/sqlstore"
 )
 
-// recoverLoop takes up, every Config.RecoverEvery and when asked, the runs
-// and parts that no live job computes.
-func (q *Queue) recoverLoop() {
-	defer q.loops.Done()
-	t := time.NewTicker(q.cfg.RecoverEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-q.ctx.Done():
-			return
-		case <-t.C:
-		case <-q.recover:
-		}
-		q.recoverOnce(q.ctx)
-	}
-}
-
 // Recover looks now for runs and parts that no live job computes (see the
 // package documentation) and takes them up.
 func (q *Queue) Recover(ctx context.Context) { q.recoverOnce(ctx) }

@@ -55,16 +55,21 @@ func PostgresDSN(t testing.TB) string {
 		admin.SQL().ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
 		admin.Close()
 	})
-	return withSearchPath(dsn, schema)
+	// A small pool: tests of several packages, and the processes a test
+	// starts, share the server's connections (100 by default).
+	return withParam(withSearchPath(dsn, schema), "pool_max_conns", "8")
 }
 
 // withSearchPath adds search_path=schema to a URL or key=value DSN.
-func withSearchPath(dsn, schema string) string {
+func withSearchPath(dsn, schema string) string { return withParam(dsn, "search_path", schema) }
+
+// withParam adds key=value to a URL or key=value DSN.
+func withParam(dsn, key, value string) string {
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " search_path=" + schema
+		return dsn + " " + key + "=" + value
 	}
 	if strings.Contains(dsn, "?") {
-		return dsn + "&search_path=" + schema
+		return dsn + "&" + key + "=" + value
 	}
-	return dsn + "?search_path=" + schema
+	return dsn + "?" + key + "=" + value
 }
