@@ -282,3 +282,34 @@ func TestServeSecurityFlags(t *testing.T) {
 		t.Errorf("JIRGA_DB was not used: %v", err)
 	}
 }
+
+// TestWorkerSQLite (issue 16): an API-only jirga serve and a jirga worker
+// share a SQLite file: the worker computes the runs the server stores, a
+// sweep cut into parts included, and stops gracefully.
+func TestWorkerSQLite(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "jirga.db")
+	url, _ := startServe(t, db, "--workers", "0", "--part-time", "1us", "--max-parts", "3")
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &syncBuffer{}
+	code := make(chan int, 1)
+	go func() {
+		_, _, c := cli{ctx: ctx, stderr: stderr}.run("worker", "--db", db, "--workers", "2")
+		code <- c
+	}()
+	var run struct {
+		ID     int64
+		Status string
+		Parts  int
+	}
+	if c := postJSON(t, url+"/api/runs", "", `{"scenario_id":"pakistan-ttp-2022","kind":"sweep","models":["mean"],"draws":60,"wait":10}`, &run); c != 201 || run.Status != "done" || run.Parts != 3 {
+		t.Fatalf("sweep: %d %+v\nworker: %s", c, run, stderr.String())
+	}
+	var ws struct{ Workers []struct{ Role string } }
+	if getJSON(t, url+"/api/workers", &ws); len(ws.Workers) != 2 {
+		t.Errorf("workers %+v, want the server and the worker", ws)
+	}
+	cancel()
+	if c := <-code; c != 0 || !strings.Contains(stderr.String(), "computing 2 runs at once") {
+		t.Errorf("worker: exit %d: %s", c, stderr.String())
+	}
+}
