@@ -118,6 +118,10 @@ var scaleFlags = []string{"--workers", "2", "--heartbeat", "300ms", "--worker-ti
 	"--max-run-time", "20s", "--rescue-after", "25s", "--retry-backoff", "100ms",
 	"--part-time", "1us", "--max-parts", "4", "--grace", "1s"}
 
+// slowReserve is the number of slow runs TestScaleOut may add while it
+// waits for the worker it kills to compute one.
+const slowReserve = 10
+
 // TestScaleOut (issue 16) runs three jirga processes, one serve and two
 // workers, on one PostgreSQL database; submits 300 runs of every kind,
 // sweeps, deals and levers cut into parts among them; kills a worker with
@@ -135,9 +139,9 @@ func TestScaleOut(t *testing.T) {
 	w1 := startProc(t, bin, dsn, "worker 1", append([]string{"worker"}, scaleFlags...)...)
 	startProc(t, bin, dsn, "worker 2", append([]string{"worker"}, scaleFlags...)...)
 
-	// The runs: every kind, several seeds; the first four are slower
-	// sweeps (smp, parts of about a second), so that the worker is killed
-	// in the middle of a part.
+	// The runs: every kind, several seeds; the first four, and up to ten
+	// more held in reserve, are slower sweeps (smp, parts of about a
+	// second), so that the worker is killed in the middle of a part.
 	type req struct {
 		Kind   string   `json:"kind"`
 		Models []string `json:"models,omitempty"`
@@ -148,7 +152,7 @@ func TestScaleOut(t *testing.T) {
 	var reqs []req
 	for i := range 300 {
 		seed := uint64(i + 1)
-		if i < 4 {
+		if i < 4 || i >= 150 && i < 150+slowReserve {
 			reqs = append(reqs, req{Kind: "sweep", Models: []string{"smp"}, Seed: seed, Draws: 240})
 			continue
 		}
@@ -190,9 +194,11 @@ func TestScaleOut(t *testing.T) {
 	submit(0, 150)
 
 	// Kill worker 1 while it computes a part of a slow run: its heartbeat
-	// stops, and its parts must be taken over.
+	// stops, and its parts must be taken over. While none of the slow runs
+	// is left for it, another from the reserve is submitted.
 	slow := map[int64]bool{ids[0]: true, ids[1]: true, ids[2]: true, ids[3]: true}
-	deadline := time.Now().Add(time.Minute)
+	next, lastExtra := 150, time.Now()
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		var ws struct {
 			Workers []struct {
@@ -201,17 +207,24 @@ func TestScaleOut(t *testing.T) {
 			}
 		}
 		getJSON(t, serve.url+"/api/workers", &ws)
-		busy := false
+		busy, slowLeft := false, false
 		for _, w := range ws.Workers {
 			for _, p := range w.Running {
 				busy = busy || w.ID == w1.id && slow[p.Run]
+				slowLeft = slowLeft || slow[p.Run]
 			}
 		}
 		if busy {
 			break
 		}
+		if !slowLeft && next < 150+slowReserve && time.Since(lastExtra) > 2*time.Second {
+			lastExtra = time.Now()
+			submit(next, next+1)
+			slow[ids[next]] = true
+			next++
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("worker 1 (%s) never computed: %+v", w1.id, ws)
+			t.Fatalf("worker 1 (%s) never computed a slow part: %+v", w1.id, ws)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -221,7 +234,7 @@ func TestScaleOut(t *testing.T) {
 	<-w1.done
 	t.Logf("killed worker 1 (%s) after %v", w1.id, time.Since(t0))
 	startProc(t, bin, dsn, "worker 3", append([]string{"worker"}, scaleFlags...)...)
-	submit(150, len(reqs))
+	submit(next, len(reqs))
 
 	// Every run ends done.
 	db, err := postgres.Open(context.Background(), dsn)
