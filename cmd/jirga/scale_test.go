@@ -110,13 +110,31 @@ func tail(s string, n int) string {
 	return s[len(s)-n:]
 }
 
-// scaleFlags are the queue settings of the test's processes: short
-// heartbeats, so that a killed worker's parts are taken over within
-// seconds, River's rescuer soon after, and every sweep, deal and levers
-// run cut into parts.
-var scaleFlags = []string{"--workers", "2", "--heartbeat", "300ms", "--worker-timeout", "2s",
-	"--max-run-time", "20s", "--rescue-after", "25s", "--retry-backoff", "100ms",
-	"--part-time", "1us", "--max-parts", "4", "--grace", "1s"}
+// scaleFlags are the queue settings of the test's processes: every
+// sweep, deal and levers run cut into parts, and either short heartbeats,
+// so that a killed worker's parts are taken over within seconds (River's
+// rescuer soon after), or none that matter, so that River's rescuer alone
+// retries its jobs.
+var scaleFlags = map[string][]string{
+	"takeover": {"--workers", "2", "--heartbeat", "300ms", "--worker-timeout", "2s",
+		"--max-run-time", "20s", "--rescue-after", "25s", "--retry-backoff", "100ms",
+		"--part-time", "1us", "--max-parts", "4", "--grace", "1s"},
+	"rescue": {"--workers", "2", "--heartbeat", "300ms", "--worker-timeout", "1h",
+		"--max-run-time", "10s", "--rescue-after", "12s", "--retry-backoff", "100ms",
+		"--part-time", "1us", "--max-parts", "4", "--grace", "1s"},
+}
+
+// firstHalf reports whether worker computes a part of run that has done
+// some of its draws and less than half.
+func firstHalf(t *testing.T, db *postgres.DB, run int64, worker string) bool {
+	var n int
+	err := db.SQL().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM run_parts
+		WHERE run_id = $1 AND worker = $2 AND status = 'running' AND done > 0 AND 2 * done < hi - lo`, run, worker).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
+}
 
 // slowReserve is the number of slow runs TestScaleOut may add while it
 // waits for the worker it kills to compute one.
@@ -128,13 +146,25 @@ const slowReserve = 10
 // SIGKILL while it computes and starts another. Every run must end done,
 // each part computed to completion exactly once (the executions table
 // counts the attempts and their outcomes), and every result must be the
-// bytes this process computes for the same run.
+// bytes this process computes for the same run. The killed worker's parts
+// are taken over once its heartbeat stops ("takeover"), or, with heartbeats
+// that would take an hour to say so, rescued by River ("rescue").
 func TestScaleOut(t *testing.T) {
-	dsn := storetest.PostgresDSN(t)
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		t.Skip(storetest.PostgresEnv + " is not set; set it to a PostgreSQL DSN to run this test")
+	}
 	if testing.Short() {
 		t.Skip("builds jirga and runs 300 runs on four processes")
 	}
 	bin := buildJirga(t)
+	for _, name := range []string{"takeover", "rescue"} {
+		t.Run(name, func(t *testing.T) { testScaleOut(t, bin, name) })
+	}
+}
+
+func testScaleOut(t *testing.T, bin, mode string) {
+	dsn := storetest.PostgresDSN(t)
+	scaleFlags := scaleFlags[mode]
 	serve := startProc(t, bin, dsn, "serve", append([]string{"serve", "--addr", "127.0.0.1:0", "--max-queue", "1000"}, scaleFlags...)...)
 	w1 := startProc(t, bin, dsn, "worker 1", append([]string{"worker"}, scaleFlags...)...)
 	startProc(t, bin, dsn, "worker 2", append([]string{"worker"}, scaleFlags...)...)
@@ -193,6 +223,12 @@ func TestScaleOut(t *testing.T) {
 	}
 	submit(0, 150)
 
+	db, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
 	// Kill worker 1 while it computes a part of a slow run: its heartbeat
 	// stops, and its parts must be taken over. While none of the slow runs
 	// is left for it, another from the reserve is submitted.
@@ -210,7 +246,9 @@ func TestScaleOut(t *testing.T) {
 		busy, slowLeft := false, false
 		for _, w := range ws.Workers {
 			for _, p := range w.Running {
-				busy = busy || w.ID == w1.id && slow[p.Run]
+				// In the first half of its part (its progress says), so
+				// that it does not finish before the signal lands.
+				busy = busy || w.ID == w1.id && slow[p.Run] && firstHalf(t, db, p.Run, w1.id)
 				slowLeft = slowLeft || slow[p.Run]
 			}
 		}
@@ -237,11 +275,6 @@ func TestScaleOut(t *testing.T) {
 	submit(next, len(reqs))
 
 	// Every run ends done.
-	db, err := postgres.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	ctx := context.Background()
 	for deadline := time.Now().Add(4 * time.Minute); ; {
 		queued, running, err := db.CountUnfinished(ctx)
@@ -260,30 +293,40 @@ func TestScaleOut(t *testing.T) {
 
 	// Each part of each run (and each merge) was computed to completion
 	// exactly once; the killed worker left attempts without an outcome.
-	rows, err := db.SQL().QueryContext(ctx, `SELECT run_id, part, worker, outcome FROM executions ORDER BY id`)
+	rows, err := db.SQL().QueryContext(ctx, `SELECT run_id, part, worker, job_id, outcome FROM executions ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := map[[2]int64]int{}
-	lost, outcomes := 0, map[string]int{}
+	doneJob := map[[2]int64]int64{}
+	lostJob := map[[2]int64]int64{}
+	outcomes := map[string]int{}
 	for rows.Next() {
-		var run, part int64
+		var run, part, job int64
 		var worker, outcome string
-		if err := rows.Scan(&run, &part, &worker, &outcome); err != nil {
+		if err := rows.Scan(&run, &part, &worker, &job, &outcome); err != nil {
 			t.Fatal(err)
 		}
 		outcomes[outcome]++
 		if outcome == "done" {
 			done[[2]int64{run, part}]++
+			doneJob[[2]int64{run, part}] = job
 		}
 		if outcome == "" && worker == w1.id {
-			lost++
+			lostJob[[2]int64{run, part}] = job
 		}
 	}
 	rows.Close()
 	t.Logf("executions by outcome: %v", outcomes)
-	if lost == 0 {
+	if len(lostJob) == 0 {
 		t.Errorf("worker 1 was killed computing parts, but left no attempt unfinished")
+	}
+	// Taken over: a new job computed the part; rescued: River retried the
+	// killed worker's own job.
+	for k, job := range lostJob {
+		if rescued := doneJob[k] == job; rescued != (mode == "rescue") {
+			t.Errorf("run %d part %d: lost in job %d, done in job %d; want the %s path", k[0], k[1], job, doneJob[k], mode)
+		}
 	}
 	sv, err := db.FindScenario(ctx, "pakistan-ttp-2022", 0)
 	if err != nil {
