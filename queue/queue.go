@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -181,11 +180,9 @@ type Queue struct {
 	id    string
 	self  *sqlstore.Worker
 
-	ctx      context.Context // canceled by Close
-	cancel   context.CancelFunc
-	loops    sync.WaitGroup
-	stopping atomic.Bool
-	recover  chan struct{}
+	ctx    context.Context // canceled by Close
+	cancel context.CancelFunc
+	loops  sync.WaitGroup
 
 	closeOnce sync.Once
 	closeErr  error
@@ -220,7 +217,7 @@ var ErrBusy = errors.New("the run queue is full")
 func Open(ctx context.Context, store jirga.Store, cfg Config) (*Queue, error) {
 	cfg.defaults()
 	q := &Queue{cfg: cfg, store: store, cache: NewVersionCache(cfg.CacheBytes), log: cfg.Logger,
-		recover: make(chan struct{}, 1), waiters: map[int64][]chan struct{}{}}
+		waiters: map[int64][]chan struct{}{}}
 	q.id = clientID(cfg.Role)
 	q.log = cfg.Logger.With(slog.String("worker", q.id))
 	workers := river.NewWorkers()
@@ -285,8 +282,8 @@ func Open(ctx context.Context, store jirga.Store, cfg Config) (*Queue, error) {
 	// a server resumed its runs at start.
 	q.recoverOnce(ctx)
 	q.loops.Add(2)
-	go q.every(cfg.Heartbeat, nil, q.heartbeat)
-	go q.every(cfg.RecoverEvery, q.recover, func() { q.recoverOnce(q.ctx) })
+	go q.every(cfg.Heartbeat, q.heartbeat)
+	go q.every(cfg.RecoverEvery, func() { q.recoverOnce(q.ctx) })
 	return q, nil
 }
 
@@ -329,7 +326,6 @@ func (q *Queue) Close() error {
 }
 
 func (q *Queue) close() error {
-	q.stopping.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), q.cfg.Grace+30*time.Second)
 	defer cancel()
 	var err error
@@ -353,8 +349,8 @@ func (q *Queue) close() error {
 	return err
 }
 
-// every calls f every d, and when wake says so, until Close.
-func (q *Queue) every(d time.Duration, wake <-chan struct{}, f func()) {
+// every calls f every d until Close.
+func (q *Queue) every(d time.Duration, f func()) {
 	defer q.loops.Done()
 	t := time.NewTicker(d)
 	defer t.Stop()
@@ -363,7 +359,6 @@ func (q *Queue) every(d time.Duration, wake <-chan struct{}, f func()) {
 		case <-q.ctx.Done():
 			return
 		case <-t.C:
-		case <-wake:
 		}
 		f()
 	}
