@@ -12,7 +12,7 @@ import (
 // BenchmarkSweepProcesses measures the throughput of sweeps cut into 16
 // parts and computed by 1, 2 and 4 jirga worker processes (one part at a
 // time each) on one PostgreSQL database, beside an API-only jirga serve
-// that stores them: smp on the flagship, 320 draws per sweep. One op is
+// that stores them: smp on the flagship, 1280 draws per sweep. One op is
 // one sweep, from POST /api/runs to its result; draws/s is the throughput.
 // docs/scale.md reports it with the machine's cores:
 //
@@ -22,7 +22,7 @@ func BenchmarkSweepProcesses(b *testing.B) {
 	bin := buildJirga(b)
 	flags := []string{"--part-time", "1us", "--max-parts", "16", "--max-run-time", "1h", "--max-run-cpu", "10h"}
 	serve := startProc(b, bin, dsn, "serve", append([]string{"serve", "--addr", "127.0.0.1:0", "--workers", "0"}, flags...)...)
-	const draws = 320
+	const draws = 1280
 	body := fmt.Sprintf(`{"scenario_id":"pakistan-ttp-2022","kind":"sweep","models":["smp"],"draws":%d,"wait":0}`, draws)
 	for _, n := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("processes=%d", n), func(b *testing.B) {
