@@ -238,21 +238,23 @@ func TestFirstFailure(t *testing.T) {
 	})
 }
 
-// TestCancelParts: cancel stops a run cut into parts at once: it is
-// canceled, its running parts see their context end, and no part is done.
+// TestCancelParts: cancel stops a run cut into parts at once, from any
+// process: it is canceled, its parts running in two processes see their
+// context end, and no part is done.
 func TestCancelParts(t *testing.T) {
 	backends(t, func(t *testing.T, store jirga.Store) {
 		sv := flagship(t, store)
 		started := make(chan int, 4)
 		block(t, 4, nil, nil, started)
-		q := open(t, store, Config{PartTime: time.Millisecond, MaxParts: 4, Workers: 2})
+		cfg := Config{PartTime: time.Millisecond, MaxParts: 4, Workers: 1}
+		q, other := open(t, store, cfg), open(t, store, cfg)
 		r := &jirga.RunRecord{ScenarioID: sv.ID, Kind: "block"}
 		if err := q.Submit(context.Background(), r, sv); err != nil {
 			t.Fatal(err)
 		}
+		<-started // one part on each process, each of one worker
 		<-started
-		<-started
-		if err := q.Cancel(context.Background(), r.ID); err != nil {
+		if err := other.Cancel(context.Background(), r.ID); err != nil {
 			t.Fatal(err)
 		}
 		got := wait(t, q, store, r.ID)
