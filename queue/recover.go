@@ -134,7 +134,7 @@ func (q *Queue) rescue(ctx context.Context, s *sqlstore.Stranded) error {
 		if err != nil {
 			return err
 		}
-		if p.JobID != s.JobID || p.Status != s.Status || p.Attempt != s.Attempt {
+		if p.JobID != s.JobID || p.Status != s.Status || p.Attempt != s.Attempt || p.Worker != s.Worker {
 			return nil // it moved on meanwhile
 		}
 		switch {
