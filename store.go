@@ -31,6 +31,9 @@ const (
 	KindLevers   RunKind = "levers"   // sensitivity of the forecast to each input
 	KindDeal     RunKind = "deal"     // probability of a deal
 	KindTimeline RunKind = "timeline" // every dated state, and what moved the forecast
+	KindCompare  RunKind = "compare"  // forecasts under each intervention
+	KindExplain  RunKind = "explain"  // a dynamic model's rounds told as a story
+	KindReport   RunKind = "report"   // the HTML report of every analysis
 )
 
 // RunStatus is where a run is in its life.
@@ -71,6 +74,8 @@ type RunOptions struct {
 	// as --as-of: its last state dated on or before AsOf; "" means the
 	// scenario itself. A timeline run uses every state and takes none.
 	AsOf string `json:"as_of,omitempty"`
+	// Issue limits an explain run to one issue; "" means every issue.
+	Issue string `json:"issue,omitempty"`
 }
 
 // RunRecord is one stored computation on a scenario version: its input (kind,

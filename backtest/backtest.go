@@ -38,6 +38,20 @@ func (c Case) Attr(key string) string {
 	return c.Scenario.IssueAttr(c.Issue, key)
 }
 
+// Error returns the error of forecast x on the case as a share of the
+// issue's scale, in points of 100: (x − outcome) · 100 / (max − min). On a
+// 0–100 scale (every DEU issue) it is x − outcome exactly, and errors on
+// issues of different scales (a 0–10 wage, a 0–100 share) can be averaged.
+func (c Case) Error(x float64) float64 {
+	return (x - c.Outcome) * c.unit()
+}
+
+// unit converts points of the issue's scale to points of 100.
+func (c Case) unit() float64 {
+	lo, hi := c.Issue.Bounds()
+	return 100 / (hi - lo)
+}
+
 // Group returns the key by which cross-validation keeps issues together:
 // the "proposal" attribute, or the scenario id.
 func (c Case) Group() string {
@@ -131,12 +145,15 @@ type Score struct {
 	// p25–p75 and p10–p90 intervals of the sweep.
 	Coverage50 *float64 `json:"coverage50,omitempty"`
 	Coverage80 *float64 `json:"coverage80,omitempty"`
-	// Width50 and Width80 are the mean widths of those intervals.
+	// Width50 and Width80 are the mean widths of those intervals, as
+	// shares of the scale in points of 100.
 	Width50 *float64 `json:"width50,omitempty"`
 	Width80 *float64 `json:"width80,omitempty"`
 }
 
-// Metrics are accuracy measures over n forecasts, on the issues' scales.
+// Metrics are accuracy measures over n forecasts. Errors are shares of each
+// issue's scale in points of 100 (Case.Error), so that issues on different
+// scales can be pooled; on 0–100 scales they are the errors themselves.
 type Metrics struct {
 	N        int     `json:"n"`
 	MAE      float64 `json:"mae"`
@@ -275,7 +292,7 @@ func score(name string, ref bool, cases []Case, rows []Row) Score {
 			continue
 		}
 		c := cases[i]
-		e := r.Forecast - c.Outcome
+		e := c.Error(r.Forecast)
 		all = append(all, e)
 		if w := c.Attr("wave"); w != "" {
 			byWave[w] = append(byWave[w], e)
@@ -291,8 +308,8 @@ func score(name string, ref bool, cases []Case, rows []Row) Score {
 			if c.Outcome >= r.P10 && c.Outcome <= r.P90 {
 				in80++
 			}
-			w50 += r.P75 - r.P25
-			w80 += r.P90 - r.P10
+			w50 += (r.P75 - r.P25) * c.unit()
+			w80 += (r.P90 - r.P10) * c.unit()
 		}
 	}
 	sc.Metrics = Measure(all)

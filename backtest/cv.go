@@ -126,7 +126,7 @@ func CrossValidate(ctx context.Context, ss []*jirga.Scenario, learners []Learner
 				}
 				x, errs := forecastIssues(ctx, m, c.Scenario, cases, []int{i})
 				if errs[0] == "" {
-					abs = append(abs, math.Abs(x[0]-c.Outcome))
+					abs = append(abs, math.Abs(c.Error(x[0])))
 				}
 			}
 			if len(abs) > 0 {
@@ -155,7 +155,7 @@ func CrossValidate(ctx context.Context, ss []*jirga.Scenario, learners []Learner
 				row.Failed++
 				continue
 			}
-			e := x - c.Outcome
+			e := c.Error(x)
 			all = append(all, e)
 			per[res.Fold[i]] = append(per[res.Fold[i]], e)
 			h := hw[r][res.Fold[i]]

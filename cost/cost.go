@@ -108,9 +108,9 @@ func SizeOf(s *jirga.Scenario) Size {
 
 // Job is a computation on a scenario: a run of jirga serve or a command.
 type Job struct {
-	// Kind is what is computed: jirga.KindForecast (also explain, compare
-	// and report, which forecast), KindSweep, KindDeal, KindLevers or
-	// KindTimeline.
+	// Kind is what is computed: jirga.KindForecast (also KindExplain, one
+	// model's forecast), KindSweep, KindDeal, KindLevers, KindTimeline,
+	// KindCompare (a forecast per variant) or KindReport (all of them).
 	Kind jirga.RunKind
 	// Models are the model names.
 	Models []string
@@ -170,10 +170,7 @@ func Of(sz Size, j Job) Estimate {
 		// or more).
 		variants := 0.0
 		if j.Interventions {
-			variants = float64(sz.Interventions)
-			if sz.Interventions >= 2 {
-				variants++
-			}
+			variants = float64(variantsOf(sz) - 1)
 		}
 		e.Seconds = (1+2*float64(sz.Issues)+draws*(1+variants))*lp.seconds + variants*cloneSeconds*float64(sz.Stances)
 		work := lp.work
@@ -208,7 +205,39 @@ func Of(sz Size, j Job) Estimate {
 		e.Seconds = measures * (f.Seconds + d.Seconds)
 		// The states' results are kept; one measure's working memory at a time.
 		e.Bytes = float64(max(sz.States, 1))*f.Bytes + d.Bytes
-	default: // a forecast: the models in turn, every result kept
+	case jirga.KindCompare:
+		// A forecast per variant (the baseline, each intervention, all of
+		// them together when there are two or more), rounds not kept.
+		e = Of(sz, Job{Kind: jirga.KindForecast, Models: j.Models, Rounds: j.Rounds, Params: j.Params})
+		e.Seconds *= float64(variantsOf(sz))
+		e.Bytes -= gcFloorBytes
+	case jirga.KindReport:
+		// The report's analyses in turn: a forecast, a sweep and a deal
+		// analysis under each intervention (Draws each), the levers of the
+		// first model on its forecasts and on the deal slack (counted as
+		// twice the first), the comparison, and the timeline when the
+		// scenario has snapshots.
+		parts := []Job{
+			{Kind: jirga.KindForecast},
+			{Kind: jirga.KindSweep, Draws: j.Draws, Workers: j.Workers},
+			{Kind: jirga.KindDeal, Draws: j.Draws, Workers: j.Workers, Interventions: true},
+			{Kind: jirga.KindCompare},
+		}
+		if sz.States > 1 {
+			parts = append(parts, Job{Kind: jirga.KindTimeline, Draws: j.Draws, Workers: j.Workers})
+		}
+		for _, p := range parts {
+			p.Models, p.Rounds, p.Params = j.Models, j.Rounds, j.Params
+			x := Of(sz, p)
+			e.Seconds += x.Seconds
+			e.Bytes = max(e.Bytes, x.Bytes-gcFloorBytes)
+		}
+		if len(j.Models) > 0 {
+			lv := Of(sz, Job{Kind: jirga.KindLevers, Models: j.Models[:1], Rounds: j.Rounds, Params: j.Params})
+			e.Seconds += 2 * lv.Seconds
+			e.Bytes = max(e.Bytes, lv.Bytes-gcFloorBytes)
+		}
+	default: // a forecast (or an explanation): the models in turn, every result kept
 		var work, results, encoded float64
 		for _, name := range j.Models {
 			c := model(name, sz, j.Rounds, j.Params[name], true)
@@ -221,6 +250,17 @@ func Of(sz Size, j Job) Estimate {
 	}
 	e.Bytes += gcFloorBytes
 	return e
+}
+
+// variantsOf is the number of versions of a scenario a comparison forecasts:
+// the baseline, each intervention, and all of them together when there are
+// two or more.
+func variantsOf(sz Size) int {
+	n := 1 + sz.Interventions
+	if sz.Interventions >= 2 {
+		n++
+	}
+	return n
 }
 
 // drawsOr is the number of draws: def for 0, none for a negative number.

@@ -1,6 +1,8 @@
 package cost_test
 
 import (
+	"fmt"
+	"math"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -129,5 +131,28 @@ func TestTimeline(t *testing.T) {
 	more.Revisions *= 2
 	if cost.Of(more, job).Seconds <= tl.Seconds {
 		t.Error("timeline: twice the revisions costs no more")
+	}
+}
+
+// TestCompareAndReport: a comparison costs a forecast per variant (the
+// baseline, each intervention, all together), and a report at least its
+// sweep and its deal analysis.
+func TestCompareAndReport(t *testing.T) {
+	s := generated(50, 2)
+	for i := range 2 {
+		s.Interventions = append(s.Interventions, &jirga.Intervention{ID: fmt.Sprint("iv", i)})
+	}
+	sz := cost.SizeOf(s)
+	ms := []string{"mean", "bdm"}
+	f := cost.Of(sz, cost.Job{Kind: jirga.KindForecast, Models: ms})
+	c := cost.Of(sz, cost.Job{Kind: jirga.KindCompare, Models: ms})
+	if r := c.Seconds / f.Seconds; math.Abs(r-4) > 1e-9 {
+		t.Errorf("compare with 2 interventions costs %.3g forecasts, want 4", r)
+	}
+	r := cost.Of(sz, cost.Job{Kind: jirga.KindReport, Models: ms, Draws: 100, Workers: 1})
+	sw := cost.Of(sz, cost.Job{Kind: jirga.KindSweep, Models: ms, Draws: 100, Workers: 1})
+	dl := cost.Of(sz, cost.Job{Kind: jirga.KindDeal, Models: ms, Draws: 100, Workers: 1, Interventions: true})
+	if r.Seconds < sw.Seconds+dl.Seconds || r.Bytes < max(sw.Bytes, dl.Bytes) {
+		t.Errorf("report %v, below its sweep %v and deal %v", r, sw, dl)
 	}
 }

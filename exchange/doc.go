@@ -58,15 +58,20 @@
 // two suppliers' voting positions y. Positions are measured in percent of
 // each issue's scale by default ([ScalePercent]), as Decide does.
 //
-// Under [WithinDecide] (the default) the outcomes move with every executed
-// exchange; the pending exchanges in which an actor supplies an issue it has
-// just moved on are recalculated — the supplier now moves from its voting
-// position towards its partner's start position, against the current
-// outcomes — and dropped when the move would reverse or gain nothing; the
-// others keep their values. A position may move again. This is the rule of
-// Decide, the model's reference implementation, as far as its published runs
-// show it: it reproduces their first exchanges exactly and their outcomes to
-// within a few points, not exactly (docs/models/exchange.md).
+// Under [WithinDecide] (the default) the pending exchanges in which an actor
+// supplies an issue it has just moved on are recalculated, and the others
+// keep their values. A recalculated exchange's supplier moves from its
+// voting position towards its partner's start position, and its clipping
+// bounds use the exchange's own view of the outcomes: the start outcomes
+// moved only by the cells it has been told about — its suppliers' own
+// positions and the other cell of each executed exchange that recalculated
+// it — not by every exchange executed since. An outcome already beyond the
+// demander's position sets no bound. The exchange is dropped when the move
+// would reverse or gain nothing. A position may move again. This is the
+// rule of Decide, the model's reference implementation, as far as its
+// published runs show it: run one round at a time from Decide's own
+// positions it reproduces several of their rounds exactly and the first
+// exchanges of the others, but not all (docs/models/exchange.md).
 //
 // Under [WithinStart] the outcomes O — the reference of the side labels and
 // of the clipping bounds — stay those of the round's start positions, and

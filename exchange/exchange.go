@@ -31,9 +31,10 @@ const (
 	// published runs show it: the exchanges of the round are built once from
 	// the start positions; after each execution the pending exchanges in
 	// which an actor supplies an issue it has just moved on are recalculated
-	// from its new voting position against the outcomes that have moved, and
-	// that position may move again. See docs/models/exchange.md for how far
-	// this reproduces Decide's runs.
+	// from its new voting position, against their own view of the outcomes
+	// (the start outcomes moved by the cells each was told about), and that
+	// position may move again. See docs/models/exchange.md for how far this
+	// reproduces Decide's runs.
 	WithinDecide = "decide"
 	// WithinStart keeps every outcome at its start-of-round value for the
 	// whole round (jirga's rule before issue 15); Model.Update says what
@@ -106,7 +107,7 @@ const (
 func (m *Model) options() *option.Set {
 	s := option.NewSet("exchange")
 	s.Choice(&m.WithinRound, "within_round", WithinDecide, "what happens within a round after an exchange is executed", citeStokman94,
-		option.Value{Name: WithinDecide, Doc: "execute the best exchange, recalculate the pending ones of the mover against the outcomes that have moved; positions may move again", Cite: citeDecide},
+		option.Value{Name: WithinDecide, Doc: "execute the best exchange; recalculate the pending ones whose supplier moved, against their own view of the outcomes; positions may move again", Cite: citeDecide},
 		option.Value{Name: WithinStart, Doc: "outcomes stay at their start-of-round values all round; update says what happens to the pending exchanges", Cite: citeOwn})
 	s.Choice(&m.Update, "update", UpdateRecalculate, "under within_round=start only: what happens to the round's other exchanges after one is executed", citeStokman94,
 		option.Value{Name: UpdateRecalculate, Doc: "recalculate those touching a moved position, drop the ones no longer feasible", Cite: citeStokman94},
@@ -248,12 +249,17 @@ type state struct {
 	tol      []float64   // 1e-9 × scale width per issue
 	x, y     [][]float64 // start and voting positions, on the model's scale
 	o        []float64   // outcomes of x
-	oy       []float64   // outcomes of y (within_round=decide)
-	lo, f    []float64   // model scale = (position − lo)·f per issue
-	side     [][]int8    // side of x relative to o: -1, 0, +1
-	drop     bool
-	decide   bool
-	rng      *rand.Rand
+	// known holds, under within_round=decide, by candidate id, the cells
+	// (other than its own suppliers') that a pending exchange was told
+	// about when an executed exchange recalculated it: that exchange's
+	// other moved cell, if it lies on one of its issues. Its view of the
+	// outcomes is built from them (outcomeWith). Reset every round.
+	known  map[int32][]knownCell
+	lo, f  []float64 // model scale = (position − lo)·f per issue
+	side   [][]int8  // side of x relative to o: -1, 0, +1
+	drop   bool
+	decide bool
+	rng    *rand.Rand
 	// ctx, when set, is polled once per actor of each enumeration row
 	// and every 256 heap entries, so that a cancel takes effect within a
 	// fraction of a round; a round cut short is discarded.
@@ -418,17 +424,56 @@ func (st *state) compute(c *cand) bool {
 
 // computeDecide evaluates c under Decide's within-round rule: each supplier
 // moves from its current voting position towards its partner's start
-// position, against the current outcomes oy. The sides are those of the
-// round's start (no side is checked again); an exchange whose supplier has
-// passed its partner is infeasible.
-func (st *state) computeDecide(c *cand) bool {
+// position, against the exchange's own view of the outcomes (outcomeWith).
+// The sides are those of the round's start (no side is checked again); an
+// exchange whose supplier has passed its partner is infeasible.
+func (st *state) computeDecide(c *cand, known []knownCell) bool {
 	j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
 	xjp, xiq := st.y[j][p], st.y[i][q]
 	xip, xjq := st.x[i][p], st.x[j][q]
 	if !(float64(c.dirP)*(xip-xjp) > 0) || !(float64(c.dirQ)*(xjq-xiq) > 0) {
 		return false
 	}
-	return st.size(c, xjp, xip, xiq, xjq, st.oy[p], st.oy[q])
+	return st.size(c, xjp, xip, xiq, xjq, st.outcomeWith(p, j, known), st.outcomeWith(q, i, known))
+}
+
+// knownCell is a position an exchange was told about: actor a's voting
+// position v on issue k.
+type knownCell struct {
+	a, k int32
+	v    float64
+}
+
+// record returns known with cell c added, or updated if it is there; cells
+// off the issues p and q of the exchange that learns them are left out.
+func record(known []knownCell, p, q int32, c knownCell) []knownCell {
+	if c.k != p && c.k != q {
+		return known
+	}
+	for n := range known {
+		if known[n].a == c.a && known[n].k == c.k {
+			known[n].v = c.v
+			return known
+		}
+	}
+	return append(known, c)
+}
+
+// outcomeWith is an exchange's view of the outcome of issue k, supplied by
+// its actor s: the outcome at the round's start positions, moved by the
+// shift of s's own position on k (which can only have moved in exchanges
+// that recalculated it, so its view is current) and by the shifts of the
+// other cells the exchange was told about (known), at the positions they
+// had then: O_k + Σ c·s·(v − x)/Σ c·s.
+func (st *state) outcomeWith(k, s int, known []knownCell) float64 {
+	o := st.o[k] + st.w[s][k]*(st.y[s][k]-st.x[s][k])/st.wsum[k]
+	for _, c := range known {
+		if int(c.k) == k {
+			a := int(c.a)
+			o += st.w[a][k] * (c.v - st.x[a][k]) / st.wsum[k]
+		}
+	}
+	return o
 }
 
 // size computes the moves and gains of c: j at xjp supplies p towards xip,
@@ -450,8 +495,23 @@ func (st *state) size(c *cand, xjp, xip, xiq, xjq, op, oq float64) bool {
 	}
 	b1 := math.Abs(xjp-xip) * wjp / st.wsum[p]
 	b2 := math.Abs(xiq-xjq) * wiq / st.wsum[q] / r
-	b3 := math.Abs(op - xip)
-	b4 := math.Abs(oq-xjq) / r
+	var b3, b4 float64
+	if st.decide {
+		// Decide clips a move only while the outcome has not yet passed the
+		// demander: a distance the wrong way (the outcome already beyond
+		// the demander's position) sets no bound.
+		b3 = math.Copysign(1, xip-xjp) * (xip - op)
+		b4 = math.Copysign(1, xjq-xiq) * (xjq - oq) / r
+		if !(b3 > 0) {
+			b3 = math.Inf(1)
+		}
+		if !(b4 > 0) {
+			b4 = math.Inf(1)
+		}
+	} else {
+		b3 = math.Abs(op - xip)
+		b4 = math.Abs(oq-xjq) / r
+	}
 	dp := min(b1, b2, b3, b4)
 	dq := r * dp
 	gi := dp*Sip - dq*Siq
@@ -480,7 +540,10 @@ func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 		copy(st.y[i], st.x[i])
 	}
 	if st.decide {
-		st.oy = append(st.oy[:0], st.o...)
+		clear(st.known)
+		if st.known == nil {
+			st.known = map[int32][]knownCell{}
+		}
 	}
 	st.enumerate()
 	if err := ctx.Err(); err != nil {
@@ -520,9 +583,6 @@ func (st *state) round(ctx context.Context) ([]Exchange, bool, error) {
 		fromJ, fromI := st.y[j][p], st.y[i][q]
 		st.y[j][p] = c.yj
 		st.y[i][q] = c.yi
-		if st.decide {
-			st.oy[p], st.oy[q] = st.outcome(st.y, p), st.outcome(st.y, q)
-		}
 		a, is := st.t.Actors, st.t.Issues
 		out = append(out, Exchange{
 			Supplier: a[j].ID, SupplyIssue: is[p].ID, SupplyFrom: st.given(p, fromJ), SupplyTo: st.given(p, c.yj),
@@ -557,7 +617,8 @@ func (st *state) tiedTop(e *entry) bool {
 // touch updates the remaining exchanges that involve the moved cell (a, k)
 // after the exchange with supply cells (j, p) and (i, q) was executed.
 // Under Decide's rule only the exchanges in which a supplies k are
-// recalculated; the others keep the values they have.
+// recalculated, against their own view of the outcomes, which now includes
+// the two cells just moved; the others keep the values they have.
 func (st *state) touch(a, k, j, p, i, q int) {
 	list := st.cells[a*st.m+k]
 	live := list[:0] // dead candidates leave the list, so later touches are cheaper
@@ -584,7 +645,17 @@ func (st *state) touch(a, k, j, p, i, q int) {
 		st.stale++
 		ok := false
 		if st.decide {
-			ok = st.computeDecide(c)
+			// c learns where the executed exchange moved its other cell;
+			// (a, k), the cell of c's own supplier, is read from y.
+			other := knownCell{int32(j), int32(p), st.y[j][p]}
+			if a == j && k == p {
+				other = knownCell{int32(i), int32(q), st.y[i][q]}
+			}
+			kc := record(st.known[id], c.p, c.q, other)
+			if kc != nil {
+				st.known[id] = kc
+			}
+			ok = st.computeDecide(c, kc)
 		} else {
 			ok = st.compute(c)
 		}

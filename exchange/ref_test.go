@@ -16,60 +16,94 @@ import (
 // executed; an exchange found infeasible is dropped for the rest of the
 // round. Under Decide's rule: the exchanges are enumerated once; the best
 // live one is executed; then every live exchange in which an actor supplies
-// an issue that has just moved is computed again from the current voting
-// positions and outcomes, and dropped when infeasible; the others keep their
-// values.
+// an issue that has just moved learns the executed exchange's other cell and
+// is computed again from the current voting positions and its own view of
+// the outcomes, and dropped when infeasible; the others keep their values.
 func refRound(st *state, decide bool) []Exchange {
-	for i := range st.n {
-		copy(st.y[i], st.x[i])
-	}
-	st.oy = append(st.oy[:0], st.o...)
-	st.enumerate()
-	cands := append([]cand(nil), st.cands...)
-	dead := make([]bool, len(cands))
+	r := newPlainRound(st, decide)
 	var out []Exchange
 	for {
-		best := -1
-		var be entry
-		for k := range cands {
-			if dead[k] {
-				continue
-			}
-			if !decide && !st.compute(&cands[k]) {
-				dead[k] = true
-				continue
-			}
-			e := entry{gain: cands[k].gain, key: cands[k].key()}
-			if best < 0 || before(&e, &be) {
-				best, be = k, e
-			}
-		}
+		best := r.best()
 		if best < 0 {
 			return out
 		}
-		c := cands[best]
-		dead[best] = true
-		j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
-		out = append(out, Exchange{Supplier: st.t.Actors[j].ID, SupplyIssue: st.t.Issues[p].ID,
-			SupplyFrom: st.given(p, st.y[j][p]), SupplyTo: st.given(p, c.yj), Demander: st.t.Actors[i].ID, DemandIssue: st.t.Issues[q].ID,
-			DemandFrom: st.given(q, st.y[i][q]), DemandTo: st.given(q, c.yi), Gain: c.gain})
-		st.y[j][p], st.y[i][q] = c.yj, c.yi
-		if !decide {
+		out = append(out, r.execute(best))
+	}
+}
+
+// plainRound is a round stepped by hand: the definition refRound runs, and
+// that the Decide diagnostic drives with Decide's own choices.
+type plainRound struct {
+	st     *state
+	decide bool
+	cands  []cand
+	dead   []bool
+	known  [][]knownCell
+}
+
+func newPlainRound(st *state, decide bool) *plainRound {
+	for i := range st.n {
+		copy(st.y[i], st.x[i])
+	}
+	st.decide = decide
+	st.enumerate()
+	return &plainRound{st: st, decide: decide, cands: append([]cand(nil), st.cands...),
+		dead: make([]bool, len(st.cands)), known: make([][]knownCell, len(st.cands))}
+}
+
+// best returns the index of the exchange to execute next, or -1; under the
+// start rule it first computes every live exchange again.
+func (r *plainRound) best() int {
+	best := -1
+	var be entry
+	for k := range r.cands {
+		if r.dead[k] {
 			continue
 		}
-		st.oy[p], st.oy[q] = st.outcome(st.y, p), st.outcome(st.y, q)
-		for k := range cands {
-			d := &cands[k]
-			if dead[k] {
-				continue
-			}
-			moved := (int(d.j) == j && int(d.p) == p) || (int(d.j) == i && int(d.p) == q) ||
-				(int(d.i) == j && int(d.q) == p) || (int(d.i) == i && int(d.q) == q)
-			if moved && !st.computeDecide(d) {
-				dead[k] = true
-			}
+		if !r.decide && !r.st.compute(&r.cands[k]) {
+			r.dead[k] = true
+			continue
+		}
+		e := entry{gain: r.cands[k].gain, key: r.cands[k].key()}
+		if best < 0 || before(&e, &be) {
+			best, be = k, e
 		}
 	}
+	return best
+}
+
+// execute executes exchange k and updates the others.
+func (r *plainRound) execute(k int) Exchange {
+	st, c := r.st, r.cands[k]
+	r.dead[k] = true
+	j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
+	ex := Exchange{Supplier: st.t.Actors[j].ID, SupplyIssue: st.t.Issues[p].ID,
+		SupplyFrom: st.given(p, st.y[j][p]), SupplyTo: st.given(p, c.yj), Demander: st.t.Actors[i].ID, DemandIssue: st.t.Issues[q].ID,
+		DemandFrom: st.given(q, st.y[i][q]), DemandTo: st.given(q, c.yi), Gain: c.gain}
+	st.y[j][p], st.y[i][q] = c.yj, c.yi
+	if !r.decide {
+		return ex
+	}
+	for n := range r.cands {
+		d := &r.cands[n]
+		if r.dead[n] {
+			continue
+		}
+		movedJ := (int(d.j) == j && int(d.p) == p) || (int(d.i) == j && int(d.q) == p)
+		movedI := (int(d.j) == i && int(d.p) == q) || (int(d.i) == i && int(d.q) == q)
+		if !movedJ && !movedI {
+			continue
+		}
+		other := knownCell{int32(j), int32(p), st.y[j][p]}
+		if movedJ {
+			other = knownCell{int32(i), int32(q), st.y[i][q]}
+		}
+		r.known[n] = record(r.known[n], d.p, d.q, other)
+		if !st.computeDecide(d, r.known[n]) {
+			r.dead[n] = true
+		}
+	}
+	return ex
 }
 
 // TestRoundMatchesDefinition checks the heap-based round against refRound,

@@ -18,7 +18,9 @@ import (
 // actor,capability,position,salience and one row per actor, salience 0–100.
 // The issue's scale is [min position, max position], the range R of the
 // expected-utility model; when all positions are equal it is 0–100, widened
-// to include them. Actor ids are made from the names (see idFrom); a name
+// to include them. The scenario's id is made from the file's name
+// (emission_standards.csv → emission_standards), "scenario" without one
+// (scenarioID). Actor ids are made from the names (see idFrom); a name
 // with no usable letter gives the id actor-N, N the row's actor number.
 
 var csvHeader = []string{"actor", "capability", "position", "salience"}
@@ -37,7 +39,7 @@ func isCSV(_ string, data []byte) bool {
 	return true
 }
 
-func decodeCSV(data []byte, _ Options) ([]decoded, error) {
+func decodeCSV(data []byte, opt Options) ([]decoded, error) {
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
@@ -53,7 +55,7 @@ func decodeCSV(data []byte, _ Options) ([]decoded, error) {
 			return nil, &jirga.ValidationError{Line: 1, Msg: fmt.Sprintf("header column %d is %q; want actor,capability,position,salience", i+1, header[i])}
 		}
 	}
-	s := &jirga.Scenario{ID: "scenario", Issues: []*jirga.Issue{{ID: "issue"}}}
+	s := &jirga.Scenario{ID: scenarioID(opt.name, "", "scenario"), Issues: []*jirga.Issue{{ID: "issue"}}}
 	lines := map[string]int{"": 1, "issues[0]": 1}
 	var errs []error
 	lo, hi := math.Inf(1), math.Inf(-1)

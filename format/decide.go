@@ -26,16 +26,20 @@ import (
 //	#0, #/  comment (kept in the scenario's notes)
 //
 // Mapping to jirga:
+//   - the scenario's id is made from the file's name (cop21-paris.tsv →
+//     cop21-paris), else from the title (#O), else "decide" (scenarioID).
 //   - ids are the keys with runs of characters other than letters, digits, _
 //     and . replaced by "-" ("EU (incl Norway)" → "EU-incl-Norway"); the name
 //     defaults to the key.
 //   - #M anchors set the issue scale to [lowest, highest anchor] (default
 //     0–100, also when there are fewer than two distinct anchors); anchors
 //     with a description become labelled anchors.
-//   - salience is multiplied by 100 (jirga's 0–100 scale).
+//   - salience is multiplied by 100 (jirga's 0–100 scale) and rounded to 12
+//     significant digits (tidy: 0.55 gives 55, not 55.00000000000001).
 //   - power is per actor and issue in Decide, capability per actor in jirga.
 //     When an actor's power is the same on all its issues it becomes the
 //     actor's capability; otherwise the capability is the mean of its powers
+//     (rounded by tidy)
 //     and every stance keeps its own power in Stance.Power, which the
 //     exchange model uses and the other models ignore. Either way the file
 //     converts losslessly.
@@ -164,7 +168,7 @@ type decideRow struct {
 	f    []string
 }
 
-func decodeDecide(data []byte, _ Options) ([]decoded, error) {
+func decodeDecide(data []byte, opt Options) ([]decoded, error) {
 	if !utf8.Valid(data) {
 		data = latin1(data)
 	}
@@ -271,6 +275,7 @@ func decodeDecide(data []byte, _ Options) ([]decoded, error) {
 		s.Title = header[0]
 		s.Description = strings.Join(header[1:], "\n")
 	}
+	s.ID = scenarioID(opt.name, s.Title, "decide")
 	s.Notes = strings.Join(notes, "\n")
 	number := func(row decideRow, i int, what string, path, actor, issue string) (float64, bool) {
 		v, err := strconv.ParseFloat(row.f[i], 64)
@@ -351,7 +356,7 @@ func decodeDecide(data []byte, _ Options) ([]decoded, error) {
 			if x < 0 || x > 1 {
 				fail(row.line, p+".salience", a.ID, is.ID, "salience", "salience %s is outside Decide's range [0, 1]", row.f[4])
 			} else {
-				st.Salience = jirga.Val(x * jirga.SalienceMax)
+				st.Salience = jirga.Val(tidy(x * jirga.SalienceMax))
 			}
 		}
 		if x, ok := number(row, 5, "power", p+".power", a.ID, is.ID); ok {
@@ -378,7 +383,7 @@ func decodeDecide(data []byte, _ Options) ([]decoded, error) {
 			}
 			continue
 		}
-		a.Capability = jirga.Val(sum / float64(len(ps)))
+		a.Capability = jirga.Val(tidy(sum / float64(len(ps))))
 	}
 	return []decoded{{s: s, lines: lines}}, errors.Join(errs...)
 }

@@ -40,6 +40,10 @@ type Options struct {
 	// Warn, when set, is called with each warning of a scenario that Read
 	// accepts or rejects (see jirga.Scenario.Check), with its file and line.
 	Warn func(*jirga.ValidationError)
+
+	// name is the name Read was given, from which importers of formats
+	// that carry no scenario id take one (see scenarioID).
+	name string
 }
 
 // Info describes a format.
@@ -146,6 +150,7 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 		line := bytes.Count(data[:off], []byte("\n")) + 1
 		return nil, &jirga.ValidationError{File: name, Line: line, Msg: fmt.Sprintf("the file is not UTF-8 text (byte 0x%02x); save it as UTF-8", data[off])}
 	}
+	opt.name = name
 	docs, err := f.decode(data, opt)
 	var errs []error
 	if err != nil {

@@ -27,6 +27,8 @@ func TestRunDefaults(t *testing.T) {
 		"sweep":    models.DefaultSweep,
 		"deal":     models.DefaultSweep,
 		"levers":   models.DefaultLevers,
+		"compare":  models.DefaultForecast,
+		"explain":  "bdm",
 	} {
 		var run runView
 		code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": kind, "draws": 8, "wait": 0}, &run)

@@ -60,6 +60,21 @@ type problem struct {
 	Text string `json:"text"`
 }
 
+// problems returns the first maxProblems of ves as JSON, and the number of
+// the others.
+func problems(ves []*jirga.ValidationError) (out []problem, omitted int) {
+	for i, ve := range ves {
+		if i == maxProblems {
+			return out, len(ves) - maxProblems
+		}
+		out = append(out, problem{
+			File: clip(ve.File, maxEcho), Line: ve.Line, Path: clip(ve.Path, maxMessage), Actor: clip(ve.Actor, maxEcho),
+			Issue: clip(ve.Issue, maxEcho), Field: clip(ve.Field, maxEcho), Message: clip(ve.Msg, maxMessage), Text: clip(ve.Error(), maxMessage),
+		})
+	}
+	return out, 0
+}
+
 // errorBody is the JSON of every error response.
 type errorBody struct {
 	Error struct {
@@ -102,16 +117,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		if len(ves) == 1 {
 			body.Error.Message = "the scenario has a problem"
 		}
-		for i, ve := range ves {
-			if i == maxProblems {
-				body.Error.Omitted = len(ves) - maxProblems
-				break
-			}
-			body.Error.Problems = append(body.Error.Problems, problem{
-				File: clip(ve.File, maxEcho), Line: ve.Line, Path: clip(ve.Path, maxMessage), Actor: clip(ve.Actor, maxEcho),
-				Issue: clip(ve.Issue, maxEcho), Field: clip(ve.Field, maxEcho), Message: clip(ve.Msg, maxMessage), Text: clip(ve.Error(), maxMessage),
-			})
-		}
+		body.Error.Problems, body.Error.Omitted = problems(ves)
 	}
 	status, ok := statusCodes[code]
 	if !ok {

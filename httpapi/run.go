@@ -25,6 +25,7 @@ func (s *Server) registerRunRoutes(mux router) {
 	mux.HandleFunc("GET /api/runs/{id}", s.handleRunGet)
 	mux.HandleFunc("POST /api/runs/{id}/cancel", s.handleRunCancel)
 	mux.HandleFunc("POST /api/runs/{id}/rerun", s.handleRunRerun)
+	mux.HandleFunc("GET /api/runs/{id}/report", s.handleRunReport)
 }
 
 // runRequest is the body of POST /api/runs.
@@ -48,6 +49,8 @@ type runRequest struct {
 	Uncertainty map[string]float64 `json:"uncertainty"`
 	// AsOf picks the dated state the run uses (not for a timeline).
 	AsOf string `json:"as_of"`
+	// Issue limits an explain run to one issue.
+	Issue string `json:"issue"`
 	// Wait is how many seconds to wait for the result (at most the server's
 	// RunWait); 0 answers at once with the queued run.
 	Wait *float64 `json:"wait"`
@@ -139,7 +142,7 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	run := &jirga.RunRecord{
 		ScenarioID: req.ScenarioID, Version: req.Version, Kind: req.Kind, Models: names,
-		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty, AsOf: req.AsOf},
+		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty, AsOf: req.AsOf, Issue: req.Issue},
 		Seed:    seed,
 	}
 	wait := s.RunWait
@@ -188,6 +191,10 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 		s.Error(w, r, err)
 		return
 	}
+	if err := kinds.CheckOptions(run); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if err := kd.Check(run); err != nil {
 		s.Error(w, r, err)
 		return
@@ -211,6 +218,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 	if err != nil {
 		s.Error(w, r, err)
 		return
+	}
+	if kd.CheckOn != nil {
+		if err := kd.CheckOn(st, run); err != nil {
+			s.Error(w, r, err)
+			return
+		}
 	}
 	if _, run.Parts, err = s.queue.Plan(sv.Scenario, run); err != nil {
 		s.Error(w, r, err)
@@ -267,6 +280,26 @@ func (s *Server) runID(r *http.Request) (int64, error) {
 		return 0, jirga.Errorf(jirga.ENOTFOUND, "run %s not found; run ids are whole numbers ≥ 1", echo(v))
 	}
 	return id, nil
+}
+
+// storedRun returns the whole stored run the request's {id} names, or
+// answers with the error (not found, damaged) and returns false.
+func (s *Server) storedRun(w http.ResponseWriter, r *http.Request) (*jirga.RunRecord, bool) {
+	id, err := s.runID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return nil, false
+	}
+	run, err := s.Store.FindRun(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return nil, false
+	}
+	if run.Damaged != "" {
+		s.Error(w, r, damagedError(run))
+		return nil, false
+	}
+	return run, true
 }
 
 func (s *Server) handleRunGet(w http.ResponseWriter, r *http.Request) {
@@ -345,18 +378,8 @@ func (s *Server) handleRunCancel(w http.ResponseWriter, r *http.Request) {
 // kind, models, options and seed. The engine is deterministic, so with the
 // same engine version the result is byte for byte the stored one.
 func (s *Server) handleRunRerun(w http.ResponseWriter, r *http.Request) {
-	id, err := s.runID(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	old, err := s.Store.FindRun(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if old.Damaged != "" {
-		s.Error(w, r, damagedError(old))
+	old, ok := s.storedRun(w, r)
+	if !ok {
 		return
 	}
 	run := &jirga.RunRecord{ScenarioID: old.ScenarioID, Version: old.Version, Kind: old.Kind,

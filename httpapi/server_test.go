@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -444,31 +445,119 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out struct {
-		Scenarios []struct {
-			ID      string
-			Version int
-			Created bool
-		}
-	}
+	var out importAnswer
 	code, raw := ts.do("POST", "/api/import?name=emission_standards.csv", "", csv, &out)
 	wantStatus(t, "import csv", code, 201, raw)
-	if len(out.Scenarios) != 1 || !out.Scenarios[0].Created || out.Scenarios[0].Version != 1 {
+	if len(out.Scenarios) != 1 || !out.Scenarios[0].Created || out.Scenarios[0].Version != 1 || out.Scenarios[0].ID != "emission_standards" || out.Scenarios[0].RequestedID != "" {
 		t.Fatalf("import %s", raw)
 	}
+	// The same file again is a new scenario, never a new version of the first.
 	code, raw = ts.do("POST", "/api/import?name=emission_standards.csv&format=csv", "", csv, &out)
 	wantStatus(t, "import again", code, 201, raw)
-	if out.Scenarios[0].Created || out.Scenarios[0].Version != 2 {
+	if sv := out.Scenarios[0]; !sv.Created || sv.Version != 1 || sv.ID != "emission_standards-2" || sv.RequestedID != "emission_standards" {
 		t.Fatalf("second import %s", raw)
 	}
 	_, yml, _ := examples.Bytes(examples.Flagship)
 	code, raw = ts.do("POST", "/api/import", "", yml, &out)
 	wantStatus(t, "import yaml", code, 201, raw)
+	if sv := out.Scenarios[0]; sv.ID != examples.Flagship {
+		t.Fatalf("import yaml %s", raw)
+	}
 	var eb errorBody
 	code, raw = ts.do("POST", "/api/import?format=json", "", yml, &eb)
 	wantStatus(t, "yaml as json", code, 400, raw)
 	code, raw = ts.do("POST", "/api/import?format=nope", "", yml, &eb)
 	wantStatus(t, "unknown format", code, 400, raw)
+}
+
+type importAnswer struct {
+	Scenarios []struct {
+		ID          string `json:"id"`
+		Version     int    `json:"version"`
+		Created     bool   `json:"created"`
+		RequestedID string `json:"requested_id"`
+	} `json:"scenarios"`
+}
+
+// smallDecide is a Decide file unrelated to CoP21: two actors, one issue.
+const smallDecide = "#A\tnorth\tNorth\n#A\tsouth\tSouth\n#P\twater\tWater share\n" +
+	"#D\tnorth\twater\t20\t0.55\t1\n#D\tsouth\twater\t80\t0.7\t2\n"
+
+// TestImportDecideTwice imports two different Decide files, as issue 17
+// found them overwriting each other (both were named "decide"), with and
+// without file names, and finds every one of them in the list.
+func TestImportDecideTwice(t *testing.T) {
+	ts := newTestServer(t, newStore(t), nil)
+	_, cop21, err := examples.Bytes("cop21")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, tc := range []struct {
+		query string
+		body  []byte
+		want  string
+	}{
+		{"?name=cop21-paris.tsv", cop21, "cop21-paris"},
+		{"?name=water.tsv", []byte(smallDecide), "water"},
+		// Without a file name: from the title (#O), else the format's name.
+		{"", cop21, "CoP21-Paris-negotiations-power-scores-based-on-expert-judgements"},
+		{"", []byte(smallDecide), "decide"},
+		{"", []byte(smallDecide), "decide-2"},
+	} {
+		var out importAnswer
+		code, raw := ts.do("POST", "/api/import"+tc.query, "", tc.body, &out)
+		wantStatus(t, "import "+tc.want, code, 201, raw)
+		if len(out.Scenarios) != 1 || out.Scenarios[0].ID != tc.want || out.Scenarios[0].Version != 1 {
+			t.Fatalf("import %s: %s", tc.want, raw)
+		}
+		ids = append(ids, tc.want)
+	}
+	var list struct {
+		Scenarios []struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		} `json:"scenarios"`
+	}
+	code, raw := ts.do("GET", "/api/scenarios", "", nil, &list)
+	wantStatus(t, "list", code, 200, raw)
+	var got []string
+	for _, sv := range list.Scenarios {
+		got = append(got, sv.ID)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(got, ids) {
+		t.Fatalf("scenarios %v, want %v", got, ids)
+	}
+	// The two CoP21 imports are the same scenario under two ids; the small
+	// file is not CoP21.
+	var a, b struct {
+		Scenario *jirga.Scenario `json:"scenario"`
+	}
+	ts.do("GET", "/api/scenarios/cop21-paris", "", nil, &a)
+	ts.do("GET", "/api/scenarios/water", "", nil, &b)
+	if len(a.Scenario.Actors) != 15 || len(b.Scenario.Actors) != 2 {
+		t.Fatalf("cop21-paris has %d actors, water %d", len(a.Scenario.Actors), len(b.Scenario.Actors))
+	}
+}
+
+// TestCreateFreshLongID checks that a suffix keeps an id of 64 characters
+// within the limit.
+func TestCreateFreshLongID(t *testing.T) {
+	ts := newTestServer(t, newStore(t), nil)
+	long := strings.Repeat("a", 63) + "b"
+	body := "id: " + long + "\nissues: [{id: x}]\nactors: [{id: a, capability: 1, stances: {x: {position: 1, salience: 1}}}]\n"
+	var ids []string
+	for range 3 {
+		var out importAnswer
+		code, raw := ts.do("POST", "/api/import?name=x.yaml", "", []byte(body), &out)
+		wantStatus(t, "import", code, 201, raw)
+		ids = append(ids, out.Scenarios[0].ID)
+	}
+	want := []string{long, strings.Repeat("a", 62) + "-2", strings.Repeat("a", 62) + "-3"}
+	if !slices.Equal(ids, want) {
+		t.Fatalf("ids %q, want %q", ids, want)
+	}
 }
 
 // blockKind is a run kind that blocks until canceled or released.

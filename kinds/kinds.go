@@ -15,8 +15,10 @@ import (
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/report"
 	"github.com/jirga/jirga/sweep"
 	"github.com/jirga/jirga/timeline"
+	"github.com/jirga/jirga/whatif"
 )
 
 // Kind is how one kind of run is checked, costed and computed.
@@ -34,6 +36,13 @@ type Kind struct {
 	// AllStates marks a kind that runs on every dated state of the
 	// scenario; the others run on its state as of the run's as_of option.
 	AllStates bool
+	// WholeScenario marks a kind that gets the scenario with all its
+	// states and applies the run's as_of itself (a report is about one
+	// state and shows the timeline of all).
+	WholeScenario bool
+	// CheckOn, when set, validates the run's options against the scenario
+	// before the run is stored (an explain run's issue must exist).
+	CheckOn func(s *jirga.Scenario, r *jirga.RunRecord) error
 	// Cost estimates the memory and time of the whole run on s (see
 	// package cost), for admission; nil means the kind is not checked.
 	Cost func(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate
@@ -66,6 +75,9 @@ var (
 		jirga.KindDeal:     {Models: models.DefaultSweep, Check: checkDraws, Run: runDeal, Cost: estimate, Loop: dealLoop},
 		jirga.KindLevers:   {Models: models.DefaultLevers, Check: checkLevers, Run: runLevers, Cost: estimate, Loop: leversLoop},
 		jirga.KindTimeline: {Models: models.DefaultForecast, Check: checkDraws, Run: runTimeline, AllStates: true, Cost: estimate},
+		jirga.KindCompare:  {Models: models.DefaultForecast, Check: checkModels, Run: runCompare, Cost: estimate},
+		jirga.KindExplain:  {Models: "bdm", Check: checkExplain, CheckOn: checkExplainIssue, Run: runExplain, Cost: estimate},
+		jirga.KindReport:   {Models: models.DefaultSweep, Check: checkDraws, Run: runReport, WholeScenario: true, Cost: estimateReport},
 	}
 )
 
@@ -117,6 +129,15 @@ func estimate(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate {
 		Draws: r.Options.Draws, Workers: 1, Interventions: r.Kind == jirga.KindDeal && len(s.Interventions) > 0})
 }
 
+// estimateReport is estimate with a report's default draws.
+func estimateReport(s *jirga.Scenario, r *jirga.RunRecord) cost.Estimate {
+	c := *r
+	if c.Options.Draws == 0 {
+		c.Options.Draws = report.DefaultDraws
+	}
+	return estimate(s, &c)
+}
+
 // MaxDraws bounds the draws of one sweep or deal run.
 const MaxDraws = 100_000
 
@@ -128,6 +149,15 @@ const (
 	MaxOptKey   = 64
 	MaxOptValue = 256
 )
+
+// CheckOptions refuses the options that only some kinds use: an issue
+// (explain runs).
+func CheckOptions(r *jirga.RunRecord) error {
+	if r.Options.Issue != "" && r.Kind != jirga.KindExplain {
+		return jirga.Errorf(jirga.EINVALID, "issue applies to explain runs, not to a %s run", r.Kind)
+	}
+	return nil
+}
 
 // checkModels validates the models and their options by building them,
 // and refuses an uncertainty, which only sweep, deal and timeline runs draw
@@ -226,10 +256,21 @@ func runForecast(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ f
 	return jirga.Run(ctx, s, ms)
 }
 
+// drawing builds the models of a run that draws scenarios (sweep, deal,
+// timeline, report) and its default uncertainty.
+func drawing(r *jirga.RunRecord) ([]jirga.Model, *sweep.Uncertainty, error) {
+	ms, err := BuildModels(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := uncertainty(r)
+	return ms, u, err
+}
+
 // runTimeline forecasts every dated state of the scenario and replays the
 // changes between them, with one goroutine as runSweep.
 func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ func(done, total int)) (any, error) {
-	ms, err := BuildModels(r)
+	ms, u, err := drawing(r)
 	if err != nil {
 		return nil, err
 	}
@@ -237,16 +278,100 @@ func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ f
 	if err != nil {
 		return nil, err
 	}
-	u, err := uncertainty(r)
+	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
+}
+
+// runCompare forecasts the scenario as given, under each intervention
+// alone and under all together (whatif.Compare), with one goroutine.
+func runCompare(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ func(done, total int)) (any, error) {
+	ms, err := BuildModels(r)
 	if err != nil {
 		return nil, err
 	}
-	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
+	return whatif.Compare(ctx, s, ms, whatif.Options{Workers: 1})
+}
+
+// checkExplain requires one model that can explain its rounds.
+func checkExplain(r *jirga.RunRecord) error {
+	if len(r.Models) != 1 {
+		return jirga.Errorf(jirga.EINVALID, "an explain run takes exactly one model, got %d (%s)", len(r.Models), strings.Join(r.Models, ", "))
+	}
+	if _, err := models.Explainer(r.Models[0]); err != nil {
+		return err
+	}
+	return checkModels(r)
+}
+
+// checkExplainIssue requires the explain run's issue, if any, to be one of
+// the scenario's.
+func checkExplainIssue(s *jirga.Scenario, r *jirga.RunRecord) error {
+	_, err := models.ExplainIssue(s, r.Options.Issue)
+	return err
+}
+
+// explanation is the result of an explain run: what jirga explain prints,
+// and the forecasts it explains.
+type explanation struct {
+	Scenario  string             `json:"scenario"`
+	Title     string             `json:"title,omitempty"`
+	Model     string             `json:"model"`
+	Issue     string             `json:"issue,omitempty"`
+	Forecasts map[string]float64 `json:"forecasts"`
+	Text      string             `json:"text"`
+}
+
+// runExplain runs the one model and tells its rounds (models.Explain).
+func runExplain(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ func(done, total int)) (any, error) {
+	ms, err := BuildModels(r)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	res, err := models.Explain(ctx, &b, s, ms[0], r.Options.Issue)
+	if err != nil {
+		return nil, err
+	}
+	out := explanation{Scenario: s.ID, Title: s.Title, Model: ms[0].Name(), Issue: r.Options.Issue, Forecasts: map[string]float64{}, Text: b.String()}
+	for _, f := range res.Issues {
+		out.Forecasts[f.Issue] = f.Forecast
+	}
+	return out, nil
+}
+
+// ReportResult is the result of a report run: the page jirga report
+// writes, which the server serves as a file.
+type ReportResult struct {
+	Scenario string `json:"scenario"`
+	Title    string `json:"title,omitempty"`
+	AsOf     string `json:"as_of,omitempty"`
+	HTML     string `json:"html"`
+}
+
+// runReport writes the HTML report (report.Write) of the scenario's state
+// as of the run's as_of, with its timeline when it has snapshots, with one
+// goroutine.
+func runReport(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ func(done, total int)) (any, error) {
+	ms, u, err := drawing(r)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	opt := report.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Step: r.Options.Step, AsOf: r.Options.AsOf}
+	if err := report.Write(ctx, &b, s, ms, opt); err != nil {
+		return nil, err
+	}
+	return ReportResult{Scenario: s.ID, Title: s.Title, AsOf: r.Options.AsOf, HTML: b.String()}, nil
 }
 
 // state returns the scenario a run of kind kd uses: every state for a
 // timeline, else the state as of the run's as_of option.
 func (kd Kind) state(s *jirga.Scenario, r *jirga.RunRecord) (*jirga.Scenario, error) {
+	if kd.WholeScenario {
+		if _, err := s.At(r.Options.AsOf); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 	if kd.AllStates {
 		if r.Options.AsOf != "" {
 			return nil, jirga.Errorf(jirga.EINVALID, "a %s run uses every dated state of the scenario; as_of does not apply", r.Kind)

@@ -245,7 +245,7 @@ var leversLoop = &Loop{
 		if len(outs) != len(nudges) {
 			return nil, jirga.Errorf(jirga.EINVALID, "levers: the parts hold %d outcomes for %d nudges", len(outs), len(nudges))
 		}
-		res := levers.Assemble(step, parts[0].Baseline, nudges, outs)
+		res := levers.Assemble(s, step, parts[0].Baseline, nudges, outs)
 		res.Model = ms[0].Name()
 		return res, nil
 	},

@@ -24,8 +24,15 @@ type Lever struct {
 	// Field is capability, salience, position or power (or reservation,
 	// in [ComputeFunc]).
 	Field string `json:"field"`
-	// Issue is the issue whose forecast moved.
-	Issue string `json:"issue"`
+	// Target is what moved: the id of the issue whose forecast moved
+	// ([Compute]), or "deal", the joint deal slack ([ComputeDeal]); in
+	// general the name of the value of [ComputeFunc]'s outcome function.
+	Target string `json:"target"`
+	// Issue is, for a lever on an issue's forecast, that issue (Target;
+	// Perturbed names the nudged issue when it is another). For a lever on
+	// any other target (the deal), it is the issue of the nudged estimate,
+	// absent for a capability.
+	Issue string `json:"issue,omitempty"`
 	// Delta is the change applied, in the field's own units (capability
 	// units, salience points on 0–100, points of the issue's scale), after
 	// clamping to the field's range.
@@ -33,8 +40,32 @@ type Lever struct {
 	// Effect is the forecast on Issue after the change minus before.
 	Effect float64 `json:"effect"`
 	// Perturbed is the issue whose salience or position was changed, when
-	// it is not Issue (a cross-issue effect of a multi-issue model).
+	// it is not the Issue whose forecast moved (a cross-issue effect of a
+	// multi-issue model). Levers on the deal name it in Issue.
 	Perturbed string `json:"perturbed,omitempty"`
+}
+
+// Nudged returns the issue of the nudged estimate when it is not the
+// target: the perturbed issue of a cross-issue lever on a forecast, or the
+// issue of a lever on the deal; "" for a capability and for a lever on its
+// own issue's forecast.
+func (l Lever) Nudged() string {
+	switch {
+	case l.Perturbed != "":
+		return l.Perturbed
+	case l.Issue != l.Target:
+		return l.Issue
+	}
+	return ""
+}
+
+// Label names a lever for tables and charts: "ttp reservation on merger"
+// on the deal, "army salience" on its own issue's forecast.
+func (l Lever) Label() string {
+	if n := l.Nudged(); n != "" {
+		return l.Actor + " " + l.Field + " on " + n
+	}
+	return l.Actor + " " + l.Field
 }
 
 // Result is the outcome of [Compute]. Its JSON form is the contract of
@@ -47,7 +78,7 @@ type Result struct {
 	Step   float64 `json:"step"`
 	// Baseline is the unperturbed forecast per issue.
 	Baseline map[string]float64 `json:"baseline"`
-	// Movers names, per issue, the TopMovers actors whose strongest lever
+	// Movers names, per target, the TopMovers actors whose strongest lever
 	// moves it most (see [Result.TopActors]).
 	Movers map[string][]Mover `json:"movers"`
 }
@@ -55,11 +86,12 @@ type Result struct {
 // TopMovers is the number of actors per issue in Result.Movers.
 const TopMovers = 3
 
-// ForIssue returns the levers on issue, in the result's order.
-func (r *Result) ForIssue(issue string) []Lever {
+// On returns the levers on target (an issue's id, or "deal"), in the
+// result's order.
+func (r *Result) On(target string) []Lever {
 	var out []Lever
 	for _, l := range r.Levers {
-		if l.Issue == issue {
+		if l.Target == target {
 			out = append(out, l)
 		}
 	}
@@ -156,7 +188,7 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []s
 	if err != nil {
 		return nil, err
 	}
-	return Assemble(step, base, nudges, outs), nil
+	return Assemble(s, step, base, nudges, outs), nil
 }
 
 // Nudge is one perturbation of a levers analysis.
@@ -239,23 +271,28 @@ func Outcomes(ctx context.Context, s *jirga.Scenario, nudges []Nudge, opt Option
 	return out, nil
 }
 
-// Assemble makes the result of a levers analysis of step from the
+// Assemble makes the result of a levers analysis of s by step from the
 // baseline's outcome and each nudge's ([Outcomes]): a lever per nudge and
 // named value, except the effects of a salience or position change on
-// other issues that are zero, sorted ([Sort]), and the movers.
-func Assemble(step float64, base map[string]float64, nudges []Nudge, outcomes []map[string]float64) *Result {
+// other issues' forecasts that are zero, sorted ([Sort]), and the movers.
+func Assemble(s *jirga.Scenario, step float64, base map[string]float64, nudges []Nudge, outcomes []map[string]float64) *Result {
 	r := &Result{Step: step, Baseline: base, Levers: []Lever{}}
 	names := slices.Sorted(maps.Keys(base))
 	for i, nd := range nudges {
 		ch, got := nd.Change, outcomes[i]
 		for _, name := range names {
 			e := got[name] - base[name]
-			l := Lever{Actor: ch.Actor, Field: ch.Field, Issue: name, Delta: nd.Delta, Effect: e}
-			if ch.Issue != "" && ch.Issue != name {
-				if e == 0 {
-					continue
+			l := Lever{Actor: ch.Actor, Field: ch.Field, Target: name, Issue: ch.Issue, Delta: nd.Delta, Effect: e}
+			if s.Issue(name) != nil {
+				// A lever on an issue's forecast names that issue; a nudge
+				// of another issue is kept where it moved this one.
+				l.Issue = name
+				if ch.Issue != "" && ch.Issue != name {
+					if e == 0 {
+						continue
+					}
+					l.Perturbed = ch.Issue
 				}
-				l.Perturbed = ch.Issue
 			}
 			r.Levers = append(r.Levers, l)
 		}
@@ -268,8 +305,9 @@ func Assemble(step float64, base map[string]float64, nudges []Nudge, outcomes []
 	return r
 }
 
-// Sort orders levers by |Effect| descending, then by actor, field, issue,
-// perturbed issue and delta, so that the order is the same on every run.
+// Sort orders levers by |Effect| descending, then by actor, field, target,
+// issue, perturbed issue and delta, so that the order is the same on every
+// run.
 // Effects equal to 10 significant digits tie, so that rounding noise (a
 // nudge up and down with mathematically equal effects) does not decide the
 // order.
@@ -279,6 +317,7 @@ func Sort(ls []Lever) {
 			cmp.Compare(sig(math.Abs(b.Effect)), sig(math.Abs(a.Effect))),
 			cmp.Compare(a.Actor, b.Actor),
 			cmp.Compare(a.Field, b.Field),
+			cmp.Compare(a.Target, b.Target),
 			cmp.Compare(a.Issue, b.Issue),
 			cmp.Compare(a.Perturbed, b.Perturbed),
 			cmp.Compare(a.Delta, b.Delta),
@@ -299,14 +338,14 @@ type Mover struct {
 	Lever Lever `json:"lever"`
 }
 
-// TopActors returns, for issue, up to k actors in order of their strongest
-// lever's |effect| on it, each with that lever (which says the field and
-// the direction: Delta's sign and Effect's sign).
-func (r *Result) TopActors(issue string, k int) []Mover {
+// TopActors returns, for target (an issue's id, or "deal"), up to k actors
+// in order of their strongest lever's |effect| on it, each with that lever
+// (which says the field and the direction: Delta's sign and Effect's sign).
+func (r *Result) TopActors(target string, k int) []Mover {
 	var out []Mover
 	seen := map[string]bool{}
 	for _, l := range r.Levers {
-		if l.Issue != issue || seen[l.Actor] || l.Effect == 0 {
+		if l.Target != target || seen[l.Actor] || l.Effect == 0 {
 			continue
 		}
 		seen[l.Actor] = true

@@ -256,12 +256,12 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 	if err != nil {
 		return nil, err
 	}
-	d.DealTornado = tornadoChart("chart-tornado-deal", "Levers on the joint deal slack", dl.ForIssue("deal"), top, 100, "pts")
+	d.DealTornado = tornadoChart("chart-tornado-deal", "Levers on the joint deal slack", dl.On("deal"), top, 100, "pts")
 	for _, is := range s.Issues {
 		iv := issueView{ID: is.ID, Name: cmp.Or(is.Name, is.ID), Description: is.Description, Anchors: is.Anchors}
 		iv.Positions = positionsChart(s, is, dr)
 		iv.Forecasts = forecastChart(s, is, fc, dr)
-		iv.Tornado = tornadoChart("chart-tornado-"+is.ID, "Levers on the "+lm.Name()+" forecast of "+is.ID, lr.ForIssue(is.ID), top, 1, "")
+		iv.Tornado = tornadoChart("chart-tornado-"+is.ID, "Levers on the "+lm.Name()+" forecast of "+is.ID, lr.On(is.ID), top, 1, "")
 		var parts []string
 		for _, mv := range lr.TopActors(is.ID, 3) {
 			dir := "raising"
@@ -638,10 +638,7 @@ func tornadoChart(id, label string, ls []levers.Lever, top int, mult float64, un
 	var bars []*bar
 	idx := map[string]*bar{}
 	for _, l := range ls {
-		key := l.Actor + " " + l.Field
-		if l.Perturbed != "" {
-			key += " on " + l.Perturbed
-		}
+		key := l.Label()
 		b := idx[key]
 		if b == nil {
 			if len(bars) == top {

@@ -5,8 +5,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,7 +35,10 @@ Score models on decisions with known outcomes (a DEU file, or any scenario
 file whose issues carry an outcome). For each model: the number of issues
 scored, MAE, RMSE, median absolute error and the share within 10 points,
 overall, by wave and by voting rule; issues without an outcome or with
-fewer than three actors holding a position are skipped and counted. The
+fewer than three actors holding a position are skipped and counted, and a
+file with no issue to score is refused. Errors are shares of each issue's
+scale in points of 100 (on a 0–100 scale, the error itself), so that issues
+on different scales can be pooled. The
 reference rows (plain mean, plain median, constant 50, status quo,
 Commission position) show what trivial rules achieve. A model that fails
 on an issue is counted as failed there.
@@ -51,10 +56,10 @@ the draws.
 	var uf uncertaintyFlags
 	var refs, cover bool
 	var draws int
-	in.register(fs)
+	in.register(m, fs)
 	mf.register(fs, models.DefaultBacktest)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
-	fs.StringVar(&out, "out", "", "write per-issue forecasts and errors to this CSV file")
+	fs.StringVar(&out, "out", "", "write per-issue forecasts and errors (shares of the scale, in points of 100) to this CSV file")
 	fs.BoolVar(&refs, "references", true, "include the reference rows")
 	fs.BoolVar(&cover, "coverage", false, "report the coverage of sweep intervals")
 	fs.IntVar(&draws, "draws", 200, "draws per scenario for --coverage")
@@ -94,6 +99,9 @@ the draws.
 	if err != nil {
 		return err
 	}
+	if err := scorable("backtest", pos[0], ss); err != nil {
+		return err
+	}
 	if m.IsTerminal != nil && m.IsTerminal(m.Stderr) {
 		opt.Progress = progressBar(m.Stderr, "backtest")
 	}
@@ -125,6 +133,25 @@ the draws.
 	}
 	writeBacktestTable(m.Stdout, rep, in.capability)
 	return nil
+}
+
+// scorable refuses scenarios with no issue to score: a table of dashes
+// would look like a result. The message says why each issue was skipped.
+func scorable(cmd, path string, ss []*jirga.Scenario) error {
+	cases, skips := backtest.Cases(ss, 0)
+	if len(cases) > 0 {
+		return nil
+	}
+	reasons := map[string]int{}
+	for _, sk := range skips {
+		reasons[sk.Reason]++
+	}
+	var parts []string
+	for _, r := range slices.Sorted(maps.Keys(reasons)) {
+		parts = append(parts, fmt.Sprintf("%s with %s", countOf(reasons[r], "issue"), r))
+	}
+	return jirga.Errorf(jirga.EINVALID, "%s: %s has no issue to score (%s); an issue is scored when it has an outcome (the decision taken, on its scale) and at least %d actors hold a position on it",
+		cmd, fileName(path), strings.Join(parts, ", "), backtest.DefaultMinActors)
 }
 
 func f1(x float64) string {
@@ -287,7 +314,7 @@ func writeBacktestIssues(w io.Writer, rep *backtest.Report, cases []backtest.Cas
 		if c.Issue.StatusQuo != nil {
 			rp = num(c.Issue.StatusQuo.Value)
 		}
-		e := r.Forecast - c.Outcome
+		e := c.Error(r.Forecast)
 		cw.Write([]string{c.Scenario.ID, c.Issue.ID, c.Attr("proposal"), c.Attr("year"), c.Attr("wave"), c.Attr("rule"), c.Attr("procedure"),
 			strconv.Itoa(c.Actors), rp, num(c.Outcome), r.Model, num(r.Forecast), num(e), num(math.Abs(e)),
 			num(r.P10), num(r.P25), num(r.P50), num(r.P75), num(r.P90), r.Err})
@@ -312,7 +339,7 @@ embeds, written by
 	var out string
 	var folds int
 	var seed uint64
-	in.register(fs)
+	in.register(m, fs)
 	fs.StringVar(&out, "o", "", "write the parameters to this file (default standard output)")
 	fs.IntVar(&folds, "folds", 10, "folds for choosing the ridge penalty")
 	fs.Uint64Var(&seed, "seed", 1, "seed of the fold assignment")
@@ -328,6 +355,9 @@ embeds, written by
 	}
 	ss, err := in.load(pos[0])
 	if err != nil {
+		return err
+	}
+	if err := scorable("backtest fit", pos[0], ss); err != nil {
 		return err
 	}
 	p, err := backtest.FitStacked(ss, backtest.DefaultMinActors, stack.FitOptions{Folds: folds, Seed: seed})
@@ -371,7 +401,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 	var outFormat string
 	var folds, inner int
 	var seed uint64
-	in.register(fs)
+	in.register(m, fs)
 	fs.StringVar(&outFormat, "format", "table", "output format: table or json")
 	fs.IntVar(&folds, "folds", 10, "outer folds")
 	fs.IntVar(&inner, "inner-folds", 10, "inner folds for choosing the ridge penalty")
@@ -408,6 +438,9 @@ weighted mean and the reference rules are scored on the same folds.`)
 	if err != nil {
 		return err
 	}
+	if err := scorable("backtest cv", pos[0], ss); err != nil {
+		return err
+	}
 	mean, err := models.New("mean", models.Options{})
 	if err != nil {
 		return err
@@ -439,7 +472,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 	absErr := func(row []float64) []float64 {
 		e := make([]float64, len(res.Cases))
 		for i, c := range res.Cases {
-			e[i] = math.Abs(row[i] - c.Outcome)
+			e[i] = math.Abs(c.Error(row[i]))
 		}
 		return e
 	}

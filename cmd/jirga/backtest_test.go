@@ -58,10 +58,15 @@ func TestBacktestTableAndErrors(t *testing.T) {
 	if _, _, code := run(t, "backtest", deuDev, "--coverage", "--uncertainty", "position=x"); code != exitBadInput {
 		t.Errorf("bad uncertainty: exit %d, want %d", code, exitBadInput)
 	}
-	// No outcomes: nothing scored, and the JSON is still valid.
-	out, stderr, code = run(t, "backtest", "../../examples/pakistan-ttp-2022.yaml", "--model", "mean", "--format", "json")
-	if code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, `"scored": 0`) {
-		t.Errorf("flagship: exit %d, %s\n%s", code, stderr, out)
+	// No outcomes: refused, saying why, for every subcommand.
+	for _, args := range [][]string{{"backtest"}, {"backtest", "fit"}, {"backtest", "cv"}} {
+		out, stderr, code = run(t, append(args, "../../examples/pakistan-ttp-2022.yaml", "--format", "json")...)
+		if args[len(args)-1] == "fit" {
+			out, stderr, code = run(t, append(args, "../../examples/pakistan-ttp-2022.yaml")...)
+		}
+		if code != exitBadInput || out != "" || !strings.Contains(stderr, "has no issue to score (6 issues with no outcome)") {
+			t.Errorf("%v on the flagship: exit %d, %q", args, code, stderr)
+		}
 	}
 	if _, _, code := run(t, "backtest"); code != exitBadInput {
 		t.Errorf("no file: exit %d, want %d", code, exitBadInput)

@@ -160,7 +160,8 @@ Commands:
 	}
 	fmt.Fprint(w, `
 With no FILE, commands use the built-in flagship scenario, the Pakistan–TTP
-talks of 2022 (examples/pakistan-ttp-2022.yaml).
+talks of 2022 (examples/pakistan-ttp-2022.yaml). FILE - reads standard input,
+e.g. jirga convert cop21.tsv --to yaml | jirga forecast -.
 
 Run "jirga help <command>" for a command's flags.
 `)

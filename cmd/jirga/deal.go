@@ -34,7 +34,7 @@ scenario (Pakistan–TTP, 2022).`)
 	var outFormat string
 	var draws, workers int
 	var uf uncertaintyFlags
-	in.register(fs)
+	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultSweep)
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "Monte Carlo draws (0: point values only)")

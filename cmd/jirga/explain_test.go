@@ -33,7 +33,7 @@ func TestExplain(t *testing.T) {
 		{[]string{"explain", "--model", "bdm", "--rounds", "1", "--issue", "merger"}, 0, "Issue merger", ""},
 		{[]string{"explain", "--model", "median", "example:emission"}, 2, "", `model "median" is static`},
 		{[]string{"explain", "--model", "bdm,mean", "example:emission"}, 2, "", "takes one model"},
-		{[]string{"explain", "--model", "bdm", "example:emission", "--issue", "nope"}, 2, "", `--issue "nope": no such issue`},
+		{[]string{"explain", "--model", "bdm", "example:emission", "--issue", "nope"}, 2, "", `issue "nope": no such issue`},
 		{[]string{"explain", "--model", "bdm", "--opt", "bdm.votes=cubic"}, 2, "", "votes="},
 		{[]string{"explain", "--model", "bdm", "--rounds", "-1"}, 2, "", "rounds must be ≥ 0, got -1"},
 	}

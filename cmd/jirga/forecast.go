@@ -24,7 +24,7 @@ file) gives one forecast per scenario.`)
 	var in inputFlags
 	var mf modelFlags
 	var outFormat string
-	in.register(fs)
+	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultForecast)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")

@@ -22,9 +22,26 @@ type inputFlags struct {
 	asOf string
 	// warnings receives the reader's warnings: the flag set's output.
 	warnings io.Writer
+	// stdin is read for the FILE "-", once.
+	stdin     io.Reader
+	stdinRead bool
 }
 
-func (f *inputFlags) register(fs *flag.FlagSet) {
+// stdinName names standard input, the FILE "-", in messages. Formats
+// without ids of their own (Decide, CSV) name such a scenario from its
+// content (see package format).
+const stdinName = "<stdin>"
+
+// fileName is how messages name path: "-" is standard input.
+func fileName(path string) string {
+	if path == "-" {
+		return stdinName
+	}
+	return path
+}
+
+func (f *inputFlags) register(m *Main, fs *flag.FlagSet) {
+	f.stdin = m.Stdin
 	fs.StringVar(&f.format, "input-format", "", "input format: "+format.Names()+" (default: detected from the content)")
 	fs.StringVar(&f.capability, "capability", "", "DEU capabilities: equal or council (default equal)")
 	f.warnings = fs.Output()
@@ -37,8 +54,8 @@ func (f *inputFlags) registerAsOf(fs *flag.FlagSet) {
 }
 
 // read reads the scenarios in path as they are, snapshots and all; "" means
-// the built-in flagship scenario, and "example:NAME" a built-in example.
-// Warnings go to f.warnings.
+// the built-in flagship scenario, "example:NAME" a built-in example, and
+// "-" standard input (once). Warnings go to f.warnings.
 func (f *inputFlags) read(path string) ([]*jirga.Scenario, error) {
 	opt := format.Options{Format: f.format, Capability: f.capability}
 	if f.warnings != nil {
@@ -49,6 +66,17 @@ func (f *inputFlags) read(path string) ([]*jirga.Scenario, error) {
 	}
 	if name, ok := strings.CutPrefix(path, "example:"); ok {
 		return examples.Load(name, opt)
+	}
+	if path == "-" {
+		if f.stdin == nil || f.stdinRead {
+			return nil, jirga.Errorf(jirga.EINVALID, "standard input (-) can be read only once; give - as one FILE")
+		}
+		f.stdinRead = true
+		data, err := io.ReadAll(io.LimitReader(f.stdin, format.MaxSize+1))
+		if err != nil {
+			return nil, jirga.Errorf(jirga.EINVALID, "%s: %w", stdinName, err)
+		}
+		return format.Read(stdinName, data, opt)
 	}
 	return format.ReadFile(path, opt)
 }
@@ -85,7 +113,7 @@ func one(path string) func([]*jirga.Scenario, error) (*jirga.Scenario, error) {
 			return nil, err
 		}
 		if len(ss) != 1 {
-			return nil, jirga.Errorf(jirga.EINVALID, "%s holds %d scenarios; this command takes one", orFlagship(path), len(ss))
+			return nil, jirga.Errorf(jirga.EINVALID, "%s holds %d scenarios; this command takes one", fileName(orFlagship(path)), len(ss))
 		}
 		return ss[0], nil
 	}

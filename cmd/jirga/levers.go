@@ -22,14 +22,17 @@ how far they move each issue's forecast (a tornado). For each issue the
 table names the actors whose moves matter most and in which direction.
 With --target deal, rank the nudges (reservations included) by how far they
 move the joint deal slack among the necessary parties instead (see jirga
-deal): a positive effect brings a deal closer. With no FILE, use the
-built-in flagship scenario (Pakistan–TTP, 2022).`)
+deal): a positive effect brings a deal closer. In the JSON, each lever's
+target is what moved (an issue's id, or deal) and its issue is the issue of
+the nudged estimate on the deal (absent for a capability), the forecast's
+issue on a forecast (docs/advice.md). With no FILE, use the built-in
+flagship scenario (Pakistan–TTP, 2022).`)
 	var in inputFlags
 	var mf modelFlags
 	var outFormat, target string
 	var step float64
 	var top int
-	in.register(fs)
+	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultLevers)
 	fs.Float64Var(&step, "step", levers.DefaultStep, "relative step of each nudge")
@@ -87,14 +90,14 @@ func writeLeversTable(w io.Writer, s *jirga.Scenario, r *levers.Result, top int,
 		fmt.Fprintf(w, "levers on the joint deal slack among the necessary parties (step %g: ±%s%% of capability, ±%s salience points, ±%s%% of the scale for positions and reservations)\n",
 			r.Step, pct, fmtNum(100*r.Step, 0), pct)
 		fmt.Fprintf(w, "baseline slack %s (negative: no joint deal; a positive effect brings one closer)\n\n", fmtNum(r.Baseline["deal"], 4))
-		writeLeverRows(w, r.ForIssue("deal"), top, 4)
+		writeLeverRows(w, r.On("deal"), top, 4)
 		return
 	}
 	fmt.Fprintf(w, "levers on the %s forecast (step %g: ±%s%% of capability, ±%s salience points, ±%s%% of the scale for positions)\n",
 		r.Model, r.Step, pct, fmtNum(100*r.Step, 0), pct)
 	for _, is := range s.Issues {
 		fmt.Fprintf(w, "\n%s (forecast %s)\n", is.ID, fmtNum(r.Baseline[is.ID], 1))
-		writeLeverRows(w, r.ForIssue(is.ID), top, 2)
+		writeLeverRows(w, r.On(is.ID), top, 2)
 		var parts []string
 		for _, mv := range r.TopActors(is.ID, 3) {
 			parts = append(parts, fmt.Sprintf("%s (%s)", mv.Actor, leverPhrase(mv.Lever)))
@@ -113,8 +116,8 @@ func writeLeverRows(w io.Writer, ls []levers.Lever, top, prec int) {
 	fmt.Fprintln(tw, "  actor\tfield\tdelta\teffect")
 	for _, l := range ls {
 		field := l.Field
-		if l.Perturbed != "" {
-			field += " on " + l.Perturbed
+		if n := l.Nudged(); n != "" {
+			field += " on " + n
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Actor, field, signed(l.Delta, 1), signed(l.Effect, prec))
 	}

@@ -61,7 +61,7 @@ func TestLeversJSONContract(t *testing.T) {
 	}
 	prev := math.Inf(1)
 	for _, l := range r.Levers {
-		for _, k := range []string{"actor", "field", "issue", "delta", "effect"} {
+		for _, k := range []string{"actor", "field", "target", "issue", "delta", "effect"} {
 			if _, ok := l[k]; !ok {
 				t.Fatalf("lever %v lacks %s", l, k)
 			}
@@ -125,5 +125,38 @@ func TestReportCLI(t *testing.T) {
 	}
 	if _, _, code := run(t, "report"); code != 2 {
 		t.Errorf("report without -o: exit %d, want 2", code)
+	}
+}
+
+// TestLeversDealJSON: a lever on the deal says so in target, and issue
+// names the issue of the nudged estimate (absent for a capability), as
+// docs/advice.md states; the table labels it "field on issue".
+func TestLeversDealJSON(t *testing.T) {
+	out, errs, code := run(t, "levers", "--target", "deal", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r struct {
+		Levers []struct {
+			Actor, Field, Target, Issue, Perturbed string
+		} `json:"levers"`
+		Movers map[string][]struct{ Actor string } `json:"movers"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	issues := map[string]bool{}
+	for _, l := range r.Levers {
+		if l.Target != "deal" || l.Perturbed != "" || (l.Field == "capability") != (l.Issue == "") {
+			t.Fatalf("lever %+v: want target deal, no perturbed, an issue unless a capability", l)
+		}
+		issues[l.Issue] = true
+	}
+	if !issues["merger"] || issues["deal"] || len(r.Movers["deal"]) == 0 {
+		t.Errorf("issues nudged %v, movers %v", issues, r.Movers)
+	}
+	table, _, _ := run(t, "levers", "--target", "deal", "--top", "3")
+	if !strings.Contains(table, " on merger") {
+		t.Errorf("table does not name the nudged issue:\n%s", table)
 	}
 }

@@ -28,6 +28,8 @@ type cli struct {
 	ctx      context.Context
 	terminal bool
 	stderr   io.Writer
+	// stdin is standard input (default empty).
+	stdin string
 }
 
 // run runs the command line args on a fresh Main with empty standard input
@@ -39,7 +41,7 @@ func (c cli) run(args ...string) (stdout, stderr string, code int) {
 		ctx = context.Background()
 	}
 	var out, errb bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(io.Writer) bool { return c.terminal }}
+	m := &Main{Stdin: strings.NewReader(c.stdin), Stdout: &out, Stderr: &errb, IsTerminal: func(io.Writer) bool { return c.terminal }}
 	if c.stderr != nil {
 		m.Stderr = c.stderr
 	}

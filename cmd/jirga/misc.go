@@ -28,7 +28,7 @@ with a note saying why; validate prints how many estimates are so marked,
 and the dates of the scenario's snapshots. A source without a date, or
 dated only by a month or year that contains the as_of, gets a warning.`)
 	var in inputFlags
-	in.register(fs)
+	in.register(m, fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -47,7 +47,7 @@ dated only by a month or year that contains the as_of, gets a warning.`)
 		e, i := hindsightMarks(s)
 		est, ivs = est+e, ivs+i
 	}
-	fmt.Fprintf(m.Stdout, "%s: ok: %s, %s, %s, %s\n", pos[0], countOf(len(ss), "scenario"), countOf(actors, "actor"), countOf(issues, "issue"), hindsightText(est, ivs))
+	fmt.Fprintf(m.Stdout, "%s: ok: %s, %s, %s, %s\n", fileName(pos[0]), countOf(len(ss), "scenario"), countOf(actors, "actor"), countOf(issues, "issue"), hindsightText(est, ivs))
 	for _, s := range ss {
 		if len(s.Snapshots) == 0 {
 			continue
@@ -110,7 +110,7 @@ YAML or JSON. Reading the output back gives the same scenarios. With
 without snapshots.`)
 	var in inputFlags
 	var to string
-	in.register(fs)
+	in.register(m, fs)
 	in.registerAsOf(fs)
 	fs.StringVar(&to, "to", "yaml", "output format: yaml or json")
 	pos, err := parseInterspersed(fs, args)

@@ -28,7 +28,7 @@ scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
 	var draws, workers, top int
 	var step float64
 	var uf uncertaintyFlags
-	in.register(fs)
+	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultSweep)
 	fs.StringVar(&out, "o", "", "output file (- for standard output)")

@@ -56,7 +56,7 @@ set that repeats or misses a shard. See docs/scale.md.`)
 	var outFormat, keep string
 	var draws, workers, bins int
 	var uf uncertaintyFlags
-	in.register(fs)
+	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultSweep)
 	fs.Lookup("seed").Usage = "seed of the draws (and of stochastic model options)"

@@ -42,7 +42,7 @@ positive).`)
 	var outFormat string
 	var draws, workers, top int
 	var uf uncertaintyFlags
-	in.register(fs)
+	in.register(m, fs)
 	mf.register(fs, models.DefaultForecast)
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "Monte Carlo draws of the deal probability at each state and step (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")

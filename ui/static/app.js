@@ -39,6 +39,13 @@ function append(e, children) {
   }
 }
 
+// put replaces the children of e, leaving out null, undefined and false
+// (replaceChildren would print them as text).
+function put(e, ...children) {
+  e.replaceChildren();
+  append(e, children);
+}
+
 function fmt(x, d = 1) {
   return typeof x === "number" && isFinite(x) ? x.toFixed(d) : "–";
 }
@@ -89,7 +96,9 @@ function showError(where, err) {
 // problemText is a problem as the CLI prints it, without the file and line
 // of a request body the user never saw (uploaded files keep theirs).
 function problemText(p) {
-  return p.file === "request.json" ? p.text.replace(/^request\.json(:\d+)?: /, "") : p.text;
+  // The editor sends what was typed in a number's cell as text: its author
+  // typed no quotes to remove.
+  return p.file === "request.json" ? p.text.replace(/^request\.json(:\d+)?: /, "").replace("; remove the quotes", "") : p.text;
 }
 
 let modelsInfo = null;
@@ -104,7 +113,8 @@ async function route() {
   const hash = location.hash.replace(/^#/, "") || "/";
   const parts = hash.split("/").filter(Boolean).map(decodeURIComponent);
   try {
-    if (parts[0] === "s" && parts[1]) await scenarioPage(parts[1], parts[2] ? Number(parts[2]) : 0);
+    if (parts[0] === "new") await newPage();
+    else if (parts[0] === "s" && parts[1]) await editorPage(parts[1], parts[2] ? Number(parts[2]) : 0);
     else if (parts[0] === "runs" && parts[1]) await runPage(Number(parts[1]));
     else if (parts[0] === "runs") await historyPage();
     else await listPage();
@@ -127,79 +137,54 @@ window.addEventListener("DOMContentLoaded", () => {
 
 // ---- scenario list ---------------------------------------------------
 
-async function listPage() {
+// loadList draws the table of scenarios into where.
+async function loadList(where) {
   const { data } = await api("GET", "/api/scenarios");
   const rows = data.scenarios.map(sv => h("tr", {},
     h("td", {}, h("a", { href: "#/s/" + encodeURIComponent(sv.id) }, sv.id)),
     h("td", {}, sv.title || ""),
     h("td", { class: "num" }, sv.version),
     h("td", {}, when(sv.created_at))));
+  put(where, h("table", { id: "scenario-list" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "id"), h("th", { scope: "col" }, "title"), h("th", { class: "num", scope: "col" }, "versions"), h("th", { scope: "col" }, "saved"))),
+    h("tbody", {}, rows)),
+  rows.length ? null : h("p", { class: "muted" }, "No scenarios yet: create one or import a file."));
+}
+
+async function listPage() {
+  const list = h("div");
+  await loadList(list);
   const msg = h("div");
   const file = h("input", { type: "file", id: "import-file" });
   const fmtSel = h("select", { id: "import-format" },
     ["", "yaml", "json", "csv", "ktab-csv", "ktab-xml", "decide", "deu"].map(f => h("option", { value: f }, f || "detect format")));
   const importBtn = h("button", {
+    id: "import",
     onclick: async () => {
       const f = file.files[0];
       if (!f) return;
       try {
         const q = "?name=" + encodeURIComponent(f.name) + (fmtSel.value ? "&format=" + fmtSel.value : "");
         const { data } = await api("POST", "/api/import" + q, undefined, await f.arrayBuffer());
-        msg.replaceChildren(h("div", { class: "notice" }, "Imported: ",
-          data.scenarios.map((sv, i) => [i ? ", " : "", h("a", { href: "#/s/" + encodeURIComponent(sv.id) }, sv.id + " v" + sv.version)])));
-        setTimeout(route, 800);
+        put(msg, h("div", { class: "notice", role: "status" }, "Imported as new scenarios: ",
+          data.scenarios.map((sv, i) => [i ? ", " : "", h("a", { href: "#/s/" + encodeURIComponent(sv.id) }, sv.id),
+            sv.requested_id ? ` (the file's id ${sv.requested_id} was taken)` : ""])));
+        await loadList(list);
       } catch (err) { showError(msg, err); }
     },
   }, "Import");
-  app().replaceChildren(
-    h("h1", {}, "Scenarios"),
-    h("table", { id: "scenario-list" }, h("tr", {}, h("th", {}, "id"), h("th", {}, "title"), h("th", { class: "num" }, "version"), h("th", {}, "saved")), rows),
+  put(app(),
+    h("div", { class: "row" }, h("h1", {}, "Scenarios"), h("a", { class: "button primary", href: "#/new", id: "new-scenario" }, "New scenario")),
+    list,
     h("h2", {}, "Import a scenario file"),
     h("div", { class: "card" },
-      h("p", { class: "muted" }, "Any format jirga reads: jirga YAML or JSON, CSV and the other importers. A scenario whose id exists is saved as a new version."),
-      h("div", { class: "row" }, file, fmtSel, importBtn), msg));
+      h("p", { class: "muted" }, "Any format jirga reads: jirga YAML or JSON, CSV and the other importers. Every scenario in the file becomes a new scenario; an id that is taken gets a suffix (-2, -3, …), so an import never overwrites."),
+      h("div", { class: "row" }, h("label", { for: "import-file" }, "File"), file, h("label", { for: "import-format" }, "Format"), fmtSel, importBtn), msg));
 }
 
-// ---- scenario page: editor, run, results -----------------------------
+// ---- scenario page: the editor is in editor.js; runs and results here --
 
-let current = null; // {sv, scenario (being edited), dirty}
-
-async function scenarioPage(id, version) {
-  const q = version ? "?version=" + version : "";
-  const [{ data: sv }, { data: vs }, info] = await Promise.all([
-    api("GET", "/api/scenarios/" + encodeURIComponent(id) + q),
-    api("GET", "/api/scenarios/" + encodeURIComponent(id) + "/versions"),
-    loadModels(),
-  ]);
-  current = { sv, scenario: structuredClone(sv.scenario), dirty: false };
-  const sc = current.scenario;
-  const latest = vs.versions[vs.versions.length - 1].version;
-  const verSel = h("select", {
-    id: "version", onchange: e => { location.hash = "#/s/" + encodeURIComponent(id) + "/" + e.target.value; },
-  }, vs.versions.slice().reverse().map(v => h("option", { value: v.version, selected: v.version === sv.version }, "version " + v.version + " — " + when(v.created_at))));
-  const saveMsg = h("div", { id: "save-msg" });
-  // save shows its own errors; the promise is settled here.
-  const saveBtn = h("button", { id: "save", onclick: () => save(saveMsg).catch(() => {}) }, "Save as new version");
-  const results = h("div", { id: "results" });
-  app().replaceChildren(
-    h("h1", {}, sc.title || sc.id),
-    h("div", { class: "row muted" }, h("span", {}, "id ", h("code", {}, sc.id)), sc.as_of ? h("span", {}, "as of " + sc.as_of) : null, verSel,
-      sv.version !== latest ? h("span", {}, "(an older version: saving makes it the latest)") : null),
-    sc.description ? h("p", {}, sc.description) : null,
-    snapshotNote(sc),
-    h("h2", {}, "Actors × issues"),
-    h("p", { class: "muted" }, "Position on each issue's scale, salience 0–100. Ranges (low–high) feed sweeps and deal probabilities; sources are ids declared in the scenario."),
-    h("label", {}, h("input", { type: "checkbox", id: "show-ranges", onchange: e => { $("#grid").classList.toggle("ranges", e.target.checked); renderGrid(); } }), " show ranges and sources"),
-    h("div", { class: "grid-wrap" }, h("table", { class: "grid", id: "grid" })),
-    h("div", { class: "row" }, saveBtn, saveMsg),
-    h("h2", {}, "Run"),
-    runForm(info, results, saveMsg),
-    results,
-    h("h2", {}, "Runs of this scenario"),
-    h("div", { id: "scenario-runs" }));
-  renderGrid();
-  loadScenarioRuns(id);
-}
+let current = null; // {sv, scenario (being edited), dirty}, set by the editor
 
 // snapshotNote lists the dated states of a scenario with snapshots: the grid
 // edits the first one; runs use the state chosen under "as of", and a
@@ -222,122 +207,42 @@ function est(e) {
   return typeof e === "number" ? { value: e } : e;
 }
 
-// setEst updates one part (value, low, high, sources) of an estimate in place
-// and returns the new estimate, bare when nothing but a value is left.
-function setEst(e, part, raw) {
-  const o = Object.assign({}, est(e) || { value: 0 });
-  if (part === "sources") {
-    const ids = raw.split(",").map(x => x.trim()).filter(Boolean);
-    if (ids.length) o.sources = ids; else delete o.sources;
-  } else if (raw === "") {
-    if (part === "value") return null;
-    delete o[part];
-  } else {
-    o[part] = Number(raw);
-  }
-  const keys = Object.keys(o);
-  return keys.length === 1 && keys[0] === "value" ? o.value : o;
-}
-
-function numInput(attrs, e, part) {
-  const o = est(e);
-  const v = o && o[part] !== undefined ? o[part] : "";
-  return h("input", Object.assign({ type: "number", step: "any", value: v }, attrs));
-}
-
-function renderGrid() {
-  const sc = current.scenario;
-  const ranges = $("#show-ranges") && $("#show-ranges").checked;
-  const grid = $("#grid");
-  const head = h("tr", {}, h("th", {}, "actor"), h("th", {}, "capability"),
-    sc.issues.map(is => h("th", { class: "issue", title: is.description || "" }, is.name || is.id, h("div", { class: "muted" }, issueBounds(is).join("–")))));
-  const rows = sc.actors.map((a, ai) => {
-    const capCell = h("td", { class: "cell" }, estInputs(ai, "", "capability", a.capability, ranges));
-    const cells = sc.issues.map(is => {
-      const st = (a.stances || {})[is.id] || {};
-      return h("td", { class: "cell" },
-        h("span", {}, h("label", {}, "pos"), estInputs(ai, is.id, "position", st.position, ranges)),
-        h("span", { class: "sub sal-block" }, h("label", {}, "sal"), estInputs(ai, is.id, "salience", st.salience, ranges)));
-    });
-    return h("tr", {}, h("td", {}, h("span", { class: "actor-name" }, a.name || a.id), h("div", { class: "muted" }, a.id, a.role && a.role !== "party" ? " · " + a.role : "", a.necessary ? " · necessary" : "")), capCell, cells);
-  });
-  grid.replaceChildren(head, ...rows);
-}
-
-function estInputs(ai, issue, field, e, ranges) {
-  const data = { "data-actor": current.scenario.actors[ai].id, "data-issue": issue, "data-field": field };
-  const mk = part => {
-    const inp = numInput(Object.assign({ "data-part": part, title: field + " " + part }, data), e, part);
-    inp.addEventListener("change", () => { edit(ai, issue, field, part, inp.value); inp.classList.add("changed"); });
-    return inp;
-  };
-  const out = [mk("value")];
-  if (ranges) {
-    out.push(h("span", { class: "sub" }, h("label", {}, "low"), mk("low"), h("label", {}, " high"), mk("high")));
-    const o = est(e);
-    const src = h("input", Object.assign({ class: "src", "data-part": "sources", placeholder: "source ids", value: o && o.sources ? o.sources.join(", ") : "" }, data));
-    src.addEventListener("change", () => { edit(ai, issue, field, "sources", src.value); src.classList.add("changed"); });
-    out.push(h("span", { class: "sub" }, h("label", {}, "src"), src));
-  }
-  return out;
-}
-
-function edit(ai, issue, field, part, raw) {
-  const a = current.scenario.actors[ai];
-  current.dirty = true;
-  if (field === "capability") {
-    a.capability = setEst(a.capability, part, raw);
-    return;
-  }
-  a.stances = a.stances || {};
-  const st = a.stances[issue] || {};
-  st[field] = setEst(st[field], part, raw);
-  if (st[field] === null) delete st[field];
-  if (st.position === undefined && st.salience === undefined) delete a.stances[issue];
-  else a.stances[issue] = st;
-}
-
-// save saves the edited scenario as a new version and returns it.
-async function save(msg) {
-  const sc = current.scenario;
-  document.querySelectorAll("#grid input.bad").forEach(i => i.classList.remove("bad"));
-  try {
-    const { data } = await api("PUT", "/api/scenarios/" + encodeURIComponent(sc.id), sc);
-    current.dirty = false;
-    current.sv.version = data.version;
-    document.querySelectorAll("#grid input.changed").forEach(i => i.classList.remove("changed"));
-    msg.replaceChildren(h("span", { class: "notice" }, "Saved version " + data.version));
-    const sel = $("#version");
-    if (sel) {
-      sel.prepend(h("option", { value: data.version, selected: true }, "version " + data.version + " — " + when(data.created_at)));
-    }
-    return data;
-  } catch (err) {
-    showError(msg, err);
-    for (const p of err.problems || []) {
-      if (!p.actor) continue;
-      const sel = `#grid input[data-actor="${CSS.escape(p.actor)}"][data-field="${CSS.escape(p.field || "")}"]` + (p.issue ? `[data-issue="${CSS.escape(p.issue)}"]` : "");
-      document.querySelectorAll(sel).forEach(i => i.classList.add("bad"));
-    }
-    throw err;
-  }
-}
+// oneModel lists the kinds that take exactly one model.
+const oneModel = { levers: true, explain: true };
 
 function runForm(info, results, saveMsg) {
-  const models = h("div", { class: "row", id: "models" }, info.models.map(m =>
+  const explainers = info.models.filter(m => m.dynamic).map(m => m.name);
+  const models = h("fieldset", { class: "row inline", id: "models" }, h("legend", {}, "models"), info.models.map(m =>
     h("label", { title: m.summary + "\n" + m.citation }, h("input", { type: "checkbox", name: "model", value: m.name, checked: info.default.includes(m.name) }), " " + m.name + (m.dynamic ? " (dynamic)" : ""))));
   const kind = h("select", { id: "kind" }, info.kinds.map(k => h("option", { value: k, selected: k === "forecast" }, k)));
+  const sc = current.scenario;
+  const issue = h("select", { id: "explain-issue", title: "the issue whose rounds to explain" });
+  // The issues are those of the scenario as edited.
+  const fillIssues = () => {
+    const was = issue.value;
+    put(issue, h("option", { value: "" }, "every issue"), current.scenario.issues.map(is => h("option", { value: is.id, selected: is.id === was }, is.name || is.id)));
+  };
+  fillIssues();
+  issue.addEventListener("focus", fillIssues);
+  const issueLabel = h("label", { hidden: true }, "issue ", issue);
   // Each kind preselects its default models, those of the CLI command
-  // that computes the same (a levers run takes one).
+  // that computes the same (a levers or explain run takes one).
   kind.addEventListener("change", () => {
     const def = (info.defaults || {})[kind.value];
     if (def) models.querySelectorAll("input").forEach(i => { i.checked = def.includes(i.value); });
-    if (kind.value !== "levers") return;
+    issueLabel.hidden = kind.value !== "explain";
+    fillIssues();
+    models.querySelectorAll("input").forEach(i => { i.disabled = kind.value === "explain" && !explainers.includes(i.value); });
+    if (!oneModel[kind.value]) return;
     const checked = [...models.querySelectorAll("input:checked")];
     checked.slice(1).forEach(i => { i.checked = false; });
   });
+  // A levers or explain run takes one model: ticking one unticks the others.
+  models.addEventListener("change", e => {
+    if (!oneModel[kind.value] || !e.target.checked) return;
+    models.querySelectorAll("input:checked").forEach(i => { if (i !== e.target) i.checked = false; });
+  });
   const num = (id, label, val, title) => h("label", { title }, label + " ", h("input", { type: "number", id, value: val, step: "any", min: 0 }));
-  const sc = current.scenario;
   // With snapshots, "as of" picks the state a run uses (a timeline uses all).
   const asOf = sc.snapshots && sc.snapshots.length ? h("select", { id: "as-of", title: "the dated state the run uses" },
     [sc.as_of].concat(sc.snapshots.map(sn => sn.as_of)).map((d, i) => h("option", { value: i ? d : "" }, d + (i ? "" : " (the scenario)")))) : null;
@@ -345,44 +250,85 @@ function runForm(info, results, saveMsg) {
   kind.addEventListener("change", syncAsOf);
   syncAsOf();
   const btn = h("button", { class: "primary", id: "run" }, "Run");
-  const status = h("span", { id: "run-status" });
-  btn.addEventListener("click", async () => {
-    btn.disabled = true;
+  const reportBtn = h("button", { id: "download-report", title: "run a report with the models ticked (the report's defaults unless the kind is report) and save the HTML page" }, "Download report");
+  const status = h("span", { id: "run-status", role: "status" });
+  // request builds the body of POST /api/runs from the form.
+  const request = k => {
+    const body = { scenario_id: current.scenario.id, version: current.sv.version, kind: k };
+    if (k === kind.value) body.models = [...document.querySelectorAll("#models input:checked")].map(i => i.value);
+    for (const [id, key] of [["rounds", "rounds"], ["seed", "seed"], ["draws", "draws"], ["step", "step"]]) {
+      const v = $("#" + id).value;
+      if (v !== "") body[key] = Number(v);
+    }
+    if (asOf && k !== "timeline" && asOf.value) body.as_of = asOf.value;
+    if (k === "explain" && issue.value) body.issue = issue.value;
+    return body;
+  };
+  // go saves pending edits, runs, and shows the run's results.
+  const go = async (k, after) => {
+    btn.disabled = reportBtn.disabled = true;
     try {
       if (current.dirty) await save(saveMsg);
-      const body = {
-        scenario_id: current.scenario.id, version: current.sv.version, kind: kind.value,
-        models: [...document.querySelectorAll("#models input:checked")].map(i => i.value),
-      };
-      for (const [id, key] of [["rounds", "rounds"], ["seed", "seed"], ["draws", "draws"], ["step", "step"]]) {
-        const v = $("#" + id).value;
-        if (v !== "") body[key] = Number(v);
-      }
-      if (asOf && !asOf.disabled && asOf.value) body.as_of = asOf.value;
       status.replaceChildren("running…");
-      let { data: run } = await api("POST", "/api/runs", body);
-      while (run.status === "queued" || run.status === "running") {
-        status.replaceChildren(run.status + "… ", progressView(run));
-        run = (await api("GET", "/api/runs/" + run.id + "?wait=1")).data;
-      }
+      const run = await runToEnd(request(k), r => status.replaceChildren(r.status + "… ", progressView(r)));
       status.replaceChildren(h("a", { href: "#/runs/" + run.id }, "run " + run.id), " ", h("span", { class: "status-" + run.status }, run.status));
       renderRun(results, run, current.scenario);
       loadScenarioRuns(current.scenario.id);
+      if (after && run.status === "done") await after(run);
     } catch (err) {
       showError(results, err);
       status.replaceChildren();
     } finally {
-      btn.disabled = false;
+      btn.disabled = reportBtn.disabled = false;
     }
-  });
+  };
+  btn.addEventListener("click", () => go(kind.value));
+  reportBtn.addEventListener("click", () => go("report", downloadReport));
   return h("div", { class: "card" },
-    h("div", { class: "row" }, h("label", {}, "kind ", kind), asOf ? h("label", {}, "as of ", asOf) : null, models),
+    h("div", { class: "row" }, h("label", {}, "kind ", kind), asOf ? h("label", {}, "as of ", asOf) : null, issueLabel, models),
     h("div", { class: "row", style: "margin-top:.5rem" },
       num("rounds", "rounds", "", "rounds of the dynamic models (empty: each model's default)"),
       num("seed", "seed", 1, "seed of stochastic models, sweeps and deal draws"),
-      num("draws", "draws", "", "draws of a sweep or deal run (empty: default)"),
-      num("step", "step", "", "perturbation of a levers run (empty: default)"),
-      btn, status));
+      num("draws", "draws", "", "draws of a sweep, deal, timeline or report run (empty: default)"),
+      num("step", "step", "", "perturbation of a levers or report run (empty: default)"),
+      btn, reportBtn, status));
+}
+
+// runToEnd creates a run and polls it until it has finished; progress is
+// called with its status meanwhile.
+async function runToEnd(body, progress) {
+  let { data: run } = await api("POST", "/api/runs", body);
+  while (run.status === "queued" || run.status === "running") {
+    progress(run);
+    run = (await api("GET", "/api/runs/" + run.id + "?wait=1")).data;
+  }
+  return run;
+}
+
+// downloadReport saves the page of a finished report run (fetched with the
+// token, so a plain link would not do) as a file.
+async function downloadReport(run) {
+  const headers = {};
+  const token = localStorage.getItem("jirga.token");
+  if (token) headers["Authorization"] = "Bearer " + token;
+  const resp = await fetch("/api/runs/" + run.id + "/report", { headers });
+  if (!resp.ok) {
+    let data = null;
+    try { data = await resp.json(); } catch (e) { /* not JSON */ }
+    throw new APIError(resp.status, data);
+  }
+  const blob = await resp.blob();
+  const m = /filename="([^"]+)"/.exec(resp.headers.get("Content-Disposition") || "");
+  const name = m ? m[1] : "report.html";
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  const note = $("#report-saved");
+  if (note) note.textContent = "Saved " + name + " (" + Math.round(blob.size / 1024) + " kB).";
+  return name;
 }
 
 async function loadScenarioRuns(id) {
@@ -434,7 +380,7 @@ async function historyPage() {
     list.replaceChildren(runTable(data.runs));
   };
   for (const e of [fScenario, fKind, fStatus]) e.addEventListener("change", load);
-  app().replaceChildren(h("h1", {}, "Run history"), h("div", { class: "row" }, fScenario, fKind, fStatus), list);
+  put(app(), h("h1", {}, "Run history"), h("div", { class: "row" }, fScenario, fKind, fStatus), list);
   await load();
 }
 
@@ -459,7 +405,7 @@ async function runPage(id) {
     },
   }, "Cancel");
   const o = run.options || {};
-  app().replaceChildren(
+  put(app(), 
     h("h1", {}, "Run " + run.id + " — " + run.kind),
     h("table", {},
       [["scenario", h("a", { href: "#/s/" + encodeURIComponent(run.scenario_id) + "/" + run.version }, run.scenario_id + " version " + run.version)],
@@ -500,6 +446,9 @@ function renderRun(where, run, sc) {
   if (run.kind === "levers") { renderLevers(where, r, sc); return; }
   if (run.kind === "timeline") { renderTimeline(where, r, sc); return; }
   if (run.options && run.options.as_of) where.append(h("p", { class: "muted" }, "State as of " + run.options.as_of + " (the last snapshot on or before it)."));
+  if (run.kind === "compare") { renderCompare(where, r, sc); return; }
+  if (run.kind === "explain") { renderExplain(where, r, sc); return; }
+  if (run.kind === "report") { renderReport(where, run); return; }
   const results = r.results || [];
   const models = results.map(x => x.model);
   const color = m => PALETTE[models.indexOf(m) % PALETTE.length];
@@ -518,6 +467,43 @@ function renderRun(where, run, sc) {
     }
     for (const n of res.notes || []) where.append(h("p", { class: "muted" }, res.model + ": " + n));
   }
+}
+
+// renderCompare shows, per model, each issue's forecast as given and under
+// each intervention (alone, and all together), with its shift.
+function renderCompare(where, r, sc) {
+  const variants = r.variants || [];
+  if (variants.length < 2) where.append(h("p", { class: "notice" }, "The scenario has no interventions: only its forecasts as given are shown. Add interventions in the editor."));
+  where.append(h("ul", { class: "muted variants" }, variants.slice(1).map(v => h("li", {}, h("b", {}, v.id), " — " + (v.name || "") + (v.kind ? " [" + v.kind + "]" : "")))));
+  const name = id => { const is = sc.issues.find(x => x.id === id); return is ? is.name || is.id : id; };
+  for (const m of r.models || []) {
+    where.append(h("h3", {}, "Model " + m + ": forecast (shift from as given)"));
+    where.append(h("div", { class: "grid-wrap" }, h("table", { class: "compare", "data-model": m },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "issue"), variants.map(v => h("th", { class: "num", scope: "col", title: v.name || "" }, v.id)))),
+      h("tbody", {}, (r.issues || []).map(is => h("tr", {}, h("th", { scope: "row" }, name(is)), variants.map(v => {
+        const row = (r.rows || []).find(x => x.variant === v.id && x.model === m && x.issue === is);
+        if (!row) return h("td", { class: "num" }, "–");
+        const shift = v.id === "baseline" ? null : h("span", { class: Math.abs(row.shift) >= 0.05 ? "shift" : "muted" }, " (" + (row.shift >= 0 ? "+" : "") + fmt(row.shift) + ")");
+        return h("td", { class: "num", "data-variant": v.id, "data-issue": is, title: row.anchor || "" }, fmt(row.forecast), shift);
+      })))))));
+  }
+}
+
+// renderExplain shows the story of a dynamic model's rounds, as jirga
+// explain prints it.
+function renderExplain(where, r, sc) {
+  where.append(h("p", { class: "muted" }, `Model ${r.model}${r.issue ? ", issue " + r.issue : ", every issue"}; forecasts: ` +
+    Object.entries(r.forecasts || {}).map(([k, v]) => k + " " + fmt(v)).join(", ") + "."));
+  where.append(h("pre", { class: "explain", id: "explain-text", tabindex: "0", "aria-label": "the story of the rounds" }, r.text || ""));
+}
+
+// renderReport offers the page of a report run for download.
+function renderReport(where, run) {
+  const kb = Math.round(((run.result && run.result.html) || "").length / 1024);
+  where.append(h("div", { class: "card" },
+    h("p", {}, "The report of ", h("b", {}, run.scenario_id + " version " + run.version), ` (${kb} kB): one self-contained HTML page with the forecasts, intervals, levers, interventions, deal and sources; it loads nothing from the network.`),
+    h("button", { class: "primary", id: "save-report", onclick: () => downloadReport(run).catch(err => showError(where, err)) }, "Save the report"),
+    h("span", { id: "report-saved", class: "muted", role: "status" })));
 }
 
 function forecastTable(results, sc) {
@@ -664,17 +650,23 @@ function roundsChart(is, sc, res) {
     h("div", { class: "legend" }, h("span", { style: "--c:" + PALETTE[0] }, "median"), h("span", { style: "--c:" + PALETTE[1] }, "mean"), h("span", { style: "--c:#9aa4b2" }, "actors")), g);
 }
 
-// hbars draws labelled horizontal bars for values in [min, max].
+// hbars draws labelled horizontal bars for values in [min, max]. The label
+// column is as wide as the longest label needs (at most maxLabel
+// characters; longer labels are cut with … and shown whole on hover), so
+// that no label runs off the left edge.
 function hbars(rows, min, max, fmtv) {
-  const W = 520, L = 200, rowH = 22, R = 60;
+  const maxLabel = 64, charW = 6.3, rowH = 22, R = 60, plot = 320;
+  const cut = t => t.length > maxLabel ? t.slice(0, maxLabel - 1) + "…" : t;
+  const L = Math.ceil(Math.max(60, ...rows.map(r => cut(String(r.label)).length * charW)) + 10);
+  const W = L + plot + R;
   const H = rows.length * rowH + 8;
-  const x = v => L + (W - L - R) * (v - min) / ((max - min) || 1);
-  const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img" });
+  const x = v => L + plot * (v - min) / ((max - min) || 1);
+  const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", class: "hbars" });
   g.append(s("line", { x1: x(Math.max(min, 0)), x2: x(Math.max(min, 0)), y1: 0, y2: H, stroke: "#6b7280" }));
   rows.forEach((r, i) => {
     const y = 4 + i * rowH;
     const x0 = x(Math.max(min, 0)), x1 = x(r.value);
-    g.append(s("text", { x: L - 6, y: y + 14, "text-anchor": "end", "font-size": 11 }, r.label),
+    g.append(s("text", { x: L - 6, y: y + 14, "text-anchor": "end", "font-size": 11 }, cut(String(r.label)), s("title", {}, r.label)),
       s("rect", { x: Math.min(x0, x1), y: y + 3, width: Math.max(1, Math.abs(x1 - x0)), height: rowH - 8, fill: r.color || (r.value < 0 ? "#d9480f" : "#1f5fbf") }, s("title", {}, r.label + ": " + fmtv(r.value))),
       s("text", { x: Math.max(x0, x1) + 4, y: y + 14, "font-size": 11 }, fmtv(r.value)));
   });
@@ -743,7 +735,8 @@ function renderLevers(where, r, sc) {
   for (const is of sc.issues) {
     const rows = new Map();
     for (const l of r.levers || []) {
-      if (l.issue !== is.id) continue;
+      // target names what moved (runs before it had only issue).
+      if ((l.target || l.issue) !== is.id) continue;
       const key = l.actor + " " + l.field + (l.perturbed ? " on " + l.perturbed : "");
       const row = rows.get(key) || { label: key, down: 0, up: 0 };
       if (l.delta < 0) row.down = l.effect; else row.up = l.effect;
