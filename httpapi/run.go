@@ -239,7 +239,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 		return
 	}
 	if err := s.queue.Submit(ctx, run, sv); errors.Is(err, queue.ErrBusy) {
-		s.Error(w, r, &httpError{eBusy, fmt.Sprintf("the run queue is full (%d runs); try again shortly", s.MaxQueue)})
+		s.Error(w, r, &httpError{eBusy, fmt.Sprintf("the run queue is full (%d runs); try again shortly", s.queue.Config().MaxQueue)})
 		return
 	} else if err != nil {
 		s.Error(w, r, err)

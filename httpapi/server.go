@@ -112,7 +112,7 @@ type Server struct {
 	RecoverEvery time.Duration
 	// Queue holds the other settings of the queue the runs go through
 	// (retries, rescue, heartbeats, parts; see queue.Config); the fields
-	// above take precedence over its own.
+	// above, when set, take precedence over its own.
 	Queue queue.Config
 	// Logger receives internal errors and lifecycle messages; default none.
 	Logger *slog.Logger
@@ -132,15 +132,12 @@ func (s *Server) logger() *slog.Logger {
 	return s.Logger
 }
 
+// defaults applies the defaults of the server's own settings; the queue's
+// (Workers, MaxQueue, Grace, MaxResumes, CacheBytes, RecoverEvery) are
+// applied by package queue.
 func (s *Server) defaults() {
 	if s.Addr == "" {
 		s.Addr = "127.0.0.1:0"
-	}
-	if s.Workers == 0 {
-		s.Workers = DefaultWorkers
-	}
-	if s.MaxQueue <= 0 {
-		s.MaxQueue = DefaultMaxQueue
 	}
 	if s.MaxBody <= 0 {
 		s.MaxBody = DefaultMaxBody
@@ -148,23 +145,11 @@ func (s *Server) defaults() {
 	if s.RunWait <= 0 {
 		s.RunWait = DefaultRunWait
 	}
-	if s.Grace <= 0 {
-		s.Grace = DefaultGrace
-	}
 	if s.MaxRunMemory <= 0 {
 		s.MaxRunMemory = DefaultMaxRunMemory
 	}
 	if s.MaxRunTime <= 0 {
 		s.MaxRunTime = DefaultMaxRunTime
-	}
-	if s.MaxResumes == 0 {
-		s.MaxResumes = DefaultMaxResumes
-	}
-	if s.CacheBytes <= 0 {
-		s.CacheBytes = DefaultCacheBytes
-	}
-	if s.RecoverEvery <= 0 {
-		s.RecoverEvery = DefaultRecoverEvery
 	}
 	if s.MaxRunCPU <= 0 {
 		s.MaxRunCPU = DefaultMaxRunCPU
@@ -232,8 +217,13 @@ func (s *Server) start(ctx context.Context) error {
 	// the watch that /healthz reports on.
 	s.Store = watchStore(s.Store, s.health, s.logger())
 	cfg := s.Queue
-	cfg.Role, cfg.Workers, cfg.MaxQueue, cfg.MaxResumes = "serve", s.Workers, s.MaxQueue, s.MaxResumes
-	cfg.MaxRunTime, cfg.RecoverEvery, cfg.CacheBytes, cfg.Grace = s.MaxRunTime, s.RecoverEvery, s.CacheBytes, s.Grace
+	cfg.Role, cfg.MaxRunTime = "serve", s.MaxRunTime
+	setIf(&cfg.Workers, s.Workers)
+	setIf(&cfg.MaxQueue, s.MaxQueue)
+	setIf(&cfg.MaxResumes, s.MaxResumes)
+	setIf(&cfg.RecoverEvery, s.RecoverEvery)
+	setIf(&cfg.CacheBytes, s.CacheBytes)
+	setIf(&cfg.Grace, s.Grace)
 	cfg.Admit, cfg.Logger = s.admit, s.logger()
 	cfg.StoreError = func(string, error) { s.health.failed(time.Now()) }
 	q, err := queue.Open(ctx, s.Store, cfg)
@@ -242,6 +232,15 @@ func (s *Server) start(ctx context.Context) error {
 	}
 	s.queue = q
 	return nil
+}
+
+// setIf sets *dst to v unless v is zero: the Server's fields take
+// precedence over the Queue's when set.
+func setIf[T comparable](dst *T, v T) {
+	var zero T
+	if v != zero {
+		*dst = v
+	}
 }
 
 // URL returns the server's base URL, e.g. http://127.0.0.1:8080.

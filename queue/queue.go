@@ -310,6 +310,9 @@ func clientID(role string) string {
 	return fmt.Sprintf("%s-%s-%d-%s", role, host, os.Getpid(), hex.EncodeToString(b))
 }
 
+// Config returns the queue's settings, defaults applied.
+func (q *Queue) Config() Config { return q.cfg }
+
 // ID returns the process's worker id, its River client id.
 func (q *Queue) ID() string { return q.id }
 
