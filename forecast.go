@@ -14,17 +14,36 @@ type Forecast struct {
 	Results  []*Result `json:"results"`
 }
 
-// Run forecasts s with each model in turn. It stops at the first error. A
-// result that lacks an issue of s or holds a forecast that is not a finite
-// number breaks the Model contract; Run returns an EINTERNAL error naming
-// the model rather than pass it on.
+// Run forecasts s with each model in turn, recording everything
+// (DetailAll; see [RunDetail]). It stops at the first error. A result that
+// lacks an issue of s or holds a forecast that is not a finite number
+// breaks the Model contract; Run returns an EINTERNAL error naming the
+// model rather than pass it on.
 func Run(ctx context.Context, s *Scenario, models []Model) (*Forecast, error) {
+	return RunDetail(ctx, s, models, DetailAll)
+}
+
+// RunDetail is [Run] recording the detail d of each model's run that the
+// caller will show: a forecast shown as a table needs no rounds.
+func RunDetail(ctx context.Context, s *Scenario, models []Model, d Detail) (*Forecast, error) {
 	f := &Forecast{Scenario: s.ID, Title: s.Title}
+	var t *Table // built once, for every model that reads one
 	for _, m := range models {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r, err := m.Forecast(ctx, s)
+		var r *Result
+		var err error
+		if tm, ok := m.(Tabular); ok {
+			if t == nil {
+				t = s.Table()
+			}
+			r, err = tm.ForecastTable(ctx, t, d)
+		} else if d == DetailNone {
+			r, err = ForecastOnly(ctx, m, s)
+		} else {
+			r, err = m.Forecast(ctx, s)
+		}
 		if err != nil {
 			return nil, err
 		}

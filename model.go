@@ -37,14 +37,59 @@ func ForecastOnly(ctx context.Context, m Model, s *Scenario) (*Result, error) {
 	return m.Forecast(ctx, s)
 }
 
+// Detail is how much of its run a dynamic model records in a [Result]: as
+// much as the caller will show, since recording costs time and memory (bdm
+// makes up to n² offers a round). Loops that keep only the forecasts ask
+// for none, outputs that draw the rounds for the rounds, and outputs that
+// tell them in full (jirga explain, the JSON of a forecast) for all.
+type Detail int
+
+const (
+	// DetailNone records no rounds: the forecasts, status and notes.
+	DetailNone Detail = iota
+	// DetailRounds records the rounds, each with what every round has and
+	// the model's trace, but not the per-pair detail that only an account
+	// of the rounds shows (bdm's offers).
+	DetailRounds
+	// DetailAll records everything: what Forecast records.
+	DetailAll
+)
+
+// Tabular is implemented by models that forecast from a scenario's
+// [Table]. A caller that runs several models on one scenario, or models on
+// many draws of one scenario, builds the table once (refreshing its numbers
+// after each draw, see [Table.Refresh]) and runs each model with
+// [ForecastTable], so that no model builds its own.
+//
+// ForecastTable(ctx, s.Table(), DetailAll) must return what Forecast(ctx,
+// s) returns, bit for bit. With less detail the model may record less of
+// Result.Rounds (see [Detail]); its forecasts, status and notes must not
+// change.
+type Tabular interface {
+	ForecastTable(ctx context.Context, t *Table, d Detail) (*Result, error)
+}
+
+// ForecastTable runs m on the scenario of t with detail d: from t when m is
+// [Tabular], and otherwise with m.Forecast, or [ForecastOnly] for
+// DetailNone.
+func ForecastTable(ctx context.Context, m Model, t *Table, d Detail) (*Result, error) {
+	if tm, ok := m.(Tabular); ok {
+		return tm.ForecastTable(ctx, t, d)
+	}
+	if d == DetailNone {
+		return ForecastOnly(ctx, m, t.Scenario())
+	}
+	return m.Forecast(ctx, t.Scenario())
+}
+
 // Status records how a dynamic model's run ended.
 type Status string
 
 // Statuses of a model run.
 const (
 	StatusStatic     Status = "static"      // a closed-form or one-shot model
-	StatusConverged  Status = "converged"   // the stopping rule was met
-	StatusRoundLimit Status = "round_limit" // the fixed number of rounds ran out
+	StatusConverged  Status = "converged"   // the outcome settled, or the stopping rule was met
+	StatusRoundLimit Status = "round_limit" // the rounds ran out too soon to judge whether it settled
 )
 
 // Result is one model's forecast for a scenario. Its JSON form is part of the
@@ -64,8 +109,10 @@ type Result struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// IssueForecast is the forecast on one issue. The interval fields are set
-// only by Monte Carlo sweeps.
+// IssueForecast is the forecast on one issue. Mean, P10 … P90 and
+// Histogram describe the forecasts over a Monte Carlo sweep's draws (input
+// uncertainty only) and are set only by sweeps; Predictive is the
+// predictive interval, which adds the model's own error.
 type IssueForecast struct {
 	Issue    string  `json:"issue"`
 	Forecast float64 `json:"forecast"`
@@ -78,6 +125,42 @@ type IssueForecast struct {
 	P75       *float64   `json:"p75,omitempty"`
 	P90       *float64   `json:"p90,omitempty"`
 	Histogram *Histogram `json:"histogram,omitempty"`
+	// SettleRange is, for an issue on which a dynamic model's outcome had
+	// not settled when the run ended (the result's status is unsettled),
+	// the least and greatest outcome over its last rounds (see
+	// [JudgeSettle]); Forecast is then the middle of that range, and
+	// LastRound the last round's outcome. SettleCycle is the period of the
+	// cycle those rounds repeat, 0 when they do not.
+	SettleRange *[2]float64 `json:"settle_range,omitempty"`
+	SettleCycle int         `json:"settle_cycle,omitempty"`
+	LastRound   *float64    `json:"last_round,omitempty"`
+	// Predictive is where the outcome is expected to fall: the model's
+	// error, measured on decisions with known outcomes, combined with the
+	// input uncertainty of a sweep's draws (package calib). Nil when the
+	// model has no calibration; the result's notes then say why.
+	Predictive *Predictive `json:"predictive,omitempty"`
+}
+
+// Predictive is a predictive interval: quantiles of the outcome's
+// distribution when a forecast's error is that of the model on decisions
+// with known outcomes (relative to the issue's scale) and, when Draws > 0,
+// the forecast itself varies over a sweep's draws of the inputs. The
+// central 50%, 80% and 90% intervals are P25–P75, P10–P90 and P05–P95.
+type Predictive struct {
+	P05 float64 `json:"p05"`
+	P10 float64 `json:"p10"`
+	P25 float64 `json:"p25"`
+	P75 float64 `json:"p75"`
+	P90 float64 `json:"p90"`
+	P95 float64 `json:"p95"`
+	// Basis is the name of the calibration the model error comes from.
+	Basis string `json:"basis"`
+	// ErrorScale is the factor the analyst applied to the calibrated
+	// errors (scenario field error_scale or --error-scale); omitted when 1.
+	ErrorScale float64 `json:"error_scale,omitempty"`
+	// Draws is the number of input draws combined with the model error;
+	// 0 (omitted) when the interval is the point forecast's alone.
+	Draws int `json:"draws,omitempty"`
 }
 
 // Histogram counts values in equal-width bins over [Min, Max].
@@ -85,6 +168,16 @@ type Histogram struct {
 	Min    float64 `json:"min"`
 	Max    float64 `json:"max"`
 	Counts []int   `json:"counts"`
+}
+
+// IssueForecast returns the forecast on the issue id, or nil.
+func (r *Result) IssueForecast(issue string) *IssueForecast {
+	for i := range r.Issues {
+		if r.Issues[i].Issue == issue {
+			return &r.Issues[i]
+		}
+	}
+	return nil
 }
 
 // Forecast returns the forecast for the issue id and whether there is one.

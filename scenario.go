@@ -40,6 +40,18 @@ type Scenario struct {
 	// order, each revising some estimates of the state before it; the
 	// scenario itself (its AsOf) is the first state. See [Scenario.States].
 	Snapshots []*Snapshot `json:"snapshots,omitempty" yaml:"snapshots,omitempty"`
+	// SalienceScale is the top of the scale the file writes saliences on:
+	// 0 (unset) and SalienceMax mean 0–100; 1 means 0–1, and so on.
+	// Readers rescale the saliences to 0–100 and then set it to
+	// SalienceMax (see [Scenario.RescaleSaliences]), so a scenario in
+	// memory holds 0 or SalienceMax. Set, it also confirms that saliences
+	// which all lie in [0, 1] are meant on 0–100 (see [Scenario.Validate]).
+	SalienceScale float64 `json:"salience_scale,omitempty" yaml:"salience_scale,omitempty"`
+	// ErrorScale is the analyst's factor on the models' calibrated errors
+	// for this negotiation (0: unset, which means 1): 2 says the models err
+	// twice as much here as on the decisions they were calibrated on. It
+	// widens or narrows every predictive interval (package calib).
+	ErrorScale float64 `json:"error_scale,omitempty" yaml:"error_scale,omitempty"`
 }
 
 // Source is a document that an estimate rests on.
@@ -189,7 +201,7 @@ type Change struct {
 // Issue returns the issue with the given id, or nil.
 func (s *Scenario) Issue(id string) *Issue {
 	for _, is := range s.Issues {
-		if is.ID == id {
+		if is != nil && is.ID == id {
 			return is
 		}
 	}
@@ -209,7 +221,7 @@ func (s *Scenario) IssueAttr(is *Issue, key string) string {
 // Actor returns the actor with the given id, or nil.
 func (s *Scenario) Actor(id string) *Actor {
 	for _, a := range s.Actors {
-		if a.ID == id {
+		if a != nil && a.ID == id {
 			return a
 		}
 	}

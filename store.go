@@ -76,6 +76,10 @@ type RunOptions struct {
 	AsOf string `json:"as_of,omitempty"`
 	// Issue limits an explain run to one issue; "" means every issue.
 	Issue string `json:"issue,omitempty"`
+	// ErrorScale multiplies the models' calibrated errors in the
+	// predictive intervals of forecast, sweep, timeline, compare and report
+	// runs, as --error-scale; 0 means the scenario's error_scale, or 1.
+	ErrorScale float64 `json:"error_scale,omitempty"`
 }
 
 // RunRecord is one stored computation on a scenario version: its input (kind,

@@ -3,20 +3,32 @@ package jirga
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"math"
-	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$`)
-
 // ValidID reports whether id is a valid scenario, actor, issue, source or
 // intervention id: 1–64 letters, digits or _.:+-, starting with a letter or
-// digit.
-func ValidID(id string) bool { return idPattern.MatchString(id) }
+// digit (the pattern ^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$, checked by hand:
+// a large scenario has many ids).
+func ValidID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case i > 0 && (c == '_' || c == '.' || c == ':' || c == '+' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Validate checks the scenario and returns every problem it finds, joined
 // with errors.Join; each is a *ValidationError. It returns nil for a valid
@@ -48,6 +60,7 @@ type validator struct {
 	warns []*ValidationError
 	// dates checks the dates of the sources that estimates cite.
 	dates dateCheck
+	keys  []string // scratch: an actor's stance keys
 }
 
 func (v *validator) add(e *ValidationError) { v.errs = append(v.errs, e) }
@@ -68,7 +81,7 @@ func (v *validator) id(path, kind, id string) {
 	switch {
 	case id == "":
 		v.addf(p, "", "", "id", "%s id is missing", kind)
-	case !idPattern.MatchString(id):
+	case !ValidID(id):
 		v.addf(p, "", "", "id", "%s id %q must be 1–64 letters, digits or _.:+- and start with a letter or digit", kind, id)
 	}
 }
@@ -151,46 +164,58 @@ func (v *validator) scenario(s *Scenario) {
 			v.addf(p+".outcome", "", is.ID, "outcome", "outcome %s is outside the scale [%g, %g]", num(*is.Outcome), lo, hi)
 		}
 	}
-	actors := map[string]bool{}
+	actors := make(map[string]bool, len(s.Actors))
 	for i, a := range s.Actors {
-		p := fmt.Sprintf("actors[%d]", i)
+		// Paths are written only for messages: a large scenario has many
+		// actors and, usually, no problem.
+		p := func() string { return "actors[" + strconv.Itoa(i) + "]" }
 		if a == nil {
-			v.addf(p, "", "", "", "actor %d is empty", i+1)
+			v.addf(p(), "", "", "", "actor %d is empty", i+1)
 			continue
 		}
-		v.id(p, "actor", a.ID)
+		if !ValidID(a.ID) {
+			v.id(p(), "actor", a.ID)
+		}
 		if actors[a.ID] && a.ID != "" {
-			v.addf(p+".id", a.ID, "", "id", "duplicate actor id %q", a.ID)
+			v.addf(p()+".id", a.ID, "", "id", "duplicate actor id %q", a.ID)
 		}
 		actors[a.ID] = true
 		if a.Role != "" && !slices.Contains(roles, a.Role) {
-			v.addf(p+".role", a.ID, "", "role", "role %q is not one of %s", a.Role, joinRoles())
+			v.addf(p()+".role", a.ID, "", "role", "role %q is not one of %s", a.Role, joinRoles())
 		}
-		checkSources(p+".sources", a.ID, "", "sources", a.Sources)
-		v.actorSources(p+".sources", a.ID, a.Sources)
+		if len(a.Sources) > 0 {
+			checkSources(p()+".sources", a.ID, "", "sources", a.Sources)
+			v.actorSources(p()+".sources", a.ID, a.Sources)
+		}
 		if a.Capability == nil {
 			r, _ := FieldRange(FieldCapability, nil)
-			v.addf(p+".capability", a.ID, "", "capability", "capability is missing; it must be %s", r.Requirement())
+			v.addf(p()+".capability", a.ID, "", "capability", "capability is missing; it must be %s", r.Requirement())
 		}
 		if len(a.Stances) == 0 {
-			v.addf(p+".stances", a.ID, "", "stances", "actor has no stance on any issue")
+			v.addf(p()+".stances", a.ID, "", "stances", "actor has no stance on any issue")
 		}
-		for _, issueID := range slices.Sorted(maps.Keys(a.Stances)) {
+		// In the order of issue ids, so that messages come in a fixed order.
+		v.keys = v.keys[:0]
+		for id := range a.Stances {
+			v.keys = append(v.keys, id)
+		}
+		slices.Sort(v.keys)
+		for _, issueID := range v.keys {
 			st := a.Stances[issueID]
-			sp := p + ".stances." + issueID
+			sp := func() string { return p() + ".stances." + issueID }
 			is, ok := issues[issueID]
 			if !ok {
-				v.addf(sp, a.ID, issueID, "stances", "unknown issue id %q (declare it under issues)", issueID)
+				v.addf(sp(), a.ID, issueID, "stances", "unknown issue id %q (declare it under issues)", issueID)
 				continue
 			}
 			if st == nil {
-				v.addf(sp, a.ID, issueID, "", "stance is empty; it needs a position and a salience")
+				v.addf(sp(), a.ID, issueID, "", "stance is empty; it needs a position and a salience")
 				continue
 			}
 			for _, f := range [...]string{FieldPosition, FieldSalience} {
 				if *st.slot(f) == nil {
 					r, _ := FieldRange(f, is)
-					v.addf(sp+"."+f, a.ID, issueID, f, "%s is missing; it must be %s", f, r.Requirement())
+					v.addf(sp()+"."+f, a.ID, issueID, f, "%s is missing; it must be %s", f, r.Requirement())
 				}
 			}
 		}
@@ -236,7 +261,15 @@ func (v *validator) scenario(s *Scenario) {
 		}
 	}
 	v.snapshots(s, checkSources)
+	v.salienceScale(s)
+	if s.ErrorScale != 0 && !(finite(s.ErrorScale) && s.ErrorScale > 0 && s.ErrorScale <= MaxErrorScale) {
+		v.addf("error_scale", "", "", "error_scale", "error_scale must be a number in (0, %g] (a factor on the models' calibrated errors; 1 keeps them as measured), got %s", float64(MaxErrorScale), num(s.ErrorScale))
+	}
 }
+
+// MaxErrorScale bounds a scenario's error_scale: errors 100 times those
+// measured already make every predictive interval the whole scale.
+const MaxErrorScale = 100
 
 func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[string]*Issue) {
 	a := s.Actor(ch.Actor)
@@ -279,47 +312,51 @@ func (v *validator) change(p, ivID string, ch Change, s *Scenario, issues map[st
 }
 
 // estimate checks the value, range, distribution and sources of in against
-// the range its field allows.
+// the range its field allows. Its path is written only for a message.
 func (v *validator) estimate(in Input, checkSources func(string, string, string, string, []string)) {
-	p, actor, issue, field, e, r := in.Path(), in.Actor, in.Issue, in.Field, in.Estimate, in.Range
+	actor, issue, field, e, r := in.Actor, in.Issue, in.Field, in.Estimate, in.Range
+	p := func(suffix string) string { return in.Path() + suffix }
 	switch {
 	case r.Contains(e.Value):
 	case r.LoOpen && !finite(e.Value):
-		v.addf(p, actor, issue, field, "%s must be a finite number > %g, got %s", field, r.Lo, num(e.Value))
+		v.addf(p(""), actor, issue, field, "%s must be a finite number > %g, got %s", field, r.Lo, num(e.Value))
 	case r.LoOpen && e.Value <= r.Lo:
-		v.addf(p, actor, issue, field, "%s must be > %g, got %s", field, r.Lo, num(e.Value))
+		v.addf(p(""), actor, issue, field, "%s must be > %g, got %s", field, r.Lo, num(e.Value))
 	default:
-		v.addf(p, actor, issue, field, "%s %s is outside the allowed range %s", field, num(e.Value), r)
+		v.addf(p(""), actor, issue, field, "%s %s is outside the allowed range %s", field, num(e.Value), r)
+	}
+	if e.Bare() {
+		return // a bare number has nothing else to check
 	}
 	if e.Low != nil && !r.Contains(*e.Low) {
-		v.addf(p+".low", actor, issue, field, "low %s is outside the allowed range %s", num(*e.Low), r)
+		v.addf(p(".low"), actor, issue, field, "low %s is outside the allowed range %s", num(*e.Low), r)
 	}
 	if e.High != nil && !r.Contains(*e.High) {
-		v.addf(p+".high", actor, issue, field, "high %s is outside the allowed range %s", num(*e.High), r)
+		v.addf(p(".high"), actor, issue, field, "high %s is outside the allowed range %s", num(*e.High), r)
 	}
 	if e.Low != nil && finite(*e.Low) && *e.Low > e.Value {
-		v.addf(p+".low", actor, issue, field, "low %s is above the value %s", num(*e.Low), num(e.Value))
+		v.addf(p(".low"), actor, issue, field, "low %s is above the value %s", num(*e.Low), num(e.Value))
 	}
 	if e.High != nil && finite(*e.High) && *e.High < e.Value {
-		v.addf(p+".high", actor, issue, field, "high %s is below the value %s", num(*e.High), num(e.Value))
+		v.addf(p(".high"), actor, issue, field, "high %s is below the value %s", num(*e.High), num(e.Value))
 	}
 	switch e.Dist {
 	case "", DistUniform, DistTriangular:
 		if e.Dist != "" && (e.Low == nil || e.High == nil) {
-			v.addf(p+".dist", actor, issue, field, "a %s distribution needs low and high", e.Dist)
+			v.addf(p(".dist"), actor, issue, field, "a %s distribution needs low and high", e.Dist)
 		}
 		if e.SD != nil {
-			v.addf(p+".sd", actor, issue, field, "sd applies only to dist: normal")
+			v.addf(p(".sd"), actor, issue, field, "sd applies only to dist: normal")
 		}
 	case DistNormal:
 		if e.SD == nil || !bounded(*e.SD) || *e.SD <= 0 {
-			v.addf(p+".sd", actor, issue, field, "a normal distribution needs sd in (0, %g]", MaxMagnitude)
+			v.addf(p(".sd"), actor, issue, field, "a normal distribution needs sd in (0, %g]", MaxMagnitude)
 		}
 	default:
-		v.addf(p+".dist", actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
+		v.addf(p(".dist"), actor, issue, field, "dist %q is not one of uniform, triangular, normal", e.Dist)
 	}
-	checkSources(p+".sources", actor, issue, field, e.Sources)
-	v.cited(p, actor, issue, field, "", e.Sources, e.Hindsight, e.Note, "a note")
+	checkSources(p(".sources"), actor, issue, field, e.Sources)
+	v.cited(p(""), actor, issue, field, "", e.Sources, e.Hindsight, e.Note, "a note")
 }
 
 // joinRoles lists the roles for messages: "party, mediator, …".

@@ -149,6 +149,15 @@ type Score struct {
 	// shares of the scale in points of 100.
 	Width50 *float64 `json:"width50,omitempty"`
 	Width80 *float64 `json:"width80,omitempty"`
+	// PredictiveCoverage50 and PredictiveCoverage80 are the shares of
+	// outcomes inside the central 50% and 80% predictive intervals, which
+	// add the model's error to the sweep (see [Coverage] and
+	// [PredictiveCV]); PredictiveWidth50 and PredictiveWidth80 their mean
+	// widths.
+	PredictiveCoverage50 *float64 `json:"predictive_coverage50,omitempty"`
+	PredictiveCoverage80 *float64 `json:"predictive_coverage80,omitempty"`
+	PredictiveWidth50    *float64 `json:"predictive_width50,omitempty"`
+	PredictiveWidth80    *float64 `json:"predictive_width80,omitempty"`
 }
 
 // Metrics are accuracy measures over n forecasts. Errors are shares of each
@@ -182,6 +191,9 @@ type Row struct {
 	Err      string
 	// Interval quantiles of the sweep, NaN without coverage.
 	P10, P25, P50, P75, P90 float64
+	// Draws are the model's forecasts over the sweep's draws, in draw order
+	// (NaN where it failed), nil without coverage.
+	Draws []float64
 }
 
 // Run forecasts every scenario of ss with every model and scores the
@@ -219,7 +231,7 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 				return err
 			}
 			vals, errs := forecastIssues(ctx, model, s, cases, caseOf[s])
-			var iv map[string][5]float64
+			var iv map[string]interval
 			if opt.Coverage.Draws > 0 {
 				iv = opt.Coverage.intervals(ctx, model, s)
 			}
@@ -227,7 +239,8 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 				r := Row{Case: ci, Model: model.Name(), Forecast: vals[n], Err: errs[n]}
 				r.P10, r.P25, r.P50, r.P75, r.P90 = nan, nan, nan, nan, nan
 				if q, ok := iv[cases[ci].Issue.ID]; ok && errs[n] == "" {
-					r.P10, r.P25, r.P50, r.P75, r.P90 = q[0], q[1], q[2], q[3], q[4]
+					r.P10, r.P25, r.P50, r.P75, r.P90 = q.q[0], q.q[1], q.q[2], q.q[3], q.q[4]
+					r.Draws = q.draws
 				}
 				rows[m][ci] = r
 			}
@@ -242,7 +255,22 @@ func Run(ctx context.Context, ss []*jirga.Scenario, models []jirga.Model, opt Op
 		rep.Coverage = &cv
 	}
 	for m, model := range models {
-		rep.Models = append(rep.Models, score(model.Name(), slices.Contains(opt.Reference, model.Name()), cases, rows[m]))
+		sc := score(model.Name(), slices.Contains(opt.Reference, model.Name()), cases, rows[m])
+		if opt.Coverage.Draws > 0 {
+			f := make([]float64, len(cases))
+			draws := make([][]float64, len(cases))
+			for i, r := range rows[m] {
+				f[i], draws[i] = r.Forecast, r.Draws
+			}
+			k, seed := opt.Coverage.folds()
+			p := PredictiveCV(cases, f, draws, k, seed)
+			if p.N > 0 {
+				ptr := func(x float64) *float64 { return &x }
+				sc.PredictiveCoverage50, sc.PredictiveCoverage80 = ptr(p.Coverage50), ptr(p.Coverage80)
+				sc.PredictiveWidth50, sc.PredictiveWidth80 = ptr(p.Width50), ptr(p.Width80)
+			}
+		}
+		rep.Models = append(rep.Models, sc)
 		rep.Rows = append(rep.Rows, rows[m]...)
 	}
 	return rep, cases, nil
@@ -277,7 +305,7 @@ func safeForecast(ctx context.Context, model jirga.Model, s *jirga.Scenario) (va
 			err = fmt.Errorf("%s panicked: %v", model.Name(), p)
 		}
 	}()
-	return sweep.Forecast(ctx, model, s, nil)
+	return sweep.Forecast(ctx, model, s.Table(), nil)
 }
 
 func score(name string, ref bool, cases []Case, rows []Row) Score {

@@ -16,9 +16,8 @@ type issueData struct {
 	cap, pos, sal, w []float64
 }
 
-// forecast runs f on every issue of s.
-func forecast(ctx context.Context, name string, s *jirga.Scenario, f issueFunc) (*jirga.Result, error) {
-	t := s.Table()
+// forecast runs f on every issue of t.
+func forecast(ctx context.Context, name string, t *jirga.Table, f issueFunc) (*jirga.Result, error) {
 	r := &jirga.Result{Model: name, Status: jirga.StatusStatic}
 	for k, is := range t.Issues {
 		if err := ctx.Err(); err != nil {

@@ -33,7 +33,12 @@ func (Condorcet) Name() string { return "condorcet" }
 
 // Forecast implements jirga.Model.
 func (m Condorcet) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	return forecast(ctx, m.Name(), s, func(t *jirga.Table, k int, d issueData) (float64, error) {
+	return m.ForecastTable(ctx, s.Table(), jirga.DetailAll)
+}
+
+// ForecastTable implements jirga.Tabular.
+func (m Condorcet) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail) (*jirga.Result, error) {
+	return forecast(ctx, m.Name(), t, func(t *jirga.Table, k int, d issueData) (float64, error) {
 		return CondorcetMedian(d.pos, d.w, t.Max[k]-t.Min[k]), nil
 	})
 }

@@ -21,7 +21,12 @@ func (Mean) Name() string { return "mean" }
 
 // Forecast implements jirga.Model.
 func (m Mean) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	return forecast(ctx, m.Name(), s, func(_ *jirga.Table, _ int, d issueData) (float64, error) {
+	return m.ForecastTable(ctx, s.Table(), jirga.DetailAll)
+}
+
+// ForecastTable implements jirga.Tabular.
+func (m Mean) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail) (*jirga.Result, error) {
+	return forecast(ctx, m.Name(), t, func(_ *jirga.Table, _ int, d issueData) (float64, error) {
 		return WeightedMean(d.pos, d.w), nil
 	})
 }

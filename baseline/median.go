@@ -19,7 +19,12 @@ func (Median) Name() string { return "median" }
 
 // Forecast implements jirga.Model.
 func (m Median) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
-	return forecast(ctx, m.Name(), s, func(_ *jirga.Table, _ int, d issueData) (float64, error) {
+	return m.ForecastTable(ctx, s.Table(), jirga.DetailAll)
+}
+
+// ForecastTable implements jirga.Tabular.
+func (m Median) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail) (*jirga.Result, error) {
+	return forecast(ctx, m.Name(), t, func(_ *jirga.Table, _ int, d issueData) (float64, error) {
 		return WeightedMedian(d.pos, d.w), nil
 	})
 }

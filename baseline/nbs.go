@@ -63,6 +63,11 @@ func NBSFromOptions(_ option.Common, params map[string]string) (jirga.Model, err
 
 // Forecast implements jirga.Model.
 func (m NBS) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	return m.ForecastTable(ctx, s.Table(), jirga.DetailAll)
+}
+
+// ForecastTable implements jirga.Tabular.
+func (m NBS) ForecastTable(ctx context.Context, t *jirga.Table, _ jirga.Detail) (*jirga.Result, error) {
 	u := m.Utility
 	if u == "" {
 		u = UtilityQuadratic
@@ -71,7 +76,7 @@ func (m NBS) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, er
 		return nil, err
 	}
 	var notes []string
-	r, err := forecast(ctx, m.Name(), s, func(t *jirga.Table, k int, d issueData) (float64, error) {
+	r, err := forecast(ctx, m.Name(), t, func(t *jirga.Table, k int, d issueData) (float64, error) {
 		is := t.Issues[k]
 		lo, hi := t.Min[k], t.Max[k]
 		dis := make([]float64, len(d.pos))

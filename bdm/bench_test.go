@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/internal/usage"
 )
 
 // benchScenario draws n actors on one issue of scale [0, 100].
@@ -33,11 +34,16 @@ func benchmarkForecast(b *testing.B, n int, st Settings) {
 	st.Rounds = 10
 	m := New(st)
 	b.ReportAllocs()
+	c0 := usage.CPU()
 	for b.Loop() {
 		if _, err := m.Forecast(context.Background(), s); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((usage.CPU()-c0).Seconds()/float64(b.N), "cpu-s/op")
+	// The process's peak: meaningful when the benchmark runs alone
+	// (issue 18's target at 1,000 actors: ≤ 120 MiB).
+	b.ReportMetric(usage.PeakMiB(), "peak-MiB")
 }
 
 // benchmarkForecastOnly runs ForecastOnly (no rounds recorded, as a sweep
@@ -46,11 +52,14 @@ func benchmarkForecastOnly(b *testing.B, n int) {
 	s := benchScenario(n)
 	m := New(Settings{Rounds: 10})
 	b.ReportAllocs()
+	c0 := usage.CPU()
 	for b.Loop() {
 		if _, err := m.ForecastOnly(context.Background(), s); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((usage.CPU()-c0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(usage.PeakMiB(), "peak-MiB")
 }
 
 func BenchmarkForecastOnly10(b *testing.B)   { benchmarkForecastOnly(b, 10) }

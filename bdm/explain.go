@@ -98,10 +98,16 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 				prev[id] = to
 			}
 		}
-		if f, ok := r.Forecast(is.ID); ok {
-			fmt.Fprintf(ew, "\n  forecast for %s: %.3f (median voter after round %d)\n", is.ID, f, len(r.Rounds))
+		if f := r.IssueForecast(is.ID); f != nil {
+			if f.SettleRange != nil && f.LastRound != nil {
+				fmt.Fprintf(ew, "\n  forecast for %s: %.3f, the middle of the median voter's range %.3f–%.3f over the last rounds (round %d: %.3f); unsettled\n",
+					is.ID, f.Forecast, f.SettleRange[0], f.SettleRange[1], len(r.Rounds), *f.LastRound)
+			} else {
+				fmt.Fprintf(ew, "\n  forecast for %s: %.3f (median voter after round %d)\n", is.ID, f.Forecast, len(r.Rounds))
+			}
 		}
 	}
+	fmt.Fprintf(ew, "\n%s\n", Settled(s, r))
 	return ew.Flush()
 }
 
@@ -128,4 +134,11 @@ func others(offers []Offer, name map[string]string) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "; ")
+}
+
+// Settled is the paragraph that ends an explanation: whether the run
+// settled on every issue and, where it did not, how its outcome (the
+// median voter of each round) moved over the last rounds (jirga.SettleText).
+func Settled(s *jirga.Scenario, r *jirga.Result) string {
+	return jirga.SettleText(s, r, "round", func(rd jirga.Round, issue string) float64 { return rd.Median[issue] })
 }

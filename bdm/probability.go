@@ -130,36 +130,15 @@ func (v *votes) pairAt(a, b int, lo, hi float64, nmid, nmidEq int) (fLo, fHi flo
 // the order of the floating-point sums.
 func (v *votes) probabilities(p, x []float64, all, risk bool) {
 	n := len(x)
-	xs := v.xs
-	for qa, a := range v.order {
-		if v.stopped() {
-			return
+	if n < parallelMin {
+		for qa := range n {
+			if v.stopped() {
+				return
+			}
+			v.pairRow(p, risk, qa)
 		}
-		lo := xs[qa]
-		nmid := qa // xs[nmid-1] < midpoint for every pair seen so far
-		for qb := qa + 1; qb < n; qb++ {
-			b, hi := v.order[qb], xs[qb]
-			if hi == lo {
-				continue // equal positions: P = 0.5, set below
-			}
-			// When lo and hi are a few ulps apart, mid may round to hi,
-			// which can be the largest position: bound both scans.
-			mid := 0.5 * (lo + hi)
-			for nmid < n && xs[nmid] < mid {
-				nmid++
-			}
-			nmidEq := nmid
-			for nmidEq < n && xs[nmidEq] == mid {
-				nmidEq++
-			}
-			var fLo, fHi float64
-			if risk {
-				fLo, fHi = v.riskPairAt(a, b, nmid, nmidEq)
-			} else {
-				fLo, fHi = v.pairAt(a, b, lo, hi, nmid, nmidEq)
-			}
-			p[a*n+b], p[b*n+a] = fLo, fHi
-		}
+	} else {
+		inParallel(v.ctx, n, func(qa int) { v.pairRow(p, risk, qa) })
 	}
 	total := 0.0
 	for i := range n {
@@ -186,6 +165,38 @@ func (v *votes) probabilities(p, x []float64, all, risk bool) {
 	}
 	if all {
 		normalizeAll(p, x, total)
+	}
+}
+
+// pairRow sets the vote totals of the pairs (a, b) of the actor a of rank
+// qa with the actors b of higher ranks, p[a*n+b] and p[b*n+a]: the row of
+// qa in position order.
+func (v *votes) pairRow(p []float64, risk bool, qa int) {
+	n, xs, a := len(v.xs), v.xs, v.order[qa]
+	lo := xs[qa]
+	nmid := qa // xs[nmid-1] < midpoint for every pair seen so far
+	for qb := qa + 1; qb < n; qb++ {
+		b, hi := v.order[qb], xs[qb]
+		if hi == lo {
+			continue // equal positions: P = 0.5, set below
+		}
+		// When lo and hi are a few ulps apart, mid may round to hi, which
+		// can be the largest position: bound both scans.
+		mid := 0.5 * (lo + hi)
+		for nmid < n && xs[nmid] < mid {
+			nmid++
+		}
+		nmidEq := nmid
+		for nmidEq < n && xs[nmidEq] == mid {
+			nmidEq++
+		}
+		var fLo, fHi float64
+		if risk {
+			fLo, fHi = v.riskPairAt(a, b, nmid, nmidEq)
+		} else {
+			fLo, fHi = v.pairAt(a, b, lo, hi, nmid, nmidEq)
+		}
+		p[a*n+b], p[b*n+a] = fLo, fHi
 	}
 }
 
@@ -224,32 +235,50 @@ func (v *votes) riskTable(x, w, r []float64, R float64) {
 	if cap(v.ld) < n*n {
 		v.ld = make([]float64, n*n)
 	}
-	ld := v.ld[:n*n]
-	for a := range n {
-		if v.stopped() {
-			return
-		}
-		xa := x[a]
-		for k := a + 1; k < n; k++ {
-			if d := math.Abs(x[k] - xa); d > 0 {
-				l := math.Log(d / R)
-				ld[a*n+k], ld[k*n+a] = l, l
+	v.ld = v.ld[:n*n]
+	if n < parallelMin {
+		for a := range n {
+			if v.stopped() {
+				return
 			}
+			v.logRow(x, R, a)
+		}
+		for a := range n {
+			if v.stopped() {
+				return
+			}
+			v.preRow(x, w, r, a)
+		}
+		return
+	}
+	inParallel(v.ctx, n, func(a int) { v.logRow(x, R, a) })
+	inParallel(v.ctx, n, func(a int) { v.preRow(x, w, r, a) })
+}
+
+// logRow sets ld[a*n+k] and ld[k*n+a] = log(|x_k − x_a|/R) for k > a.
+func (v *votes) logRow(x []float64, R float64, a int) {
+	n, ld := len(x), v.ld
+	xa := x[a]
+	for k := a + 1; k < n; k++ {
+		if d := math.Abs(x[k] - xa); d > 0 {
+			l := math.Log(d / R)
+			ld[a*n+k], ld[k*n+a] = l, l
 		}
 	}
-	for a := range n {
-		if v.stopped() {
-			return
+}
+
+// preRow sets row a of riskTable's prefix sums.
+func (v *votes) preRow(x, w, r []float64, a int) {
+	n := len(x)
+	m := n + 1
+	row, la := v.pre[a*m:(a+1)*m], v.ld[a*n:(a+1)*n]
+	xa, sum := x[a], 0.0
+	row[0] = 0
+	for q, k := range v.order {
+		if x[k] != xa {
+			sum += w[k] * math.Exp(r[k]*la[k])
 		}
-		row, la := v.pre[a*m:(a+1)*m], ld[a*n:(a+1)*n]
-		xa, sum := x[a], 0.0
-		row[0] = 0
-		for q, k := range v.order {
-			if x[k] != xa {
-				sum += w[k] * math.Exp(r[k]*la[k])
-			}
-			row[q+1] = sum
-		}
+		row[q+1] = sum
 	}
 }
 

@@ -202,8 +202,11 @@ func TestMultiIssue(t *testing.T) {
 		}
 	}
 	tol := run(t, s, bdm.Settings{Tolerance: 1e-3, Rounds: 5})
-	if len(tol.Rounds) != 5 || tol.Status != jirga.StatusRoundLimit {
-		t.Fatalf("%d rounds, %s; want 5, round_limit", len(tol.Rounds), tol.Status)
+	if len(tol.Rounds) != 5 || tol.Status != jirga.StatusUnsettled {
+		t.Fatalf("%d rounds, %s; want 5, unsettled (issue i0 stopped, the others still move)", len(tol.Rounds), tol.Status)
+	}
+	if f := tol.Issues[0]; f.Issue != "i0" || f.SettleRange != nil || f.Forecast != 50 {
+		t.Errorf("i0, which stopped: %+v, want forecast 50 and no settle range", f)
 	}
 	for _, rd := range tol.Rounds {
 		for _, is := range s.Issues {

@@ -3,6 +3,7 @@ package bdm_test
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -57,10 +58,14 @@ func TestRound0(t *testing.T) {
 // J. Theoretical Politics 23(4), Table 2 (Q = 1), quoted second-hand in
 // models.md §2.6 and validation.md §3: median within ±0.35 and weighted
 // mean within ±0.15 in each of rounds 1–8.
+//
+// The median does not settle in those rounds (9.96, 7.47, 8.83, 9.67 in
+// rounds 5–8), so the run is unsettled: the forecast is the middle of the
+// range of the last jirga.SettleWindow medians, not round 8's.
 func TestScholzTable2(t *testing.T) {
 	r := run(t, emission(t), bdm.Settings{})
-	if len(r.Rounds) != bdm.DefaultRounds || r.Status != jirga.StatusRoundLimit {
-		t.Fatalf("%d rounds, status %s; want %d, round_limit", len(r.Rounds), r.Status, bdm.DefaultRounds)
+	if len(r.Rounds) != bdm.DefaultRounds || r.Status != jirga.StatusUnsettled {
+		t.Fatalf("%d rounds, status %s; want %d, unsettled", len(r.Rounds), r.Status, bdm.DefaultRounds)
 	}
 	median := []float64{8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6}
 	mean := []float64{7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6}
@@ -72,8 +77,15 @@ func TestScholzTable2(t *testing.T) {
 			t.Errorf("round %d: mean %.3f, Scholz %.1f ± 0.15", rd.Round, got, mean[i])
 		}
 	}
-	if f, _ := r.Forecast("issue"); f != r.Rounds[len(r.Rounds)-1].Median["issue"] {
-		t.Errorf("forecast %v is not the last round's median", f)
+	var last []float64
+	for _, rd := range r.Rounds[len(r.Rounds)-jirga.SettleWindow:] {
+		last = append(last, rd.Median["issue"])
+	}
+	lo, hi := slices.Min(last), slices.Max(last)
+	f := r.Issues[0]
+	if f.SettleRange == nil || f.SettleRange[0] != lo || f.SettleRange[1] != hi || f.Forecast != (lo+hi)/2 ||
+		f.LastRound == nil || *f.LastRound != last[len(last)-1] {
+		t.Errorf("forecast %v, settle range %v, last round %v; want %v, [%v, %v], %v", f.Forecast, f.SettleRange, f.LastRound, (lo+hi)/2, lo, hi, last[len(last)-1])
 	}
 }
 

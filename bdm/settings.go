@@ -105,7 +105,10 @@ type Settings struct {
 	// Accept is AcceptLowest (default), AcceptPriority or AcceptNearest.
 	Accept string
 	// Offers is OffersAll (default), OffersAccepted or OffersNone: which
-	// offers each Round records.
+	// offers each Round records when the caller records everything
+	// (jirga.DetailAll: Forecast, jirga explain, forecast --format json);
+	// with less detail no offer is recorded, and a round keeps only each
+	// actor's best offer while it is made, not all n(n − 1).
 	Offers string
 }
 

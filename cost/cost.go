@@ -297,11 +297,12 @@ const (
 	tableBytes   = 64   // per actor and issue
 	// Static models: a sort per issue.
 	staticSeconds = 1.5e-7 // per stance × log2(actors)
-	// bdm: per round and issue, n² pairs; five n×n float64 tables, and the
-	// offers of a round (48 bytes each, up to n(n−1), in a slice that grows
-	// by doubling).
+	// bdm: per round and issue, n² pairs; seven n×n float64 tables, and,
+	// when every offer is recorded, the offers of a round (48 bytes each,
+	// up to n(n−1), in a slice that grows by doubling; otherwise each
+	// actor's best offer is kept as the offers are made).
 	bdmSeconds    = 1.5e-7 // per pair and round
-	bdmTableBytes = 5 * 8
+	bdmTableBytes = 7 * 8
 	bdmOfferBytes = 3 * 48
 	// The share of ordered pairs that make an offer in a round (measured:
 	// 0.5–0.6 on random scenarios), a recorded offer (jirga.Offer) and its
@@ -317,14 +318,19 @@ const (
 	positionJSONBytes   = 30
 	positionJSONSeconds = 1e-7
 	// smp: per turn, N³ for the challenges and probabilities, N²·M for the
-	// distances; memory of its N×N matrices and per-turn state.
-	smpSeconds     = 2e-8 // per N³ and turn
+	// distances; memory of its N×N matrices and per-turn state. (Issue 18
+	// made a turn about four times cheaper: most targets' challenges are
+	// bounded away, and the elections count each pair once: one turn at
+	// 2,000 actors takes 49 s of CPU, 56 s by this constant.)
+	smpSeconds     = 7e-9 // per N³ and turn
 	smpMatrixBytes = 800  // per N²
 	// smp's cap on turns (KTAB's).
 	smpMaxTurns = 100
-	// exchange: K candidate exchanges per round, each compared in a heap.
+	// exchange: K candidate exchanges per round, each compared in a heap;
+	// a candidate is a slot of 8 bytes, a heap entry of 16 with room for a
+	// quarter more, and two places in the partner lists (issue 18).
 	exchangeSeconds        = 2.5e-8 // per candidate × log2(K) and round
-	exchangeCandidateBytes = 200
+	exchangeCandidateBytes = 64
 	// deal: a dense simplex tableau of R rows and C columns, R·C·pivots
 	// work with about R pivots; a fresh tableau per program, so garbage
 	// doubles it.
@@ -383,7 +389,10 @@ func model(name string, sz Size, rounds int, params map[string]string, record bo
 			}
 		}
 		c.seconds += bdmSeconds * r * pairs
-		c.work += (bdmTableBytes + bdmOfferBytes) * maxPairs
+		c.work += bdmTableBytes * maxPairs
+		if o := params["offers"]; record && (o == "" || o == bdm.OffersAll) {
+			c.work += bdmOfferBytes * maxPairs
+		}
 		if record {
 			c.seconds += offerSeconds * r * offers
 			c.result += offerBytes * r * offers

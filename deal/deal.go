@@ -3,9 +3,11 @@ package deal
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -42,9 +44,14 @@ type Result struct {
 	// DealProbability is the share of draws in which a joint zone of possible
 	// agreement exists (the point values' answer when there are no draws).
 	DealProbability float64 `json:"deal_probability"`
+	// DealProbabilityCI is the 95% interval of DealProbability's Monte
+	// Carlo error (Wilson score interval of the count over the draws;
+	// absent without draws). With none of 1,000 draws it is [0, 0.0038].
+	DealProbabilityCI *[2]float64 `json:"deal_probability_ci,omitempty"`
 	// IssueProbability is, per issue, the share of draws in which the
-	// issue's own zone is not empty.
-	IssueProbability map[string]float64 `json:"issue_probability"`
+	// issue's own zone is not empty; IssueProbabilityCI its 95% interval.
+	IssueProbability   map[string]float64    `json:"issue_probability"`
+	IssueProbabilityCI map[string][2]float64 `json:"issue_probability_ci,omitempty"`
 	// ZOPA is, per issue, the zone of possible agreement on that issue alone
 	// at the point values; null where it is empty.
 	ZOPA map[string]*Interval `json:"zopa"`
@@ -91,9 +98,14 @@ type Check struct {
 	Issues map[string]bool `json:"issues"`
 	// RejectedBy lists the necessary actors that reject the forecast package.
 	RejectedBy []string `json:"rejected_by,omitempty"`
+	// Unsettled lists the issues on which the dynamic model's outcome had
+	// not settled (jirga.JudgeSettle): its forecast there is the middle of
+	// a range, so whether the package is acceptable is less certain.
+	Unsettled []string `json:"unsettled,omitempty"`
 	// Probability is the share of draws in which the model's forecast on the
-	// drawn scenario is jointly acceptable.
-	Probability float64 `json:"probability"`
+	// drawn scenario is jointly acceptable; ProbabilityCI its 95% interval.
+	Probability   float64     `json:"probability"`
+	ProbabilityCI *[2]float64 `json:"probability_ci,omitempty"`
 }
 
 // Variant is the deal probability under an intervention.
@@ -102,6 +114,8 @@ type Variant struct {
 	Name            string  `json:"name,omitempty"`
 	Kind            string  `json:"kind,omitempty"`
 	DealProbability float64 `json:"deal_probability"`
+	// DealProbabilityCI is its 95% interval, as the baseline's.
+	DealProbabilityCI *[2]float64 `json:"deal_probability_ci,omitempty"`
 	// Shift is DealProbability minus the baseline's.
 	Shift float64 `json:"shift"`
 	// Exists is whether a joint deal exists at the point values.
@@ -249,11 +263,15 @@ func Point(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		}
 	}
 	var vals []float64
+	t := s.Table()
 	for _, m := range models {
-		if vals, err = sweep.Forecast(ctx, m, s, vals); err != nil {
+		var fr *jirga.Result
+		if fr, vals, err = sweep.ForecastResult(ctx, m, t, vals); err != nil {
 			return nil, err
 		}
-		r.ForecastAcceptable[m.Name()] = check(&p, vals)
+		c := check(&p, vals)
+		c.Unsettled = fr.Unsettled()
+		r.ForecastAcceptable[m.Name()] = c
 	}
 	for i, ivs := range variants(s, opt) {
 		sc, err := s.Apply(ivs...)
@@ -392,14 +410,20 @@ func Merge(s *jirga.Scenario, models []string, point *Result, parts []*Part, opt
 			}
 		}
 	} else {
+		// Each share carries the Wilson interval of its count, from the
+		// merged counts themselves.
 		d := float64(n)
 		r.DealProbability = float64(total.Deal[0]) / d
+		r.DealProbabilityCI = countCI(total.Deal[0], n)
+		r.IssueProbabilityCI = map[string][2]float64{}
 		for j, is := range s.Issues {
 			r.IssueProbability[is.ID] = float64(total.Issue[j]) / d
+			r.IssueProbabilityCI[is.ID] = *countCI(total.Issue[j], n)
 		}
 		for j, name := range models {
 			if c := r.ForecastAcceptable[name]; c != nil {
 				c.Probability = float64(total.Model[j]) / d
+				c.ProbabilityCI = countCI(total.Model[j], n)
 			}
 		}
 	}
@@ -409,10 +433,45 @@ func Merge(s *jirga.Scenario, models []string, point *Result, parts []*Part, opt
 			v.DealProbability = b2f(v.Exists)
 		} else if i+1 < len(total.Deal) {
 			v.DealProbability = float64(total.Deal[i+1]) / float64(n)
+			v.DealProbabilityCI = countCI(total.Deal[i+1], n)
 		}
 		v.Shift = v.DealProbability - r.DealProbability
 	}
 	return &r, nil
+}
+
+// CI returns the 95% interval of the Monte Carlo error of a share p of
+// draws draws: the Wilson score interval of its count (stat.Wilson), or nil
+// without draws.
+func CI(p float64, draws int) *[2]float64 {
+	return countCI(int(math.Round(p*float64(draws))), draws)
+}
+
+// countCI is [CI] of k draws of draws: the Wilson score interval of the
+// count, or nil without draws.
+func countCI(k, draws int) *[2]float64 {
+	if draws <= 0 {
+		return nil
+	}
+	lo, hi := stat.Wilson(k, draws, stat.Z95)
+	return &[2]float64{lo, hi}
+}
+
+// Percent writes a share of draws with its Monte Carlo error for people:
+// "1.5% (95% CI 0.9–2.5%)"; "below 0.4% (95%)" when no draw had it, and
+// "above 99.6% (95%)" when every draw did, the end of the 95% interval
+// rounded outwards to 0.1%; "0.0% (point values only)" without draws
+// (ci nil).
+func Percent(p float64, ci *[2]float64) string {
+	switch {
+	case ci == nil:
+		return fmt.Sprintf("%.1f%% (point values only)", 100*p)
+	case p == 0:
+		return fmt.Sprintf("below %.1f%% (95%%)", math.Ceil(1000*ci[1])/10)
+	case p == 1:
+		return fmt.Sprintf("above %.1f%% (95%%)", math.Floor(1000*ci[0])/10)
+	}
+	return fmt.Sprintf("%.1f%% (95%% CI %.1f–%.1f%%)", 100*p, 100*ci[0], 100*ci[1])
 }
 
 func hasNecessaryFlag(s *jirga.Scenario) bool {
@@ -470,7 +529,8 @@ func (p *Part) count(ctx context.Context, s *jirga.Scenario, nec []string, model
 			sm = sweep.NewSampler(s, u)
 			samplers[it.Worker] = sm
 		}
-		o, err := oneDraw(ctx, sm.Draw(it.Rand()), nec, models, &scratch[it.Worker])
+		sm.Draw(it.Rand())
+		o, err := oneDraw(ctx, sm.Table(), nec, models, &scratch[it.Worker])
 		if err != nil {
 			return fmt.Errorf("draw %d: %w", it.I+1, err)
 		}
@@ -501,10 +561,10 @@ func (p *Part) count(ctx context.Context, s *jirga.Scenario, nec []string, model
 	return nil
 }
 
-// oneDraw evaluates one drawn scenario d; vals is the worker's scratch
-// space for the models' forecasts.
-func oneDraw(ctx context.Context, d *jirga.Scenario, nec []string, models []jirga.Model, vals *[]float64) (drawOutcome, error) {
-	p := setup(d, nec)
+// oneDraw evaluates one drawn scenario, that of table t; vals is the
+// worker's scratch space for the models' forecasts.
+func oneDraw(ctx context.Context, t *jirga.Table, nec []string, models []jirga.Model, vals *[]float64) (drawOutcome, error) {
+	p := setup(t.Scenario(), nec)
 	p.stop = ctx.Err
 	z, _, _, err := p.joint(-1)
 	if err != nil {
@@ -515,7 +575,7 @@ func oneDraw(ctx context.Context, d *jirga.Scenario, nec []string, models []jirg
 		o.issue[k] = p.zopa(k) != nil
 	}
 	for j, m := range models {
-		*vals, err = sweep.Forecast(ctx, m, d, *vals)
+		*vals, err = sweep.Forecast(ctx, m, t, *vals)
 		if err != nil {
 			// A model failing on a draw counts as not acceptable there.
 			continue

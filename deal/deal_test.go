@@ -13,6 +13,8 @@ import (
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -258,19 +260,32 @@ func TestNoReferencePoint(t *testing.T) {
 
 // TestMergeParts: an analysis whose draws (the baseline's and each
 // intervention's) are cut into any number of parts, each computed alone
-// and carried as JSON, merges into Analyze's result byte for byte.
+// and carried as JSON, merges into Analyze's result byte for byte,
+// including the Wilson intervals of every share (computed in Merge from
+// the merged counts) and the issues on which a dynamic model did not
+// settle.
 func TestMergeParts(t *testing.T) {
 	ctx := context.Background()
 	s := flagship(t)
 	if len(s.Interventions) < 2 {
 		t.Fatalf("the flagship has %d interventions; the test needs two", len(s.Interventions))
 	}
-	ms := []jirga.Model{baseline.Mean{}, baseline.Median{}}
-	names := []string{"mean", "median"}
+	bdm, err := models.New("bdm", models.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := []jirga.Model{baseline.Mean{}, baseline.Median{}, bdm}
+	names := []string{"mean", "median", "bdm"}
 	opt := deal.Options{Draws: 40, Seed: 9, Interventions: true}
 	whole, err := deal.Analyze(ctx, s, ms, opt)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if whole.DealProbabilityCI == nil || len(whole.IssueProbabilityCI) != len(s.Issues) || whole.ForecastAcceptable["median"].ProbabilityCI == nil || whole.Interventions[0].DealProbabilityCI == nil {
+		t.Fatalf("the whole analysis lacks intervals: %+v", whole)
+	}
+	if len(whole.ForecastAcceptable["bdm"].Unsettled) == 0 {
+		t.Fatalf("bdm settles every flagship issue; the test needs one it does not: %+v", whole.ForecastAcceptable["bdm"])
 	}
 	want, _ := json.Marshal(whole)
 	size := deal.Size(s, opt)
@@ -317,5 +332,51 @@ func TestMergeParts(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDealProbabilityCI checks that every share of draws carries the 95%
+// Wilson interval of its count (issue 14, item 3): the deal, each issue,
+// each model and each intervention; that 0 of 1000 draws reads
+// "below 0.4% (95%)"; and that without draws there is no interval.
+func TestDealProbabilityCI(t *testing.T) {
+	s := flagship(t)
+	const n = 400
+	r, err := deal.Analyze(context.Background(), s, []jirga.Model{baseline.Mean{}}, deal.Options{Draws: n, Seed: 1, Interventions: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, p float64, ci *[2]float64) {
+		t.Helper()
+		k := int(math.Round(p * n))
+		lo, hi := stat.Wilson(k, n, stat.Z95)
+		if ci == nil || ci[0] != lo || ci[1] != hi || !(ci[0] <= p && p <= ci[1]) {
+			t.Errorf("%s: p %v, ci %v, want [%v, %v]", what, p, ci, lo, hi)
+		}
+	}
+	check("deal", r.DealProbability, r.DealProbabilityCI)
+	for id, p := range r.IssueProbability {
+		ci := r.IssueProbabilityCI[id]
+		check("issue "+id, p, &ci)
+	}
+	check("mean acceptable", r.ForecastAcceptable["mean"].Probability, r.ForecastAcceptable["mean"].ProbabilityCI)
+	if len(r.Interventions) == 0 {
+		t.Fatal("no intervention")
+	}
+	for _, v := range r.Interventions {
+		check("intervention "+v.ID, v.DealProbability, v.DealProbabilityCI)
+	}
+	if got := deal.Percent(0, deal.CI(0, 1000)); got != "below 0.4% (95%)" {
+		t.Errorf("0 of 1000 reads %q, want below 0.4%% (95%%)", got)
+	}
+	if got := deal.Percent(1, deal.CI(1, 1000)); got != "above 99.6% (95%)" {
+		t.Errorf("1000 of 1000 reads %q", got)
+	}
+	if got := deal.Percent(0.015, deal.CI(0.015, 1000)); got != "1.5% (95% CI 0.9–2.5%)" {
+		t.Errorf("15 of 1000 reads %q", got)
+	}
+	point := analyze(t, s, deal.Options{Draws: -1})
+	if point.DealProbabilityCI != nil || point.IssueProbabilityCI != nil || deal.Percent(point.DealProbability, nil) != "0.0% (point values only)" {
+		t.Errorf("point values only: ci %v, %v", point.DealProbabilityCI, point.IssueProbabilityCI)
 	}
 }

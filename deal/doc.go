@@ -62,4 +62,11 @@
 // from its range or the default uncertainty. The deal probability is the share of
 // draws with a joint ZOPA; the result depends only on the scenario and the
 // seed, not on the number of workers.
+//
+// A share of draws is an estimate with a Monte Carlo error: each one (the
+// deal probability, each issue's, each model's and each intervention's)
+// carries the 95% Wilson score interval of its count ([CI]), and
+// [Percent] writes it for people, "1.5% (95% CI 0.9–2.5%)", or "below
+// 0.4% (95%)" when none of 1,000 draws had a deal: no draw is not a
+// probability of zero.
 package deal

@@ -82,9 +82,8 @@ func (r *plainRound) firstDivergence(want DecideRound) string {
 			}
 		}
 		slices.SortFunc(live, func(a, b int) int {
-			ea := entry{gain: r.cands[a].gain, key: r.cands[a].key()}
-			eb := entry{gain: r.cands[b].gain, key: r.cands[b].key()}
-			if before(&ea, &eb) {
+			ca, cb := &r.cands[a], &r.cands[b]
+			if ahead(ca.gain, ca.key(), cb.gain, cb.key()) {
 				return -1
 			}
 			return 1

@@ -62,11 +62,15 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 		if f.Anchor != "" {
 			label = " (" + f.Anchor + ")"
 		}
+		if f.SettleRange != nil && f.LastRound != nil {
+			label += fmt.Sprintf(", the middle of %s–%s over the last rounds (round %d: %s)", g(f.SettleRange[0]), g(f.SettleRange[1]), len(r.Rounds), g(*f.LastRound))
+		}
 		fmt.Fprintf(ew, "  %s: %s%s\n", f.Issue, g(f.Forecast), label)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(ew, "Note: %s\n", n)
 	}
+	fmt.Fprintf(ew, "\n%s\n", Settled(s, r))
 	return ew.Flush()
 }
 
@@ -91,3 +95,10 @@ func name(s *jirga.Scenario, id string) string {
 }
 
 func g(x float64) string { return fmt.Sprintf("%.2f", x) }
+
+// Settled is the paragraph that ends an explanation: whether the run
+// settled on every issue and, where it did not, how its outcome (the
+// outcome of each round) moved over the last rounds (jirga.SettleText).
+func Settled(s *jirga.Scenario, r *jirga.Result) string {
+	return jirga.SettleText(s, r, "round", func(rd jirga.Round, issue string) float64 { return rd.Outcome[issue] })
+}

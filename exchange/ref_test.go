@@ -46,27 +46,28 @@ func newPlainRound(st *state, decide bool) *plainRound {
 		copy(st.y[i], st.x[i])
 	}
 	st.decide = decide
-	st.enumerate()
-	return &plainRound{st: st, decide: decide, cands: append([]cand(nil), st.cands...),
-		dead: make([]bool, len(st.cands)), known: make([][]knownCell, len(st.cands))}
+	if err := st.enumerate(); err != nil {
+		panic(err)
+	}
+	cands := st.candidates()
+	return &plainRound{st: st, decide: decide, cands: cands,
+		dead: make([]bool, len(cands)), known: make([][]knownCell, len(cands))}
 }
 
 // best returns the index of the exchange to execute next, or -1; under the
 // start rule it first computes every live exchange again.
 func (r *plainRound) best() int {
 	best := -1
-	var be entry
 	for k := range r.cands {
 		if r.dead[k] {
 			continue
 		}
-		if !r.decide && !r.st.compute(&r.cands[k]) {
+		if !r.decide && !r.st.compute(&r.cands[k], r.st.y) {
 			r.dead[k] = true
 			continue
 		}
-		e := entry{gain: r.cands[k].gain, key: r.cands[k].key()}
-		if best < 0 || before(&e, &be) {
-			best, be = k, e
+		if c, b := &r.cands[k], &r.cands[max(best, 0)]; best < 0 || ahead(c.gain, c.key(), b.gain, b.key()) {
+			best = k
 		}
 	}
 	return best
@@ -76,7 +77,7 @@ func (r *plainRound) best() int {
 func (r *plainRound) execute(k int) Exchange {
 	st, c := r.st, r.cands[k]
 	r.dead[k] = true
-	j, i, p, q := int(c.j), int(c.i), int(c.p), int(c.q)
+	j, i, p, q := c.j, c.i, c.p, c.q
 	ex := Exchange{Supplier: st.t.Actors[j].ID, SupplyIssue: st.t.Issues[p].ID,
 		SupplyFrom: st.given(p, st.y[j][p]), SupplyTo: st.given(p, c.yj), Demander: st.t.Actors[i].ID, DemandIssue: st.t.Issues[q].ID,
 		DemandFrom: st.given(q, st.y[i][q]), DemandTo: st.given(q, c.yi), Gain: c.gain}
@@ -89,8 +90,8 @@ func (r *plainRound) execute(k int) Exchange {
 		if r.dead[n] {
 			continue
 		}
-		movedJ := (int(d.j) == j && int(d.p) == p) || (int(d.i) == j && int(d.q) == p)
-		movedI := (int(d.j) == i && int(d.p) == q) || (int(d.i) == i && int(d.q) == q)
+		movedJ := (d.j == j && d.p == p) || (d.i == j && d.q == p)
+		movedI := (d.j == i && d.p == q) || (d.i == i && d.q == q)
 		if !movedJ && !movedI {
 			continue
 		}
@@ -98,12 +99,42 @@ func (r *plainRound) execute(k int) Exchange {
 		if movedJ {
 			other = knownCell{int32(i), int32(q), st.y[i][q]}
 		}
-		r.known[n] = record(r.known[n], d.p, d.q, other)
-		if !st.computeDecide(d, r.known[n]) {
+		r.known[n] = record(r.known[n], int32(d.p), int32(d.q), other)
+		if !st.computeDecide(d, st.outcomeWith(d.p, d.j, r.known[n]), st.outcomeWith(d.q, d.i, r.known[n])) {
 			r.dead[n] = true
 		}
 	}
 	return ex
+}
+
+// record returns known with cell c added, or updated if it is there; cells
+// off the issues p and q of the exchange that learns them are left out:
+// the definition that state.learn keeps in its shared lists.
+func record(known []knownCell, p, q int32, c knownCell) []knownCell {
+	if c.k != p && c.k != q {
+		return known
+	}
+	for n := range known {
+		if known[n].a == c.a && known[n].k == c.k {
+			known[n].v = c.v
+			return known
+		}
+	}
+	return append(known, c)
+}
+
+// outcomeWith is an exchange's view of the outcome of issue k, supplied by
+// its actor s, from the cells it was told about (known): the definition of
+// state.view, O_k + Σ c·s·(v − x)/Σ c·s over s's own cell and known's on k.
+func (st *state) outcomeWith(k, s int, known []knownCell) float64 {
+	o := st.o[k] + st.w[s][k]*(st.y[s][k]-st.x[s][k])/st.wsum[k]
+	for _, c := range known {
+		if int(c.k) == k {
+			a := int(c.a)
+			o += st.w[a][k] * (c.v - st.x[a][k]) / st.wsum[k]
+		}
+	}
+	return o
 }
 
 // TestRoundMatchesDefinition checks the heap-based round against refRound,
@@ -149,8 +180,8 @@ func TestRoundMatchesDefinition(t *testing.T) {
 			}
 			want := refRound(st, decide)
 			st2, _ := newState(s.Table(), true)
-			st2.decide = decide
-			got, _, err := st2.round(context.Background())
+			st2.decide, st2.keep = decide, true
+			got, _, _, err := st2.round(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}

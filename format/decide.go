@@ -174,7 +174,8 @@ func decodeDecide(data []byte, opt Options) ([]decoded, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	sep := decideSep(data)
-	s := &jirga.Scenario{ID: "decide"}
+	// Decide writes saliences on 0–1; they are rescaled below, once.
+	s := &jirga.Scenario{ID: "decide", SalienceScale: jirga.SalienceMax}
 	lines := map[string]int{"": 1}
 	var errs []error
 	fail := func(line int, path, actor, issue, field, format string, args ...any) {

@@ -11,13 +11,16 @@ import (
 
 // TestDocsScenario keeps the examples in docs/scenario.md valid: every
 // complete scenario shown there reads without error, and the complete
-// example is testdata/full.yaml (without its first comment line).
+// example is testdata/full.yaml (without its first comment line). A block
+// under a <!-- file: NAME --> line is a fixture of a quoted command (often
+// an invalid file, to show the messages), which cmd/jirga's
+// TestDocsOutputs runs instead.
 func TestDocsScenario(t *testing.T) {
 	doc, err := os.ReadFile("../docs/scenario.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := regexp.MustCompile("(?s)```(yaml|json)\n(.*?)```").FindAllStringSubmatch(string(doc), -1)
+	blocks := regexp.MustCompile("(?s)(<!-- file: [^>]*-->\n)?```(yaml|json)\n(.*?)```").FindAllStringSubmatch(string(doc), -1)
 	full, err := os.ReadFile("testdata/full.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +28,10 @@ func TestDocsScenario(t *testing.T) {
 	_, fullBody, _ := strings.Cut(string(full), "\n")
 	n, sawFull := 0, false
 	for _, b := range blocks {
-		lang, src := b[1], b[2]
+		if b[1] != "" {
+			continue // a fixture
+		}
+		lang, src := b[2], b[3]
 		if !strings.HasPrefix(src, "id:") && !strings.HasPrefix(src, `{"id"`) {
 			continue // a fragment
 		}

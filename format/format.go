@@ -37,6 +37,10 @@ type Options struct {
 	// Capability chooses how DEU capabilities are set: "equal" (the default)
 	// or "council" (Council voting weights by era; see deu.go).
 	Capability string
+	// SalienceScale, when not 0, is the top of the scale the file writes
+	// saliences on (1 for 0–1), overriding a scenario's own salience_scale:
+	// the saliences are rescaled to 0–100 (jirga.Scenario.RescaleSaliences).
+	SalienceScale float64
 	// Warn, when set, is called with each warning of a scenario that Read
 	// accepts or rejects (see jirga.Scenario.Check), with its file and line.
 	Warn func(*jirga.ValidationError)
@@ -58,10 +62,36 @@ type Info struct {
 	latin1 bool
 }
 
-// decoded is one scenario with the line of each path that has one.
+// decoded is one scenario with the line of each path that has one: lines
+// holds them, or locate finds those of the paths wanted (and their
+// ancestors) when a problem is to be located.
 type decoded struct {
-	s     *jirga.Scenario
-	lines map[string]int
+	s      *jirga.Scenario
+	lines  map[string]int
+	locate func(want map[string]bool) map[string]int
+	// normalized is set by a decoder that never leaves an empty list or
+	// mapping in s (see normalize).
+	normalized bool
+}
+
+// findLines sets d.lines, when d has a locate function, to the lines of the
+// paths of ves and of their ancestors.
+func (d *decoded) findLines(ves []*jirga.ValidationError) {
+	if d.locate == nil || d.lines != nil {
+		return
+	}
+	want := map[string]bool{"": true}
+	for _, ve := range ves {
+		for p := ve.Path; p != "" && !want[p]; {
+			want[p] = true
+			i := strings.LastIndexAny(p, ".[")
+			if i < 0 {
+				break
+			}
+			p = p[:i]
+		}
+	}
+	d.lines = d.locate(want)
 }
 
 // Formats lists the readable formats in detection order.
@@ -151,6 +181,9 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 		return nil, &jirga.ValidationError{File: name, Line: line, Msg: fmt.Sprintf("the file is not UTF-8 text (byte 0x%02x); save it as UTF-8", data[off])}
 	}
 	opt.name = name
+	if opt.SalienceScale != 0 && fname == Decide {
+		return nil, jirga.Errorf(jirga.EINVALID, "%s: Decide files write saliences on 0–1 and are read as such; --salience-scale does not apply", name)
+	}
 	docs, err := f.decode(data, opt)
 	var errs []error
 	if err != nil {
@@ -166,37 +199,53 @@ func Read(name string, data []byte, opt Options) ([]*jirga.Scenario, error) {
 	}
 	var out []*jirga.Scenario
 	for _, d := range docs {
-		normalize(d.s)
+		if !d.normalized {
+			normalize(d.s)
+		}
+		if d.s != nil {
+			if err := d.s.RescaleSaliences(opt.SalienceScale); err != nil {
+				errs = append(errs, err)
+			}
+		}
 		// With one document, the decoder's errors belong to it: name their
 		// actor and issue, and find their line. (A decoder that reads
 		// several documents sets these itself.)
+		var unlocated []*jirga.ValidationError
 		if len(docs) == 1 && d.s != nil {
 			for _, ve := range jirga.ValidationErrors(err) {
 				locate(ve, d.s)
 				if ve.Line == 0 {
-					ve.Line = lineOf(d.lines, ve.Path)
+					unlocated = append(unlocated, ve)
 				}
 			}
 		}
 		warns, verr := d.s.Check()
+		if opt.Warn == nil {
+			warns = nil
+		}
 		for _, w := range warns {
-			if opt.Warn == nil {
-				break
-			}
 			w.File = name
 			if w.Line == 0 {
-				w.Line = lineOf(d.lines, w.Path)
+				unlocated = append(unlocated, w)
 			}
-			opt.Warn(w)
 		}
 		for _, ve := range jirga.ValidationErrors(verr) {
 			if covered(decoderPaths, ve.Path) && len(docs) == 1 {
 				continue
 			}
 			if ve.Line == 0 {
-				ve.Line = lineOf(d.lines, ve.Path)
+				unlocated = append(unlocated, ve)
 			}
 			errs = append(errs, ve)
+		}
+		if len(unlocated) > 0 {
+			d.findLines(unlocated)
+			for _, ve := range unlocated {
+				ve.Line = lineOf(d.lines, ve.Path)
+			}
+		}
+		for _, w := range warns {
+			opt.Warn(w)
 		}
 		out = append(out, d.s)
 	}

@@ -139,7 +139,7 @@ func TestReadInvalid(t *testing.T) {
 				{2, "", "", "issues", "the scenario has no issues"},
 				{3, "", "", "actors", "the scenario has no actors"},
 			}},
-		{name: "NoStances", src: "id: s\nissues: [{id: i}]\nactors:\n  - id: a\n    capability: 1\n    stances: {}\n  - {id: b, capability: 1, stances: {i: {position: 1, salience: 1}}}\n",
+		{name: "NoStances", src: "id: s\nissues: [{id: i}]\nactors:\n  - id: a\n    capability: 1\n    stances: {}\n  - {id: b, capability: 1, stances: {i: {position: 1, salience: 50}}}\n",
 			want: []want{{6, "a", "", "stances", "actor has no stance on any issue"}}},
 		{name: "ScaleInverted", src: edit(4, "    scale: {min: 100, max: 0}"),
 			want: []want{{4, "", "i", "scale", "scale must have finite min < max within ±1e+15, got [100, 0]"}}},

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
@@ -79,7 +80,12 @@ func TestRunUncertainty(t *testing.T) {
 		m, _ := models.New(n, models.Options{Seed: 3})
 		ms = append(ms, m)
 	}
-	want, err := sweep.Run(context.Background(), ss[0], ms, sweep.Options{Draws: 50, Seed: 3, Uncertainty: &u})
+	c, err := calib.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := calib.NewPlan(c, ss[0], []string{"mean", "nbs"}, calib.Options{})
+	want, err := sweep.Run(context.Background(), ss[0], ms, sweep.Options{Draws: 50, Seed: 3, Uncertainty: &u, Predict: plan})
 	if err != nil {
 		t.Fatal(err)
 	}

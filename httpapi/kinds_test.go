@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/models"
@@ -26,6 +27,17 @@ func flagship(t *testing.T) *jirga.Scenario {
 	return ss[0]
 }
 
+// shippedPlan is how the CLI makes the predictive intervals of the named
+// models, run with their defaults, on s (jirga compare, jirga report).
+func shippedPlan(t *testing.T, s *jirga.Scenario, names ...string) *calib.Plan {
+	t.Helper()
+	c, err := calib.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return calib.NewPlan(c, s, names, calib.Options{})
+}
+
 func buildAll(t *testing.T, names ...string) []jirga.Model {
 	t.Helper()
 	ms, err := models.Build(names, 0, 7, nil, models.Trusted)
@@ -35,20 +47,35 @@ func buildAll(t *testing.T, names ...string) []jirga.Model {
 	return ms
 }
 
-// TestRunCompare: a compare run's result is whatif.Compare's, as jirga
-// compare --format json prints it, and a re-run gives the same bytes.
+// TestRunCompare: a compare run's result is whatif.Compare's with the
+// predictive intervals, as jirga compare --format json prints it, and a
+// re-run gives the same bytes; error_scale widens its intervals.
 func TestRunCompare(t *testing.T) {
 	ts := newTestServer(t, newStore(t), nil)
 	createFlagship(t, ts, "")
 	var run runView
 	code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "compare", "models": []string{"mean", "bdm"}, "seed": 7}, &run)
 	wantStatus(t, "compare", code, 201, raw)
-	c, err := whatif.Compare(context.Background(), flagship(t), buildAll(t, "mean", "bdm"), whatif.Options{})
+	s := flagship(t)
+	c, err := whatif.Compare(context.Background(), s, buildAll(t, "mean", "bdm"), whatif.Options{Predict: shippedPlan(t, s, "mean", "bdm")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := mustJSON(c); string(run.Result) != strings.TrimSpace(want) {
 		t.Fatalf("compare result differs from whatif.Compare:\n got %.300s\nwant %.300s", run.Result, want)
+	}
+	if r := c.Rows[0]; r.Predictive == nil {
+		t.Fatalf("compare row %+v has no predictive interval", r)
+	}
+	var wide runView
+	code, raw = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "compare", "models": []string{"mean", "bdm"}, "seed": 7, "error_scale": 2}, &wide)
+	wantStatus(t, "compare with error_scale 2", code, 201, raw)
+	var cw whatif.Comparison
+	if err := json.Unmarshal(wide.Result, &cw); err != nil {
+		t.Fatal(err)
+	}
+	if p, q := c.Rows[0].Predictive, cw.Rows[0].Predictive; q == nil || !(q.P90-q.P10 > p.P90-p.P10) {
+		t.Errorf("error_scale 2: compare interval %+v, against %+v", q, p)
 	}
 	var rerun runView
 	code, raw = ts.do("POST", "/api/runs/"+itoa(run.ID)+"/rerun", "", nil, &rerun)
@@ -121,7 +148,8 @@ func TestRunReport(t *testing.T) {
 	wantStatus(t, "report", code, 201, raw)
 	var want bytes.Buffer
 	u := sweep.DefaultUncertainty
-	if err := report.Write(context.Background(), &want, flagship(t), buildAll(t, "mean", "median"), report.Options{Draws: 16, Seed: 7, Uncertainty: &u, AsOf: "2022-07-06"}); err != nil {
+	s := flagship(t)
+	if err := report.Write(context.Background(), &want, s, buildAll(t, "mean", "median"), report.Options{Draws: 16, Seed: 7, Uncertainty: &u, AsOf: "2022-07-06", Predict: shippedPlan(t, s, "mean", "median")}); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.Get(ts.ts.URL + "/api/runs/" + itoa(run.ID) + "/report")

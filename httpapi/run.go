@@ -51,6 +51,10 @@ type runRequest struct {
 	AsOf string `json:"as_of"`
 	// Issue limits an explain run to one issue.
 	Issue string `json:"issue"`
+	// ErrorScale multiplies the models' calibrated errors in the predictive
+	// intervals (forecast, sweep, timeline, compare and report runs), as
+	// --error-scale.
+	ErrorScale float64 `json:"error_scale"`
 	// Wait is how many seconds to wait for the result (at most the server's
 	// RunWait); 0 answers at once with the queued run.
 	Wait *float64 `json:"wait"`
@@ -142,7 +146,7 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	run := &jirga.RunRecord{
 		ScenarioID: req.ScenarioID, Version: req.Version, Kind: req.Kind, Models: names,
-		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty, AsOf: req.AsOf, Issue: req.Issue},
+		Options: jirga.RunOptions{Rounds: req.Rounds, Draws: req.Draws, Step: req.Step, Opts: req.Opts, Uncertainty: req.Uncertainty, AsOf: req.AsOf, Issue: req.Issue, ErrorScale: req.ErrorScale},
 		Seed:    seed,
 	}
 	wait := s.RunWait

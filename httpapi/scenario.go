@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -216,7 +217,16 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	ss, err := format.Read(name, data, format.Options{Format: q.Get("format"), Capability: q.Get("capability")})
+	opt := format.Options{Format: q.Get("format"), Capability: q.Get("capability")}
+	if v := q.Get("salience_scale"); v != "" {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(x > 0) || math.IsInf(x, 0) {
+			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "salience_scale: want a number > 0 (the top of the scale the file writes saliences on, e.g. 1), got %s", echo(v)))
+			return
+		}
+		opt.SalienceScale = x
+	}
+	ss, err := format.Read(name, data, opt)
 	if err != nil {
 		s.Error(w, r, err)
 		return

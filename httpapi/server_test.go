@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/kinds"
@@ -284,6 +285,7 @@ func testRunForecast(t *testing.T, store jirga.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	predictAll(t, fc, ss[0], models.Names(), map[string]string{"nbs.utility": "linear"})
 	want, _ := json.Marshal(fc.Results)
 	var gotv, wantv any
 	json.Unmarshal(run.Results, &gotv)
@@ -468,6 +470,18 @@ func TestImport(t *testing.T) {
 	wantStatus(t, "yaml as json", code, 400, raw)
 	code, raw = ts.do("POST", "/api/import?format=nope", "", yml, &eb)
 	wantStatus(t, "unknown format", code, 400, raw)
+	// Saliences written on 0–1 are refused, with the fix named, unless the
+	// request says so (issue 14, item 4).
+	small := []byte("actor,capability,position,salience\na,1,10,0.8\nb,2,60,0.5\nc,1,90,0.3\n")
+	code, raw = ts.do("POST", "/api/import?name=small.csv", "", small, &eb)
+	wantStatus(t, "saliences on 0–1", code, 400, raw)
+	if !strings.Contains(string(raw), "salience_scale") {
+		t.Errorf("saliences on 0–1: %s does not name salience_scale", raw)
+	}
+	code, raw = ts.do("POST", "/api/import?name=small.csv&salience_scale=1", "", small, &out)
+	wantStatus(t, "salience_scale=1", code, 201, raw)
+	code, raw = ts.do("POST", "/api/import?name=small.csv&salience_scale=-1", "", small, &eb)
+	wantStatus(t, "salience_scale=-1", code, 400, raw)
 }
 
 type importAnswer struct {
@@ -546,7 +560,7 @@ func TestImportDecideTwice(t *testing.T) {
 func TestCreateFreshLongID(t *testing.T) {
 	ts := newTestServer(t, newStore(t), nil)
 	long := strings.Repeat("a", 63) + "b"
-	body := "id: " + long + "\nissues: [{id: x}]\nactors: [{id: a, capability: 1, stances: {x: {position: 1, salience: 1}}}]\n"
+	body := "id: " + long + "\nissues: [{id: x}]\nactors: [{id: a, capability: 1, stances: {x: {position: 1, salience: 50}}}]\n"
 	var ids []string
 	for range 3 {
 		var out importAnswer
@@ -735,6 +749,7 @@ func TestRunAsOf(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		predictAll(t, fc, st, []string{"mean"}, nil)
 		want, _ := json.Marshal(fc.Results)
 		if string(run.Results) != string(want) {
 			t.Errorf("as_of %q: results\n got %s\nwant %s", date, run.Results, want)
@@ -859,5 +874,52 @@ func TestWorkersAndProgress(t *testing.T) {
 	}
 	if h.Status != "ok" || h.Queue == nil || h.Queue.Workers != 1 || h.Queue.Worker != ws.Workers[0].ID || jobs != 4 {
 		t.Errorf("healthz: %s", raw)
+	}
+}
+
+// predictAll gives every forecast of fc, made by the named models on s with
+// the options opts (MODEL.KEY), its predictive interval and notes, as jirga
+// forecast does.
+func predictAll(t testing.TB, fc *jirga.Forecast, s *jirga.Scenario, names []string, opts map[string]string) {
+	t.Helper()
+	c, err := calib.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := calib.NewPlan(c, s, names, calib.Options{Custom: models.CustomAll(names, 0, opts)})
+	for _, r := range fc.Results {
+		plan.Apply(r, s, nil)
+	}
+}
+
+// TestRunErrorScale checks the error_scale option: it widens the predictive
+// intervals of a forecast run, enters the input hash, and is refused on a
+// kind without predictive intervals or out of its range.
+func TestRunErrorScale(t *testing.T) {
+	ts := newTestServer(t, newStore(t), nil)
+	createFlagship(t, ts, "")
+	var plain, wide struct {
+		runView
+		Results []jirga.Result `json:"results"`
+	}
+	code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "models": []string{"mean"}}, &plain)
+	wantStatus(t, "forecast", code, 201, raw)
+	code, raw = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "models": []string{"mean"}, "error_scale": 2}, &wide)
+	wantStatus(t, "forecast with error_scale 2", code, 201, raw)
+	p, q := plain.Results[0].Issues[0].Predictive, wide.Results[0].Issues[0].Predictive
+	if p == nil || q == nil || q.ErrorScale != 2 || !(q.P75-q.P25 > p.P75-p.P25) || plain.InputHash == wide.InputHash {
+		t.Errorf("error_scale 2: %+v against %+v, hashes %s %s", q, p, wide.InputHash, plain.InputHash)
+	}
+	for _, body := range []map[string]any{
+		{"scenario_id": examples.Flagship, "kind": "deal", "error_scale": 2},
+		{"scenario_id": examples.Flagship, "kind": "explain", "error_scale": 2},
+		{"scenario_id": examples.Flagship, "error_scale": -1},
+		{"scenario_id": examples.Flagship, "error_scale": 1000},
+	} {
+		var eb errorBody
+		code, raw := ts.do("POST", "/api/runs", "", body, &eb)
+		if code != 400 || !strings.Contains(eb.Error.Message, "error_scale") {
+			t.Errorf("%v: %d %s, want 400 naming error_scale", body, code, raw)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/report"
@@ -166,8 +167,43 @@ func checkModels(r *jirga.RunRecord) error {
 	if r.Options.Uncertainty != nil {
 		return jirga.Errorf(jirga.EINVALID, "uncertainty applies to sweep, deal and timeline runs, not to a %s run", r.Kind)
 	}
+	if err := checkErrorScale(r); err != nil {
+		return err
+	}
 	_, err := BuildModels(r)
 	return err
+}
+
+// checkErrorScale validates the error scale of the predictive intervals,
+// which forecast, sweep, timeline, compare and report runs show.
+func checkErrorScale(r *jirga.RunRecord) error {
+	k := r.Options.ErrorScale
+	switch {
+	case k == 0:
+		return nil
+	case !predictive[r.Kind]:
+		return jirga.Errorf(jirga.EINVALID, "error_scale applies to forecast, sweep, timeline, compare and report runs, not to a %s run", r.Kind)
+	case !(k > 0 && k <= jirga.MaxErrorScale):
+		return jirga.Errorf(jirga.EINVALID, "error_scale must be in (0, %g] (a factor on the models' calibrated errors), got %g", float64(jirga.MaxErrorScale), k)
+	}
+	return nil
+}
+
+// predictive marks the kinds whose results carry predictive intervals.
+var predictive = map[jirga.RunKind]bool{
+	jirga.KindForecast: true, jirga.KindSweep: true, jirga.KindTimeline: true,
+	jirga.KindCompare: true, jirga.KindReport: true,
+}
+
+// predict returns how the predictive intervals of run r on s are made: the
+// shipped calibration, for the models run with their defaults, times the
+// run's error scale (or the scenario's).
+func predict(s *jirga.Scenario, r *jirga.RunRecord) (*calib.Plan, error) {
+	c, err := calib.Shipped()
+	if err != nil {
+		return nil, err
+	}
+	return calib.NewPlan(c, s, r.Models, calib.Options{ErrorScale: r.Options.ErrorScale, Custom: models.CustomAll(r.Models, r.Options.Rounds, r.Options.Opts)}), nil
 }
 
 // CheckBounds refuses more models or options, or longer ones, than a run
@@ -223,6 +259,9 @@ func checkDraws(r *jirga.RunRecord) error {
 	if _, err := uncertainty(r); err != nil {
 		return err
 	}
+	if err := checkErrorScale(r); err != nil {
+		return err
+	}
 	_, err := BuildModels(r)
 	return err
 }
@@ -253,7 +292,18 @@ func runForecast(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ f
 	if err != nil {
 		return nil, err
 	}
-	return jirga.Run(ctx, s, ms)
+	fc, err := jirga.Run(ctx, s, ms)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range fc.Results {
+		plan.Apply(res, s, nil)
+	}
+	return fc, nil
 }
 
 // drawing builds the models of a run that draws scenarios (sweep, deal,
@@ -278,7 +328,11 @@ func runTimeline(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ f
 	if err != nil {
 		return nil, err
 	}
-	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u})
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	return timeline.Run(ctx, states, ms, timeline.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Predict: plan})
 }
 
 // runCompare forecasts the scenario as given, under each intervention
@@ -288,7 +342,11 @@ func runCompare(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ fu
 	if err != nil {
 		return nil, err
 	}
-	return whatif.Compare(ctx, s, ms, whatif.Options{Workers: 1})
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	return whatif.Compare(ctx, s, ms, whatif.Options{Workers: 1, Predict: plan})
 }
 
 // checkExplain requires one model that can explain its rounds.
@@ -356,7 +414,11 @@ func runReport(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ fun
 		return nil, err
 	}
 	var b bytes.Buffer
-	opt := report.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Step: r.Options.Step, AsOf: r.Options.AsOf}
+	plan, err := predict(s, r)
+	if err != nil {
+		return nil, err
+	}
+	opt := report.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Step: r.Options.Step, AsOf: r.Options.AsOf, Predict: plan}
 	if err := report.Write(ctx, &b, s, ms, opt); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package kinds_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -22,16 +23,23 @@ func flagship(t *testing.T) *jirga.Scenario {
 }
 
 // TestPartsMerge: every kind with a loop, cut into any number of parts,
-// merges into the bytes Compute gives for the whole run.
+// merges into the bytes Compute gives for the whole run, the predictive
+// intervals, settle ranges and Wilson intervals of the deal included.
 func TestPartsMerge(t *testing.T) {
 	ctx := context.Background()
 	s := flagship(t)
-	for _, r := range []*jirga.RunRecord{
-		{Kind: jirga.KindSweep, Models: []string{"mean", "median", "nbs"}, Seed: 3, Options: jirga.RunOptions{Draws: 57}},
-		{Kind: jirga.KindSweep, Models: []string{"bdm"}, Seed: 4, Options: jirga.RunOptions{Draws: 9, Rounds: 3, AsOf: "2100-01-01"}},
-		{Kind: jirga.KindDeal, Models: []string{"mean", "median"}, Seed: 5, Options: jirga.RunOptions{Draws: 33}},
-		{Kind: jirga.KindLevers, Models: []string{"mean"}, Seed: 1, Options: jirga.RunOptions{Step: 0.2}},
+	for _, c := range []struct {
+		r   *jirga.RunRecord
+		has []string // in the result: honest's intervals and settle ranges
+	}{
+		{&jirga.RunRecord{Kind: jirga.KindSweep, Models: []string{"mean", "median", "nbs"}, Seed: 3, Options: jirga.RunOptions{Draws: 57}}, []string{`"predictive":{`}},
+		{&jirga.RunRecord{Kind: jirga.KindSweep, Models: []string{"bdm"}, Seed: 4, Options: jirga.RunOptions{Draws: 9, Rounds: 3, AsOf: "2100-01-01"}}, nil},
+		{&jirga.RunRecord{Kind: jirga.KindSweep, Models: []string{"median", "bdm"}, Seed: 6, Options: jirga.RunOptions{Draws: 11, ErrorScale: 1.5}}, []string{`"predictive":{`, `"error_scale":1.5`, `"settle_range":[`}},
+		{&jirga.RunRecord{Kind: jirga.KindDeal, Models: []string{"mean", "median"}, Seed: 5, Options: jirga.RunOptions{Draws: 33}}, []string{`"deal_probability_ci":[`, `"issue_probability_ci":{`, `"probability_ci":[`}},
+		{&jirga.RunRecord{Kind: jirga.KindDeal, Models: []string{"bdm"}, Seed: 2, Options: jirga.RunOptions{Draws: 12}}, []string{`"deal_probability_ci":[`, `"unsettled":[`}},
+		{&jirga.RunRecord{Kind: jirga.KindLevers, Models: []string{"mean"}, Seed: 1, Options: jirga.RunOptions{Step: 0.2}}, nil},
 	} {
+		r := c.r
 		t.Run(string(r.Kind)+"-"+r.Models[0], func(t *testing.T) {
 			kd, err := kinds.Lookup(r.Kind)
 			if err != nil {
@@ -43,6 +51,11 @@ func TestPartsMerge(t *testing.T) {
 			want, err := kinds.Compute(ctx, s, r, nil)
 			if err != nil {
 				t.Fatal(err)
+			}
+			for _, h := range c.has {
+				if !strings.Contains(string(want), h) {
+					t.Fatalf("the whole run's result lacks %s: %.600s", h, want)
+				}
 			}
 			size, err := kinds.Size(s, r)
 			if err != nil || size < 2 {

@@ -14,13 +14,18 @@ import (
 // number of workers bounds the CPU a server uses; their results do not
 // depend on the number of goroutines.
 
-// sweepOptions are the options of a sweep run r.
-func sweepOptions(r *jirga.RunRecord, progress func(done, total int)) (sweep.Options, error) {
+// sweepOptions are the options of a sweep run r on s, its predictive
+// intervals included (they are made when the parts are merged).
+func sweepOptions(s *jirga.Scenario, r *jirga.RunRecord, progress func(done, total int)) (sweep.Options, error) {
 	u, err := uncertainty(r)
 	if err != nil {
 		return sweep.Options{}, err
 	}
-	return sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Progress: progress}, nil
+	plan, err := predict(s, r)
+	if err != nil {
+		return sweep.Options{}, err
+	}
+	return sweep.Options{Draws: r.Options.Draws, Seed: r.Seed, Workers: 1, Uncertainty: u, Progress: progress, Predict: plan}, nil
 }
 
 // runSweep runs a Monte Carlo sweep.
@@ -29,7 +34,7 @@ func runSweep(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, progre
 	if err != nil {
 		return nil, err
 	}
-	opt, err := sweepOptions(r, progress)
+	opt, err := sweepOptions(s, r, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +57,7 @@ var sweepLoop = &Loop{
 		if err != nil {
 			return nil, err
 		}
-		opt, err := sweepOptions(r, progress)
+		opt, err := sweepOptions(s, r, progress)
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +77,7 @@ var sweepLoop = &Loop{
 		if err != nil {
 			return nil, err
 		}
-		opt, err := sweepOptions(r, nil)
+		opt, err := sweepOptions(s, r, nil)
 		if err != nil {
 			return nil, err
 		}

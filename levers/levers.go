@@ -138,7 +138,7 @@ var ForecastFields = []string{jirga.FieldCapability, jirga.FieldSalience, jirga.
 // each issue, keyed by issue id.
 func Forecasts(m jirga.Model) func(context.Context, *jirga.Scenario) (map[string]float64, error) {
 	return func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
-		vals, err := sweep.Forecast(ctx, m, sc, nil)
+		vals, err := sweep.Forecast(ctx, m, sc.Table(), nil)
 		if err != nil {
 			return nil, err
 		}

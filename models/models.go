@@ -44,6 +44,9 @@ type Info struct {
 	// Explain, when set, writes a readable account of a dynamic model's
 	// result (used by jirga explain).
 	Explain func(w io.Writer, s *jirga.Scenario, r *jirga.Result) error
+	// Settled, when set, says in a paragraph whether a dynamic model's run
+	// settled and how it moved where it did not (the end of Explain).
+	Settled func(s *jirga.Scenario, r *jirga.Result) string
 	// New builds the model from the common settings and its own options;
 	// the model's package parses them from its declaration.
 	New func(c option.Common, params map[string]string) (jirga.Model, error)
@@ -84,6 +87,7 @@ var registry = []Info{
 		Dynamic:  true,
 		Options:  bdm.Options(),
 		Explain:  bdm.Explain,
+		Settled:  bdm.Settled,
 		New:      bdm.FromOptions,
 	},
 	{
@@ -93,6 +97,7 @@ var registry = []Info{
 		Dynamic:  true,
 		Options:  smp.Options(),
 		Explain:  smp.Explain,
+		Settled:  smp.Settled,
 		New:      smp.FromOptions,
 	},
 	{
@@ -102,6 +107,7 @@ var registry = []Info{
 		Dynamic:  true,
 		Options:  exchange.Options(),
 		Explain:  exchange.Explain,
+		Settled:  exchange.Settled,
 		New:      exchange.FromOptions,
 	},
 	{
@@ -259,4 +265,41 @@ func Parse(list string) ([]string, error) {
 		return nil, jirga.Errorf(jirga.EINVALID, "no model given; models are: %s, or all", strings.Join(Names(), ", "))
 	}
 	return out, nil
+}
+
+// Custom describes the settings of model name that differ from its
+// defaults, given the rounds and the MODEL.KEY options (as [Build] takes
+// them) of a run: "rounds=12" for a dynamic model when rounds is not 0,
+// then each of its own options whose value is not the declared default, in
+// key order; "" when the model runs with its defaults. Calibrations of a
+// model's errors hold for its defaults only (package calib).
+func Custom(name string, rounds int, opts map[string]string) string {
+	info, ok := Lookup(name)
+	if !ok {
+		return ""
+	}
+	var parts []string
+	if rounds != 0 && info.Dynamic {
+		parts = append(parts, fmt.Sprintf("rounds=%d", rounds))
+	}
+	for _, k := range slices.Sorted(maps.Keys(opts)) {
+		mname, key, _ := strings.Cut(k, ".")
+		if mname != name {
+			continue
+		}
+		if i := slices.IndexFunc(info.Options, func(o option.Option) bool { return o.Name == key }); i >= 0 && info.Options[i].Default == opts[k] {
+			continue
+		}
+		parts = append(parts, key+"="+opts[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CustomAll returns [Custom] of each of names, keyed by name.
+func CustomAll(names []string, rounds int, opts map[string]string) map[string]string {
+	out := make(map[string]string, len(names))
+	for _, n := range names {
+		out[n] = Custom(n, rounds, opts)
+	}
+	return out
 }

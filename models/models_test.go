@@ -45,7 +45,7 @@ func forecast(t *testing.T, name string, s *jirga.Scenario) *jirga.Result {
 
 // scenarios returns the flagship, the emission case and n random scenarios
 // drawn with a fixed seed.
-func scenarios(t *testing.T, n int) []*jirga.Scenario {
+func scenarios(t testing.TB, n int) []*jirga.Scenario {
 	t.Helper()
 	var out []*jirga.Scenario
 	for _, name := range []string{examples.Flagship, "emission"} {

@@ -13,8 +13,10 @@ import (
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/levers"
+	registry "github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
 	"github.com/jirga/jirga/whatif"
 )
@@ -23,7 +25,8 @@ import (
 var pageTemplate string
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"mulf": func(x float64) float64 { return 100 * x },
+	"mulf":    func(x float64) float64 { return 100 * x },
+	"percent": deal.Percent,
 }).Parse(pageTemplate))
 
 // DefaultDraws is the number of Monte Carlo draws of the intervals and the
@@ -57,6 +60,9 @@ type Options struct {
 	// is about (see jirga.Scenario.At); "" means the scenario itself. The
 	// page also shows the timeline of every state.
 	AsOf string
+	// Predict gives the forecasts their predictive intervals (see package
+	// calib); nil: the page shows none and says so.
+	Predict *calib.Plan
 }
 
 // Write runs the analyses of s (forecasts, sweep intervals, levers,
@@ -102,25 +108,61 @@ type data struct {
 	Seed                     uint64
 	Deal                     *deal.Result
 	DealPct                  string
-	DealHeadline             string
-	Necessary                string
-	ZOPAChart                template.HTML
-	Issues                   []issueView
-	LeverModel               string
-	Step                     float64
-	DealTornado              template.HTML
-	Interventions            []interventionView
-	InterventionChart        template.HTML
-	ShiftTable               shiftTable
-	Rounds                   []roundsView
-	Sources                  []sourceView
-	Inputs                   []inputRow
-	Notes                    []string
+	// DealCI says the deal probability with its 95% Monte Carlo interval.
+	DealCI            string
+	DealHeadline      string
+	Necessary         string
+	ZOPAChart         template.HTML
+	Issues            []issueView
+	LeverModel        string
+	Step              float64
+	DealTornado       template.HTML
+	Interventions     []interventionView
+	InterventionChart template.HTML
+	ShiftTable        shiftTable
+	Rounds            []roundsView
+	Sources           []sourceView
+	Inputs            []inputRow
+	Notes             []string
 	// Hindsight lists the estimates marked hindsight; HindsightCount says
 	// how many there are, in words, for the first page.
 	Hindsight      []hindsightRow
 	HindsightCount string
 	Timeline       *timelineView
+	// Forecasts is the table of forecasts with their predictive
+	// intervals, Calibration says where the intervals come from.
+	Forecasts   forecastTable
+	Calibration calibrationView
+}
+
+// forecastTable holds one row per issue and one cell per model;
+// Unsettled is true when some forecast is marked unsettled.
+type forecastTable struct {
+	Models    []string
+	Rows      []shiftRow
+	Unsettled bool
+}
+
+// mark is the unsettled mark of a forecast with a settle range.
+func mark(settle *[2]float64) string {
+	if settle == nil {
+		return ""
+	}
+	return "~"
+}
+
+// calibrationView describes the calibration behind the predictive
+// intervals.
+type calibrationView struct {
+	Name, Domain, Data, Date, Engine string
+	N                                int
+	// Covers is true when the scenario lies in the calibration's domain;
+	// Scale is the analyst's error scale (1: none).
+	Covers bool
+	Scale  float64
+	// Drawn is true when the intervals are around the forecasts over the
+	// draws.
+	Drawn bool
 }
 
 // sourceView is a source with whether it was published after the state's
@@ -155,6 +197,10 @@ type interventionView struct {
 type roundsView struct {
 	Model  string
 	Charts []template.HTML
+	// Settled says whether the run settled and how it moved where it did
+	// not; Unsettled is true when it did not.
+	Settled   string
+	Unsettled bool
 }
 
 type shiftTable struct {
@@ -171,6 +217,8 @@ type shiftRow struct {
 type shiftCell struct {
 	Text  string
 	Style template.CSS
+	// Unsettled, when set, says why the forecast is marked unsettled.
+	Unsettled string
 }
 
 type inputRow struct {
@@ -195,7 +243,7 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 	// Forecasts with intervals.
 	var fc *jirga.Forecast
 	if draws > 0 {
-		sr, err := sweep.Run(ctx, s, models, sweep.Options{Draws: draws, Seed: opt.Seed, Workers: opt.Workers, Uncertainty: opt.Uncertainty})
+		sr, err := sweep.Run(ctx, s, models, sweep.Options{Draws: draws, Seed: opt.Seed, Workers: opt.Workers, Uncertainty: opt.Uncertainty, Predict: opt.Predict})
 		if err != nil {
 			return nil, err
 		}
@@ -205,20 +253,43 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		}
 	} else {
 		var err error
-		if fc, err = jirga.Run(ctx, s, models); err != nil {
+		if fc, err = jirga.RunDetail(ctx, s, models, jirga.DetailNone); err != nil {
 			return nil, err
 		}
+		for _, r := range fc.Results {
+			opt.Predict.Apply(r, s, nil)
+		}
 	}
-	// Rounds come from plain runs (sweeps drop them).
+	d.Forecasts = makeForecastTable(s, fc)
+	if c := opt.Predict.Calibration(); c != nil {
+		d.Calibration = calibrationView{Name: c.Name, Domain: c.DomainText, Data: c.Data, Date: c.Date, Engine: c.EngineVersion,
+			Covers: opt.Predict.Covers(), Scale: opt.Predict.ErrorScale(), Drawn: draws > 0}
+		if len(c.Models) > 0 {
+			d.Calibration.N = c.Models[0].N
+		}
+	}
+	for _, r := range fc.Results {
+		for _, n := range r.Notes {
+			if strings.HasPrefix(n, "no predictive interval") {
+				d.Notes = append(d.Notes, r.Model+": "+n)
+			}
+		}
+	}
+	// Rounds come from plain runs (sweeps drop them); the charts draw
+	// positions and outcomes, not bdm's offers.
+	t := s.Table()
 	for _, m := range models {
-		r, err := m.Forecast(ctx, s)
+		r, err := jirga.ForecastTable(ctx, m, t, jirga.DetailRounds)
 		if err != nil {
 			return nil, err
 		}
 		if len(r.Rounds) == 0 {
 			continue
 		}
-		rv := roundsView{Model: m.Name()}
+		rv := roundsView{Model: m.Name(), Unsettled: r.Status == jirga.StatusUnsettled}
+		if info, ok := registry.Lookup(m.Name()); ok && info.Settled != nil {
+			rv.Settled = info.Settled(s, r)
+		}
 		for _, is := range s.Issues {
 			rv.Charts = append(rv.Charts, roundsChart(s, is, r))
 		}
@@ -231,7 +302,10 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		return nil, err
 	}
 	d.Deal = dr
-	d.DealPct = pct(dr.DealProbability)
+	d.DealPct, d.DealCI = bigPct(dr.DealProbability, dr.DealProbabilityCI), deal.Percent(dr.DealProbability, dr.DealProbabilityCI)
+	if dr.Draws > 0 {
+		d.DealCI += fmt.Sprintf(": %d of %d draws", int(math.Round(dr.DealProbability*float64(dr.Draws))), dr.Draws)
+	}
 	d.Necessary = strings.Join(names(s, dr.Necessary), ", ")
 	switch {
 	case dr.Joint.Exists:
@@ -274,17 +348,18 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 		d.Issues = append(d.Issues, iv)
 	}
 	// Interventions.
-	cmpr, err := whatif.Compare(ctx, s, models[:1], whatif.Options{Workers: opt.Workers})
+	cmpr, err := whatif.Compare(ctx, s, models[:1], whatif.Options{Workers: opt.Workers, Predict: opt.Predict})
 	if err != nil {
 		return nil, err
 	}
 	probs := map[string]float64{whatif.Baseline: dr.DealProbability}
+	cis := map[string]*[2]float64{}
 	for _, v := range dr.Interventions {
-		probs[v.ID] = v.DealProbability
+		probs[v.ID], cis[v.ID] = v.DealProbability, v.DealProbabilityCI
 	}
 	for _, iv := range s.Interventions {
 		v := interventionView{ID: iv.ID, Name: iv.Name, Kind: iv.Kind, Description: iv.Description, Notes: iv.Notes,
-			Sources: sourceTitles(s, iv.Sources), DealPct: pct(probs[iv.ID])}
+			Sources: sourceTitles(s, iv.Sources), DealPct: deal.Percent(probs[iv.ID], cis[iv.ID])}
 		for _, ch := range iv.Changes {
 			v.Changes = append(v.Changes, changeText(ch))
 		}
@@ -305,6 +380,19 @@ func build(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Opt
 }
 
 func pct(p float64) string { return fmt.Sprintf("%.1f%%", 100*p) }
+
+// bigPct writes a share of draws for the headline: "1.5%", or "<0.4%"
+// and ">99.6%" when none or every draw had it (the end of its 95%
+// interval, ci; see deal.Percent).
+func bigPct(p float64, ci *[2]float64) string {
+	switch {
+	case ci != nil && p == 0:
+		return fmt.Sprintf("<%.1f%%", math.Ceil(1000*ci[1])/10)
+	case ci != nil && p == 1:
+		return fmt.Sprintf(">%.1f%%", math.Floor(1000*ci[0])/10)
+	}
+	return pct(p)
+}
 
 // hindsight lists the estimates and interventions of s marked hindsight,
 // with the sources they cite that were published after its as_of, and says
@@ -524,7 +612,14 @@ func forecastChart(s *jirga.Scenario, is *jirga.Issue, fc *jirga.Forecast, dr *d
 				continue
 			}
 			tip := fmt.Sprintf("%s: %s", r.Model, trimNum(math.Round(f.Forecast*10)/10))
+			if p := f.Predictive; p != nil {
+				tip += fmt.Sprintf(", 80%% predictive interval %s–%s", trimNum(math.Round(p.P10)), trimNum(math.Round(p.P90)))
+			}
 			g.group(tip, func() {
+				if p := f.Predictive; p != nil {
+					g.rect(sc.at(p.P10), y-7, sc.at(p.P90)-sc.at(p.P10), 14, colour(i), ` opacity="0.18" class="predictive"`)
+					g.rect(sc.at(p.P25), y-7, sc.at(p.P75)-sc.at(p.P25), 14, colour(i), ` opacity="0.22" class="predictive"`)
+				}
 				if f.P10 != nil && f.P90 != nil {
 					g.line(sc.at(*f.P10), y, sc.at(*f.P90), y, colour(i), 2, "")
 				}
@@ -726,7 +821,10 @@ func makeShiftTable(s *jirga.Scenario, c *whatif.Comparison) shiftTable {
 		row := shiftRow{Issue: is.ID}
 		for _, v := range c.Variants {
 			r, _ := c.Forecast(v.ID, c.Models[0], is.ID)
-			cell := shiftCell{Text: fmt.Sprintf("%.1f", r.Forecast)}
+			cell := shiftCell{Text: fmt.Sprintf("%.1f", r.Forecast) + mark(r.SettleRange) + interval80(r.Predictive)}
+			if r.SettleRange != nil {
+				cell.Unsettled = fmt.Sprintf("unsettled: the outcome still moved between %.1f and %.1f over the last rounds", r.SettleRange[0], r.SettleRange[1])
+			}
 			if v.ID != whatif.Baseline {
 				cell.Text += fmt.Sprintf(" (%+.1f)", r.Shift)
 				a := math.Min(1, math.Abs(r.Shift)/(0.1*(hi-lo)))
@@ -735,6 +833,40 @@ func makeShiftTable(s *jirga.Scenario, c *whatif.Comparison) shiftTable {
 					hue = 25
 				}
 				cell.Style = template.CSS(fmt.Sprintf("background: hsla(%d, 70%%, 55%%, %.2f)", hue, 0.6*a))
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// interval80 writes a predictive interval's central 80% as " [lo–hi]",
+// or "" when there is none.
+func interval80(p *jirga.Predictive) string {
+	if p == nil {
+		return ""
+	}
+	return fmt.Sprintf(" [%.0f–%.0f]", p.P10, p.P90)
+}
+
+// makeForecastTable lays out each model's forecast of each issue with its
+// 80% predictive interval.
+func makeForecastTable(s *jirga.Scenario, fc *jirga.Forecast) forecastTable {
+	var t forecastTable
+	for _, r := range fc.Results {
+		t.Models = append(t.Models, r.Model)
+	}
+	for _, is := range s.Issues {
+		row := shiftRow{Issue: is.ID}
+		for _, r := range fc.Results {
+			cell := shiftCell{Text: "–"}
+			if f := r.IssueForecast(is.ID); f != nil {
+				cell.Text = fmt.Sprintf("%.1f", f.Forecast) + mark(f.SettleRange) + interval80(f.Predictive)
+				if f.SettleRange != nil {
+					cell.Unsettled = fmt.Sprintf("unsettled: %s's outcome still moved between %.1f and %.1f over its last rounds", r.Model, f.SettleRange[0], f.SettleRange[1])
+					t.Unsettled = true
+				}
 			}
 			row.Cells = append(row.Cells, cell)
 		}

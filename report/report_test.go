@@ -9,6 +9,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
 	"github.com/jirga/jirga/report"
@@ -173,5 +174,40 @@ func TestDeterministic(t *testing.T) {
 	a, b := render(t, 40), render(t, 40)
 	if !bytes.Equal(a, b) {
 		t.Error("two renders differ")
+	}
+}
+
+// TestPredictive checks that the page shows every forecast with its
+// predictive interval and says plainly that the flagship, a conflict
+// negotiation, borrows the calibration of EU legislation; without a plan
+// it says that the forecasts carry none.
+func TestPredictive(t *testing.T) {
+	s := flagship(t)
+	c, err := calib.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := []jirga.Model{baseline.Mean{}, baseline.Median{}}
+	plan := calib.NewPlan(c, s, []string{"mean", "median"}, calib.Options{})
+	var buf bytes.Buffer
+	if err := report.Write(context.Background(), &buf, s, ms, report.Options{Draws: 50, Seed: 1, Predict: plan}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	table := regexp.MustCompile(`(?s)<table id="forecast-table">.*?</table>`).FindString(page)
+	if n := len(regexp.MustCompile(`\d+\.\d \[\d+–\d+\]`).FindAllString(table, -1)); n != 12 {
+		t.Errorf("the forecast table shows %d forecasts with an interval, want 12:\n%s", n, table)
+	}
+	for _, want := range []string{`id="calibration"`, "held 80% of the outcomes", `id="calibration-domain"`, "This scenario is not EU legislation", `class="predictive"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	buf.Reset()
+	if err := report.Write(context.Background(), &buf, s, ms, report.Options{Draws: 50, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "carry no predictive interval") {
+		t.Error("a page without intervals does not say so")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/timeline"
 )
 
@@ -53,21 +54,21 @@ func buildTimeline(ctx context.Context, s *jirga.Scenario, models []jirga.Model,
 	if err != nil {
 		return nil, err
 	}
-	r, err := timeline.Run(ctx, states, models, timeline.Options{Draws: cmp.Or(draws, -1), Seed: opt.Seed, Workers: opt.Workers})
+	r, err := timeline.Run(ctx, states, models, timeline.Options{Draws: cmp.Or(draws, -1), Seed: opt.Seed, Workers: opt.Workers, Predict: opt.Predict})
 	if err != nil {
 		return nil, err
 	}
 	v := &timelineView{Draws: r.Draws, Seed: r.Seed, Total: len(r.Changes)}
 	var dates []string
-	var deal, slack []float64
+	var probs, slack []float64
 	for i, st := range r.Timeline {
 		dates = append(dates, st.AsOf)
-		deal = append(deal, st.DealProbability)
+		probs = append(probs, st.DealProbability)
 		slack = append(slack, st.Slack)
-		v.States = append(v.States, timelineState{AsOf: st.AsOf, Deal: pct(st.DealProbability), Slack: fmt.Sprintf("%+.3f", st.Slack),
+		v.States = append(v.States, timelineState{AsOf: st.AsOf, Deal: deal.Percent(st.DealProbability, st.DealProbabilityCI), Slack: fmt.Sprintf("%+.3f", st.Slack),
 			Description: states[i].Description, Hindsight: st.Hindsight})
 	}
-	v.DealChart = timeChart("chart-timeline-deal", "Deal probability over time", dates, []series{{"P(deal)", "#59a14f", deal}}, 0, 1, pct)
+	v.DealChart = timeChart("chart-timeline-deal", "Deal probability over time", dates, []series{{"P(deal)", "#59a14f", probs}}, 0, 1, pct)
 	sm := 0.05
 	for _, x := range slack {
 		sm = math.Max(sm, math.Abs(x))

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/internal/usage"
 	"github.com/jirga/jirga/smp"
 )
 
@@ -24,6 +25,12 @@ func generated(n int) *jirga.Scenario {
 }
 
 func benchmarkSMP(b *testing.B, size int) {
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) { benchmarkSMPWorkers(b, size, w) })
+	}
+}
+
+func benchmarkSMPWorkers(b *testing.B, size, workers int) {
 	var s *jirga.Scenario
 	if size == 500 {
 		s = generated(size)
@@ -31,13 +38,19 @@ func benchmarkSMP(b *testing.B, size int) {
 		s = load(b, filepath.Join("testdata", "ktab", "inputs", fmt.Sprintf("dummyData-a%03d.csv", size)))
 	}
 	b.ResetTimer()
+	c0 := usage.CPU()
 	for b.Loop() {
-		r, err := smp.Model{}.Forecast(context.Background(), s)
+		r, err := smp.Model{Settings: smp.Settings{Workers: workers}}.Forecast(context.Background(), s)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(len(r.Rounds)-1), "turns")
 	}
+	// CPU time of all threads per forecast, less sensitive than wall time
+	// to other load (issue 18's targets are CPU: ≤ 0.35 s at 160 actors,
+	// ≤ 60 s at 500), and the process's peak (≤ 100 MiB at 500, alone).
+	b.ReportMetric((usage.CPU()-c0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(usage.PeakMiB(), "peak-MiB")
 }
 
 func BenchmarkSMP40(b *testing.B)  { benchmarkSMP(b, 40) }

@@ -32,7 +32,7 @@ func TestCodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e, _, err := newEngine(s, set)
+			e, _, err := newEngine(s.Table(), set)
 			if err != nil {
 				t.Fatal(err)
 			}

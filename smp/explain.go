@@ -104,14 +104,16 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 		fmt.Fprintf(ew, "\n")
 	}
 	last := r.Rounds[len(r.Rounds)-1]
-	switch r.Status {
-	case jirga.StatusConverged:
-		fmt.Fprintf(ew, "The run stopped after %d turns: movement fell below %.0f%% of the first turn's.\n", last.Round, stopRatio*100)
-	default:
-		fmt.Fprintf(ew, "The run stopped at the turn cap (%d turns) without settling.\n", last.Round)
+	if c := TraceOf(last).Change; c != nil && *c < stopRatio && last.Round >= 2 {
+		fmt.Fprintf(ew, "The run stopped after %d turns: movement fell below %.0f%% of the first turn's (KTAB's rule).\n", last.Round, stopRatio*100)
+	} else {
+		fmt.Fprintf(ew, "The run stopped at the turn cap (%d turns).\n", last.Round)
 	}
 	for _, f := range r.Issues {
 		fmt.Fprintf(ew, "Forecast on %s: %.2f", f.Issue, f.Forecast)
+		if f.SettleRange != nil && f.LastRound != nil {
+			fmt.Fprintf(ew, " (the middle of %.2f–%.2f over the last turns; turn %d: %.2f)", f.SettleRange[0], f.SettleRange[1], last.Round, *f.LastRound)
+		}
 		if f.Anchor != "" {
 			fmt.Fprintf(ew, " (nearest: %s)", f.Anchor)
 		}
@@ -123,6 +125,7 @@ func Explain(w io.Writer, s *jirga.Scenario, r *jirga.Result) error {
 		}
 		fmt.Fprintf(ew, ".\n")
 	}
+	fmt.Fprintf(ew, "\n%s\n", Settled(s, r))
 	return ew.Flush()
 }
 
@@ -166,4 +169,11 @@ func riskLine(s *jirga.Scenario, risk map[string]float64) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Settled is the paragraph that ends an explanation: whether the run
+// settled on every issue and, where it did not, how its outcome (the
+// outcome of each turn) moved over the last turns (jirga.SettleText).
+func Settled(s *jirga.Scenario, r *jirga.Result) string {
+	return jirga.SettleText(s, r, "turn", func(rd jirga.Round, issue string) float64 { return rd.Outcome[issue] })
 }

@@ -11,6 +11,15 @@ type output struct {
 	e      *engine
 	lo, sp []float64 // issue scale minimum and span
 	rounds []jirga.Round
+	// keep records every state as a round; without it only the first
+	// state's weighted mean is kept (initMean), each turn's outcome
+	// (series), and result computes the rest of what the last state gives.
+	keep     bool
+	initMean map[string]float64
+	// series holds the probability-weighted outcome of every turn after
+	// the first state, issue by issue (m a turn), recorded or not: whether
+	// the run settled is judged on it (see result).
+	series []float64
 	// of the last state
 	probs []float64
 	optOf []int
@@ -44,6 +53,20 @@ func (o *output) point(x []float64) map[string]float64 {
 
 // state records the current engine state as round turn.
 func (o *output) state(turn int, tr *turnRec, change *float64) {
+	if !o.keep {
+		if turn == 0 {
+			o.initMean = o.weightedMean()
+			return
+		}
+		// The outcome of every turn, for the settle judgement: the election
+		// the recorded turn holds, without the rest of its record.
+		o.probs, o.optOf, o.reps = o.e.outcomeProbs()
+		x := o.expectedAt()
+		for k := range x {
+			o.series = append(o.series, o.scale(k, x[k]))
+		}
+		return
+	}
 	e, s := o.e, o.s
 	probs, optOf, reps := e.outcomeProbs()
 	o.probs, o.optOf, o.reps = probs, optOf, reps
@@ -56,6 +79,11 @@ func (o *output) state(turn int, tr *turnRec, change *float64) {
 	}
 	r.Outcome = o.expected()
 	r.Mean = o.weightedMean()
+	if turn > 0 {
+		for _, is := range s.Issues {
+			o.series = append(o.series, r.Outcome[is.ID])
+		}
+	}
 	if tr != nil {
 		for _, c := range tr.challenges {
 			t.Challenges = append(t.Challenges, Challenge{Initiator: s.Actors[c.init].ID,
@@ -77,6 +105,11 @@ func (o *output) state(turn int, tr *turnRec, change *float64) {
 // expected is the probability-weighted position: Σ over distinct positions
 // of the position's "prob :" probability times the position.
 func (o *output) expected() map[string]float64 {
+	return o.point(o.expectedAt())
+}
+
+// expectedAt is expected in the engine's coordinates.
+func (o *output) expectedAt() []float64 {
 	e := o.e
 	x := make([]float64, e.m)
 	tot := 0.0
@@ -91,7 +124,7 @@ func (o *output) expected() map[string]float64 {
 	for k := range x {
 		x[k] /= tot
 	}
-	return o.point(x)
+	return x
 }
 
 // weightedMean is the capability × salience weighted mean of the positions
@@ -124,18 +157,46 @@ func (o *output) mostProbable() map[string]float64 {
 	return o.point(o.e.pos[best])
 }
 
-func (o *output) result(status jirga.Status) *jirga.Result {
-	last := o.rounds[len(o.rounds)-1]
-	r := &jirga.Result{Model: "smp", Status: status, Rounds: o.rounds,
-		Summaries: map[string]map[string]float64{
-			"probability_weighted":  last.Outcome,
-			"most_probable":         o.mostProbable(),
-			"weighted_mean":         last.Mean,
-			"initial_weighted_mean": o.rounds[0].Mean,
-		}}
-	for _, is := range o.s.Issues {
-		x := last.Outcome[is.ID]
-		r.Issues = append(r.Issues, jirga.IssueForecast{Issue: is.ID, Forecast: x, Anchor: is.NearestAnchor(x)})
+// result is the run's result. converged says whether KTAB's stopping rule
+// ended it. Each issue's forecast is its probability-weighted outcome over
+// the turns, judged by jirga.JudgeSettle: the last turn's when it settled,
+// else the middle of its range over the last turns. KTAB's rule stops
+// when the positions barely move, which the outcome may still do; it
+// stands for settling only when there are too few turns to judge.
+func (o *output) result(converged bool) *jirga.Result {
+	var outcome, mean, initMean map[string]float64
+	if o.keep {
+		last := o.rounds[len(o.rounds)-1]
+		outcome, mean, initMean = last.Outcome, last.Mean, o.rounds[0].Mean
+	} else {
+		if len(o.series) == 0 {
+			// No turn: what state would have recorded for the first state.
+			o.probs, o.optOf, o.reps = o.e.outcomeProbs()
+		}
+		outcome, mean, initMean = o.expected(), o.weightedMean(), o.initMean
 	}
+	r := &jirga.Result{Model: "smp", Rounds: o.rounds,
+		Summaries: map[string]map[string]float64{
+			"probability_weighted":  outcome,
+			"most_probable":         o.mostProbable(),
+			"weighted_mean":         mean,
+			"initial_weighted_mean": initMean,
+		}}
+	var settles []jirga.Settle
+	turns := len(o.series) / max(len(o.s.Issues), 1)
+	y := make([]float64, 0, turns)
+	for k, is := range o.s.Issues {
+		y = y[:0]
+		for t := range turns {
+			y = append(y, o.series[t*len(o.s.Issues)+k])
+		}
+		if len(y) == 0 {
+			y = append(y, outcome[is.ID])
+		}
+		f, st := is.Judge(y, converged && len(y) <= jirga.SettleWindow)
+		settles = append(settles, st)
+		r.Issues = append(r.Issues, f)
+	}
+	r.Status = jirga.SettleStatus(settles)
 	return r
 }

@@ -67,43 +67,37 @@ func (e *engine) victory(cab, cba float64) float64 {
 	return cab / (cab + cba)
 }
 
-// election is a probabilistic Condorcet election over nOpt options among
-// voters with weights w; util(k, a) is voter k's utility of option a. It
-// returns the probability of each option and the victory matrix V[a][b].
-// Rows of the coalition matrix are computed in parallel.
-func (e *engine) election(nOpt int, w []float64, util func(k, a int) float64) []float64 {
+// electionWith is a probabilistic Condorcet election over nOpt options
+// among voters with weights w; util(k, a) is voter k's utility of option a.
+// It returns the probability of each option, in sc.p (valid until sc's
+// next election). Rows of the coalition matrix are computed in parallel
+// unless serial (an election inside a parallel loop).
+func (e *engine) electionWith(sc *elections, serial bool, nOpt int, w []float64, util func(k, a int) float64) []float64 {
 	nv := len(w)
-	// u is voter-major: u[k*nOpt+a].
-	u := make([]float64, nv*nOpt)
-	for k := 0; k < nv; k++ {
-		for a := 0; a < nOpt; a++ {
-			u[k*nOpt+a] = util(k, a)
+	// u is option-major, u[a*nv+k], so that the votes on a pair read two
+	// rows in order.
+	sc.u = grow(sc.u, nOpt*nv)
+	u := sc.u
+	for a := 0; a < nOpt; a++ {
+		for k := 0; k < nv; k++ {
+			u[a*nv+k] = util(k, a)
 		}
 	}
-	coal := make([]float64, nOpt*nOpt)
-	e.parallel(nOpt, func(a int) {
-		for b := 0; b < nOpt; b++ {
-			if a == b {
-				continue
+	sc.coal = grow(sc.coal, nOpt*nOpt)
+	if serial || e.serial(nOpt) {
+		// A plain loop (no closure to allocate: sweeps run many small ones).
+		for a := range nOpt {
+			if !serial && e.stopped() { // as parallel polls before each row
+				break
 			}
-			c := 0.0
-			if e.voting == vrProp {
-				for k := 0; k < nv; k++ {
-					if v := w[k] * (u[k*nOpt+a] - u[k*nOpt+b]); v > 0 {
-						c += v
-					}
-				}
-			} else {
-				for k := 0; k < nv; k++ {
-					if v := e.vote(w[k], u[k*nOpt+a]-u[k*nOpt+b]); v > 0 {
-						c += v
-					}
-				}
-			}
-			coal[a*nOpt+b] = c + coalitionFloor
+			e.coalitionRow(sc, nOpt, w, a)
 		}
-	})
-	vic := make([]float64, nOpt*nOpt)
+	} else {
+		e.parallel(nOpt, func(a, _ int) { e.coalitionRow(sc, nOpt, w, a) })
+	}
+	coal := sc.coal
+	sc.vic = grow(sc.vic, nOpt*nOpt)
+	vic := sc.vic
 	for a := 0; a < nOpt; a++ {
 		for b := 0; b < nOpt; b++ {
 			if a == b {
@@ -113,19 +107,74 @@ func (e *engine) election(nOpt int, w []float64, util func(k, a int) float64) []
 			vic[a*nOpt+b] = e.victory(coal[a*nOpt+b], coal[b*nOpt+a])
 		}
 	}
+	sc.p = grow(sc.p, nOpt)
 	switch e.pcem {
 	case pceMarkovUniform:
-		return markovUniform(nOpt, vic, e.stopped)
+		sc.q = grow(sc.q, nOpt)
+		return markovUniform(nOpt, vic, e.stopped, sc.p, sc.q)
 	case pceMarkovIncentive:
-		return markovIncentive(nOpt, vic, coal, e.stopped)
+		sc.q = grow(sc.q, nOpt)
+		return markovIncentive(nOpt, vic, coal, e.stopped, sc.p, sc.q)
 	}
-	return conditional(nOpt, vic)
+	return conditional(nOpt, vic, sc.p)
+}
+
+// coalitionRow computes row a of the coalition matrix sc.coal from the
+// utilities sc.u and the weights w.
+func (e *engine) coalitionRow(sc *elections, nOpt int, w []float64, a int) {
+	nv, u, coal := len(w), sc.u, sc.coal
+	ua := u[a*nv : (a+1)*nv]
+	if e.voting == vrASymProsp {
+		// A gain counts for less than a loss: each order of a pair is
+		// summed on its own.
+		for b := 0; b < nOpt; b++ {
+			if a == b {
+				continue
+			}
+			ub := u[b*nv : (b+1)*nv]
+			c := 0.0
+			for k, x := range ua {
+				if v := e.vote(w[k], x-ub[k]); v > 0 {
+					c += v
+				}
+			}
+			coal[a*nOpt+b] = c + coalitionFloor
+		}
+		return
+	}
+	// Every other rule is odd, vote(w, −Δu) = −vote(w, Δu) to the bit (a
+	// float negates exactly), so one pass over the voters gives C(a:b) from
+	// the positive votes and C(b:a) from the negative ones, each summed in
+	// voter order as on its own; row a does the pairs (a, b > a).
+	prop := e.voting == vrProp
+	for b := a + 1; b < nOpt; b++ {
+		ub := u[b*nv : (b+1)*nv][:len(ua)]
+		cab, cba := 0.0, 0.0
+		if prop {
+			for k, x := range ua {
+				if v := w[k] * (x - ub[k]); v > 0 {
+					cab += v
+				} else if v < 0 {
+					cba -= v
+				}
+			}
+		} else {
+			for k, x := range ua {
+				if v := e.vote(w[k], x-ub[k]); v > 0 {
+					cab += v
+				} else if v < 0 {
+					cba -= v
+				}
+			}
+		}
+		coal[a*nOpt+b], coal[b*nOpt+a] = cab+coalitionFloor, cba+coalitionFloor
+	}
 }
 
 // conditional is KTAB's Conditional PCE: p_a ∝ Π_b V(a, b), with V(a, a) = ½.
-// When the products underflow it works with logarithms.
-func conditional(n int, vic []float64) []float64 {
-	p := make([]float64, n)
+// When the products underflow it works with logarithms. p holds n floats
+// for the result.
+func conditional(n int, vic, p []float64) []float64 {
 	sum := 0.0
 	for a := 0; a < n; a++ {
 		pr := 1.0
@@ -163,10 +212,10 @@ func conditional(n int, vic []float64) []float64 {
 
 // markovUniform iterates q_a = (1/n)·Σ_b V(a,b)(p_a + p_b), p ← (p + q)/2
 // from the uniform distribution until no probability changes by 1e−6 or more.
-// stop is polled at each iteration.
-func markovUniform(n int, vic []float64, stop func() bool) []float64 {
-	p := uniform(n)
-	q := make([]float64, n)
+// stop is polled at each iteration. p and q hold n floats each; the result
+// is in p.
+func markovUniform(n int, vic []float64, stop func() bool, p, q []float64) []float64 {
+	uniform(p)
 	for iter := 0; iter < 100000 && !stop(); iter++ {
 		for a := 0; a < n; a++ {
 			s := 0.0
@@ -190,7 +239,7 @@ const markovIncentiveEps = 1e-8
 // to challenge b is n(a→b) = C(a:b)·V(a,b) (+ε when a = b), P[a→b | b] =
 // n(a→b)/Σ_α n(α→b), and q_a = Σ_b V(a,b)(p_a·P[b→a | a] + p_b·P[a→b | b]),
 // damped, from the uniform distribution until no probability changes by 1e−8.
-func markovIncentive(n int, vic, coal []float64, stop func() bool) []float64 {
+func markovIncentive(n int, vic, coal []float64, stop func() bool, p, q []float64) []float64 {
 	inc := make([]float64, n*n)
 	for b := 0; b < n; b++ {
 		s := 0.0
@@ -206,8 +255,7 @@ func markovIncentive(n int, vic, coal []float64, stop func() bool) []float64 {
 			inc[a*n+b] /= s
 		}
 	}
-	p := uniform(n)
-	q := make([]float64, n)
+	uniform(p)
 	for iter := 0; iter < 100000 && !stop(); iter++ {
 		sum := 0.0
 		for a := 0; a < n; a++ {
@@ -228,12 +276,11 @@ func markovIncentive(n int, vic, coal []float64, stop func() bool) []float64 {
 	return p
 }
 
-func uniform(n int) []float64 {
-	p := make([]float64, n)
+// uniform sets p to the uniform distribution.
+func uniform(p []float64) {
 	for i := range p {
-		p[i] = 1 / float64(n)
+		p[i] = 1 / float64(len(p))
 	}
-	return p
 }
 
 // damp sets p ← (p+q)/2, renormalised, and returns the largest change.

@@ -50,7 +50,10 @@ func (e *engine) outcomeProbs() (perActor []float64, optOf []int, reps []int) {
 			}
 		}
 	}
-	p := e.election(len(reps), e.cap, func(k, a int) float64 { return e.objective(k, reps[a]) })
+	e.scratches(1)
+	p := e.electionWith(&e.scr[0].el, false, len(reps), e.cap, func(k, a int) float64 {
+		return utility(e.distT[reps[a]*n+k], e.risk[k]) // e.objective(k, reps[a])
+	})
 	perActor = make([]float64, n)
 	for i := range perActor {
 		perActor[i] = p[optOf[i]]

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/option"
@@ -40,8 +41,35 @@ type Model struct {
 func (Model) Name() string { return "smp" }
 
 // resolve merges explicit settings, the scenario's KTAB attributes and the
-// defaults of the declaration (ktabOptions).
+// defaults of the declaration (ktabOptions). A scenario without ktab.*
+// attributes (the usual case, and every draw of a sweep of one) resolves
+// the same for the same settings: that resolution is kept (resolved).
 func (m Model) resolve(s *jirga.Scenario) (Settings, error) {
+	plain := true
+	for k := range s.Attributes {
+		if strings.HasPrefix(k, AttrPrefix) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		if set, ok := resolved.Load(m.Settings); ok {
+			return set.(Settings), nil
+		}
+	}
+	set, err := m.resolveSlow(s)
+	if err == nil && plain {
+		resolved.Store(m.Settings, set)
+	}
+	return set, err
+}
+
+// resolved maps settings to their resolution on a scenario without ktab.*
+// attributes; settingsNotes maps resolved settings to their note. Both
+// hold one entry per distinct Settings value a process uses.
+var resolved, settingsNotes sync.Map
+
+func (m Model) resolveSlow(s *jirga.Scenario) (Settings, error) {
 	set := m.Settings
 	ks := option.NewSet("smp")
 	set.ktabOptions(ks)
@@ -83,9 +111,9 @@ func (m Model) resolve(s *jirga.Scenario) (Settings, error) {
 	return set, nil
 }
 
-// newEngine builds the engine for s on KTAB's [0, 1] scales.
-func newEngine(s *jirga.Scenario, set Settings) (*engine, []string, error) {
-	t := s.Table()
+// newEngine builds the engine for t's scenario on KTAB's [0, 1] scales.
+func newEngine(t *jirga.Table, set Settings) (*engine, []string, error) {
+	s := t.Scenario()
 	n, m := len(t.Actors), len(t.Issues)
 	if n < 2 {
 		return nil, nil, jirga.Errorf(jirga.EINVALID, "smp: scenario %q has %d actor(s); the model needs at least 2", s.ID, n)
@@ -121,6 +149,10 @@ func newEngine(s *jirga.Scenario, set Settings) (*engine, []string, error) {
 			sum = 1
 		}
 		e.salSum[i] = sum
+	}
+	e.weight = make([]float64, n)
+	for k := range e.weight {
+		e.weight[k] = e.salSum[k] * e.cap[k]
 	}
 	if len(scaled) > 0 {
 		notes = append(notes, fmt.Sprintf("saliences of %s sum above 100 over the issues; each was scaled to sum to 100, as KTAB requires", strings.Join(scaled, ", ")))
@@ -223,11 +255,20 @@ func parseIdealAdjustment(v string, actors []*jirga.Actor) ([][]float64, error) 
 
 // Forecast runs the model on s until KTAB's stopping rule or the turn cap.
 func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, error) {
+	return m.ForecastTable(ctx, s.Table(), jirga.DetailAll)
+}
+
+// ForecastTable implements jirga.Tabular: Forecast from the table of the
+// scenario. With jirga.DetailNone it records no turn: of each turn it keeps
+// only the outcome (the election over the distinct positions that gives
+// its probabilities), on which whether the run settled is judged.
+func (m Model) ForecastTable(ctx context.Context, t *jirga.Table, d jirga.Detail) (*jirga.Result, error) {
+	s := t.Scenario()
 	set, err := m.resolve(s)
 	if err != nil {
 		return nil, err
 	}
-	e, notes, err := newEngine(s, set)
+	e, notes, err := newEngine(t, set)
 	if err != nil {
 		return nil, err
 	}
@@ -237,6 +278,8 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 	}
 	e.ctx = ctx
 	out := newOutput(s, e)
+	out.keep = d > jirga.DetailNone
+	e.keep = out.keep
 	e.computeDistances()
 	e.computeRisk()
 	if err := ctx.Err(); err != nil {
@@ -244,9 +287,9 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 	}
 	out.state(0, nil, nil)
 	start := clonePos(e.pos)
-	prev := start
+	prev, spare := start, clonePos(e.pos) // the positions before the turn, and a buffer
 	d01 := 0.0
-	status := jirga.StatusRoundLimit
+	converged := false
 	for turn := 1; turn <= maxTurns; turn++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -262,13 +305,18 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 		}
 		change := sdist(prev, e.pos) / (d01 + 1e-4)
 		out.state(turn, &tr, &change)
-		prev = clonePos(e.pos)
+		if turn == 1 {
+			prev = spare // start is no longer needed
+		}
+		for i := range prev {
+			copy(prev[i], e.pos[i])
+		}
 		if turn >= 2 && change < stopRatio {
-			status = jirga.StatusConverged
+			converged = true
 			break
 		}
 	}
-	r := out.result(status)
+	r := out.result(converged)
 	if err := ctx.Err(); err != nil {
 		return nil, err // the output's elections were cut short
 	}
@@ -278,6 +326,15 @@ func (m Model) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Result, 
 }
 
 func settingsNote(set Settings) string {
+	if note, ok := settingsNotes.Load(set); ok {
+		return note.(string)
+	}
+	note := settingsNoteOf(set)
+	settingsNotes.Store(set, note)
+	return note
+}
+
+func settingsNoteOf(set Settings) string {
 	ks := option.NewSet("smp")
 	set.ktabOptions(ks)
 	var parts []string

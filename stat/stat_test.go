@@ -148,3 +148,43 @@ func TestGroupFolds(t *testing.T) {
 		t.Errorf("folds of a…g = %v, want %v", got, want)
 	}
 }
+
+// TestWilson checks the Wilson interval against values computed from its
+// formula by hand and against properties every proportion interval has.
+func TestWilson(t *testing.T) {
+	tests := []struct {
+		k, n   int
+		lo, hi float64
+	}{
+		// 0 of 1000: upper end z²/(n+z²) = 3.8415/1003.8415 (issue 14:
+		// "below 0.4%").
+		{0, 1000, 0, 3.841458820694124 / 1003.841458820694124},
+		{1000, 1000, 1 - 3.841458820694124/1003.841458820694124, 1},
+		// 15 of 1000: p̂ = 0.015; centre (0.015 + 0.0019207)/1.0038415,
+		// half-width 1.96·√(0.015·0.985/1000 + 3.8415/4e6)/1.0038415.
+		{15, 1000, 0.009111, 0.024601},
+		// 5 of 10: symmetric about ½.
+		{5, 10, 0.236593, 0.763407},
+	}
+	for i, tt := range tests {
+		lo, hi := stat.Wilson(tt.k, tt.n, stat.Z95)
+		if math.Abs(lo-tt.lo) > 5e-6 || math.Abs(hi-tt.hi) > 5e-6 {
+			t.Errorf("case %d: Wilson(%d, %d) = [%.6f, %.6f], want [%.6f, %.6f]", i, tt.k, tt.n, lo, hi, tt.lo, tt.hi)
+		}
+	}
+	for n := 1; n <= 60; n++ {
+		for k := 0; k <= n; k++ {
+			lo, hi := stat.Wilson(k, n, stat.Z95)
+			p := float64(k) / float64(n)
+			if !(0 <= lo && lo <= p && p <= hi && hi <= 1) {
+				t.Fatalf("Wilson(%d, %d) = [%v, %v] does not hold p̂ = %v inside [0, 1]", k, n, lo, hi, p)
+			}
+			if lo2, hi2 := stat.Wilson(n-k, n, stat.Z95); math.Abs(lo-(1-hi2)) > 1e-12 || math.Abs(hi-(1-lo2)) > 1e-12 {
+				t.Fatalf("Wilson(%d, %d) is not the mirror of Wilson(%d, %d)", k, n, n-k, n)
+			}
+		}
+	}
+	if lo, hi := stat.Wilson(1, 0, stat.Z95); !math.IsNaN(lo) || !math.IsNaN(hi) {
+		t.Error("Wilson with no trial is not NaN")
+	}
+}

@@ -223,3 +223,23 @@ func rate(r float64) string {
 	}
 	return fmt.Sprintf("%.2f", r)
 }
+
+// BenchmarkFlagshipAll is issue 18's sweep row: draws per second of the
+// flagship scenario through every registered model, static and dynamic
+// (smp and exchange included), on 1 and 2 workers. One op is one sweep of
+// 1,000 draws.
+func BenchmarkFlagshipAll(b *testing.B) {
+	ms := registered(b, true)
+	s := flagship(b)
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			c0 := cpuTime()
+			for b.Loop() {
+				if _, err := sweep.Run(context.Background(), s, ms, sweep.Options{Draws: 1000, Workers: workers, Seed: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportRates(b, 1000*b.N, c0)
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
 )
@@ -64,17 +65,33 @@ func runParts(t *testing.T, s *jirga.Scenario, ms []jirga.Model, opt sweep.Optio
 
 // TestMergeParts: a sweep cut into any number of parts, each computed
 // alone and carried as JSON, merges into the whole sweep's result byte for
-// byte, failures and values included.
+// byte, failures and values included, and the predictive intervals made
+// from the merged draws and the settle ranges of a model that does not
+// settle.
 func TestMergeParts(t *testing.T) {
 	s := flagship(t)
 	ms := staticModels(t)
+	bdm, err := models.New("bdm", models.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	fail, _ := models.New("mean", models.Options{})
-	ms = append(ms, &failEvery{Model: fail, every: 7})
-	opt := sweep.Options{Draws: 101, Seed: 5, Bins: 12}
+	ms = append(ms, bdm, &failEvery{Model: fail, every: 7})
+	var names []string
+	for _, m := range ms {
+		names = append(names, m.Name())
+	}
+	c, err := calib.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := sweep.Options{Draws: 101, Seed: 5, Bins: 12, Predict: calib.NewPlan(c, s, names, calib.Options{ErrorScale: 1.5})}
 	whole := mustRun(t, s, ms, opt)
 	want := mustJSON(t, whole)
-	if !strings.Contains(want, `"failed":{"flaky":`) {
-		t.Fatalf("the flaky model did not fail: %s", want)
+	for _, w := range []string{`"failed":{"flaky":`, `"predictive":{`, `"settle_range":[`} {
+		if !strings.Contains(want, w) {
+			t.Fatalf("the whole sweep lacks %s: %s", w, want)
+		}
 	}
 	for _, n := range []int{1, 2, 3, 7, 101} {
 		r := runParts(t, s, ms, opt, n)

@@ -70,6 +70,7 @@ func Draw(s *jirga.Scenario, rng *rand.Rand, u Uncertainty) *jirga.Scenario {
 type Sampler struct {
 	src, dst *jirga.Scenario
 	fields   []field
+	table    *jirga.Table // of dst, refreshed by Draw
 }
 
 // field is one estimate to draw: the source estimate, its drawn copy in the
@@ -84,6 +85,7 @@ type field struct {
 // valid and must not change while the sampler is in use.
 func NewSampler(s *jirga.Scenario, u Uncertainty) *Sampler {
 	p := &Sampler{src: s, dst: s.Clone()}
+	p.table = p.dst.Table()
 	// A draw is one point state: the snapshots of later states, whose
 	// estimates are not drawn, do not belong to it.
 	p.dst.Snapshots = nil
@@ -127,8 +129,14 @@ func (p *Sampler) Draw(rng *rand.Rand) *jirga.Scenario {
 	for _, f := range p.fields {
 		f.dst.Value = Value(f.src, rng, f.lo, f.hi, f.halfWidth)
 	}
+	p.table.Refresh()
 	return p.dst
 }
+
+// Table returns the table of the last scenario drawn (of the scratch copy):
+// built once with the sampler and refreshed by every Draw, since a draw
+// changes numbers, never structure. Pass it to [Forecast].
+func (p *Sampler) Table() *jirga.Table { return p.table }
 
 // Fields returns the number of estimates a draw consumes, one rng.Float64
 // each.

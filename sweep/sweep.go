@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 )
 
 // Defaults of [Options].
@@ -47,6 +48,11 @@ type Options struct {
 	// Progress, when set, is called with the number of draws done so far and
 	// the total, from the goroutine that called Run (see [Loop]).
 	Progress func(done, total int)
+	// Predict, when set, gives each model's predictive interval on each
+	// issue: its calibrated error combined with its forecasts over the
+	// completed draws (see calib.Plan.Apply), and the notes that go with
+	// it. Nil: no predictive intervals.
+	Predict *calib.Plan
 }
 
 // Result is the outcome of a sweep. Its JSON form is the forecast contract
@@ -157,12 +163,13 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 // reports it: without rounds (see [Result]). A model that fails is an error.
 func Points(ctx context.Context, s *jirga.Scenario, models []jirga.Model) ([]*jirga.Result, error) {
 	var out []*jirga.Result
+	t := s.Table()
 	for _, m := range models {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		// Rounds are dropped, so models that can skip recording them do.
-		r, err := jirga.ForecastOnly(ctx, m, s)
+		r, err := jirga.ForecastTable(ctx, m, t, jirga.DetailNone)
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +225,7 @@ func RunPart(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 			}
 		}
 		for mi, m := range models {
-			vals, err := Forecast(ctx, m, d, scratch[it.Worker])
+			vals, err := Forecast(ctx, m, sm.Table(), scratch[it.Worker])
 			scratch[it.Worker] = vals
 			if err != nil && ctx.Err() != nil {
 				return ctx.Err() // interrupted: the draw is not complete
@@ -299,6 +306,7 @@ func merge(s *jirga.Scenario, points []*jirga.Result, parts []*Part, opt Options
 	for _, r := range points {
 		pr := *r
 		pr.Issues = slices.Clone(r.Issues)
+		pr.Notes = slices.Clone(r.Notes) // the plan's notes are appended
 		res.Results = append(res.Results, &pr)
 		res.models = append(res.models, r.Model)
 	}
@@ -327,7 +335,7 @@ func merge(s *jirga.Scenario, points []*jirga.Result, parts []*Part, opt Options
 			break
 		}
 	}
-	res.summarise(s, bins, fails)
+	res.summarise(s, bins, fails, opt.Predict)
 	return res, nil
 }
 
@@ -375,8 +383,9 @@ func cmpOr(v, def int) int {
 }
 
 // summarise fills the interval fields of every result from the values of
-// draws 1 … Completed and counts the failures among them.
-func (r *Result) summarise(s *jirga.Scenario, bins int, fails []Failure) {
+// draws 1 … Completed, and its predictive intervals with plan, and counts
+// the failures among them.
+func (r *Result) summarise(s *jirga.Scenario, bins int, fails []Failure, plan *calib.Plan) {
 	var all []Failure
 	for _, e := range fails {
 		if e.Draw <= r.Completed {
@@ -414,5 +423,6 @@ func (r *Result) summarise(s *jirga.Scenario, bins int, fails []Failure) {
 			f.Mean, f.P10, f.P25, f.P50, f.P75, f.P90 = &st.mean, &st.p10, &st.p25, &st.p50, &st.p75, &st.p90
 			f.Histogram = st.hist
 		}
+		plan.Apply(pr, s, func(k int) []float64 { return r.values[mi][k][:r.Completed] })
 	}
 }

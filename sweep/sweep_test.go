@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/internal/canceltest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/stat"
@@ -420,5 +421,41 @@ func TestResultJSON(t *testing.T) {
 		if _, ok := is[k]; !ok {
 			t.Errorf("issue JSON lacks %q", k)
 		}
+	}
+}
+
+// TestRunPredict checks that a sweep with a calib.Plan gives each issue of a
+// calibrated model its predictive interval around the draws, containing the
+// input-only interval's middle, and the plan's notes; a model without a
+// calibration gets none.
+func TestRunPredict(t *testing.T) {
+	s := flagship(t)
+	c, err := calib.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := calib.NewPlan(c, s, []string{"mean", "nbs"}, calib.Options{Custom: map[string]string{"nbs": "utility=linear"}})
+	ms := registered(t, false)[:1] // mean
+	nbs, err := models.New("nbs", models.Options{Params: map[string]string{"utility": "linear"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mustRun(t, s, append(ms, nbs), sweep.Options{Draws: 50, Seed: 1, Predict: plan})
+	for _, f := range res.Results[0].Issues {
+		p := f.Predictive
+		if p == nil || p.Draws != 50 || p.Basis != c.Name || !(p.P05 <= p.P10 && p.P10 <= p.P25 && p.P25 <= *f.P50 && *f.P50 <= p.P75 && p.P75 <= p.P90 && p.P90 <= p.P95) {
+			t.Errorf("mean on %s: predictive %+v, input-only median %v", f.Issue, p, *f.P50)
+		}
+		if p != nil && p.P90-p.P10 <= *f.P90-*f.P10 {
+			t.Errorf("mean on %s: the predictive 80%% interval (%v wide) is no wider than the input-only one (%v)", f.Issue, p.P90-p.P10, *f.P90-*f.P10)
+		}
+	}
+	for _, f := range res.Results[1].Issues {
+		if f.Predictive != nil {
+			t.Errorf("nbs with custom settings got a predictive interval on %s", f.Issue)
+		}
+	}
+	if !slices.ContainsFunc(res.Results[1].Notes, func(n string) bool { return strings.Contains(n, "no predictive interval") }) {
+		t.Errorf("nbs notes %q say nothing of the missing interval", res.Results[1].Notes)
 	}
 }

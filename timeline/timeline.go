@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/sweep"
 )
@@ -28,6 +29,9 @@ type Options struct {
 	// Uncertainty applies to numbers without a range of their own: nil
 	// means sweep.DefaultUncertainty.
 	Uncertainty *sweep.Uncertainty
+	// Predict, when set, gives every state's forecasts their predictive
+	// intervals around them, and their results its notes (calib.Plan).
+	Predict *calib.Plan
 }
 
 // Result is the outcome of [Run]. Its JSON form is the contract of `jirga
@@ -55,6 +59,9 @@ type State struct {
 	// DealProbability is the share of draws in which a joint zone of
 	// possible agreement exists among the necessary parties.
 	DealProbability float64 `json:"deal_probability"`
+	// DealProbabilityCI is the 95% interval of its Monte Carlo error
+	// (deal.CI); absent without draws.
+	DealProbabilityCI *[2]float64 `json:"deal_probability_ci,omitempty"`
 	// Slack is the joint slack at the point values (see deal.Joint):
 	// positive when a deal exists there.
 	Slack float64 `json:"slack"`
@@ -207,6 +214,10 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 	}
 	run := func(s *jirga.Scenario, rounds bool) (*measure, error) {
 		m := &measure{}
+		var t *jirga.Table // one for every model of a replayed step
+		if !rounds {
+			t = s.Table()
+		}
 		for _, md := range models {
 			var res *jirga.Result
 			var err error
@@ -217,7 +228,7 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 				}
 				err = e
 			} else {
-				res, err = jirga.ForecastOnly(ctx, md, s)
+				res, err = jirga.ForecastTable(ctx, md, t, jirga.DetailNone)
 			}
 			if err != nil {
 				return nil, err
@@ -237,9 +248,12 @@ func Run(ctx context.Context, states []*jirga.Scenario, models []jirga.Model, op
 		if err != nil {
 			return nil, err
 		}
+		for _, res := range m.results {
+			opt.Predict.Apply(res, s, nil)
+		}
 		ms[i] = m
 		r.Timeline = append(r.Timeline, &State{AsOf: s.AsOf, Description: s.Description, Results: m.results,
-			DealProbability: m.deal, Slack: m.slack, Hindsight: len(s.Hindsight())})
+			DealProbability: m.deal, DealProbabilityCI: deal.CI(m.deal, draws), Slack: m.slack, Hindsight: len(s.Hindsight())})
 	}
 	for i := 1; i < len(states); i++ {
 		a, b := states[i-1], states[i]

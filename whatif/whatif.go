@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -28,6 +29,9 @@ type Comparison struct {
 	Variants []Variant `json:"variants"`
 	// Rows hold one forecast per variant, model and issue, in that order.
 	Rows []Row `json:"rows"`
+	// Notes say, per model, where its predictive intervals come from or
+	// why it has none (Options.Predict).
+	Notes map[string][]string `json:"notes,omitempty"`
 }
 
 // Variant is one version of the scenario.
@@ -50,6 +54,14 @@ type Row struct {
 	// issue (0 for the baseline).
 	Shift  float64 `json:"shift"`
 	Anchor string  `json:"anchor,omitempty"`
+	// Predictive is the forecast's predictive interval (Options.Predict);
+	// nil when the model has none.
+	Predictive *jirga.Predictive `json:"predictive,omitempty"`
+	// SettleRange is set when the dynamic model's outcome had not settled
+	// (see jirga.JudgeSettle): the forecast is then the middle of this
+	// range, and a shift smaller than the range says little.
+	SettleRange *[2]float64 `json:"settle_range,omitempty"`
+	SettleCycle int         `json:"settle_cycle,omitempty"`
 }
 
 // Forecast returns the row of the variant, model and issue.
@@ -67,6 +79,9 @@ type Options struct {
 	// Workers is the number of forecasts run at once; 0 means GOMAXPROCS.
 	// The comparison does not depend on it.
 	Workers int
+	// Predict, when set, gives every forecast its predictive interval
+	// around it (calib.Plan) and the comparison the plan's notes.
+	Predict *calib.Plan
 }
 
 // Compare forecasts s with each model under the baseline, each of the
@@ -94,6 +109,7 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		vs = append(vs, variant{Variant{ID: All, Name: "all interventions together"}, s.Interventions})
 	}
 	scs := make([]*jirga.Scenario, len(vs))
+	tables := make([]*jirga.Table, len(vs))
 	for i, v := range vs {
 		sc, notes, err := s.ApplyNotes(v.ivs...)
 		if err != nil {
@@ -102,16 +118,19 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		v.v.Notes = notes
 		c.Variants = append(c.Variants, v.v)
 		scs[i] = sc
+		tables[i] = sc.Table()
 	}
-	// vals[v·len(models)+m] are model m's forecasts under variant v.
+	// vals[v·len(models)+m] are model m's forecasts under variant v, res
+	// its results (for whether they settled).
 	vals := make([][]float64, len(vs)*len(models))
+	res := make([]*jirga.Result, len(vals))
 	_, err := sweep.For(ctx, len(vals), sweep.Loop{Workers: opt.Workers}, func(it sweep.Iter) error {
 		v, m := it.I/len(models), it.I%len(models)
-		x, err := sweep.Forecast(ctx, models[m], scs[v], nil)
+		r, x, err := sweep.ForecastResult(ctx, models[m], tables[v], nil)
 		if err != nil {
 			return fmt.Errorf("variant %q: %w", vs[v].v.ID, err)
 		}
-		vals[it.I] = x
+		vals[it.I], res[it.I] = x, r
 		return nil
 	})
 	if err != nil {
@@ -121,9 +140,26 @@ func Compare(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		for m, model := range models {
 			for k, is := range scs[v].Issues {
 				x, base := vals[v*len(models)+m][k], vals[m][k]
-				c.Rows = append(c.Rows, Row{Variant: vs[v].v.ID, Model: model.Name(), Issue: is.ID,
-					Forecast: x, Shift: x - base, Anchor: is.NearestAnchor(x)})
+				row := Row{Variant: vs[v].v.ID, Model: model.Name(), Issue: is.ID,
+					Forecast: x, Shift: x - base, Anchor: is.NearestAnchor(x)}
+				if f := res[v*len(models)+m].IssueForecast(is.ID); f != nil {
+					row.SettleRange, row.SettleCycle = f.SettleRange, f.SettleCycle
+				}
+				if e := opt.Predict.Errors(model.Name()); e != nil {
+					lo, hi := is.Bounds()
+					p := e.Predict(x, nil, lo, hi)
+					row.Predictive = &p
+				}
+				c.Rows = append(c.Rows, row)
 			}
+		}
+	}
+	for _, m := range models {
+		if n := opt.Predict.Notes(m.Name()); len(n) > 0 {
+			if c.Notes == nil {
+				c.Notes = map[string][]string{}
+			}
+			c.Notes[m.Name()] = n
 		}
 	}
 	return c, nil

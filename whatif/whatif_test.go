@@ -7,6 +7,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/whatif"
 )
 
@@ -37,6 +38,29 @@ func TestCompareByHand(t *testing.T) {
 		if !ok || math.Abs(r.Forecast-w[0]) > 1e-9 || math.Abs(r.Shift-w[1]) > 1e-9 {
 			t.Errorf("%s: %+v, want forecast %g shift %g", v, r, w[0], w[1])
 		}
+		if r.Predictive != nil {
+			t.Errorf("%s: a predictive interval without Options.Predict", v)
+		}
+	}
+	// With a plan, every forecast carries the interval around it that
+	// calib gives, and the comparison the plan's notes.
+	cal, err := calib.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := calib.NewPlan(cal, s, []string{"mean"}, calib.Options{})
+	c, err = whatif.Compare(context.Background(), s, []jirga.Model{baseline.Mean{}}, whatif.Options{Predict: plan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, w := range want {
+		r, _ := c.Forecast(v, "mean", "x")
+		if p := plan.Errors("mean").Predict(w[0], nil, 0, 100); r.Predictive == nil || math.Abs(r.Predictive.P10-p.P10) > 1e-9 || math.Abs(r.Predictive.P90-p.P90) > 1e-9 {
+			t.Errorf("%s: predictive %+v, want %+v", v, r.Predictive, p)
+		}
+	}
+	if len(c.Notes["mean"]) == 0 {
+		t.Error("the comparison carries no note on its intervals")
 	}
 	// The scenario itself is unchanged.
 	if s.Actors[0].Capability.Value != 1 || s.Actors[1].Stances["x"].Position.Value != 20 {

@@ -28,9 +28,11 @@ func runBacktest(ctx context.Context, m *Main, args []string) error {
 			return runBacktestFit(ctx, m, args[1:])
 		case "cv":
 			return runBacktestCV(ctx, m, args[1:])
+		case "calibrate":
+			return runBacktestCalibrate(ctx, m, args[1:])
 		}
 	}
-	fs := m.newFlagSet("backtest", "FILE [flags] | fit FILE [-o FILE] | cv FILE", `
+	fs := m.newFlagSet("backtest", "FILE [flags] | fit FILE [-o FILE] | cv FILE | calibrate FILE [-o FILE]", `
 Score models on decisions with known outcomes (a DEU file, or any scenario
 file whose issues carry an outcome). For each model: the number of issues
 scored, MAE, RMSE, median absolute error and the share within 10 points,
@@ -45,11 +47,18 @@ on an issue is counted as failed there.
 
 With --coverage every scored scenario is also drawn --draws times from its
 inputs' uncertainty (--uncertainty) and the share of outcomes inside each
-model's 50% (p25–p75) and 80% (p10–p90) intervals is reported; --seed seeds
-the draws.
+model's 50% (p25–p75) and 80% (p10–p90) intervals over the draws is
+reported (cov50, cov80: input uncertainty only), with their mean widths;
+--seed seeds the draws. Beside them are the predictive intervals (pcov50,
+pcov80 and their widths), which add each model's own error, measured by
+proposal-grouped 10-fold cross-validation on FILE itself: each issue's
+interval uses the errors of the other folds only.
 
   jirga backtest fit FILE -o stack/stacked.json   refit the stacked model
-  jirga backtest cv FILE                          cross-validate it`)
+  jirga backtest cv FILE                          cross-validate it
+  jirga backtest calibrate FILE -o calib/calibration.json
+                                                  measure the models' errors for
+                                                  the predictive intervals`)
 	var in inputFlags
 	var mf modelFlags
 	var outFormat, out string
@@ -93,7 +102,7 @@ the draws.
 		if err != nil {
 			return err
 		}
-		opt.Coverage = backtest.Coverage{Draws: draws, Seed: mf.seed, Uncertainty: u}
+		opt.Coverage = backtest.Coverage{Draws: draws, Seed: mf.seed, Uncertainty: u, Folds: 10, FoldSeed: 1}
 	}
 	ss, err := in.load(pos[0])
 	if err != nil {
@@ -184,7 +193,7 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 	hdr = append(hdr, waves...)
 	hdr = append(hdr, rules...)
 	if rep.Coverage != nil {
-		hdr = append(hdr, "cov50", "cov80", "width50", "width80")
+		hdr = append(hdr, "cov50", "cov80", "width50", "width80", "pcov50", "pcov80", "pwidth50", "pwidth80")
 	}
 	fmt.Fprintln(tw, strings.Join(hdr, "\t")+"\t")
 	for _, sc := range rep.Models {
@@ -203,7 +212,8 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 			row = append(row, groupMAE(sc.ByRule, g))
 		}
 		if rep.Coverage != nil {
-			row = append(row, pct(sc.Coverage50), pct(sc.Coverage80), ptr(sc.Width50), ptr(sc.Width80))
+			row = append(row, pct(sc.Coverage50), pct(sc.Coverage80), ptr(sc.Width50), ptr(sc.Width80),
+				pct(sc.PredictiveCoverage50), pct(sc.PredictiveCoverage80), ptr(sc.PredictiveWidth50), ptr(sc.PredictiveWidth80))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
@@ -221,6 +231,8 @@ func writeBacktestTable(w io.Writer, rep *backtest.Report, capability string) {
 		u := rep.Coverage.Uncertainty
 		fmt.Fprintf(w, "coverage: %d draws per scenario, seed %d, uncertainty position ±%g of scale, salience ±%g, capability ±%g%%, status quo ±%g of scale\n",
 			rep.Coverage.Draws, rep.Coverage.Seed, u.Position, u.Salience, 100*u.Capability, u.StatusQuo)
+		fmt.Fprintf(w, "cov50, cov80, width: the forecasts over the draws (input uncertainty only); pcov50, pcov80, pwidth: the\npredictive intervals (model error ⊕ draws), calibrated on the other folds of %d proposal-grouped folds (seed %d)\n",
+			rep.Coverage.Folds, rep.Coverage.FoldSeed)
 	}
 }
 
@@ -274,7 +286,8 @@ func sortedCounts(m map[string]int) func(func(string, int) bool) {
 
 func writeBacktestCSV(w io.Writer, rep *backtest.Report) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"model", "reference", "group_by", "group", "n", "failed", "mae", "rmse", "median_ae", "p80_ae", "within10", "coverage50", "coverage80"})
+	cw.Write([]string{"model", "reference", "group_by", "group", "n", "failed", "mae", "rmse", "median_ae", "p80_ae", "within10", "coverage50", "coverage80",
+		"width50", "width80", "predictive_coverage50", "predictive_coverage80", "predictive_width50", "predictive_width80"})
 	for _, sc := range rep.Models {
 		ref := strconv.FormatBool(sc.Reference)
 		cov := func(p *float64) string {
@@ -283,15 +296,17 @@ func writeBacktestCSV(w io.Writer, rep *backtest.Report) error {
 			}
 			return fmtNum(*p, 4)
 		}
-		line := func(by, name string, m backtest.Metrics, failed string, c50, c80 string) {
-			cw.Write([]string{sc.Model, ref, by, name, strconv.Itoa(m.N), failed, fmtNum(m.MAE, 4), fmtNum(m.RMSE, 4), fmtNum(m.MedianAE, 4), fmtNum(m.P80AE, 4), fmtNum(m.Within10, 4), c50, c80})
+		line := func(by, name string, m backtest.Metrics, failed string, cover ...string) {
+			cw.Write(append([]string{sc.Model, ref, by, name, strconv.Itoa(m.N), failed, fmtNum(m.MAE, 4), fmtNum(m.RMSE, 4), fmtNum(m.MedianAE, 4), fmtNum(m.P80AE, 4), fmtNum(m.Within10, 4)}, cover...))
 		}
-		line("all", "all", sc.Metrics, strconv.Itoa(sc.Failed), cov(sc.Coverage50), cov(sc.Coverage80))
+		line("all", "all", sc.Metrics, strconv.Itoa(sc.Failed), cov(sc.Coverage50), cov(sc.Coverage80), cov(sc.Width50), cov(sc.Width80),
+			cov(sc.PredictiveCoverage50), cov(sc.PredictiveCoverage80), cov(sc.PredictiveWidth50), cov(sc.PredictiveWidth80))
+		blank := make([]string, 8)
 		for _, g := range sc.ByWave {
-			line("wave", g.Name, g.Metrics, "", "", "")
+			line("wave", g.Name, g.Metrics, "", blank...)
 		}
 		for _, g := range sc.ByRule {
-			line("rule", g.Name, g.Metrics, "", "", "")
+			line("rule", g.Name, g.Metrics, "", blank...)
 		}
 	}
 	cw.Flush()
@@ -373,12 +388,18 @@ embeds, written by
 	if err != nil {
 		return err
 	}
+	return m.writeOut("backtest fit", out, b)
+}
+
+// writeOut writes b, a file a command made, to the file out, or to
+// standard output when out is "".
+func (m *Main) writeOut(cmd, out string, b []byte) error {
 	if out == "" {
-		_, err = m.Stdout.Write(b)
+		_, err := m.Stdout.Write(b)
 		return err
 	}
 	if err := os.WriteFile(out, b, 0o644); err != nil {
-		return jirga.Errorf(jirga.EINVALID, "backtest fit: %w", err)
+		return jirga.Errorf(jirga.EINVALID, "%s: %w", cmd, err)
 	}
 	return nil
 }
@@ -446,7 +467,7 @@ weighted mean and the reference rules are scored on the same folds.`)
 		return err
 	}
 	fixed := append([]jirga.Model{mean}, backtest.References()[:3]...)
-	res, err := backtest.CrossValidate(ctx, ss, []backtest.Learner{stackedLearner(stack.FitOptions{Folds: inner, Seed: seed + 1, Features: fnames})}, fixed,
+	res, err := backtest.CrossValidate(ctx, ss, []backtest.Learner{backtest.StackedLearner(stack.FitOptions{Folds: inner, Seed: seed + 1, Features: fnames})}, fixed,
 		backtest.CVOptions{Folds: folds, Seed: seed})
 	if err != nil {
 		return err
@@ -489,16 +510,4 @@ weighted mean and the reference rules are scored on the same folds.`)
 		fmt.Fprintf(m.Stdout, "  %-14s %s\n", r.Model, strings.Join(parts, " "))
 	}
 	return nil
-}
-
-// stackedLearner fits the stacked model with opt on the training scenarios
-// only, choosing its ridge penalty by an inner cross-validation on them.
-func stackedLearner(opt stack.FitOptions) backtest.Learner {
-	return backtest.Learner{Name: stack.Name, Fit: func(ctx context.Context, train []*jirga.Scenario) (jirga.Model, error) {
-		p, err := backtest.FitStacked(train, backtest.DefaultMinActors, opt)
-		if err != nil {
-			return nil, err
-		}
-		return &stack.Model{P: p}, nil
-	}}
 }

@@ -173,8 +173,16 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := expectedMean(t, -1); strings.TrimSpace(before) != want {
+	if want := expectedMean(t, -1); firstField(before) != want {
 		t.Fatalf("mean on merger before the edit = %q, want %s", before, want)
+	}
+	// Every forecast carries its predictive interval, and the page says
+	// that the flagship is not EU legislation, where the errors come from.
+	if iv, err := chromedp.Run(ctx, chromedp.Text(cell+` .predictive`)); err != nil || !strings.HasPrefix(strings.TrimSpace(iv), "[") {
+		t.Errorf("the mean's merger cell shows no predictive interval: %q (%v)", iv, err)
+	}
+	if note, err := chromedp.Run(ctx, chromedp.Text(`#calibration-domain`)); err != nil || !strings.Contains(note, "not EU legislation") {
+		t.Errorf("no statement that the calibration comes from another domain: %q (%v)", note, err)
 	}
 	screenshot(t, ctx, "2-forecast")
 	if err := chromedp.Do(ctx,
@@ -198,7 +206,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := expectedMean(t, 85)
-	if strings.TrimSpace(after) != want || after == before {
+	if firstField(after) != want || after == before {
 		t.Fatalf("mean on merger after raising the TTP's salience = %q (before %q), want %s", after, before, want)
 	}
 	if !strings.Contains(saved, "Saved version 2") {
@@ -232,6 +240,15 @@ func TestBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, "3b-invalid")
 	t.Logf("mean forecast on merger: %s before, %s after raising the TTP's salience from 80 to 85", strings.TrimSpace(before), strings.TrimSpace(after))
+}
+
+// firstField returns the first word of a cell's text: the forecast, before
+// its predictive interval.
+func firstField(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
 
 // runIn sets the run form (kind, models, draws) with JavaScript, clicks Run
@@ -301,6 +318,23 @@ func TestBrowserKinds(t *testing.T) {
 	if n := count(`svg[aria-label^="rounds on"]`); n != 6 {
 		t.Errorf("bdm run drew %d rounds charts, want one per issue (6)", n)
 	}
+	if n := count(`#forecast-table .predictive`); n != 12 {
+		t.Errorf("the forecast table shows %d predictive intervals, want 12 (2 models × 6 issues)", n)
+	}
+	if n := count(`svg[aria-label^="positions on"] rect.predictive`); n != 12 {
+		t.Errorf("the issue charts draw %d predictive bands, want 12", n)
+	}
+	// bdm does not settle on the flagship's army issue (a 2-round cycle):
+	// its cell carries the unsettled mark, and the page explains it.
+	if n := count(`#forecast-table td[data-model="bdm"][data-issue="army"] .unsettled`); n != 1 {
+		t.Errorf("bdm's army forecast carries %d unsettled marks, want 1", n)
+	}
+	if n := count(`#forecast-table td[data-model="mean"] .unsettled`); n != 0 {
+		t.Errorf("the static mean carries %d unsettled marks", n)
+	}
+	if note, err := chromedp.Run(ctx, chromedp.Text(`#unsettled-note`)); err != nil || !strings.Contains(note, "bdm on") {
+		t.Errorf("no note on the unsettled forecasts: %q (%v)", note, err)
+	}
 	screenshot(t, ctx, "4-bdm")
 	kinds, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#kind option")].map(o => o.value)`))
 	if err != nil {
@@ -309,7 +343,10 @@ func TestBrowserKinds(t *testing.T) {
 	if slices.Contains(kinds, "sweep") {
 		id = runIn(t, ctx, "sweep", []string{"mean", "median"}, "200", id)
 		if n := count(`#forecast-table .muted`); n != 12 {
-			t.Errorf("sweep table shows %d intervals, want 12", n)
+			t.Errorf("sweep table shows %d input-only intervals, want 12", n)
+		}
+		if n := count(`#forecast-table .predictive`); n != 12 {
+			t.Errorf("sweep table shows %d predictive intervals, want 12", n)
 		}
 		screenshot(t, ctx, "5-sweep")
 	}
@@ -318,6 +355,10 @@ func TestBrowserKinds(t *testing.T) {
 		p, err := chromedp.Run(ctx, chromedp.Text(`#deal-probability`))
 		if err != nil || !strings.HasSuffix(p, "%") {
 			t.Errorf("deal probability %q, %v", p, err)
+		}
+		// Its Monte Carlo error is stated beside it (issue 14, item 3).
+		if ci, err := chromedp.Run(ctx, chromedp.Text(`#deal-probability-ci`)); err != nil || !strings.Contains(ci, "95%") || !strings.Contains(ci, "of 200 draws") {
+			t.Errorf("deal probability interval %q, %v", ci, err)
 		}
 		screenshot(t, ctx, "6-deal")
 	}

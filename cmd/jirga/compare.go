@@ -19,14 +19,19 @@ func runCompare(ctx context.Context, m *Main, args []string) error {
 Forecast the scenario in FILE as given (the baseline), under each of its
 named interventions alone, and under all of them together, with each model.
 The table shows, per model, issues in rows and variants in columns: the
-forecast and, in brackets, its shift from the baseline. With no FILE, use the
-built-in flagship scenario (Pakistan–TTP, 2022).`)
+forecast, its 80% predictive interval in square brackets (as jirga forecast
+shows it) and, in round brackets, its shift from the baseline. A shift far
+smaller than the interval changes what the model says more than what the
+outcome is likely to be. With no FILE, use the built-in flagship scenario
+(Pakistan–TTP, 2022).`)
 	var in inputFlags
 	var mf modelFlags
+	var pf predictFlags
 	var outFormat string
 	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultForecast)
+	pf.register(fs)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	path, err := parseFileArg(fs, args)
 	if err != nil {
@@ -49,7 +54,11 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 		jobs[i] = mf.job(jirga.KindForecast)
 	}
 	m.warnCost("compare", []*jirga.Scenario{s}, 1, jobs...)
-	c, err := whatif.Compare(ctx, s, ms, whatif.Options{})
+	plan, err := pf.plan(s, &mf)
+	if err != nil {
+		return err
+	}
+	c, err := whatif.Compare(ctx, s, ms, whatif.Options{Predict: plan})
 	if err != nil {
 		return err
 	}
@@ -65,9 +74,9 @@ built-in flagship scenario (Pakistan–TTP, 2022).`)
 
 func writeCompareCSV(w io.Writer, c *whatif.Comparison) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"variant", "model", "issue", "forecast", "shift", "anchor"})
+	cw.Write(append([]string{"variant", "model", "issue", "forecast", "shift", "anchor"}, predictiveColumns...))
 	for _, r := range c.Rows {
-		cw.Write([]string{r.Variant, r.Model, r.Issue, fmtNum(r.Forecast, 4), fmtNum(r.Shift, 4), r.Anchor})
+		cw.Write(append([]string{r.Variant, r.Model, r.Issue, fmtNum(r.Forecast, 4), fmtNum(r.Shift, 4), r.Anchor}, predictiveCSV(r.Predictive)...))
 	}
 	cw.Flush()
 	return cw.Error()
@@ -87,7 +96,7 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 		fmt.Fprintln(w, "the scenario has no interventions: only the baseline is shown")
 	}
 	for _, model := range c.Models {
-		fmt.Fprintf(w, "\nmodel %s: forecast (shift from baseline)\n", model)
+		fmt.Fprintf(w, "\nmodel %s: forecast [80%% predictive interval] (shift from baseline)\n", model)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		hdr := []string{"issue"}
 		for _, v := range c.Variants {
@@ -102,15 +111,38 @@ func writeCompareTable(w io.Writer, s *jirga.Scenario, c *whatif.Comparison) {
 				case !ok:
 					row = append(row, "–")
 				case v.ID == whatif.Baseline:
-					row = append(row, fmtNum(r.Forecast, 1))
+					row = append(row, cellWithInterval(r.Forecast, r.Predictive, r.SettleRange))
 				default:
-					row = append(row, fmt.Sprintf("%s (%s)", fmtNum(r.Forecast, 1), signed(r.Shift, 1)))
+					row = append(row, fmt.Sprintf("%s (%s)", cellWithInterval(r.Forecast, r.Predictive, r.SettleRange), signed(r.Shift, 1)))
 				}
 			}
 			fmt.Fprintln(tw, strings.Join(row, "\t"))
 		}
 		tw.Flush()
 	}
+	fmt.Fprintln(w)
+	var rs []*jirga.Result
+	for _, model := range c.Models {
+		r := &jirga.Result{Model: model, Notes: c.Notes[model]}
+		for _, row := range c.Rows {
+			if row.Model == model && row.Variant == whatif.Baseline {
+				r.Issues = append(r.Issues, jirga.IssueForecast{Issue: row.Issue, Forecast: row.Forecast, Predictive: row.Predictive, SettleRange: row.SettleRange, SettleCycle: row.SettleCycle})
+			}
+		}
+		rs = append(rs, r)
+	}
+	unsettled := 0
+	for _, row := range c.Rows {
+		if row.SettleRange != nil {
+			unsettled++
+		}
+	}
+	writeUnsettled(w, rs)
+	if unsettled > 0 {
+		fmt.Fprintf(w, "  (the baseline's ranges; %d forecasts are marked over all variants: a shift smaller than a forecast's\n  settle range may only be where its run stopped)\n", unsettled)
+	}
+	writePredictiveLegend(w, s, rs, false)
+	writeNotes(w, rs)
 	if len(c.Variants) > 1 {
 		fmt.Fprintln(w, "\nvariants:")
 		for _, v := range c.Variants[1:] {

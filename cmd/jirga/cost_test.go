@@ -40,7 +40,9 @@ func writeLarge(t *testing.T, n int) string {
 // estimate says the run will take long or need more memory than the
 // machine has; a small run gets no warning.
 func TestCostWarning(t *testing.T) {
-	large := writeLarge(t, 3000)
+	// 5,000 actors: a sweep of bdm keeps seven n×n tables a worker (1.4
+	// GB), no longer its offers.
+	large := writeLarge(t, 5000)
 	run := func(ctx context.Context, avail float64, args ...string) string {
 		var stderr bytes.Buffer
 		m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -101,7 +102,7 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	hdr := []string{"issue"}
 	hdr = append(hdr, r.Necessary...)
-	hdr = append(hdr, "ZOPA", "P(zone)")
+	hdr = append(hdr, "ZOPA", "P(zone) (95% CI)")
 	fmt.Fprintln(tw, strings.Join(hdr, "\t"))
 	for _, is := range s.Issues {
 		row := []string{is.ID}
@@ -112,7 +113,11 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 		if iv := r.ZOPA[is.ID]; iv != nil {
 			z = interval(iv)
 		}
-		row = append(row, z, fmtNum(r.IssueProbability[is.ID], 3))
+		var ci *[2]float64
+		if c, ok := r.IssueProbabilityCI[is.ID]; ok {
+			ci = &c
+		}
+		row = append(row, z, shortPercent(r.IssueProbability[is.ID], ci))
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
@@ -134,13 +139,14 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 	}
 	tw.Flush()
 	if r.Draws > 0 {
-		fmt.Fprintf(w, "\ndeal probability: %s (%d draws, seed %d)\n", fmtNum(r.DealProbability, 3), r.Draws, r.Seed)
+		fmt.Fprintf(w, "\ndeal probability: %s, %d of %d draws (seed %d)\n", deal.Percent(r.DealProbability, r.DealProbabilityCI), int(math.Round(r.DealProbability*float64(r.Draws))), r.Draws, r.Seed)
 	} else {
-		fmt.Fprintf(w, "\ndeal probability: %s (point values only)\n", fmtNum(r.DealProbability, 3))
+		fmt.Fprintf(w, "\ndeal probability: %s\n", deal.Percent(r.DealProbability, nil))
 	}
 	fmt.Fprintln(w, "\nforecasts:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "model\tacceptable\trejected by\tin issue zones\tP(acceptable)")
+	fmt.Fprintln(tw, "model\tacceptable\trejected by\tin issue zones\tP(acceptable) (95% CI)")
+	var unsettled []string
 	for _, name := range slices.Sorted(maps.Keys(r.ForecastAcceptable)) {
 		c := r.ForecastAcceptable[name]
 		var in []string
@@ -149,16 +155,24 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 				in = append(in, is.ID)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, yesNo(c.Acceptable), orDash(strings.Join(c.RejectedBy, ", ")),
-			orDash(strings.Join(in, ", ")), fmtNum(c.Probability, 3))
+		label := name
+		if len(c.Unsettled) > 0 {
+			label += unsettledMark
+			unsettled = append(unsettled, fmt.Sprintf("%s on %s", name, strings.Join(c.Unsettled, ", ")))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", label, yesNo(c.Acceptable), orDash(strings.Join(c.RejectedBy, ", ")),
+			orDash(strings.Join(in, ", ")), shortPercent(c.Probability, c.ProbabilityCI))
 	}
 	tw.Flush()
+	if len(unsettled) > 0 {
+		fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds (%s), so its forecast there\n  is the middle of a range and whether it is acceptable depends on where the run stopped\n", unsettledMark, strings.Join(unsettled, "; "))
+	}
 	if len(r.Interventions) > 0 {
 		fmt.Fprintln(w, "\ndeal probability under the interventions:")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "intervention\tkind\tP(deal)\tshift\tdeal at point values")
 		for _, v := range r.Interventions {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, orDash(v.Kind), fmtNum(v.DealProbability, 3), signed(v.Shift, 3), yesNo(v.Exists))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, orDash(v.Kind), deal.Percent(v.DealProbability, v.DealProbabilityCI), signedPoints(v.Shift), yesNo(v.Exists))
 		}
 		tw.Flush()
 	}
@@ -166,6 +180,24 @@ func writeDealTable(m *Main, s *jirga.Scenario, r *deal.Result) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 }
+
+// shortPercent writes a share of draws with its 95% interval compactly,
+// for table cells: "1.5% (0.9–2.5)", "<0.4%", ">99.6%"; without draws
+// (ci nil) the share alone.
+func shortPercent(p float64, ci *[2]float64) string {
+	switch {
+	case ci == nil:
+		return fmtNum(100*p, 1) + "%"
+	case p == 0:
+		return "<" + fmtNum(math.Ceil(1000*ci[1])/10, 1) + "%"
+	case p == 1:
+		return ">" + fmtNum(math.Floor(1000*ci[0])/10, 1) + "%"
+	}
+	return fmtNum(100*p, 1) + "% (" + fmtNum(100*ci[0], 1) + "–" + fmtNum(100*ci[1], 1) + ")"
+}
+
+// signedPoints writes a difference of two shares in percentage points.
+func signedPoints(d float64) string { return signed(100*d, 1) + " pts" }
 
 func interval(iv *deal.Interval) string {
 	if iv == nil {

@@ -357,9 +357,18 @@ func TestBrowserEditorTabs(t *testing.T) {
 	p.wait("saved", `document.querySelector("#save-msg").textContent.includes("Saved version 2")`)
 
 	// A comparison and an explanation.
-	p.run("compare", []string{"mean"}, "")
+	p.run("compare", []string{"mean", "bdm"}, "")
 	if n := count(`table.compare[data-model="mean"] tbody tr`); n != 5 {
 		t.Errorf("the comparison shows %d issues, want the 5 left", n)
+	}
+	// Every cell carries its predictive interval (5 issues × as given, 4
+	// interventions and all together), and bdm's unsettled forecasts their
+	// mark, which the static mean never has.
+	if n := count(`table.compare[data-model="mean"] td .predictive`); n != 30 {
+		t.Errorf("the mean's comparison shows %d predictive intervals, want 30", n)
+	}
+	if n := count(`table.compare[data-model="bdm"] td .unsettled`); n == 0 || count(`table.compare[data-model="mean"] td .unsettled`) != 0 || count(`#unsettled-note`) != 1 {
+		t.Errorf("unsettled marks: %d on bdm, %d on the mean, %d notes", n, count(`table.compare[data-model="mean"] td .unsettled`), count(`#unsettled-note`))
 	}
 	screenshot(t, ctx, "tabs-compare")
 	p.do("explain issue", chromedp.SetValue(`#kind`, "explain"),
@@ -367,7 +376,7 @@ func TestBrowserEditorTabs(t *testing.T) {
 		chromedp.SetValue(`#explain-issue`, "fata-merger"))
 	p.run("explain", []string{"bdm"}, "")
 	text := js[string](p, `document.querySelector("#explain-text").textContent`)
-	if !strings.Contains(text, "fata-merger") || !strings.Contains(text, "round") {
+	if !strings.Contains(text, "fata-merger") || !strings.Contains(text, "round") || !strings.Contains(text, "Settled?") {
 		t.Errorf("the explanation does not tell the rounds of fata-merger: %.200q", text)
 	}
 	screenshot(t, ctx, "tabs-explain")

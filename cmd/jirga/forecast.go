@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -11,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/cost"
 	"github.com/jirga/jirga/models"
 )
 
@@ -20,11 +23,26 @@ Forecast the outcome of every issue of the scenario in FILE with each model.
 With no FILE, forecast the built-in flagship scenario (Pakistan–TTP, 2022).
 The table puts issues in rows and models in columns and names the nearest
 anchor label beside each forecast. A file holding several scenarios (a DEU
-file) gives one forecast per scenario.`)
+file) gives one forecast per scenario.
+
+Beside each forecast, in brackets, is its 80% predictive interval: where the
+outcome is expected to fall given the model's own error, measured out of
+fold on EU legislation with known outcomes (the DEU data; see jirga backtest
+calibrate and docs/sweep.md). For a scenario that is not EU legislation the
+intervals borrow that domain's errors; --error-scale (or the scenario's
+error_scale) widens or narrows them. --draws N also draws the inputs from
+their uncertainty, as jirga sweep does, and makes the intervals around the
+forecasts over the draws. The JSON gives p05, p10, p25, p75, p90 and p95.`)
 	var in inputFlags
 	var mf modelFlags
+	var pf predictFlags
+	var uf uncertaintyFlags
 	var outFormat string
+	var draws int
 	in.register(m, fs)
+	pf.register(fs)
+	fs.IntVar(&draws, "draws", 0, "draw the inputs this many times for the predictive intervals (default: around the forecast alone)")
+	uf.register(fs)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultForecast)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
@@ -39,15 +57,42 @@ file) gives one forecast per scenario.`)
 	if err != nil {
 		return err
 	}
+	if draws < 0 {
+		return jirga.Errorf(jirga.EINVALID, "forecast: --draws must be ≥ 0, got %d", draws)
+	}
+	u, err := uf.value()
+	if err != nil {
+		return err
+	}
 	ss, err := in.load(path)
 	if err != nil {
 		return err
 	}
-	m.warnCost("forecast", ss, 0, mf.job(jirga.KindForecast))
+	job := mf.job(jirga.KindForecast)
+	jobs := []cost.Job{job}
+	if draws > 0 {
+		sw := mf.job(jirga.KindSweep)
+		sw.Draws = draws
+		jobs = append(jobs, sw)
+	}
+	m.warnCost("forecast", ss, 0, jobs...)
+	// Only the JSON shows the rounds (bdm's offers and all): a table or
+	// CSV of forecasts does not pay for recording them.
+	detail := jirga.DetailNone
+	if outFormat == "json" {
+		detail = jirga.DetailAll
+	}
 	var fcs []*jirga.Forecast
 	for _, s := range ss {
-		fc, err := jirga.Run(ctx, s, ms)
+		fc, err := jirga.RunDetail(ctx, s, ms, detail)
 		if err != nil {
+			return err
+		}
+		plan, err := pf.plan(s, &mf)
+		if err != nil {
+			return err
+		}
+		if err := predictForecast(ctx, fc, s, ms, plan, draws, mf.seed, u); err != nil {
 			return err
 		}
 		fcs = append(fcs, fc)
@@ -62,7 +107,7 @@ file) gives one forecast per scenario.`)
 		if i > 0 {
 			fmt.Fprintln(m.Stdout)
 		}
-		writeForecastTable(m.Stdout, ss[i], fc)
+		writeForecastTable(m.Stdout, ss[i], fc, draws > 0)
 	}
 	return nil
 }
@@ -84,22 +129,93 @@ func checkFlag(fs interface{ Name() string }, name, got string, allowed ...strin
 
 // writeJSON writes one value, or an array when there are several.
 func writeJSON[T any](w io.Writer, vs []T) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	// What an Encoder with SetIndent("", "  ") writes, without its second
+	// copy of the output: the compact JSON is indented as it is written
+	// (a forecast with every round of a large run is tens of MB).
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
+	var err error
 	if len(vs) == 1 {
-		return enc.Encode(vs[0])
+		err = enc.Encode(vs[0])
+	} else {
+		err = enc.Encode(vs)
 	}
-	return enc.Encode(vs)
+	if err != nil {
+		return err
+	}
+	return writeIndented(w, buf.Bytes())
+}
+
+// writeIndented writes the compact JSON src (as json.Marshal writes it,
+// with a final newline) to w indented as json.Indent(dst, src, "", "  ")
+// would (TestWriteIndented), without holding the indented copy.
+func writeIndented(w io.Writer, src []byte) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	depth, needIndent, inString, escaped := 0, false, false, false
+	newline := func() {
+		bw.WriteByte('\n')
+		for range depth {
+			bw.WriteString("  ")
+		}
+	}
+	for _, c := range src {
+		if inString {
+			bw.WriteByte(c)
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		if c == ' ' || c == '\t' || c == '\r' || (c == '\n' && !needIndent && depth == 0) {
+			bw.WriteByte(c) // only the encoder's final newline, in compact JSON
+			continue
+		}
+		if needIndent && c != '}' && c != ']' {
+			needIndent = false
+			depth++
+			newline()
+		}
+		switch c {
+		case '"':
+			inString = true
+			bw.WriteByte(c)
+		case '{', '[':
+			// An empty object or array stays {} or [].
+			needIndent = true
+			bw.WriteByte(c)
+		case ',':
+			bw.WriteByte(c)
+			newline()
+		case ':':
+			bw.WriteString(": ")
+		case '}', ']':
+			if needIndent {
+				needIndent = false
+			} else {
+				depth--
+				newline()
+			}
+			bw.WriteByte(c)
+		default:
+			bw.WriteByte(c)
+		}
+	}
+	return bw.Flush()
 }
 
 func writeForecastCSV(w io.Writer, ss []*jirga.Scenario, fcs []*jirga.Forecast) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"scenario", "issue", "model", "forecast", "anchor"})
+	cw.Write(append([]string{"scenario", "issue", "model", "forecast", "anchor"}, predictiveColumns...))
 	for i, fc := range fcs {
 		for _, r := range fc.Results {
 			for _, f := range r.Issues {
-				cw.Write([]string{ss[i].ID, f.Issue, r.Model, fmtNum(f.Forecast, 4), f.Anchor})
+				cw.Write(append([]string{ss[i].ID, f.Issue, r.Model, fmtNum(f.Forecast, 4), f.Anchor}, predictiveCSV(f.Predictive)...))
 			}
 		}
 	}
@@ -109,8 +225,10 @@ func writeForecastCSV(w io.Writer, ss []*jirga.Scenario, fcs []*jirga.Forecast) 
 
 func fmtNum(x float64, prec int) string { return strconv.FormatFloat(x, 'f', prec, 64) }
 
-// writeForecastTable writes issues in rows and models in columns.
-func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
+// writeForecastTable writes issues in rows and models in columns, each
+// forecast with its 80% predictive interval; drawn says whether the
+// intervals are around the forecasts over a sweep's draws.
+func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast, drawn bool) {
 	title := s.Title
 	if title == "" {
 		title = s.ID
@@ -137,22 +255,20 @@ func writeForecastTable(w io.Writer, s *jirga.Scenario, fc *jirga.Forecast) {
 		lo, hi := is.Bounds()
 		row := []string{is.ID, fmt.Sprintf("%g–%g", lo, hi)}
 		for _, r := range fc.Results {
-			x, ok := r.Forecast(is.ID)
-			if !ok {
+			f := r.IssueForecast(is.ID)
+			if f == nil {
 				row = append(row, "–")
 				continue
 			}
-			row = append(row, fmtNum(x, 1))
+			row = append(row, cellWithInterval(f.Forecast, f.Predictive, f.SettleRange))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
+	writeUnsettled(w, fc.Results)
+	writePredictiveLegend(w, s, fc.Results, drawn)
 	writeAnchors(w, s, fc)
-	for _, r := range fc.Results {
-		for _, n := range r.Notes {
-			fmt.Fprintf(w, "note (%s): %s\n", r.Model, n)
-		}
-	}
+	writeNotes(w, fc.Results)
 }
 
 // writeAnchors follows the table with the anchor labels, which are long:

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -18,6 +20,8 @@ import (
 type inputFlags struct {
 	format     string
 	capability string
+	// salienceScale is the top of the scale the file writes saliences on.
+	salienceScale float64
 	// asOf picks a dated state of each scenario (registerAsOf).
 	asOf string
 	// warnings receives the reader's warnings: the flag set's output.
@@ -44,6 +48,7 @@ func (f *inputFlags) register(m *Main, fs *flag.FlagSet) {
 	f.stdin = m.Stdin
 	fs.StringVar(&f.format, "input-format", "", "input format: "+format.Names()+" (default: detected from the content)")
 	fs.StringVar(&f.capability, "capability", "", "DEU capabilities: equal or council (default equal)")
+	fs.Float64Var(&f.salienceScale, "salience-scale", 0, "the top of the scale the file writes saliences on, e.g. 1 for 0–1 (default: the file's salience_scale, else 100)")
 	f.warnings = fs.Output()
 }
 
@@ -57,7 +62,7 @@ func (f *inputFlags) registerAsOf(fs *flag.FlagSet) {
 // the built-in flagship scenario, "example:NAME" a built-in example, and
 // "-" standard input (once). Warnings go to f.warnings.
 func (f *inputFlags) read(path string) ([]*jirga.Scenario, error) {
-	opt := format.Options{Format: f.format, Capability: f.capability}
+	opt := format.Options{Format: f.format, Capability: f.capability, SalienceScale: f.salienceScale}
 	if f.warnings != nil {
 		opt.Warn = func(ve *jirga.ValidationError) { fmt.Fprintf(f.warnings, "warning: %v\n", ve) }
 	}
@@ -79,6 +84,24 @@ func (f *inputFlags) read(path string) ([]*jirga.Scenario, error) {
 		return format.Read(stdinName, data, opt)
 	}
 	return format.ReadFile(path, opt)
+}
+
+// bytes returns the content of the file path, "-" standard input, which
+// f.read then reads again from the same bytes (a command that hashes its
+// input reads it this way first).
+func (f *inputFlags) bytes(path string) ([]byte, error) {
+	if path != "-" {
+		return os.ReadFile(path)
+	}
+	if f.stdin == nil || f.stdinRead {
+		return nil, jirga.Errorf(jirga.EINVALID, "standard input (-) can be read only once; give - as one FILE")
+	}
+	data, err := io.ReadAll(io.LimitReader(f.stdin, format.MaxSize+1))
+	if err != nil {
+		return nil, jirga.Errorf(jirga.EINVALID, "%s: %w", stdinName, err)
+	}
+	f.stdin = bytes.NewReader(data)
+	return data, nil
 }
 
 // load reads the scenarios in path and, with --as-of, replaces each by its

@@ -1,5 +1,14 @@
 // Command jirga forecasts negotiations. Run "jirga help" for the commands.
+//
+// Every command output quoted in README.md and docs/ (and docs/cli.md, the
+// whole of jirga help --all) is generated from this program and checked by
+// the tests TestDocsOutputs and TestDocsCLI; go generate rewrites them,
+// after the shipped fit and calibration they may quote:
+//
+//	go generate ./stack ./calib ./cmd/jirga
 package main
+
+//go:generate go test -run ^TestDocs -update .
 
 import (
 	"context"

@@ -28,9 +28,11 @@ scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
 	var draws, workers, top int
 	var step float64
 	var uf uncertaintyFlags
+	var pf predictFlags
 	in.register(m, fs)
 	in.registerAsOf(fs)
 	mf.register(fs, models.DefaultSweep)
+	pf.register(fs)
 	fs.StringVar(&out, "o", "", "output file (- for standard output)")
 	fs.IntVar(&draws, "draws", report.DefaultDraws, "Monte Carlo draws for intervals and the deal probability (0: none)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the page does not depend on it)")
@@ -68,7 +70,11 @@ scenario (Pakistan–TTP, 2022). With -o -, write to standard output.`)
 	if err != nil {
 		return err
 	}
-	if err := report.Write(ctx, &buf, s, ms, report.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Step: step, Top: top, AsOf: in.asOf}); err != nil {
+	plan, err := pf.plan(s, &mf)
+	if err != nil {
+		return err
+	}
+	if err := report.Write(ctx, &buf, s, ms, report.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Step: step, Top: top, AsOf: in.asOf, Predict: plan}); err != nil {
 		return err
 	}
 	if out == "-" {

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -80,6 +81,16 @@ type shardInput struct {
 	Draws       int               `json:"draws"`
 	Bins        int               `json:"bins"`
 	Uncertainty sweep.Uncertainty `json:"uncertainty"`
+	// ErrorScale is --error-scale, which the merge's predictive intervals
+	// use (0, the default, is left out).
+	ErrorScale float64 `json:"error_scale,omitempty"`
+}
+
+// plan returns how the predictive intervals of the sweep of s are made,
+// as jirga sweep makes them from the same flags.
+func (in *shardInput) plan(s *jirga.Scenario) (*calib.Plan, error) {
+	pf := predictFlags{errorScale: in.ErrorScale}
+	return pf.plan(s, &modelFlags{list: in.Models, rounds: in.Rounds, opts: in.Opts})
 }
 
 // hash is the hex SHA-256 of the input's JSON.
@@ -95,13 +106,20 @@ func (in *shardInput) hash() (string, error) {
 const shardKind = "jirga sweep shard"
 
 // runShard computes shard sh of the sweeps of ss and writes it to sh.out.
-// An interrupted shard writes nothing.
-func runShard(ctx context.Context, m *Main, sh shardSpec, ss []*jirga.Scenario, ms []jirga.Model, mf *modelFlags, opt sweep.Options, keep string) error {
+// The predictive intervals are made by the merge (from pf's error scale,
+// kept in the input). An interrupted shard writes nothing.
+func runShard(ctx context.Context, m *Main, sh shardSpec, ss []*jirga.Scenario, ms []jirga.Model, mf *modelFlags, pf *predictFlags, opt sweep.Options, keep string) error {
 	f := shardFile{Kind: shardKind, Format: shardFormat, EngineVersion: jirga.Version, Shard: sh.i, Shards: sh.n,
-		Input: shardInput{Scenarios: ss, Models: mf.list, Rounds: mf.rounds, Opts: mf.opts, Seed: opt.Seed, Draws: opt.Draws, Bins: opt.Bins, Uncertainty: *opt.Uncertainty}}
+		Input: shardInput{Scenarios: ss, Models: mf.list, Rounds: mf.rounds, Opts: mf.opts, Seed: opt.Seed, Draws: opt.Draws, Bins: opt.Bins, Uncertainty: *opt.Uncertainty, ErrorScale: pf.errorScale}}
 	var err error
 	if f.InputHash, err = f.Input.hash(); err != nil {
 		return err
+	}
+	for _, s := range ss {
+		// Refuse a bad --error-scale now, not at the merge.
+		if _, err := f.Input.plan(s); err != nil {
+			return err
+		}
 	}
 	lo, hi := sweep.Split(opt.Draws, sh.n, sh.i)
 	f.Parts = make([]struct {
@@ -175,6 +193,9 @@ changed. See docs/scale.md.`)
 	opt := sweep.Options{Draws: in.Draws, Seed: in.Seed, Uncertainty: &in.Uncertainty, Bins: in.Bins}
 	var results []*sweep.Result
 	for si, s := range in.Scenarios {
+		if opt.Predict, err = in.plan(s); err != nil {
+			return err
+		}
 		var parts []*sweep.Part
 		for _, f := range shards {
 			parts = append(parts, f.Parts[si].Part)
@@ -294,6 +315,8 @@ func inputDiff(a, b *shardInput) string {
 		return fmt.Sprintf("their models or model options differ (%s and %s)", a.Models, b.Models)
 	case a.Bins != b.Bins || a.Uncertainty != b.Uncertainty:
 		return "their --bins or default uncertainty differ"
+	case a.ErrorScale != b.ErrorScale:
+		return fmt.Sprintf("their --error-scale differ (%g and %g)", a.ErrorScale, b.ErrorScale)
 	}
 	ids := func(ss []*jirga.Scenario) []string {
 		var out []string

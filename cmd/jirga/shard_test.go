@@ -11,7 +11,8 @@ import (
 // TestSweepShards: jirga sweep --shard I/N --out for every I, merged by
 // jirga sweep merge in any order, prints what jirga sweep prints whole,
 // byte for byte, for several N and every format; a file of several
-// scenarios too.
+// scenarios too, and a dynamic model that does not settle with an error
+// scale (the predictive intervals and settle ranges are made at the merge).
 func TestSweepShards(t *testing.T) {
 	dir := t.TempDir()
 	multi := filepath.Join(dir, "two.csv")
@@ -23,6 +24,7 @@ func TestSweepShards(t *testing.T) {
 		{[]string{"--model", "mean,median,nbs", "--draws", "61", "--seed", "4", "--bins", "7"}, []int{1, 2, 3, 7}},
 		{[]string{"--model", "all", "--draws", "5", "--seed", "2", "--rounds", "3"}, []int{2, 5}},
 		{[]string{multi, "--model", "mean,bdm", "--draws", "20", "--uncertainty", "position=0.2"}, []int{3}},
+		{[]string{"--model", "median,bdm", "--draws", "13", "--error-scale", "1.5"}, []int{2, 4}},
 	} {
 		wants := map[string]string{}
 		for _, f := range []string{"table", "json", "csv"} {
@@ -71,6 +73,7 @@ func TestSweepMergeRefuses(t *testing.T) {
 	seed := shard("seed.json", "1/3", "--seed", "6")
 	draws := shard("draws.json", "1/3", "--draws", "31")
 	model := shard("model.json", "1/3", "--model", "median")
+	scale := shard("scale.json", "1/3", "--error-scale", "2")
 	four := shard("four.json", "1/4")
 	other := filepath.Join(dir, "other.json")
 	os.WriteFile(other, []byte(`{"results":[]}`), 0o644)
@@ -89,6 +92,7 @@ func TestSweepMergeRefuses(t *testing.T) {
 		{[]string{a, seed, c}, "different sweeps: their seeds differ (5 and 6)"},
 		{[]string{a, draws, c}, "their numbers of draws differ (30 and 31)"},
 		{[]string{a, model, c}, "their models or model options differ"},
+		{[]string{a, scale, c}, "their --error-scale differ (0 and 2)"},
 		{[]string{a, four, c}, "is shard 1 of 4"},
 		{[]string{a, version, c}, "by jirga 0.0.0-other"},
 		{[]string{a, other, c}, "other.json: it is not a shard"},
@@ -113,6 +117,7 @@ func TestSweepMergeRefuses(t *testing.T) {
 		{[]string{"sweep", "--shard", "1", "--out", "x.json"}, "--shard must be I/N"},
 		{[]string{"sweep", "--shard", "0/2", "--out", "x.json", "--format", "json"}, "--format applies to jirga sweep merge"},
 		{[]string{"sweep", "merge"}, "no shard files"},
+		{[]string{"sweep", "--shard", "0/2", "--out", "x.json", "--error-scale", "-1"}, "--error-scale must be in"},
 	} {
 		if _, errb, code := run(t, tc.args...); code != 2 || !strings.Contains(errb, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errb, tc.want)

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/jirga/jirga/calib"
 )
 
 // TestStdin: every command that reads a FILE reads standard input for -, and
@@ -74,5 +76,27 @@ func TestBacktestStdin(t *testing.T) {
 	got, stderr, code := cli{stdin: string(data)}.run("backtest", "-", "--model", "mean")
 	if code != 0 || got != want {
 		t.Errorf("backtest -: exit %d, %s", code, stderr)
+	}
+	// backtest calibrate hashes the bytes it reads: from standard input it
+	// measures the same residuals of the same data, named <stdin>.
+	want, _, _ = run(t, "backtest", "calibrate", deuDev, "--model", "mean", "--draws", "0")
+	got, stderr, code = cli{stdin: string(data)}.run("backtest", "calibrate", "-", "--model", "mean", "--draws", "0")
+	if code != 0 {
+		t.Fatalf("backtest calibrate -: exit %d, %s", code, stderr)
+	}
+	cw, err := calib.Decode([]byte(want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cg, err := calib.Decode([]byte(got))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cg.Data != stdinName || cg.DataSHA256 != cw.DataSHA256 {
+		t.Errorf("backtest calibrate -: data %s %s, want %s %s", cg.Data, cg.DataSHA256, stdinName, cw.DataSHA256)
+	}
+	cg.Data = cw.Data
+	if err := cg.Same(cw, 0); err != nil {
+		t.Errorf("backtest calibrate - differs from the file's: %v", err)
 	}
 }

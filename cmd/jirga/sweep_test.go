@@ -51,8 +51,8 @@ func TestSweepTable(t *testing.T) {
 		}
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if got := len(lines); got != 3+2*6 {
-		t.Errorf("%d lines, want 15 (title, sweep line, header, 12 rows):\n%s", got, out)
+	if got := len(lines); got != 3+2*6+3 {
+		t.Errorf("%d lines, want 18 (title, sweep line, header, 12 rows, the legends of the input-only and predictive intervals):\n%s", got, out)
 	}
 	if len(errb) != 0 {
 		t.Errorf("stderr is not empty on a non-terminal: %q", errb)

@@ -42,8 +42,10 @@ positive).`)
 	var outFormat string
 	var draws, workers, top int
 	var uf uncertaintyFlags
+	var pf predictFlags
 	in.register(m, fs)
 	mf.register(fs, models.DefaultForecast)
+	pf.register(fs)
 	fs.IntVar(&draws, "draws", sweep.DefaultDraws, "Monte Carlo draws of the deal probability at each state and step (0: point values only)")
 	fs.IntVar(&workers, "workers", 0, "parallel workers (default: GOMAXPROCS; the result does not depend on it)")
 	fs.IntVar(&top, "top", 5, "changes listed per step, those that moved P(deal) most first")
@@ -85,7 +87,11 @@ positive).`)
 	if err != nil {
 		return err
 	}
-	r, err := timeline.Run(ctx, states, ms, timeline.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u})
+	plan, err := pf.plan(states[0], &mf)
+	if err != nil {
+		return err
+	}
+	r, err := timeline.Run(ctx, states, ms, timeline.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Predict: plan})
 	if err != nil {
 		return err
 	}
@@ -108,14 +114,14 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 	}
 	steps := groupChanges(r)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "as of\tP(deal)\tshift\tslack\thindsight\tchanged estimates")
+	fmt.Fprintln(tw, "as of\tP(deal) (95% CI)\tshift\tslack\thindsight\tchanged estimates")
 	for i, st := range r.Timeline {
 		shift, changed := "", ""
 		if i > 0 {
-			shift = signed(st.DealProbability-r.Timeline[i-1].DealProbability, 3)
+			shift = signedPoints(st.DealProbability - r.Timeline[i-1].DealProbability)
 			changed = fmt.Sprint(len(steps[i-1]))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", st.AsOf, fmtNum(st.DealProbability, 3), shift, signed(st.Slack, 3), st.Hindsight, changed)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", st.AsOf, shortPercent(st.DealProbability, st.DealProbabilityCI), shift, signed(st.Slack, 3), st.Hindsight, changed)
 	}
 	tw.Flush()
 
@@ -139,6 +145,16 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 		}
 	}
 	tw.Flush()
+	for _, st := range r.Timeline {
+		for _, res := range st.Results {
+			if len(res.Unsettled()) > 0 {
+				fmt.Fprintf(w, "%s unsettled: the model's outcome still moved over its last rounds; the forecast is the middle of that range\n  (jirga forecast --as-of DATE lists the ranges)\n", unsettledMark)
+				goto legend
+			}
+		}
+	}
+legend:
+	writePredictiveLegend(w, s, r.Timeline[0].Results, false)
 
 	if len(r.Timeline) < 2 {
 		return
@@ -148,7 +164,7 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 	for i, cs := range steps {
 		a, b := r.Timeline[i], r.Timeline[i+1]
 		fmt.Fprintf(w, "%s → %s: P(deal) %s → %s (%s), slack %s → %s; %s",
-			a.AsOf, b.AsOf, fmtNum(a.DealProbability, 3), fmtNum(b.DealProbability, 3), signed(b.DealProbability-a.DealProbability, 3),
+			a.AsOf, b.AsOf, shortPercent(a.DealProbability, a.DealProbabilityCI), shortPercent(b.DealProbability, b.DealProbabilityCI), signedPoints(b.DealProbability-a.DealProbability),
 			signed(a.Slack, 3), signed(b.Slack, 3), countOf(len(cs), "changed estimate"))
 		if len(cs) == 0 {
 			fmt.Fprintln(w)
@@ -206,14 +222,20 @@ func writeTimeline(w io.Writer, states []*jirga.Scenario, r *timeline.Result, to
 }
 
 // forecastCell is one model's forecast of one issue in state i, with its
-// shift from the state before. (When forecasts carry a predictive
-// interval, it belongs here.)
+// 80% predictive interval and its shift from the state before.
 func forecastCell(r *timeline.Result, i int, st *timeline.State, model, issue string) string {
 	x, ok := st.Forecast(model, issue)
 	if !ok {
 		return "–"
 	}
-	cell := fmtNum(x, 1)
+	var p *jirga.Predictive
+	var settle *[2]float64
+	for _, res := range st.Results {
+		if f := res.IssueForecast(issue); res.Model == model && f != nil {
+			p, settle = f.Predictive, f.SettleRange
+		}
+	}
+	cell := cellWithInterval(x, p, settle)
 	if i > 0 {
 		if p, ok := r.Timeline[i-1].Forecast(model, issue); ok {
 			cell += " (" + signed(x-p, 1) + ")"

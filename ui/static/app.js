@@ -453,19 +453,27 @@ function renderRun(where, run, sc) {
   const models = results.map(x => x.model);
   const color = m => PALETTE[models.indexOf(m) % PALETTE.length];
   where.append(forecastTable(results, sc));
+  where.append(predictiveNote(results, run.kind === "sweep"));
+  if (results.some(x => x.status === "unsettled")) {
+    where.append(h("p", { class: "notice", id: "unsettled-note" }, h("span", { class: "unsettled" }, "~ unsettled: "),
+      "the dynamic model's outcome was still moving when the run ended (" +
+      results.filter(x => x.status === "unsettled").map(x => x.model + " on " + x.issues.filter(f => f.settle_range).map(f => `${f.issue} ${fmt(f.settle_range[0])}–${fmt(f.settle_range[1])}`).join(", ")).join("; ") +
+      "); its forecast is the middle of that range, not the last round's value. The rounds charts show how it moved."));
+  }
   where.append(h("div", { class: "legend" }, models.map(m => h("span", { style: "--c:" + color(m) }, m)), h("span", { style: "--c:#9aa4b2" }, "actors (area ∝ capability × salience)")));
   where.append(h("h3", {}, "Forecasts by model"), h("div", { class: "chart" }, dotPlot(results, sc, color)));
-  where.append(h("h3", {}, run.kind === "sweep" ? "Positions, forecasts and 10–90% intervals by issue" : "Positions and forecasts by issue"));
+  where.append(h("h3", {}, "Positions, forecasts and predictive intervals by issue"));
   where.append(h("div", { class: "charts" }, sc.issues.map(is => issueChart(is, sc, results, color, run.kind === "sweep"))));
-  if (run.kind === "sweep") {
-    where.append(h("p", { class: "muted" }, `${r.completed} of ${r.draws} draws, seed ${r.seed}. Bars: 10–90% (thin) and 25–75% (thick) of the forecasts over the draws; dot: median.`));
-  }
+  where.append(h("p", { class: "muted" }, "Shaded band under each model: its 80% predictive interval (darker: 50%)." +
+    (run.kind === "sweep" ? ` Lines: 10–90% (thin) and 25–75% (thick) of the forecasts over ${r.completed} of ${r.draws} draws (seed ${r.seed}), input uncertainty only; dot: their median.` : "")));
   for (const res of results) {
     if (res.rounds && res.rounds.length) {
-      where.append(h("h3", {}, "Rounds of " + res.model));
+      where.append(h("h3", {}, "Rounds of " + res.model, res.status === "unsettled" ? h("span", { class: "unsettled" }, " ~ unsettled") : " (" + res.status + ")"));
       where.append(h("div", { class: "charts" }, sc.issues.map(is => roundsChart(is, sc, res))));
     }
-    for (const n of res.notes || []) where.append(h("p", { class: "muted" }, res.model + ": " + n));
+    for (const n of res.notes || []) {
+      if (!n.startsWith(PREDICTIVE_NOTE)) where.append(h("p", { class: "muted" }, res.model + ": " + n));
+    }
   }
 }
 
@@ -484,8 +492,16 @@ function renderCompare(where, r, sc) {
         const row = (r.rows || []).find(x => x.variant === v.id && x.model === m && x.issue === is);
         if (!row) return h("td", { class: "num" }, "–");
         const shift = v.id === "baseline" ? null : h("span", { class: Math.abs(row.shift) >= 0.05 ? "shift" : "muted" }, " (" + (row.shift >= 0 ? "+" : "") + fmt(row.shift) + ")");
-        return h("td", { class: "num", "data-variant": v.id, "data-issue": is, title: row.anchor || "" }, fmt(row.forecast), shift);
+        return h("td", { class: "num", "data-variant": v.id, "data-issue": is, title: row.anchor || "" }, fmt(row.forecast), forecastMarks(row, m), shift);
       })))))));
+    const notes = (r.notes || {})[m] || [];
+    const predictive = notes.find(n => n.startsWith(PREDICTIVE_NOTE));
+    where.append(h("p", { class: "muted" }, predictive ? "In brackets: the 80% predictive interval (" + predictive.slice(PREDICTIVE_NOTE.length) + ")" :
+      (notes.find(n => n.startsWith("no predictive interval")) || "no predictive interval")));
+  }
+  if ((r.rows || []).some(x => x.settle_range)) {
+    where.append(h("p", { class: "notice", id: "unsettled-note" }, h("span", { class: "unsettled" }, "~ unsettled: "),
+      "the dynamic model's outcome was still moving when the run ended; its forecast is the middle of that range, and a shift smaller than the range says little."));
   }
 }
 
@@ -506,6 +522,36 @@ function renderReport(where, run) {
     h("span", { id: "report-saved", class: "muted", role: "status" })));
 }
 
+// PREDICTIVE_NOTE starts the note a model's predictive intervals carry
+// (calib.NotePrefix); predictiveNote says it once for all models.
+const PREDICTIVE_NOTE = "predictive interval: ";
+
+// predictiveNote explains the bracketed intervals: where the model errors
+// come from and, when the scenario lies outside the calibration's domain,
+// that they are borrowed.
+function predictiveNote(results, drawn) {
+  const notes = results.flatMap(r => (r.notes || []).filter(n => n.startsWith(PREDICTIVE_NOTE)));
+  const any = results.some(r => r.issues.some(f => f.predictive));
+  if (!any) return h("p", { class: "notice", id: "predictive-note" }, "These forecasts carry no predictive interval: nothing here says how far they may be from the outcome.");
+  const basis = results.flatMap(r => r.issues.map(f => f.predictive)).find(p => p).basis;
+  const outside = notes.some(n => n.includes("outside that domain"));
+  return h("div", { id: "predictive-note" },
+    h("p", { class: "muted" }, `In brackets: the 80% predictive interval, where the outcome is expected to fall given the model's own error, measured out of fold on EU legislation with known outcomes (calibration ${basis}), ` +
+      (drawn ? "combined with the forecasts over the draws. " : "around the forecast. ") + "Intervals of the forecasts over draws alone (input uncertainty only) held far fewer of those outcomes."),
+    outside ? h("p", { class: "notice", id: "calibration-domain" }, "This scenario is not EU legislation: its intervals borrow that domain's errors. Read them as indicative, or set error_scale in the scenario.") : null,
+    results.filter(r => !r.issues.some(f => f.predictive)).map(r => h("p", { class: "muted" }, r.model + ": " + ((r.notes || []).find(n => n.startsWith("no predictive interval")) || "no predictive interval"))));
+}
+
+// forecastMarks are what follows a forecast f of model: the unsettled
+// mark with its settle range, and the 80% predictive interval.
+function forecastMarks(f, model) {
+  const last = f.last_round !== undefined ? `, the last round gave ${fmt(f.last_round)}` : "";
+  return [
+    f.settle_range ? h("span", { class: "unsettled", title: `unsettled: ${model}'s outcome still moved between ${fmt(f.settle_range[0])} and ${fmt(f.settle_range[1])} over its last rounds${f.settle_cycle ? ` (a ${f.settle_cycle}-round cycle)` : ""}; the forecast is the middle of that range${last}` }, "~") : null,
+    f.predictive ? h("span", { class: "predictive", title: "80% predictive interval (p10–p90)" }, " [" + fmt(f.predictive.p10, 0) + "–" + fmt(f.predictive.p90, 0) + "]") : null,
+  ];
+}
+
 function forecastTable(results, sc) {
   return h("table", { id: "forecast-table" },
     h("tr", {}, h("th", {}, "issue"), h("th", {}, "scale"), results.map(r => h("th", { class: "num" }, r.model))),
@@ -514,7 +560,8 @@ function forecastTable(results, sc) {
       results.map(r => {
         const f = r.issues.find(x => x.issue === is.id);
         return h("td", { class: "num", "data-model": r.model, "data-issue": is.id, title: f && f.anchor ? f.anchor : "" },
-          f ? fmt(f.forecast) : "–", f && f.p10 !== undefined ? h("div", { class: "muted" }, fmt(f.p10) + "–" + fmt(f.p90)) : null);
+          f ? fmt(f.forecast) : "–", f ? forecastMarks(f, r.model) : null,
+          f && f.p10 !== undefined ? h("div", { class: "muted", title: "10–90% of the forecasts over the draws: input uncertainty only" }, "input only " + fmt(f.p10) + "–" + fmt(f.p90)) : null);
       }))));
 }
 
@@ -568,7 +615,8 @@ function issueChart(is, sc, results, color, intervals) {
   const [lo, hi] = issueBounds(is);
   const x = v => pad + (W - pad - padR) * (v - lo) / ((hi - lo) || 1);
   const ivTop = axisY + 30 + 10 * results.length;
-  const H = ivTop + (intervals ? results.length * 12 : 0);
+  const banded = results.some(r => r.issues.some(f => f.predictive)) || intervals;
+  const H = ivTop + (banded ? results.length * 12 : 0);
   const g = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "positions on " + is.id });
   g.append(s("line", { x1: x(lo), x2: x(hi), y1: axisY, y2: axisY, stroke: "#6b7280" }));
   for (let t = 0; t <= 4; t++) {
@@ -603,6 +651,13 @@ function issueChart(is, sc, results, color, intervals) {
     const level = placed.filter(px => Math.abs(px - fx) < 9).length;
     placed.push(fx);
     g.append(s("path", { d: `M${fx},${axisY + 20 + 10 * level} l-5,9 h10 z`, fill: c }, s("title", {}, `${res.model}: ${fmt(f.forecast)} ${f.anchor || ""}`)));
+    const p = f.predictive;
+    if (p) {
+      const y = ivTop + i * 12;
+      g.append(s("rect", { x: x(p.p10), width: Math.max(1, x(p.p90) - x(p.p10)), y: y - 5, height: 10, fill: c, "fill-opacity": .18, class: "predictive" },
+        s("title", {}, `${res.model}: 80% predictive interval ${fmt(p.p10)}–${fmt(p.p90)}, 50% ${fmt(p.p25)}–${fmt(p.p75)}`)),
+        s("rect", { x: x(p.p25), width: Math.max(1, x(p.p75) - x(p.p25)), y: y - 5, height: 10, fill: c, "fill-opacity": .25 }));
+    }
     if (intervals && f.p10 !== undefined) {
       const y = ivTop + i * 12;
       g.append(s("line", { x1: x(f.p10), x2: x(f.p90), y1: y, y2: y, stroke: c, "stroke-width": 2 }),
@@ -675,10 +730,20 @@ function hbars(rows, min, max, fmtv) {
 
 function pct(v) { return (100 * v).toFixed(0) + "%"; }
 
+// share writes a share of draws with its 95% Monte Carlo interval, as
+// deal.Percent: "1.5% (95% CI 0.9–2.5%)", "below 0.4% (95%)".
+function share(p, ci) {
+  if (!ci) return fmt(100 * p, 1) + "% (point values only)";
+  if (p === 0) return "below " + (Math.ceil(1000 * ci[1]) / 10).toFixed(1) + "% (95%)";
+  if (p === 1) return "above " + (Math.floor(1000 * ci[0]) / 10).toFixed(1) + "% (95%)";
+  return `${fmt(100 * p, 1)}% (95% CI ${fmt(100 * ci[0], 1)}–${fmt(100 * ci[1], 1)}%)`;
+}
+
 function renderDeal(where, r, sc) {
   where.append(h("div", { class: "card" },
     h("div", { class: "muted" }, "Probability of a deal acceptable to every necessary party (" + (r.necessary || []).join(", ") + ")"),
     h("div", { class: "big", id: "deal-probability" }, pct(r.deal_probability)),
+    h("div", { id: "deal-probability-ci" }, share(r.deal_probability, r.deal_probability_ci) + ` — ${Math.round(r.deal_probability * r.draws)} of ${r.draws} draws`),
     hbars([{ label: "deal", value: r.deal_probability, color: "#2b8a3e" }], 0, 1, pct),
     h("div", { class: "muted" }, `${r.draws} draws, seed ${r.seed}; a joint zone ${r.joint && r.joint.exists ? "exists" : "does not exist"} at the point values.`)));
   where.append(h("h3", {}, "Share of draws with a zone of agreement, issue by issue"));
@@ -689,11 +754,13 @@ function renderDeal(where, r, sc) {
     where.append(h("h3", {}, "Deal probability shift by intervention"));
     const m = Math.max(...r.interventions.map(v => Math.abs(v.shift)), 0.01);
     where.append(hbars(r.interventions.map(v => ({ label: v.name || v.id, value: v.shift })), -m, m, v => (v >= 0 ? "+" : "") + pct(v)));
+    where.append(h("table", { id: "intervention-table" }, h("tr", {}, h("th", {}, "intervention"), h("th", { class: "num" }, "P(deal)")),
+      r.interventions.map(v => h("tr", {}, h("td", {}, v.name || v.id), h("td", { class: "num" }, share(v.deal_probability, v.deal_probability_ci))))));
   }
   if (r.forecast_acceptable) {
     where.append(h("h3", {}, "Are the models' forecasts acceptable deals?"));
     where.append(h("table", {}, h("tr", {}, h("th", {}, "model"), h("th", {}, "acceptable"), h("th", {}, "rejected by"), h("th", { class: "num" }, "share of draws")),
-      Object.entries(r.forecast_acceptable).map(([m, c]) => h("tr", {}, h("td", {}, m), h("td", {}, c.acceptable ? "yes" : "no"), h("td", {}, (c.rejected_by || []).join(", ")), h("td", { class: "num" }, pct(c.probability))))));
+      Object.entries(r.forecast_acceptable).map(([m, c]) => h("tr", {}, h("td", {}, m, c.unsettled ? h("span", { class: "unsettled", title: "unsettled on " + c.unsettled.join(", ") + ": its forecast there is the middle of a range" }, " ~") : null), h("td", {}, c.acceptable ? "yes" : "no"), h("td", {}, (c.rejected_by || []).join(", ")), h("td", { class: "num" }, share(c.probability, c.probability_ci))))));
   }
   for (const n of r.notes || []) where.append(h("p", { class: "muted" }, n));
 }
@@ -783,7 +850,7 @@ function renderTimeline(where, r, sc) {
   where.append(h("p", { class: "muted" }, `${states.length} dated states; P(deal) over ${r.draws} draws, seed ${r.seed}, the same draws at every state. Each changed estimate was replayed one at a time in scenario order; its effect is what it moved at its step, and "alone" what it moves applied by itself to the earlier state.`));
   where.append(h("table", { id: "timeline-table" },
     h("tr", {}, ["as of", "P(deal)", "slack", "hindsight estimates"].map((x, i) => h("th", { class: i ? "num" : "" }, x))),
-    states.map(st => h("tr", {}, h("td", {}, st.as_of), h("td", { class: "num" }, fmt(100 * st.deal_probability, 1) + "%"), h("td", { class: "num" }, fmt(st.slack, 3)), h("td", { class: "num" }, st.hindsight)))));
+    states.map(st => h("tr", {}, h("td", {}, st.as_of), h("td", { class: "num" }, share(st.deal_probability, st.deal_probability_ci)), h("td", { class: "num" }, fmt(st.slack, 3)), h("td", { class: "num" }, st.hindsight)))));
   where.append(h("h3", {}, "Deal probability and joint slack over time"));
   const slacks = states.map(st => st.slack);
   const sm = Math.max(0.05, ...slacks.map(Math.abs));
@@ -794,11 +861,13 @@ function renderTimeline(where, r, sc) {
   where.append(h("div", { class: "legend" }, models.map(m => h("span", { style: "--c:" + color(m) }, m))));
   where.append(h("div", { class: "charts" }, sc.issues.map(is => {
     const [lo, hi] = issueBounds(is);
-    const series = models.map(m => ({ label: m, color: color(m), values: states.map(st => {
+    const forecast = (st, m) => {
       const res = (st.results || []).find(x => x.model === m);
-      const f = res && res.issues.find(q => q.issue === is.id);
-      return f ? f.forecast : undefined;
-    }) }));
+      return res && res.issues.find(q => q.issue === is.id);
+    };
+    const series = models.map(m => ({ label: m, color: color(m),
+      values: states.map(st => { const f = forecast(st, m); return f ? f.forecast : undefined; }),
+      notes: states.map(st => { const p = (forecast(st, m) || {}).predictive; return p ? ` [80% predictive ${fmt(p.p10, 0)}–${fmt(p.p90, 0)}]` : ""; }) }));
     return h("div", { class: "chart" }, h("h3", {}, is.name || is.id), timeChart("timeline-" + is.id, "timeline of " + is.id, dates, series, lo, hi, v => fmt(v)));
   })));
   // Ordered as timeline.Ranked: by the larger P(deal) effect, replayed or alone, then the slack.
@@ -843,7 +912,7 @@ function timeChart(id, label, dates, series, lo, hi, fmtv) {
     if (pts.length > 1) g.append(s("polyline", { points: pts.map(p => p.join(",")).join(" "), fill: "none", stroke: se.color, "stroke-width": 2 }, s("title", {}, se.label)));
     se.values.forEach((v, i) => {
       if (v === undefined) return;
-      g.append(s("circle", { cx: x(ts[i]), cy: y(v), r: 3.5, fill: se.color, stroke: "#fff" }, s("title", {}, `${se.label}, ${dates[i]}: ${fmtv(v)}`)));
+      g.append(s("circle", { cx: x(ts[i]), cy: y(v), r: 3.5, fill: se.color, stroke: "#fff" }, s("title", {}, `${se.label}, ${dates[i]}: ${fmtv(v)}${se.notes ? se.notes[i] : ""}`)));
     });
   }
   return g;
