@@ -170,8 +170,8 @@ func testScaleOut(t *testing.T, bin, mode string) {
 	startProc(t, bin, dsn, "worker 2", append([]string{"worker"}, scaleFlags...)...)
 
 	// The runs: every kind, several seeds; the first four, and up to ten
-	// more held in reserve, are slower sweeps (smp, parts of 300 draws,
-	// about 0.2 s of CPU since issue 18 made smp five times faster, longer
+	// more held in reserve, are slower sweeps (smp, parts of 900 draws,
+	// about 0.5 s of CPU since issue 18 made smp five times faster, longer
 	// on a busy machine), so that the worker is killed in the middle of a
 	// part.
 	type req struct {
@@ -185,7 +185,7 @@ func testScaleOut(t *testing.T, bin, mode string) {
 	for i := range 300 {
 		seed := uint64(i + 1)
 		if i < 4 || i >= 150 && i < 150+slowReserve {
-			reqs = append(reqs, req{Kind: "sweep", Models: []string{"smp"}, Seed: seed, Draws: 1200})
+			reqs = append(reqs, req{Kind: "sweep", Models: []string{"smp"}, Seed: seed, Draws: 3600})
 			continue
 		}
 		switch i % 6 {
