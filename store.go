@@ -108,11 +108,26 @@ type RunRecord struct {
 	// server fails a run that has been restarted too often instead of
 	// resuming it again.
 	Restarts int `json:"restarts,omitempty"`
+	// Parts is the number of parts the run is computed in: 1, or more for
+	// a run whose loop is cut up to be computed by several workers (the
+	// draws of a sweep or deal, the nudges of a levers run).
+	Parts int `json:"parts,omitempty"`
+	// Progress says how far the computation has come; nil when the store
+	// does not know (a run stored without its parts).
+	Progress *Progress `json:"progress,omitempty"`
 	// Damaged, when set, says which stored fields of the run could not be
 	// read back (e.g. "options: not valid JSON"); they are left at their
 	// zero values. Stores set it instead of failing, so that one damaged
 	// row does not hide the others.
 	Damaged string `json:"damaged,omitempty"`
+}
+
+// Progress is how far a run has come: iterations of its loop done (draws
+// of a sweep or deal, nudges of a levers run) and their number, or 0 of 1
+// and then 1 of 1 for a run without a loop.
+type Progress struct {
+	Done  int64 `json:"done"`
+	Total int64 `json:"total"`
 }
 
 // RunFilter selects runs; zero fields match everything.
@@ -152,12 +167,12 @@ type Store interface {
 	// UpdateRun stores r's Status, Result, Error, FinishedAt and Restarts.
 	// Returns ENOTFOUND if the run does not exist.
 	UpdateRun(ctx context.Context, r *RunRecord) error
-	// FindRun returns the run with the given id. Returns ENOTFOUND if it
-	// does not exist. A run whose stored fields cannot be read is returned
-	// with Damaged set.
+	// FindRun returns the run with the given id, with its progress.
+	// Returns ENOTFOUND if it does not exist. A run whose stored fields
+	// cannot be read is returned with Damaged set.
 	FindRun(ctx context.Context, id int64) (*RunRecord, error)
-	// FindRuns returns the runs matching f, newest first, without their
-	// results.
+	// FindRuns returns the runs matching f, newest first, with their
+	// progress and without their results.
 	FindRuns(ctx context.Context, f RunFilter) ([]*RunRecord, error)
 
 	// Close releases the store's resources.

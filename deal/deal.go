@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/stat"
@@ -29,7 +30,8 @@ type Options struct {
 	// of the scenario's interventions and under all of them together.
 	Interventions bool
 	// Progress, when set, is called with the draws done so far and their
-	// number, for each Monte Carlo estimate in turn (see sweep.Loop).
+	// number, over all the Monte Carlo estimates (see sweep.Loop and
+	// [Size]).
 	Progress func(done, total int)
 }
 
@@ -143,21 +145,76 @@ func Necessary(s *jirga.Scenario) []string {
 // Analyze computes the zones of possible agreement of s among its necessary
 // actors (see the package documentation), tests each model's forecast
 // against them, and estimates by Monte Carlo over the inputs' uncertainty
-// the probability that a deal exists.
+// the probability that a deal exists. It is [Point], [RunPart] over every
+// draw and [Merge]: an analysis cut into parts that run anywhere gives the
+// same result.
 func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Options) (*Result, error) {
+	r, err := Point(ctx, s, models, opt)
+	if err != nil {
+		return nil, err
+	}
+	p, err := RunPart(ctx, s, models, opt, 0, Size(s, opt))
+	if err != nil {
+		return nil, err
+	}
+	return Merge(s, names(models), r, []*Part{p}, opt)
+}
+
+func names(models []jirga.Model) []string {
+	var out []string
+	for _, m := range models {
+		out = append(out, m.Name())
+	}
+	return out
+}
+
+// draws returns the number of draws of each Monte Carlo estimate.
+func (opt Options) draws() int {
+	switch {
+	case opt.Draws == 0:
+		return sweep.DefaultDraws
+	case opt.Draws < 0:
+		return 0
+	}
+	return opt.Draws
+}
+
+// variants returns the sets of interventions whose deal probability is
+// estimated beside the baseline's: each intervention alone, then all of
+// them together when there are two or more.
+func variants(s *jirga.Scenario, opt Options) [][]*jirga.Intervention {
+	if !opt.Interventions {
+		return nil
+	}
+	var out [][]*jirga.Intervention
+	for _, iv := range s.Interventions {
+		out = append(out, []*jirga.Intervention{iv})
+	}
+	if len(s.Interventions) >= 2 {
+		out = append(out, s.Interventions)
+	}
+	return out
+}
+
+// Size returns the number of draws the Monte Carlo estimates of an analysis
+// of s with opt take together: Draws for the baseline and Draws more for
+// each variant of Options.Interventions. They are numbered 0 … Size−1,
+// the baseline's first, and [RunPart] runs any range of them.
+func Size(s *jirga.Scenario, opt Options) int {
+	return opt.draws() * (1 + len(variants(s, opt)))
+}
+
+// Point computes everything of an analysis but its Monte Carlo estimates:
+// the zones, the joint zone and each model's forecast tested against them
+// at the point values, and whether a joint deal exists under each variant.
+// [Merge] adds the probabilities.
+func Point(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Options) (*Result, error) {
 	u := sweep.DefaultUncertainty
 	if opt.Uncertainty != nil {
 		u = *opt.Uncertainty
 	}
-	draws := opt.Draws
-	switch {
-	case draws == 0:
-		draws = sweep.DefaultDraws
-	case draws < 0:
-		draws = 0
-	}
 	nec := Necessary(s)
-	r := &Result{Scenario: s.ID, Necessary: nec, Draws: draws, Seed: opt.Seed, Uncertainty: u,
+	r := &Result{Scenario: s.ID, Necessary: nec, Draws: opt.draws(), Seed: opt.Seed, Uncertainty: u,
 		IssueProbability: map[string]float64{}, ZOPA: map[string]*Interval{},
 		Acceptable: map[string]map[string]*Interval{}, ForecastAcceptable: map[string]*Check{}}
 	if !hasNecessaryFlag(s) {
@@ -216,79 +273,187 @@ func Analyze(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		c.Unsettled = fr.Unsettled()
 		r.ForecastAcceptable[m.Name()] = c
 	}
-	base, err := monteCarlo(ctx, s, nec, models, draws, opt, u)
-	if err != nil {
-		return nil, err
-	}
-	if draws == 0 {
-		base.deal = b2f(r.Joint.Exists)
-		for k, id := range p.issues {
-			base.issue[id] = b2f(r.ZOPA[p.issues[k]] != nil)
+	for i, ivs := range variants(s, opt) {
+		sc, err := s.Apply(ivs...)
+		if err != nil {
+			return nil, err
 		}
-		for _, m := range models {
-			base.model[m.Name()] = b2f(r.ForecastAcceptable[m.Name()].Acceptable)
+		v := Variant{ID: "all", Name: "all interventions together"}
+		if i < len(s.Interventions) {
+			v = Variant{ID: ivs[0].ID, Name: ivs[0].Name, Kind: ivs[0].Kind}
 		}
-	}
-	r.DealProbability = base.deal
-	r.IssueProbability = base.issue
-	for name, pr := range base.model {
-		r.ForecastAcceptable[name].Probability = pr
-		r.ForecastAcceptable[name].ProbabilityCI = CI(pr, draws)
-	}
-	if draws > 0 {
-		r.DealProbabilityCI = CI(r.DealProbability, draws)
-		r.IssueProbabilityCI = map[string][2]float64{}
-		for id, pr := range r.IssueProbability {
-			r.IssueProbabilityCI[id] = *CI(pr, draws)
+		vp := setup(sc, nec)
+		vp.stop = ctx.Err
+		z, _, _, err := vp.joint(-1)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if opt.Interventions {
-		var variants [][]*jirga.Intervention
-		for _, iv := range s.Interventions {
-			variants = append(variants, []*jirga.Intervention{iv})
-		}
-		if len(s.Interventions) >= 2 {
-			variants = append(variants, s.Interventions)
-		}
-		for i, ivs := range variants {
-			sc, err := s.Apply(ivs...)
-			if err != nil {
-				return nil, err
-			}
-			v := Variant{ID: "all", Name: "all interventions together"}
-			if i < len(s.Interventions) {
-				v = Variant{ID: ivs[0].ID, Name: ivs[0].Name, Kind: ivs[0].Kind}
-			}
-			vp := setup(sc, nec)
-			vp.stop = ctx.Err
-			z, _, _, err := vp.joint(-1)
-			if err != nil {
-				return nil, err
-			}
-			v.Exists = z <= 1e-9
-			mc, err := monteCarlo(ctx, sc, nec, nil, draws, opt, u)
-			if err != nil {
-				return nil, err
-			}
-			v.DealProbability, v.DealProbabilityCI = mc.deal, CI(mc.deal, draws)
-			if draws == 0 {
-				v.DealProbability = b2f(v.Exists)
-			}
-			v.Shift = v.DealProbability - r.DealProbability
-			r.Interventions = append(r.Interventions, v)
-		}
+		v.Exists = z <= 1e-9
+		r.Interventions = append(r.Interventions, v)
 	}
 	return r, nil
+}
+
+// Part is what a range of an analysis's Monte Carlo draws found
+// ([RunPart]): per estimate (the baseline, then each variant) the draws
+// with a joint deal, and, in the baseline's draws, those with a zone on
+// each issue and with each model's forecast jointly acceptable. [Merge]
+// adds up the parts.
+type Part struct {
+	// From and To delimit the part: draws From … To−1 of [Size]'s
+	// numbering.
+	From int `json:"from"`
+	To   int `json:"to"`
+	// Deal counts the draws with a joint deal, per estimate.
+	Deal []int `json:"deal"`
+	// Issue and Model count, in the baseline's draws, those with a zone on
+	// each issue (in scenario order) and with each model's forecast
+	// acceptable (in the order of the models).
+	Issue []int `json:"issue"`
+	Model []int `json:"model"`
+}
+
+// RunPart runs the Monte Carlo draws From … To−1 (numbered as by [Size])
+// of the analysis of s by models with opt, on sweep.For: draw k of every
+// estimate is drawn from sweep.DrawRand(opt.Seed, k), so the baseline and
+// each variant see the same draws. Progress counts the part's draws.
+func RunPart(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Options, from, to int) (*Part, error) {
+	u := sweep.DefaultUncertainty
+	if opt.Uncertainty != nil {
+		u = *opt.Uncertainty
+	}
+	if from < 0 || to > Size(s, opt) || from > to {
+		return nil, jirga.Errorf(jirga.EINVALID, "deal: draws %d … %d are not within the analysis's %d", from, to-1, Size(s, opt))
+	}
+	vs := variants(s, opt)
+	p := &Part{From: from, To: to, Deal: make([]int, 1+len(vs)), Issue: make([]int, len(s.Issues)), Model: make([]int, len(models))}
+	nec := Necessary(s)
+	n := opt.draws()
+	done := 0
+	for b := 0; b <= len(vs) && n > 0; b++ {
+		lo, hi := max(from, b*n)-b*n, min(to, (b+1)*n)-b*n
+		if lo >= hi {
+			continue
+		}
+		sc, ms := s, models
+		if b > 0 {
+			var err error
+			if sc, err = s.Apply(vs[b-1]...); err != nil {
+				return nil, err
+			}
+			ms = nil
+		}
+		o := opt
+		if opt.Progress != nil {
+			o.Progress = func(d, _ int) { opt.Progress(done+d, to-from) }
+		}
+		if err := p.count(ctx, sc, nec, ms, o, u, b, lo, hi); err != nil {
+			return nil, err
+		}
+		done += hi - lo
+	}
+	return p, nil
+}
+
+// Merge fills the probabilities of point ([Point] of s with the models
+// named) from the parts ([RunPart]), which together cover every draw of
+// the analysis once, in any order. The result is the one [Analyze] gives,
+// byte for byte. A missing or overlapping part is an EINVALID error saying
+// which.
+func Merge(s *jirga.Scenario, models []string, point *Result, parts []*Part, opt Options) (*Result, error) {
+	size, n, nv := Size(s, opt), opt.draws(), len(variants(s, opt))
+	parts = slices.Clone(parts)
+	slices.SortFunc(parts, func(a, b *Part) int { return a.From - b.From })
+	total := &Part{Deal: make([]int, 1+nv), Issue: make([]int, len(s.Issues)), Model: make([]int, len(models))}
+	next := 0
+	for _, p := range parts {
+		switch {
+		case p.From > next:
+			return nil, jirga.Errorf(jirga.EINVALID, "deal: draws %d … %d are in no part", next, p.From-1)
+		case p.From < next:
+			return nil, jirga.Errorf(jirga.EINVALID, "deal: draws %d … %d are in more than one part", p.From, min(next, p.To)-1)
+		case len(p.Deal) != len(total.Deal) || len(p.Issue) != len(total.Issue) || len(p.Model) != len(total.Model):
+			return nil, jirga.Errorf(jirga.EINVALID, "deal: the part of draws %d … %d is of another analysis", p.From, p.To-1)
+		}
+		next = p.To
+		for i, c := range p.Deal {
+			total.Deal[i] += c
+		}
+		for i, c := range p.Issue {
+			total.Issue[i] += c
+		}
+		for i, c := range p.Model {
+			total.Model[i] += c
+		}
+	}
+	if next != size {
+		return nil, jirga.Errorf(jirga.EINVALID, "deal: draws %d … %d are in no part", next, size-1)
+	}
+	// A deep enough copy: the probabilities are set on fresh maps.
+	r := *point
+	r.IssueProbability = map[string]float64{}
+	r.ForecastAcceptable = map[string]*Check{}
+	for name, c := range point.ForecastAcceptable {
+		cc := *c
+		r.ForecastAcceptable[name] = &cc
+	}
+	r.Interventions = slices.Clone(point.Interventions)
+	if n == 0 {
+		// No draws: the point values' answers.
+		r.DealProbability = b2f(r.Joint.Exists)
+		for _, is := range s.Issues {
+			r.IssueProbability[is.ID] = b2f(r.ZOPA[is.ID] != nil)
+		}
+		for _, name := range models {
+			if c := r.ForecastAcceptable[name]; c != nil {
+				c.Probability = b2f(c.Acceptable)
+			}
+		}
+	} else {
+		// Each share carries the Wilson interval of its count, from the
+		// merged counts themselves.
+		d := float64(n)
+		r.DealProbability = float64(total.Deal[0]) / d
+		r.DealProbabilityCI = countCI(total.Deal[0], n)
+		r.IssueProbabilityCI = map[string][2]float64{}
+		for j, is := range s.Issues {
+			r.IssueProbability[is.ID] = float64(total.Issue[j]) / d
+			r.IssueProbabilityCI[is.ID] = *countCI(total.Issue[j], n)
+		}
+		for j, name := range models {
+			if c := r.ForecastAcceptable[name]; c != nil {
+				c.Probability = float64(total.Model[j]) / d
+				c.ProbabilityCI = countCI(total.Model[j], n)
+			}
+		}
+	}
+	for i := range r.Interventions {
+		v := &r.Interventions[i]
+		if n == 0 {
+			v.DealProbability = b2f(v.Exists)
+		} else if i+1 < len(total.Deal) {
+			v.DealProbability = float64(total.Deal[i+1]) / float64(n)
+			v.DealProbabilityCI = countCI(total.Deal[i+1], n)
+		}
+		v.Shift = v.DealProbability - r.DealProbability
+	}
+	return &r, nil
 }
 
 // CI returns the 95% interval of the Monte Carlo error of a share p of
 // draws draws: the Wilson score interval of its count (stat.Wilson), or nil
 // without draws.
 func CI(p float64, draws int) *[2]float64 {
+	return countCI(int(math.Round(p*float64(draws))), draws)
+}
+
+// countCI is [CI] of k draws of draws: the Wilson score interval of the
+// count, or nil without draws.
+func countCI(k, draws int) *[2]float64 {
 	if draws <= 0 {
 		return nil
 	}
-	lo, hi := stat.Wilson(int(math.Round(p*float64(draws))), draws, stat.Z95)
+	lo, hi := stat.Wilson(k, draws, stat.Z95)
 	return &[2]float64{lo, hi}
 }
 
@@ -341,13 +506,6 @@ func check(p *problem, x []float64) *Check {
 	return c
 }
 
-// mcResult holds the shares of the draws.
-type mcResult struct {
-	deal  float64
-	issue map[string]float64
-	model map[string]float64
-}
-
 // drawOutcome is what one draw found.
 type drawOutcome struct {
 	deal  bool
@@ -355,21 +513,17 @@ type drawOutcome struct {
 	model []bool
 }
 
-// monteCarlo draws the scenario draws times on sweep.For (draw k from
-// sweep.DrawRand(opt.Seed, k)) and counts the draws with a joint deal, a
-// zone on each issue, and each model's forecast acceptable. Results are
-// stored by draw index and summed in order, so they do not depend on the
-// number of workers.
-func monteCarlo(ctx context.Context, s *jirga.Scenario, nec []string, models []jirga.Model, draws int, opt Options, u sweep.Uncertainty) (*mcResult, error) {
-	out := &mcResult{issue: map[string]float64{}, model: map[string]float64{}}
-	if draws == 0 {
-		return out, nil
-	}
-	loop := sweep.Loop{Workers: opt.Workers, Seed: opt.Seed, Progress: opt.Progress}
-	samplers := make([]*sweep.Sampler, loop.Goroutines(draws))
+// count draws the scenario s for the draws lo … hi−1 of estimate b on
+// sweep.For (draw k from sweep.DrawRand(opt.Seed, k), k = draw+1) and adds
+// to p the draws with a joint deal and, for the baseline, a zone on each
+// issue and each model's forecast acceptable. Outcomes are stored by draw
+// and counted in order, so they do not depend on the number of workers.
+func (p *Part) count(ctx context.Context, s *jirga.Scenario, nec []string, models []jirga.Model, opt Options, u sweep.Uncertainty, b, lo, hi int) error {
+	loop := sweep.Loop{Workers: opt.Workers, Seed: opt.Seed, Progress: opt.Progress, Offset: lo}
+	samplers := make([]*sweep.Sampler, loop.Goroutines(hi-lo))
 	scratch := make([][]float64, len(samplers))
-	res := make([]drawOutcome, draws)
-	_, err := sweep.For(ctx, draws, loop, func(it sweep.Iter) error {
+	res := make([]drawOutcome, hi-lo)
+	_, err := sweep.For(ctx, hi-lo, loop, func(it sweep.Iter) error {
 		sm := samplers[it.Worker]
 		if sm == nil {
 			sm = sweep.NewSampler(s, u)
@@ -380,37 +534,31 @@ func monteCarlo(ctx context.Context, s *jirga.Scenario, nec []string, models []j
 		if err != nil {
 			return fmt.Errorf("draw %d: %w", it.I+1, err)
 		}
-		res[it.I] = o
+		res[it.I-lo] = o
 		return ctx.Err() // a draw cut short by cancellation is not complete
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	nd, ni, nm := 0, make([]int, len(s.Issues)), make([]int, len(models))
 	for k := range res {
 		if res[k].deal {
-			nd++
+			p.Deal[b]++
 		}
-		for j, b := range res[k].issue {
-			if b {
-				ni[j]++
+		if b > 0 {
+			continue
+		}
+		for j, ok := range res[k].issue {
+			if ok {
+				p.Issue[j]++
 			}
 		}
-		for j, b := range res[k].model {
-			if b {
-				nm[j]++
+		for j, ok := range res[k].model {
+			if ok {
+				p.Model[j]++
 			}
 		}
 	}
-	n := float64(draws)
-	out.deal = float64(nd) / n
-	for j, is := range s.Issues {
-		out.issue[is.ID] = float64(ni[j]) / n
-	}
-	for j, m := range models {
-		out.model[m.Name()] = float64(nm[j]) / n
-	}
-	return out, nil
+	return nil
 }
 
 // oneDraw evaluates one drawn scenario, that of table t; vals is the

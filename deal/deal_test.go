@@ -2,8 +2,10 @@ package deal_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/jirga/jirga"
@@ -11,6 +13,7 @@ import (
 	"github.com/jirga/jirga/deal"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
 )
@@ -252,6 +255,83 @@ func TestNoReferencePoint(t *testing.T) {
 	r := analyze(t, s, none)
 	if !r.Joint.Exists || r.Joint.Slack != 1 || r.ZOPA["x"] == nil || len(r.Notes) != 2 {
 		t.Errorf("joint %+v zopa %+v notes %q", r.Joint, r.ZOPA["x"], r.Notes)
+	}
+}
+
+// TestMergeParts: an analysis whose draws (the baseline's and each
+// intervention's) are cut into any number of parts, each computed alone
+// and carried as JSON, merges into Analyze's result byte for byte,
+// including the Wilson intervals of every share (computed in Merge from
+// the merged counts) and the issues on which a dynamic model did not
+// settle.
+func TestMergeParts(t *testing.T) {
+	ctx := context.Background()
+	s := flagship(t)
+	if len(s.Interventions) < 2 {
+		t.Fatalf("the flagship has %d interventions; the test needs two", len(s.Interventions))
+	}
+	bdm, err := models.New("bdm", models.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := []jirga.Model{baseline.Mean{}, baseline.Median{}, bdm}
+	names := []string{"mean", "median", "bdm"}
+	opt := deal.Options{Draws: 40, Seed: 9, Interventions: true}
+	whole, err := deal.Analyze(ctx, s, ms, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.DealProbabilityCI == nil || len(whole.IssueProbabilityCI) != len(s.Issues) || whole.ForecastAcceptable["median"].ProbabilityCI == nil || whole.Interventions[0].DealProbabilityCI == nil {
+		t.Fatalf("the whole analysis lacks intervals: %+v", whole)
+	}
+	if len(whole.ForecastAcceptable["bdm"].Unsettled) == 0 {
+		t.Fatalf("bdm settles every flagship issue; the test needs one it does not: %+v", whole.ForecastAcceptable["bdm"])
+	}
+	want, _ := json.Marshal(whole)
+	size := deal.Size(s, opt)
+	if size != 40*(1+len(s.Interventions)+1) {
+		t.Fatalf("Size = %d", size)
+	}
+	for _, n := range []int{1, 2, 3, 7, size} {
+		point, err := deal.Point(ctx, s, ms, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts []*deal.Part
+		for i := range n {
+			lo, hi := sweep.Split(size, n, i)
+			p, err := deal.RunPart(ctx, s, ms, opt, lo, hi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(p)
+			var q deal.Part
+			if err := json.Unmarshal(b, &q); err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, &q)
+		}
+		r, err := deal.Merge(s, names, point, parts, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(r); string(got) != string(want) {
+			t.Fatalf("%d parts:\n got %s\nwant %s", n, got, want)
+		}
+		if n == 3 {
+			for _, c := range []struct {
+				parts []*deal.Part
+				want  string
+			}{
+				{parts[:2], "are in no part"},
+				{[]*deal.Part{parts[0], parts[2]}, "are in no part"},
+				{append(parts[:3:3], parts[1]), "in more than one part"},
+			} {
+				if _, err := deal.Merge(s, names, point, c.parts, opt); err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Errorf("%d parts: %v, want %q", len(c.parts), err, c.want)
+				}
+			}
+		}
 	}
 }
 

@@ -24,7 +24,7 @@ func benchmarkRunCreate(b *testing.B, models string) {
 	if err := s.start(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	defer s.runner.stop(0)
+	defer s.queue.Close()
 	h := s.Handler()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, jsonRequest("POST", "/api/scenarios", string(flagshipJSONB(b))))

@@ -99,6 +99,10 @@ func (w *watchedStore) damaged(r *jirga.RunRecord) {
 	}
 }
 
+// Unwrap returns the store watched, for the queue, which works on the
+// database itself.
+func (w *watchedStore) Unwrap() jirga.Store { return w.Store }
+
 func (w *watchedStore) CreateScenario(ctx context.Context, s *jirga.Scenario) (*jirga.ScenarioVersion, error) {
 	sv, err := w.Store.CreateScenario(ctx, s)
 	return sv, w.check("create scenario", err)

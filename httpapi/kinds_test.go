@@ -99,7 +99,11 @@ func TestRunExplain(t *testing.T) {
 		if strings.Join(run.Models, ",") != "bdm" || run.Options.Issue != issue {
 			t.Fatalf("explain run %+v", run.RunRecord)
 		}
-		var got explanation
+		var got struct { // an explain run's result
+			Model     string
+			Forecasts map[string]float64
+			Text      string
+		}
 		if err := json.Unmarshal(run.Result, &got); err != nil {
 			t.Fatal(err)
 		}

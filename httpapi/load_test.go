@@ -94,7 +94,7 @@ func TestLoad(t *testing.T) {
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[int(p*float64(n-1)+0.5)] }
 	t.Logf("%d concurrent POST /api/runs (flagship, 4 models, %d workers, SQLite): %.0f runs/s; latency p50 %v, p95 %v, p99 %v, max %v",
-		n, s.Workers, float64(n)/elapsed.Seconds(), pct(.5).Round(time.Millisecond), pct(.95).Round(time.Millisecond), pct(.99).Round(time.Millisecond), lat[n-1].Round(time.Millisecond))
+		n, s.queue.Config().Workers, float64(n)/elapsed.Seconds(), pct(.5).Round(time.Millisecond), pct(.95).Round(time.Millisecond), pct(.99).Round(time.Millisecond), lat[n-1].Round(time.Millisecond))
 	runs, err := s.Store.FindRuns(context.Background(), jirga.RunFilter{Status: jirga.RunDone, Limit: 1000})
 	if err != nil || len(runs) != n {
 		t.Fatalf("%d done runs stored, want %d (%v)", len(runs), n, err)

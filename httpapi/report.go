@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/kinds"
 )
 
 // handleRunReport serves the page of a finished report run as an HTML file
@@ -25,7 +26,7 @@ func (s *Server) handleRunReport(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, jirga.Errorf(jirga.ECONFLICT, "run %d is %s; its report can be downloaded when it is done", id, run.Status))
 		return
 	}
-	var res reportResult
+	var res kinds.ReportResult
 	if err := json.Unmarshal(run.Result, &res); err != nil {
 		run.Damaged = "result: not a report"
 		s.Error(w, r, damagedError(run))

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -11,9 +12,10 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/cost"
+	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/option"
+	"github.com/jirga/jirga/queue"
 	"github.com/jirga/jirga/sweep"
 )
 
@@ -94,8 +96,8 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 	case req.Version < 0:
 		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "version must be ≥ 1 (or 0 for the latest), got %d", req.Version))
 		return
-	case len(req.Models) > maxModels:
-		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models: %d entries; a run takes at most %d", len(req.Models), maxModels))
+	case len(req.Models) > kinds.MaxModels:
+		s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models: %d entries; a run takes at most %d", len(req.Models), kinds.MaxModels))
 		return
 	}
 	if req.Kind == "" {
@@ -108,19 +110,19 @@ func (s *Server) handleRunCreate(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models[%d] is empty; name a model, or [\"all\"] for every model", i))
 			return
 		}
-		if len(m) > maxOptKey || strings.Contains(m, ",") {
+		if len(m) > kinds.MaxOptKey || strings.Contains(m, ",") {
 			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "models[%d]: %s is not a model name", i, echo(m)))
 			return
 		}
 	}
-	kd, err := lookupKind(req.Kind)
+	kd, err := kinds.Lookup(req.Kind)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	list := strings.Join(req.Models, ",")
 	if len(req.Models) == 0 {
-		list = kd.models
+		list = kd.Models
 	}
 	names, err := models.Parse(list)
 	if err != nil {
@@ -171,44 +173,33 @@ func (s *Server) waitFor(secs float64) (time.Duration, error) {
 	return time.Duration(secs * float64(time.Second)), nil
 }
 
-// admit checks run on s against the server's budget: its estimated memory
-// and CPU time (package cost) must be within MaxRunMemory and MaxRunTime.
+// admit checks run on s against the server's budget (kinds.Budget):
+// MaxRunMemory, MaxRunTime and MaxRunCPU.
 func (s *Server) admit(sc *jirga.Scenario, run *jirga.RunRecord) error {
-	kd, err := lookupKind(run.Kind)
-	if err != nil || kd.cost == nil {
-		return err
+	err := kinds.Budget{Memory: s.MaxRunMemory, Time: s.MaxRunTime, CPU: s.MaxRunCPU}.Admit(sc, run)
+	var ob *kinds.OverBudgetError
+	if errors.As(err, &ob) {
+		return &httpError{eOverBudget, ob.Error()}
 	}
-	e := kd.cost(sc, run)
-	var over []string
-	if e.Bytes > float64(s.MaxRunMemory) {
-		over = append(over, fmt.Sprintf("%s of memory, over the server's %s per run (jirga serve --max-run-memory)", cost.Bytes(e.Bytes), cost.Bytes(float64(s.MaxRunMemory))))
-	}
-	if e.Seconds > s.MaxRunTime.Seconds() {
-		over = append(over, fmt.Sprintf("%s of CPU time, over the server's %v per run (jirga serve --max-run-time)", cost.Duration(e.Seconds), s.MaxRunTime))
-	}
-	if len(over) == 0 {
-		return nil
-	}
-	return &httpError{eOverBudget, fmt.Sprintf("this %s run of %s on %d actors and %d issues would need about %s; use fewer actors, models, draws or rounds, or run it with the command line",
-		run.Kind, strings.Join(run.Models, ", "), len(sc.Actors), len(sc.Issues), strings.Join(over, " and "))}
+	return err
 }
 
-// submit checks run, stores it as queued, queues it and answers with the
-// finished run (201) or, if it is not done within wait, the queued run
-// (202). Acceptance is atomic: a place in the queue is reserved before the
-// run is stored, so a stored run is always queued.
+// submit checks run, stores it as queued with its jobs (package queue)
+// and answers with the finished run (201) or, if it is not done within
+// wait, the queued run (202). Acceptance is atomic: the run is stored with
+// its jobs in one transaction, or not at all.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRecord, wait time.Duration) {
 	ctx := r.Context()
-	kd, err := lookupKind(run.Kind)
+	kd, err := kinds.Lookup(run.Kind)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if err := checkOptions(run); err != nil {
+	if err := kinds.CheckOptions(run); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if err := kd.check(run); err != nil {
+	if err := kd.Check(run); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -222,58 +213,44 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, run *jirga.RunRe
 		}
 		version = vs[len(vs)-1].Version
 	}
-	sv, err := s.runner.cache.find(ctx, s.Store, run.ScenarioID, version)
+	sv, err := s.queue.Cache().Find(ctx, s.Store, run.ScenarioID, version)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	st, err := kd.state(sv.Scenario, run)
+	st, err := kinds.State(sv.Scenario, run)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if kd.checkOn != nil {
-		if err := kd.checkOn(st, run); err != nil {
+	if kd.CheckOn != nil {
+		if err := kd.CheckOn(st, run); err != nil {
 			s.Error(w, r, err)
 			return
 		}
+	}
+	if _, run.Parts, err = s.queue.Plan(sv.Scenario, run); err != nil {
+		s.Error(w, r, err)
+		return
 	}
 	if err := s.admit(st, run); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	run.Version = sv.Version
 	run.EngineVersion = jirga.Version
-	run.Status = jirga.RunQueued
 	if run.InputHash, err = jirga.InputHash(sv.Scenario, run.Kind, run.Models, run.Options, run.Seed); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.runner.reserve(); err != nil {
-		s.Error(w, r, err)
+	if err := s.queue.Submit(ctx, run, sv); errors.Is(err, queue.ErrBusy) {
+		s.Error(w, r, &httpError{eBusy, fmt.Sprintf("the run queue is full (%d runs); try again shortly", s.queue.Config().MaxQueue)})
 		return
-	}
-	if err := s.Store.CreateRun(ctx, run); err != nil {
-		s.runner.release()
+	} else if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/runs/"+strconv.FormatInt(run.ID, 10))
-	done := s.runner.add(run.ID)
-	if done == nil {
-		// Shutting down: stored as queued, it resumes on the next start.
-		writeJSON(w, http.StatusAccepted, view(run))
-		return
-	}
-	if wait > 0 {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		select {
-		case <-done:
-		case <-t.C:
-		case <-ctx.Done():
-		}
-	}
+	s.queue.Wait(ctx, run.ID, wait)
 	got, err := s.Store.FindRun(context.WithoutCancel(ctx), run.ID)
 	if err != nil {
 		s.Error(w, r, err)
@@ -343,15 +320,7 @@ func (s *Server) handleRunGet(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, jirga.Errorf(jirga.EINVALID, "wait must be a number of seconds ≥ 0, got %s", echo(v)))
 			return
 		}
-		if done := s.runner.wait(id); done != nil {
-			t := time.NewTimer(d)
-			select {
-			case <-done:
-			case <-t.C:
-			case <-r.Context().Done():
-			}
-			t.Stop()
-		}
+		s.queue.Wait(r.Context(), id, d)
 	}
 	run, err := s.Store.FindRun(r.Context(), id)
 	if err != nil {
@@ -397,7 +366,7 @@ func (s *Server) handleRunCancel(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.runner.cancel(r.Context(), id); err != nil {
+	if err := s.queue.Cancel(r.Context(), id); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -452,12 +421,12 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 		out = append(out, i)
 	}
 	defaults := map[jirga.RunKind][]string{}
-	for k, kd := range kinds {
-		if kd.models != "" {
-			defaults[k] = strings.Split(kd.models, ",")
+	for _, k := range kinds.Names() {
+		if kd, _ := kinds.Lookup(jirga.RunKind(k)); kd.Models != "" {
+			defaults[jirga.RunKind(k)] = strings.Split(kd.Models, ",")
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"models": out, "kinds": kindNames(),
+	writeJSON(w, http.StatusOK, map[string]any{"models": out, "kinds": kinds.Names(),
 		// default is the forecast's; defaults are every kind's.
 		"default": strings.Split(models.DefaultForecast, ","), "defaults": defaults,
 		"draws": sweep.DefaultDraws, "uncertainty": sweep.DefaultUncertainty})

@@ -22,6 +22,7 @@ import (
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/sqlite"
 )
 
 // generated is an n-actor, one-issue scenario of random positions.
@@ -115,7 +116,7 @@ func TestFileOptions(t *testing.T) {
 	if err := store.CreateRun(context.Background(), run); err != nil {
 		t.Fatal(err)
 	}
-	ts.runner.adoptQueued(context.Background())
+	ts.queue.Recover(context.Background())
 	v := waitRun(t, ts, "", run.ID)
 	if v.Status != jirga.RunFailed || !strings.Contains(v.Error, "names a file") {
 		t.Errorf("stored run with a file option: %s %q", v.Status, v.Error)
@@ -128,7 +129,7 @@ func TestFileOptions(t *testing.T) {
 // failed.
 func TestAdmission(t *testing.T) {
 	store := newStore(t)
-	ts := newTestServer(t, store, func(s *Server) { s.MaxRunMemory = 64 << 20; s.MaxRunTime = time.Minute })
+	ts := newTestServer(t, store, func(s *Server) { s.MaxRunMemory = 64 << 20; s.MaxRunTime = time.Minute; s.MaxRunCPU = time.Minute })
 	code, raw := ts.do("POST", "/api/scenarios", "", scenarioJSON(t, generated("big", 2000)), nil)
 	wantStatus(t, "create big", code, 201, raw)
 	for _, c := range []struct {
@@ -139,7 +140,8 @@ func TestAdmission(t *testing.T) {
 		{[]string{"bdm"}, "forecast", []string{"of memory", "--max-run-memory"}},
 		{[]string{"smp"}, "forecast", []string{"of CPU time", "--max-run-time"}},
 		{[]string{"bdm"}, "sweep", []string{"--max-run-time"}},
-		{[]string{"mean"}, "levers", []string{"--max-run-time"}},
+		// Cut into parts, a run is bounded per part and in all.
+		{[]string{"mean"}, "levers", []string{"--max-run-cpu"}},
 	} {
 		var eb errorBody
 		code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": "big", "kind": c.kind, "models": c.models}, &eb)
@@ -221,13 +223,26 @@ func testCrashLoop(t *testing.T, newStore func(*testing.T) jirga.Store) {
 		} else if got.Status != jirga.RunFailed || !strings.Contains(got.Error, fmt.Sprintf("stopped %d times", start)) {
 			t.Fatalf("start %d: run %s %q, want failed after %d restarts", start, got.Status, got.Error, DefaultMaxResumes)
 		}
-		s.runner.stop(s.Grace)
-		// The server "dies" while the run is running: it stays running.
+		s.queue.Close()
+		// The server "dies" while the run is running: it stays running, on
+		// a worker that no longer beats.
 		if !got.Status.Finished() {
-			got.Status = jirga.RunRunning
-			if err := store.UpdateRun(ctx, got); err != nil {
-				t.Fatal(err)
-			}
+			crash(t, store, run.ID)
+		}
+	}
+}
+
+// crash leaves run id as a server that died while computing it leaves it:
+// running, its part running on a worker that is gone.
+func crash(t *testing.T, store jirga.Store, id int64) {
+	t.Helper()
+	db := store.(interface{ SQL() *sql.DB }).SQL()
+	for _, q := range []string{
+		fmt.Sprintf(`UPDATE run_parts SET status = 'running', worker = 'serve-gone-1-000000' WHERE run_id = %d`, id),
+		fmt.Sprintf(`UPDATE runs SET status = 'running' WHERE id = %d`, id),
+	} {
+		if _, err := db.ExecContext(context.Background(), q); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
@@ -361,63 +376,21 @@ func testAtomicAcceptance(t *testing.T, store jirga.Store) {
 	}
 }
 
-// faultStore is a store that fails on demand, like a full disk or a
-// database that restarts.
-type faultStore struct {
-	jirga.Store
-	down        atomic.Bool  // every operation fails
-	failUpdates atomic.Int64 // the next n UpdateRun calls fail
+// faults makes the SQLite store fail on demand, like a full disk or a
+// database that restarts, through its Fault hook: every operation while
+// down, and the next failUpdates updates of runs.
+type faults struct {
+	down        atomic.Bool
+	failUpdates atomic.Int64
 }
 
 var errDisk = errors.New("disk I/O error: database or disk is full (127.0.0.1:5432)")
 
-func (f *faultStore) err() error {
-	if f.down.Load() {
+func (f *faults) fault(op string) error {
+	if f.down.Load() || op == "update run" && f.failUpdates.Add(-1) >= 0 {
 		return errDisk
 	}
 	return nil
-}
-
-func (f *faultStore) CreateRun(ctx context.Context, r *jirga.RunRecord) error {
-	if err := f.err(); err != nil {
-		return err
-	}
-	return f.Store.CreateRun(ctx, r)
-}
-
-func (f *faultStore) UpdateRun(ctx context.Context, r *jirga.RunRecord) error {
-	if err := f.err(); err != nil || f.failUpdates.Add(-1) >= 0 {
-		return errDisk
-	}
-	return f.Store.UpdateRun(ctx, r)
-}
-
-func (f *faultStore) FindRun(ctx context.Context, id int64) (*jirga.RunRecord, error) {
-	if err := f.err(); err != nil {
-		return nil, err
-	}
-	return f.Store.FindRun(ctx, id)
-}
-
-func (f *faultStore) FindRuns(ctx context.Context, fl jirga.RunFilter) ([]*jirga.RunRecord, error) {
-	if err := f.err(); err != nil {
-		return nil, err
-	}
-	return f.Store.FindRuns(ctx, fl)
-}
-
-func (f *faultStore) FindScenario(ctx context.Context, id string, v int) (*jirga.ScenarioVersion, error) {
-	if err := f.err(); err != nil {
-		return nil, err
-	}
-	return f.Store.FindScenario(ctx, id, v)
-}
-
-func (f *faultStore) FindScenarioVersions(ctx context.Context, id string) ([]*jirga.ScenarioVersion, error) {
-	if err := f.err(); err != nil {
-		return nil, err
-	}
-	return f.Store.FindScenarioVersions(ctx, id)
 }
 
 // TestStoreRecovery (issue 12.4): after store errors (a full disk, a
@@ -426,8 +399,13 @@ func (f *faultStore) FindScenarioVersions(ctx context.Context, id string) ([]*ji
 func TestStoreRecovery(t *testing.T) {
 	release := make(chan struct{})
 	withKind(t, "block", blockKind(release))
-	fs := &faultStore{Store: newStore(t)}
-	ts := newTestServer(t, fs, func(s *Server) { s.RecoverEvery = 50 * time.Millisecond })
+	store := newStore(t)
+	fs := &faults{}
+	store.(*sqlite.DB).Fault = fs.fault
+	ts := newTestServer(t, store, func(s *Server) {
+		s.RecoverEvery = 50 * time.Millisecond
+		s.Queue.RetryBackoff = 20 * time.Millisecond
+	})
 	createFlagship(t, ts, "")
 	mean := map[string]any{"scenario_id": examples.Flagship, "models": []string{"mean"}, "wait": 0}
 
@@ -446,7 +424,7 @@ func TestStoreRecovery(t *testing.T) {
 	code, raw = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "block", "wait": 0}, &blocked)
 	wantStatus(t, "blocking run", code, 202, raw)
 	for deadline := time.Now().Add(testRunWait); ; {
-		r, _ := fs.FindRun(context.Background(), blocked.ID)
+		r, _ := store.FindRun(context.Background(), blocked.ID)
 		if r.Status == jirga.RunRunning {
 			break
 		}
@@ -467,9 +445,11 @@ func TestStoreRecovery(t *testing.T) {
 	// A run left queued in the store by the outage (stored, never queued
 	// here), as by a server that lost its queue.
 	lost := &jirga.RunRecord{ScenarioID: examples.Flagship, Version: 1, Kind: jirga.KindForecast, Models: []string{"mean"}, Seed: 1, Status: jirga.RunQueued}
-	if err := fs.Store.CreateRun(context.Background(), lost); err != nil {
+	fs.down.Store(false)
+	if err := store.CreateRun(context.Background(), lost); err != nil {
 		t.Fatal(err)
 	}
+	fs.down.Store(true)
 	time.Sleep(200 * time.Millisecond) // the runner retries meanwhile
 	fs.down.Store(false)
 	for _, id := range []int64{blocked.ID, lost.ID} {
@@ -531,77 +511,13 @@ func TestCancelLarge(t *testing.T) {
 	wantStatus(t, "smp again", code, 202, raw)
 	started(v.ID)
 	t0 = time.Now()
-	ts.runner.stop(ts.Grace)
+	ts.queue.Close()
 	d = time.Since(t0)
 	t.Logf("shutdown during a running smp run on 300 actors took %v", d)
 	r, _ := store.FindRun(context.Background(), v.ID)
 	if r.Status != jirga.RunQueued || d > 10*time.Second {
 		t.Errorf("shutdown: run %s after %v", r.Status, d)
 	}
-}
-
-// TestVersionCacheBytes (issue 12.6): the cache of decoded scenario
-// versions is bounded by their estimated memory, not their number; a
-// version larger than the bound is not kept; concurrent loads of one
-// version decode it once.
-func TestVersionCacheBytes(t *testing.T) {
-	ctx := context.Background()
-	store := &countingStore{Store: newStore(t)}
-	sc := generated("s", 1000)
-	if _, err := store.CreateScenario(ctx, sc); err != nil {
-		t.Fatal(err)
-	}
-	for range 9 {
-		if _, err := store.UpdateScenario(ctx, sc); err != nil {
-			t.Fatal(err)
-		}
-	}
-	one := versionBytes(&jirga.ScenarioVersion{Scenario: sc})
-	c := newVersionCache(3*one + one/2) // room for three
-	for v := 1; v <= 10; v++ {
-		if _, err := c.find(ctx, store, "s", v); err != nil {
-			t.Fatal(err)
-		}
-		if n, used := c.size(); used > c.max || n > 3 {
-			t.Fatalf("after version %d: %d versions, %d bytes, bound %d", v, n, used, c.max)
-		}
-	}
-	before := store.finds.Load()
-	c.find(ctx, store, "s", 10) // cached
-	c.find(ctx, store, "s", 1)  // evicted
-	if got := store.finds.Load() - before; got != 1 {
-		t.Errorf("%d loads for one cached and one evicted version, want 1", got)
-	}
-	small := newVersionCache(one / 2)
-	small.find(ctx, store, "s", 1)
-	if n, _ := small.size(); n != 0 {
-		t.Errorf("a version larger than the cache was kept")
-	}
-	// Concurrent loads share one decoding.
-	c = newVersionCache(10 * one)
-	store.delay = 50 * time.Millisecond
-	before = store.finds.Load()
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() { c.find(ctx, store, "s", 5) })
-	}
-	wg.Wait()
-	if got := store.finds.Load() - before; got != 1 {
-		t.Errorf("8 concurrent loads of one version decoded it %d times", got)
-	}
-}
-
-// countingStore counts FindScenario calls, each slowed by delay.
-type countingStore struct {
-	jirga.Store
-	finds atomic.Int64
-	delay time.Duration
-}
-
-func (c *countingStore) FindScenario(ctx context.Context, id string, v int) (*jirga.ScenarioVersion, error) {
-	c.finds.Add(1)
-	time.Sleep(c.delay)
-	return c.Store.FindScenario(ctx, id, v)
 }
 
 // TestDamagedRow (issue 12.8): a run whose stored record cannot be read

@@ -16,23 +16,27 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/kinds"
+	"github.com/jirga/jirga/queue"
 	"github.com/jirga/jirga/ui"
 )
 
 // Defaults of the Server settings. The budgets suit a server with 2 cores
 // and 4 GB of memory: two workers each running a run of up to
 // DefaultMaxRunMemory, the scenario cache, and imports of up to 32 MiB.
+// The queue's are package queue's.
 const (
-	DefaultWorkers      = 2
-	DefaultMaxQueue     = 1024
+	DefaultWorkers      = queue.DefaultWorkers
+	DefaultMaxQueue     = queue.DefaultMaxQueue
 	DefaultMaxBody      = 4 << 20
 	DefaultRunWait      = 10 * time.Second
-	DefaultGrace        = 5 * time.Second
+	DefaultGrace        = queue.DefaultGrace
 	DefaultMaxRunMemory = 1 << 30
-	DefaultMaxRunTime   = 10 * time.Minute
-	DefaultMaxResumes   = 2
-	DefaultCacheBytes   = 256 << 20
-	DefaultRecoverEvery = 30 * time.Second
+	DefaultMaxRunTime   = queue.DefaultMaxRunTime
+	DefaultMaxRunCPU    = 4 * time.Hour
+	DefaultMaxResumes   = queue.DefaultMaxResumes
+	DefaultCacheBytes   = queue.DefaultCacheBytes
+	DefaultRecoverEvery = queue.DefaultRecoverEvery
 	defaultReadHeader   = 5 * time.Second
 	defaultReadTimeout  = 60 * time.Second
 	defaultWriteTimeout = 2 * time.Minute
@@ -61,11 +65,14 @@ type Server struct {
 	// the server even though they differ from the Host the server sees,
 	// e.g. the public URL of a reverse proxy that rewrites Host.
 	Origins []string
-	// Workers is the number of runs computed at once; default DefaultWorkers.
+	// Workers is the number of runs (or parts of runs) this server
+	// computes at once; default DefaultWorkers; negative computes none (an
+	// API-only replica). Other servers and jirga
+	// worker processes on the same database compute runs too.
 	Workers int
 	// MaxQueue bounds the runs accepted and not finished (queued or
-	// running); beyond it POST /api/runs answers 503. Default
-	// DefaultMaxQueue.
+	// running) on the database; beyond it POST /api/runs answers 503.
+	// Default DefaultMaxQueue.
 	MaxQueue int
 	// MaxBody bounds JSON request bodies in bytes; default DefaultMaxBody.
 	// Imports may be as large as format.MaxSize.
@@ -74,35 +81,45 @@ type Server struct {
 	// answering 202 with the queued run; default DefaultRunWait.
 	RunWait time.Duration
 	// Grace is how long Close lets running runs finish before it cancels
-	// them and leaves them queued for the next start; default DefaultGrace.
+	// them and hands them back, queued for another server or worker, or
+	// the next start; default DefaultGrace.
 	Grace time.Duration
 	// MaxRunMemory is the memory, in bytes, a run may need by its estimate
 	// (package cost); a run estimated to need more is refused with 422.
 	// Default DefaultMaxRunMemory.
 	MaxRunMemory int64
-	// MaxRunTime is the CPU time a run may need by its estimate, and the
-	// wall time it may run: a run estimated to need more is refused with
-	// 422, and a run still running after MaxRunTime is stopped and failed.
-	// Default DefaultMaxRunTime.
+	// MaxRunTime is the CPU time a run, or each part of a run cut into
+	// parts, may need by its estimate, and the wall time it may run: a run
+	// estimated to need more is refused with 422, and a run (or part)
+	// still running after MaxRunTime is stopped and failed. Default
+	// DefaultMaxRunTime.
 	MaxRunTime time.Duration
-	// MaxResumes is how many times a run left running by a server that
-	// stopped without finishing it (a crash, a kill, out of memory) is
-	// resumed; the next time it is failed with the reason. Default
-	// DefaultMaxResumes; a negative value means never resume such a run.
+	// MaxRunCPU is the CPU time a run cut into parts may need in all by
+	// its estimate; default DefaultMaxRunCPU.
+	MaxRunCPU time.Duration
+	// MaxResumes is how many times a run (or part) left running by a
+	// process that stopped without finishing it (a crash, a kill, out of
+	// memory) is resumed; the next time it is failed with the reason.
+	// Default DefaultMaxResumes; a negative value means never resume such
+	// a run.
 	MaxResumes int
 	// CacheBytes bounds the memory of the decoded scenario versions kept
 	// for runs; default DefaultCacheBytes.
 	CacheBytes int64
-	// RecoverEvery is how often the server looks in the store for queued
-	// runs it does not hold (left after store errors or a full queue) and
-	// takes them up; default DefaultRecoverEvery.
+	// RecoverEvery is how often the server looks in the store for runs
+	// and parts no live job computes and takes them up; default
+	// DefaultRecoverEvery.
 	RecoverEvery time.Duration
+	// Queue holds the other settings of the queue the runs go through
+	// (retries, rescue, heartbeats, parts; see queue.Config); the fields
+	// above, when set, take precedence over its own.
+	Queue queue.Config
 	// Logger receives internal errors and lifecycle messages; default none.
 	Logger *slog.Logger
 
 	ln      net.Listener
 	srv     *http.Server
-	runner  *runner
+	queue   *queue.Queue
 	health  *storeHealth
 	imports chan struct{} // one import decodes at a time
 	served  chan error
@@ -115,15 +132,12 @@ func (s *Server) logger() *slog.Logger {
 	return s.Logger
 }
 
+// defaults applies the defaults of the server's own settings; the queue's
+// (Workers, MaxQueue, Grace, MaxResumes, CacheBytes, RecoverEvery) are
+// applied by package queue.
 func (s *Server) defaults() {
 	if s.Addr == "" {
 		s.Addr = "127.0.0.1:0"
-	}
-	if s.Workers <= 0 {
-		s.Workers = DefaultWorkers
-	}
-	if s.MaxQueue <= 0 {
-		s.MaxQueue = DefaultMaxQueue
 	}
 	if s.MaxBody <= 0 {
 		s.MaxBody = DefaultMaxBody
@@ -131,23 +145,14 @@ func (s *Server) defaults() {
 	if s.RunWait <= 0 {
 		s.RunWait = DefaultRunWait
 	}
-	if s.Grace <= 0 {
-		s.Grace = DefaultGrace
-	}
 	if s.MaxRunMemory <= 0 {
 		s.MaxRunMemory = DefaultMaxRunMemory
 	}
 	if s.MaxRunTime <= 0 {
 		s.MaxRunTime = DefaultMaxRunTime
 	}
-	if s.MaxResumes == 0 {
-		s.MaxResumes = DefaultMaxResumes
-	}
-	if s.CacheBytes <= 0 {
-		s.CacheBytes = DefaultCacheBytes
-	}
-	if s.RecoverEvery <= 0 {
-		s.RecoverEvery = DefaultRecoverEvery
+	if s.MaxRunCPU <= 0 {
+		s.MaxRunCPU = DefaultMaxRunCPU
 	}
 }
 
@@ -199,7 +204,7 @@ func (s *Server) Open(ctx context.Context) error {
 	return nil
 }
 
-// start starts the runner without listening; used by Open and by tests of
+// start starts the queue without listening; used by Open and by tests of
 // the handler alone.
 func (s *Server) start(ctx context.Context) error {
 	if err := s.check(); err != nil {
@@ -208,15 +213,34 @@ func (s *Server) start(ctx context.Context) error {
 	s.defaults()
 	s.health = &storeHealth{}
 	s.imports = make(chan struct{}, 1)
-	// Every store operation, the handlers' and the runner's, goes through
+	// Every store operation, the handlers' and the queue's, goes through
 	// the watch that /healthz reports on.
 	s.Store = watchStore(s.Store, s.health, s.logger())
-	s.runner = newRunner(s.Store, runnerConfig{
-		workers: s.Workers, maxQueue: s.MaxQueue, maxResumes: s.MaxResumes,
-		timeout: s.MaxRunTime, recoverEvery: s.RecoverEvery, cacheBytes: s.CacheBytes,
-		admit: s.admit,
-	}, s.logger())
-	return s.runner.resume(ctx)
+	cfg := s.Queue
+	cfg.Role, cfg.MaxRunTime = "serve", s.MaxRunTime
+	setIf(&cfg.Workers, s.Workers)
+	setIf(&cfg.MaxQueue, s.MaxQueue)
+	setIf(&cfg.MaxResumes, s.MaxResumes)
+	setIf(&cfg.RecoverEvery, s.RecoverEvery)
+	setIf(&cfg.CacheBytes, s.CacheBytes)
+	setIf(&cfg.Grace, s.Grace)
+	cfg.Admit, cfg.Logger = s.admit, s.logger()
+	cfg.StoreError = func(string, error) { s.health.failed(time.Now()) }
+	q, err := queue.Open(ctx, s.Store, cfg)
+	if err != nil {
+		return err
+	}
+	s.queue = q
+	return nil
+}
+
+// setIf sets *dst to v unless v is zero: the Server's fields take
+// precedence over the Queue's when set.
+func setIf[T comparable](dst *T, v T) {
+	var zero T
+	if v != zero {
+		*dst = v
+	}
 }
 
 // URL returns the server's base URL, e.g. http://127.0.0.1:8080.
@@ -228,8 +252,8 @@ func (s *Server) URL() string {
 }
 
 // Close stops accepting requests, waits for the requests in flight, lets
-// running runs finish for up to Grace, and leaves the other runs queued in
-// the store, to be resumed by the next Open.
+// running runs finish for up to Grace, and hands the others back, queued
+// in the store for other servers and workers or the next Open.
 func (s *Server) Close() error {
 	var err error
 	if s.srv != nil {
@@ -240,8 +264,10 @@ func (s *Server) Close() error {
 			err = serr
 		}
 	}
-	if s.runner != nil {
-		s.runner.stop(s.Grace)
+	if s.queue != nil {
+		if qerr := s.queue.Close(); qerr != nil && err == nil {
+			err = qerr
+		}
 	}
 	return err
 }
@@ -250,10 +276,9 @@ func (s *Server) Close() error {
 // security headers. Open must have been called, or start for tests.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.registerInfoRoutes(mux)
 	s.registerScenarioRoutes(mux)
 	s.registerRunRoutes(mux)
-	mux.HandleFunc("GET /api/models", s.handleModels)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, jirga.Errorf(jirga.ENOTFOUND, "no API route %s %s", r.Method, r.URL.Path))
 	})
@@ -265,14 +290,22 @@ func (s *Server) Handler() http.Handler {
 // handleHealth answers 200 when the store answers, with "status" "ok", or
 // "degraded" when store operations failed recently or damaged runs were
 // found (the details are in the server's log), and 503 "unavailable" when
-// the store does not answer now. It needs no token, so that a load
-// balancer can call it, and says nothing beyond that.
+// the store does not answer now; "queue" is the state of the run queue
+// (runs queued and running, River's jobs by state, live workers, River's
+// leader). It needs no token, so that a load balancer can call it, and
+// says nothing beyond that.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	body := map[string]any{"status": "ok", "version": jirga.Version, "kinds": kindNames()}
+	body := map[string]any{"status": "ok", "version": jirga.Version, "kinds": kinds.Names()}
 	status := http.StatusOK
 	if _, err := s.Store.FindRuns(r.Context(), jirga.RunFilter{Limit: 1}); err != nil {
 		status = http.StatusServiceUnavailable
 		body["status"] = "unavailable"
+	} else if h, err := s.queue.Health(r.Context()); err != nil {
+		s.logger().Error("queue health", slog.Any("err", err))
+		status = http.StatusServiceUnavailable
+		body["status"] = "unavailable"
+	} else {
+		body["queue"] = h
 	}
 	if st := s.health.report(time.Now()); st != nil {
 		if status == http.StatusOK {
@@ -281,6 +314,24 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		body["store"] = st
 	}
 	writeJSON(w, status, body)
+}
+
+// registerInfoRoutes registers the routes about the server itself.
+func (s *Server) registerInfoRoutes(mux router) {
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /api/models", s.handleModels)
+	mux.HandleFunc("GET /api/workers", s.handleWorkers)
+}
+
+// handleWorkers lists the live processes computing runs on the database:
+// jirga serve replicas and jirga worker processes.
+func (s *Server) handleWorkers(w http.ResponseWriter, r *http.Request) {
+	ws, err := s.queue.Workers(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"workers": ws})
 }
 
 // writeJSON writes v as JSON with the status code. It encodes before it

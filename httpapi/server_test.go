@@ -18,7 +18,9 @@ import (
 	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/models"
+	"github.com/jirga/jirga/queue"
 	"github.com/jirga/jirga/sqlite"
 	"github.com/jirga/jirga/storetest"
 )
@@ -58,7 +60,7 @@ func newTestServer(t *testing.T, store jirga.Store, configure func(*Server)) *te
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		ts.Close()
-		s.runner.stop(s.Grace)
+		s.queue.Close()
 	})
 	return &testServer{Server: s, ts: ts, t: t}
 }
@@ -421,7 +423,7 @@ func TestAuth(t *testing.T) {
 	// A read token without a token for writes is a mistake.
 	s := &Server{Store: newStore(t), ReadToken: "look"}
 	if err := s.start(context.Background()); err == nil {
-		s.runner.stop(0)
+		s.queue.Close()
 		t.Error("a read token without a token was accepted")
 	}
 }
@@ -573,10 +575,10 @@ func TestCreateFreshLongID(t *testing.T) {
 }
 
 // blockKind is a run kind that blocks until canceled or released.
-func blockKind(release <-chan struct{}) kind {
-	return kind{
-		check: func(*jirga.RunRecord) error { return nil },
-		run: func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord) (any, error) {
+func blockKind(release <-chan struct{}) kinds.Kind {
+	return kinds.Kind{
+		Check: func(*jirga.RunRecord) error { return nil },
+		Run: func(ctx context.Context, s *jirga.Scenario, r *jirga.RunRecord, _ func(done, total int)) (any, error) {
 			select {
 			case <-ctx.Done():
 				return nil, ctx.Err()
@@ -588,16 +590,8 @@ func blockKind(release <-chan struct{}) kind {
 }
 
 // withKind installs a run kind for one test.
-func withKind(t *testing.T, name jirga.RunKind, k kind) {
-	old, had := kinds[name]
-	kinds[name] = k
-	t.Cleanup(func() {
-		if had {
-			kinds[name] = old
-		} else {
-			delete(kinds, name)
-		}
-	})
+func withKind(t *testing.T, name jirga.RunKind, k kinds.Kind) {
+	t.Cleanup(kinds.Register(name, k))
 }
 
 func TestCancel(t *testing.T) { testCancel(t, newStore(t)) }
@@ -729,7 +723,7 @@ func testRunKinds(t *testing.T, store jirga.Store) {
 	if code != 400 || !strings.Contains(eb.Error.Message, "exactly one model") {
 		t.Errorf("levers with two models: %d %q", code, eb.Error.Message)
 	}
-	code, _ = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "draws": MaxDraws + 1}, &eb)
+	code, _ = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "draws": kinds.MaxDraws + 1}, &eb)
 	if code != 400 || !strings.Contains(eb.Error.Message, "draws must be in") {
 		t.Errorf("too many draws: %d %q", code, eb.Error.Message)
 	}
@@ -847,6 +841,39 @@ func TestResumeBeyondQueue(t *testing.T) {
 	wantStatus(t, "first resumed run", code, 200, raw)
 	if v.Status != jirga.RunDone {
 		t.Fatalf("first resumed run is %s", v.Status)
+	}
+}
+
+// TestWorkersAndProgress (issue 16): GET /api/workers lists this server
+// as a live worker, /healthz reports the queue, and a run cut into parts
+// reports its parts and its progress, done of all draws.
+func TestWorkersAndProgress(t *testing.T) {
+	ts := newTestServer(t, newStore(t), func(s *Server) { s.Queue.PartTime = time.Microsecond; s.Queue.MaxParts = 3 })
+	createFlagship(t, ts, "")
+	var ws struct{ Workers []queue.Worker }
+	code, raw := ts.do("GET", "/api/workers", "", nil, &ws)
+	wantStatus(t, "workers", code, 200, raw)
+	if len(ws.Workers) != 1 || !ws.Workers[0].Self || ws.Workers[0].Role != "serve" || ws.Workers[0].Concurrency != DefaultWorkers {
+		t.Errorf("workers: %s", raw)
+	}
+	var v runView
+	code, raw = ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "sweep", "models": []string{"mean"}, "draws": 90}, &v)
+	wantStatus(t, "sweep", code, 201, raw)
+	if v.Parts != 3 || v.Progress == nil || *v.Progress != (jirga.Progress{Done: 90, Total: 90}) {
+		t.Errorf("sweep in %d parts, progress %+v; want 3 parts, 90 of 90", v.Parts, v.Progress)
+	}
+	var h struct {
+		Status string
+		Queue  *queue.Health
+	}
+	code, raw = ts.do("GET", "/healthz", "", nil, &h)
+	wantStatus(t, "healthz", code, 200, raw)
+	jobs := 0 // River marks jobs completed a moment after they end
+	if h.Queue != nil {
+		jobs = h.Queue.Jobs["completed"] + h.Queue.Jobs["running"]
+	}
+	if h.Status != "ok" || h.Queue == nil || h.Queue.Workers != 1 || h.Queue.Worker != ws.Workers[0].ID || jobs != 4 {
+		t.Errorf("healthz: %s", raw)
 	}
 }
 

@@ -106,6 +106,9 @@ type Options struct {
 	// Workers is the number of nudges computed at once; 0 means
 	// GOMAXPROCS. The result does not depend on it.
 	Workers int
+	// Progress, when set, is called with the nudges computed so far and
+	// their number (see sweep.Loop).
+	Progress func(done, total int)
 }
 
 // Compute perturbs, one at a time, every actor's capability by ±step of its
@@ -120,23 +123,31 @@ type Options struct {
 // when non-zero. m must be safe for concurrent use, as the registry's
 // models are.
 func Compute(ctx context.Context, s *jirga.Scenario, m jirga.Model, opt Options) (*Result, error) {
-	r, err := ComputeFunc(ctx, s, opt, []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldPower},
-		func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
-			vals, err := sweep.Forecast(ctx, m, sc.Table(), nil)
-			if err != nil {
-				return nil, err
-			}
-			out := make(map[string]float64, len(vals))
-			for k, is := range sc.Issues {
-				out[is.ID] = vals[k]
-			}
-			return out, nil
-		})
+	r, err := ComputeFunc(ctx, s, opt, ForecastFields, Forecasts(m))
 	if err != nil {
 		return nil, err
 	}
 	r.Model = m.Name()
 	return r, nil
+}
+
+// ForecastFields are the fields [Compute] nudges.
+var ForecastFields = []string{jirga.FieldCapability, jirga.FieldSalience, jirga.FieldPosition, jirga.FieldPower}
+
+// Forecasts returns the outcome function of [Compute]: m's forecast on
+// each issue, keyed by issue id.
+func Forecasts(m jirga.Model) func(context.Context, *jirga.Scenario) (map[string]float64, error) {
+	return func(ctx context.Context, sc *jirga.Scenario) (map[string]float64, error) {
+		vals, err := sweep.Forecast(ctx, m, sc.Table(), nil)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]float64, len(vals))
+		for k, is := range sc.Issues {
+			out[is.ID] = vals[k]
+		}
+		return out, nil
+	}
 }
 
 // ComputeDeal ranks the nudges, reservations included, by their effect on
@@ -165,28 +176,42 @@ func ComputeDeal(ctx context.Context, s *jirga.Scenario, opt Options) (*Result, 
 // result does not depend on opt.Workers.
 func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []string,
 	f func(context.Context, *jirga.Scenario) (map[string]float64, error)) (*Result, error) {
-	step := opt.Step
-	if step == 0 {
-		step = DefaultStep
-	}
-	if !(step > 0) || math.IsInf(step, 0) {
-		return nil, jirga.Errorf(jirga.EINVALID, "levers: step must be a positive number, got %g", step)
+	nudges, step, err := Nudges(s, opt, fields)
+	if err != nil {
+		return nil, err
 	}
 	base, err := f(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	r := &Result{Step: step, Baseline: base, Levers: []Lever{}}
-	names := slices.Sorted(maps.Keys(base))
-	// The nudges, in a fixed order (that of Scenario.Estimates); each is
-	// computed on its own. A capability or a power moves by ±step of its
-	// value, the others by ±step of their range; delta is the change
-	// Apply makes, clamped to the field's range.
-	type nudge struct {
-		ch    jirga.Change
-		delta float64
+	outs, err := Outcomes(ctx, s, nudges, opt, f)
+	if err != nil {
+		return nil, err
 	}
-	var nudges []nudge
+	return Assemble(s, step, base, nudges, outs), nil
+}
+
+// Nudge is one perturbation of a levers analysis.
+type Nudge struct {
+	// Change is the intervention's change, Delta the step asked for.
+	Change jirga.Change
+	// Delta is the change Apply makes, clamped to the field's range.
+	Delta float64
+}
+
+// Nudges returns the perturbations [ComputeFunc] makes to s, in its fixed
+// order (that of Scenario.Estimates, then absent reservations), and the
+// step. A capability or a power moves by ±step of its value, the others
+// by ±step of their range; a change clamped to nothing is left out.
+func Nudges(s *jirga.Scenario, opt Options, fields []string) ([]Nudge, float64, error) {
+	step := opt.Step
+	if step == 0 {
+		step = DefaultStep
+	}
+	if !(step > 0) || math.IsInf(step, 0) {
+		return nil, 0, jirga.Errorf(jirga.EINVALID, "levers: step must be a positive number, got %g", step)
+	}
+	var nudges []Nudge
 	try := func(ch jirga.Change, value float64, rng jirga.Range) {
 		d := step * rng.Width()
 		if rng.LoOpen {
@@ -196,7 +221,7 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []s
 			want := sign * d
 			if delta := rng.Clamp(value+want) - value; delta != 0 {
 				ch.Delta = &want
-				nudges = append(nudges, nudge{ch, delta})
+				nudges = append(nudges, Nudge{ch, delta})
 			}
 		}
 	}
@@ -217,10 +242,18 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []s
 			}
 		}
 	}
-	// levs[i] are the levers of nudge i, filled by its own iteration.
-	levs := make([][]Lever, len(nudges))
-	_, err = sweep.For(ctx, len(nudges), sweep.Loop{Workers: opt.Workers}, func(it sweep.Iter) error {
-		ch, delta := nudges[it.I].ch, nudges[it.I].delta
+	return nudges, step, nil
+}
+
+// Outcomes returns f on s changed by each of nudges, in order, computed on
+// sweep.For with opt.Workers goroutines: f must be safe for concurrent use.
+// A range of the nudges can be computed anywhere and the outcomes put end
+// to end for [Assemble]. The error is that of the first nudge that failed.
+func Outcomes(ctx context.Context, s *jirga.Scenario, nudges []Nudge, opt Options,
+	f func(context.Context, *jirga.Scenario) (map[string]float64, error)) ([]map[string]float64, error) {
+	out := make([]map[string]float64, len(nudges))
+	_, err := sweep.For(ctx, len(nudges), sweep.Loop{Workers: opt.Workers, Progress: opt.Progress}, func(it sweep.Iter) error {
+		ch := nudges[it.I].Change
 		sc, err := s.Apply(&jirga.Intervention{ID: "lever", Changes: []jirga.Change{ch}})
 		if err != nil {
 			return err
@@ -229,9 +262,27 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []s
 		if err != nil {
 			return fmt.Errorf("levers: %s %s %s %+g: %w", ch.Actor, ch.Field, ch.Issue, *ch.Delta, err)
 		}
+		out[it.I] = got
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Assemble makes the result of a levers analysis of s by step from the
+// baseline's outcome and each nudge's ([Outcomes]): a lever per nudge and
+// named value, except the effects of a salience or position change on
+// other issues' forecasts that are zero, sorted ([Sort]), and the movers.
+func Assemble(s *jirga.Scenario, step float64, base map[string]float64, nudges []Nudge, outcomes []map[string]float64) *Result {
+	r := &Result{Step: step, Baseline: base, Levers: []Lever{}}
+	names := slices.Sorted(maps.Keys(base))
+	for i, nd := range nudges {
+		ch, got := nd.Change, outcomes[i]
 		for _, name := range names {
 			e := got[name] - base[name]
-			l := Lever{Actor: ch.Actor, Field: ch.Field, Target: name, Issue: ch.Issue, Delta: delta, Effect: e}
+			l := Lever{Actor: ch.Actor, Field: ch.Field, Target: name, Issue: ch.Issue, Delta: nd.Delta, Effect: e}
 			if s.Issue(name) != nil {
 				// A lever on an issue's forecast names that issue; a nudge
 				// of another issue is kept where it moved this one.
@@ -243,22 +294,15 @@ func ComputeFunc(ctx context.Context, s *jirga.Scenario, opt Options, fields []s
 					l.Perturbed = ch.Issue
 				}
 			}
-			levs[it.I] = append(levs[it.I], l)
+			r.Levers = append(r.Levers, l)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, ls := range levs {
-		r.Levers = append(r.Levers, ls...)
 	}
 	Sort(r.Levers)
 	r.Movers = map[string][]Mover{}
 	for _, name := range names {
 		r.Movers[name] = r.TopActors(name, TopMovers)
 	}
-	return r, nil
+	return r
 }
 
 // Sort orders levers by |Effect| descending, then by actor, field, target,

@@ -7,12 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/internal/sqlstore"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
 	sqlite3 "modernc.org/sqlite"
 	sqlite3lib "modernc.org/sqlite/lib"
 )
@@ -60,7 +63,24 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sdb.Close()
 		return nil, err
 	}
+	if err := migrateRiver(ctx, sdb); err != nil {
+		sdb.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// migrateRiver applies River's migrations: its job queue lives in the same
+// database (see package queue).
+func migrateRiver(ctx context.Context, sdb *sql.DB) error {
+	m, err := rivermigrate.New(riversqlite.New(sdb), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	return nil
 }
 
 func isUnique(err error) bool {

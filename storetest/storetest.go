@@ -30,6 +30,9 @@ func Run(t *testing.T, open func(t *testing.T) jirga.Store) {
 		{"ResultBytes", testResultBytes},
 		{"Restarts", testRestarts},
 		{"Damaged", testDamaged},
+		{"Parts", testParts},
+		{"Executions", testExecutions},
+		{"Workers", testWorkers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

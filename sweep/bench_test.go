@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,6 +174,54 @@ func benchmarkFlagship10k(b *testing.B, withBDM bool) {
 			reportRates(b, 10000*b.N, c0)
 		})
 	}
+}
+
+// TestDrawRates prints the cost model of docs/scale.md: draws per second
+// per core of each model at each scenario size (the flagship, and
+// synthetic scenarios of 40 and 160 actors on 5 issues), from the CPU
+// time of a sweep on one worker. It measures, so it runs only when asked:
+//
+//	JIRGA_DRAW_RATES=1 go test ./sweep -run TestDrawRates -v
+func TestDrawRates(t *testing.T) {
+	if os.Getenv("JIRGA_DRAW_RATES") == "" {
+		t.Skip("set JIRGA_DRAW_RATES=1 to measure the draw rates of docs/scale.md")
+	}
+	sizes := []int{0, 40, 160}
+	var b strings.Builder
+	fmt.Fprintf(&b, "| model | %s | %s | %s |\n|---|---:|---:|---:|\n", sizeName(sizes[0]), sizeName(sizes[1]), sizeName(sizes[2]))
+	for _, name := range models.Names() {
+		m, err := models.New(name, models.Options{Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "| %s |", name)
+		for _, size := range sizes {
+			s := scenarioOf(t, size)
+			// Draws until 2 s of CPU time (at least 2, at most 2000).
+			draws, cpu := 0, time.Duration(0)
+			for n := 2; cpu < 2*time.Second && draws < 2000; n *= 4 {
+				c0 := cpuTime()
+				if _, err := sweep.Run(context.Background(), s, []jirga.Model{m}, sweep.Options{Draws: n, Workers: 1, Seed: 1}); err != nil {
+					t.Fatal(err)
+				}
+				draws, cpu = n, cpuTime()-c0
+			}
+			fmt.Fprintf(&b, " %s |", rate(float64(draws)/cpu.Seconds()))
+		}
+		b.WriteString("\n")
+	}
+	t.Logf("draws per second per core (CPU time, one worker):\n%s", b.String())
+}
+
+// rate writes a rate with two or three significant digits.
+func rate(r float64) string {
+	switch {
+	case r >= 100:
+		return fmt.Sprintf("%.0f", r)
+	case r >= 10:
+		return fmt.Sprintf("%.1f", r)
+	}
+	return fmt.Sprintf("%.2f", r)
 }
 
 // BenchmarkFlagshipAll is issue 18's sweep row: draws per second of the

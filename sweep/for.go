@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -23,6 +24,21 @@ type Loop struct {
 	// with the number of iterations done so far and n: every 50 ms while
 	// they run (when the number changed) and once at the end.
 	Progress func(done, total int)
+	// Offset places the loop inside a larger one, to compute one part of
+	// it (see [Split]): its n iterations are Offset … Offset+n−1 of the
+	// whole (Iter.I), each with the generator of its own index. A loop cut
+	// into parts at any offsets computes what the whole loop computes.
+	Offset int
+}
+
+// Split returns the iterations lo … hi−1 of part i of n parts of a loop of
+// total iterations: the parts are contiguous, in order, cover 0 … total−1
+// once, and differ in size by at most one. It panics unless 0 ≤ i < n.
+func Split(total, n, i int) (lo, hi int) {
+	if i < 0 || i >= n {
+		panic(fmt.Sprintf("sweep: part %d of %d", i, n))
+	}
+	return int(int64(i) * int64(total) / int64(n)), int(int64(i+1) * int64(total) / int64(n))
 }
 
 // Goroutines returns the number of goroutines For runs n iterations on:
@@ -38,7 +54,7 @@ func (l Loop) Goroutines(n int) int {
 
 // Iter is one iteration of a [For] loop.
 type Iter struct {
-	// I is the iteration's index, 0 … n−1.
+	// I is the iteration's index, Loop.Offset … Loop.Offset+n−1.
 	I int
 	// Worker is the index of the goroutine running the iteration, below
 	// Loop.Goroutines(n): scratch space indexed by it is never shared.
@@ -76,9 +92,9 @@ func (g *generator) at(seed uint64, i int) *rand.Rand {
 // progressEvery is how often For reports progress.
 const progressEvery = 50 * time.Millisecond
 
-// For runs body for the iterations i = 0 … n−1 on at most l.Goroutines(n)
-// goroutines, and returns how many iterations from the first on finished
-// without error (0 … done−1 all did) and an error. It is the one loop over
+// For runs body for the iterations i = 0 … n−1 (shifted by l.Offset) on at
+// most l.Goroutines(n) goroutines, and returns how many iterations from the
+// first on finished without error (the first done all did) and an error. It is the one loop over
 // draws, scenarios and variants of jirga: sweeps, deal probabilities,
 // backtests and their coverage, levers, comparisons and smp's turns run on
 // it.
@@ -107,7 +123,7 @@ func For(ctx context.Context, n int, l Loop, body func(it Iter) error) (done int
 		return 0, nil
 	}
 	w := l.Goroutines(n)
-	st := &loopState{n: n, seed: l.Seed, body: body, finished: make([]bool, n), gens: make([]generator, w)}
+	st := &loopState{n: n, offset: l.Offset, seed: l.Seed, body: body, finished: make([]bool, n), gens: make([]generator, w)}
 	if w == 1 {
 		st.serial(ctx, l.Progress)
 	} else {
@@ -133,6 +149,7 @@ func For(ctx context.Context, n int, l Loop, body func(it Iter) error) (done int
 // generator), and the failure of the lowest index.
 type loopState struct {
 	n        int
+	offset   int
 	seed     uint64
 	body     func(Iter) error
 	next     atomic.Int64
@@ -178,7 +195,7 @@ func (st *loopState) run(i, w int) {
 			st.fail(i, nil, true, p)
 		}
 	}()
-	if err := st.body(Iter{I: i, Worker: w, st: st}); err != nil {
+	if err := st.body(Iter{I: st.offset + i, Worker: w, st: st}); err != nil {
 		st.fail(i, err, false, nil)
 		return
 	}

@@ -122,12 +122,6 @@ func splitmix64(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// failure is a model's failure on one draw.
-type failure struct {
-	model, k int
-	msg      string
-}
-
 // Run runs each model on the point values of s and on opt.Draws scenarios
 // drawn from s (see [Draw]) and summarises the forecasts per model and issue
 // (see [Result]). The models must be safe for concurrent use, as the
@@ -136,7 +130,8 @@ type failure struct {
 // The result depends only on s, the models and the options other than
 // Workers and Progress: the draws run on [For], draw k is drawn with
 // DrawRand(opt.Seed, k), each forecast is stored by draw, and statistics are
-// computed in draw order.
+// computed in draw order. Run is [Points], [RunPart] over every draw and
+// [Merge]: a sweep cut into parts that run anywhere gives the same result.
 //
 // Models are run with [Forecast], which skips recording rounds.
 //
@@ -145,19 +140,29 @@ type failure struct {
 // ctx.Err(). A model failing on the point values is an error; failing on a
 // draw is counted (Result.Failed).
 func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Options) (*Result, error) {
-	u, n, bins, err := check(s, models, opt)
+	_, n, _, err := check(s, models, opt)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{
-		Forecast:    jirga.Forecast{Scenario: s.ID, Title: s.Title},
-		Draws:       n,
-		Seed:        opt.Seed,
-		Uncertainty: u,
+	points, err := Points(ctx, s, models)
+	if err != nil {
+		return nil, err
 	}
-	for _, is := range s.Issues {
-		res.issues = append(res.issues, is.ID)
+	p, err := RunPart(ctx, s, models, opt, 0, n)
+	if p == nil {
+		return nil, err
 	}
+	res, merr := merge(s, points, []*Part{p}, opt, true)
+	if merr != nil {
+		return nil, merr
+	}
+	return res, err
+}
+
+// Points returns each model's forecast on the point values of s as a sweep
+// reports it: without rounds (see [Result]). A model that fails is an error.
+func Points(ctx context.Context, s *jirga.Scenario, models []jirga.Model) ([]*jirga.Result, error) {
+	var out []*jirga.Result
 	t := s.Table()
 	for _, m := range models {
 		if err := ctx.Err(); err != nil {
@@ -171,19 +176,42 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 		pr := *r
 		pr.Rounds = nil
 		pr.Issues = slices.Clone(r.Issues)
-		res.Results = append(res.Results, &pr)
-		res.models = append(res.models, m.Name())
+		out = append(out, &pr)
+	}
+	return out, nil
+}
+
+// RunPart runs the draws From+1 … To of the sweep of s by models with opt
+// (draw k drawn with DrawRand(opt.Seed, k), as in [Run]) and keeps every
+// forecast and failure, for [Merge]. Workers, Keep and Progress apply to
+// the part (Progress counts its draws).
+//
+// When ctx is cancelled RunPart stops, waits for its workers and returns
+// the part with the draws completed so far from From+1 on, together with
+// ctx.Err(); such a part is incomplete ([Part.Complete]) and Merge refuses
+// it.
+func RunPart(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Options, from, to int) (*Part, error) {
+	u, n, _, err := check(s, models, opt)
+	if err != nil {
+		return nil, err
+	}
+	if from < 0 || to > n || from > to {
+		return nil, jirga.Errorf(jirga.EINVALID, "sweep: draws %d … %d are not within the sweep's %d", from+1, to, n)
+	}
+	p := &Part{From: from, To: to, issues: len(s.Issues)}
+	m := to - from
+	for range models {
 		vals := make([][]float64, len(s.Issues))
 		for i := range vals {
-			vals[i] = make([]float64, n)
+			vals[i] = make([]float64, m)
 		}
-		res.values = append(res.values, vals)
+		p.values = append(p.values, vals)
 	}
-	loop := Loop{Workers: opt.Workers, Seed: opt.Seed, Progress: opt.Progress}
-	samplers := make([]*Sampler, loop.Goroutines(n))
+	loop := Loop{Workers: opt.Workers, Seed: opt.Seed, Progress: opt.Progress, Offset: from}
+	samplers := make([]*Sampler, loop.Goroutines(m))
 	scratch := make([][]float64, len(samplers))
-	fails := make([][]failure, len(samplers))
-	done, err := For(ctx, n, loop, func(it Iter) error {
+	fails := make([][]Failure, len(samplers))
+	done, err := For(ctx, m, loop, func(it Iter) error {
 		sm := samplers[it.Worker]
 		if sm == nil {
 			sm = NewSampler(s, u)
@@ -203,25 +231,127 @@ func Run(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Optio
 				return ctx.Err() // interrupted: the draw is not complete
 			}
 			for ii, x := range vals {
-				res.values[mi][ii][it.I] = x
+				p.values[mi][ii][it.I-from] = x
 			}
 			if err != nil {
-				fails[it.Worker] = append(fails[it.Worker], failure{model: mi, k: k, msg: err.Error()})
+				fails[it.Worker] = append(fails[it.Worker], Failure{Model: mi, Draw: k, Error: err.Error()})
 			}
 		}
 		return nil
 	})
-	res.Completed = done
+	p.completed = done
+	for _, f := range fails {
+		for _, e := range f {
+			if e.Draw <= from+done {
+				p.Failures = append(p.Failures, e)
+			}
+		}
+	}
+	slices.SortFunc(p.Failures, func(a, b Failure) int {
+		if a.Model != b.Model {
+			return a.Model - b.Model
+		}
+		return a.Draw - b.Draw
+	})
+	return p, err
+}
+
+// Merge summarises a sweep of s run in parts: points are the forecasts on
+// the point values ([Points]) and parts the complete parts ([RunPart]) that
+// together cover draws 1 … opt.Draws once, in any order. The result is the
+// one [Run] gives with opt, byte for byte. A missing, overlapping,
+// incomplete or mismatched part is an EINVALID error saying which.
+func Merge(s *jirga.Scenario, points []*jirga.Result, parts []*Part, opt Options) (*Result, error) {
+	return merge(s, points, parts, opt, false)
+}
+
+// merge is Merge; partial allows the last part to be incomplete (an
+// interrupted Run), the result then summarising the draws completed.
+func merge(s *jirga.Scenario, points []*jirga.Result, parts []*Part, opt Options, partial bool) (*Result, error) {
+	if s == nil {
+		return nil, jirga.Errorf(jirga.EINVALID, "sweep: no scenario")
+	}
+	u, n, bins, err := checkOptions(s, len(points), opt)
+	if err != nil {
+		return nil, err
+	}
+	parts = slices.Clone(parts)
+	slices.SortFunc(parts, func(a, b *Part) int { return a.From - b.From })
+	next := 0
+	for i, p := range parts {
+		switch {
+		case p.From > next:
+			return nil, jirga.Errorf(jirga.EINVALID, "sweep: draws %d … %d are in no part", next+1, p.From)
+		case p.From < next:
+			return nil, jirga.Errorf(jirga.EINVALID, "sweep: draws %d … %d are in more than one part", p.From+1, min(next, p.To))
+		case len(p.values) != len(points) || p.issues != len(s.Issues):
+			return nil, jirga.Errorf(jirga.EINVALID, "sweep: the part of draws %d … %d has %d models and %d issues, not %d and %d", p.From+1, p.To, len(p.values), p.issues, len(points), len(s.Issues))
+		case !p.Complete() && !(partial && i == len(parts)-1):
+			return nil, jirga.Errorf(jirga.EINVALID, "sweep: the part of draws %d … %d is incomplete (%d draws done)", p.From+1, p.To, p.completed)
+		}
+		next = p.To
+	}
+	if next != n {
+		return nil, jirga.Errorf(jirga.EINVALID, "sweep: draws %d … %d are in no part", next+1, n)
+	}
+	res := &Result{
+		Forecast:    jirga.Forecast{Scenario: s.ID, Title: s.Title},
+		Draws:       n,
+		Seed:        opt.Seed,
+		Uncertainty: u,
+	}
+	for _, is := range s.Issues {
+		res.issues = append(res.issues, is.ID)
+	}
+	for _, r := range points {
+		pr := *r
+		pr.Issues = slices.Clone(r.Issues)
+		pr.Notes = slices.Clone(r.Notes) // the plan's notes are appended
+		res.Results = append(res.Results, &pr)
+		res.models = append(res.models, r.Model)
+	}
+	// The values by draw: a single part's own, or the parts' end to end.
+	if len(parts) == 1 {
+		res.values = parts[0].values
+	} else {
+		res.values = make([][][]float64, len(points))
+		for mi := range points {
+			res.values[mi] = make([][]float64, len(s.Issues))
+			for ii := range s.Issues {
+				vals := make([]float64, 0, n)
+				for _, p := range parts {
+					vals = append(vals, p.values[mi][ii]...)
+				}
+				res.values[mi][ii] = vals
+			}
+		}
+	}
+	var fails []Failure
+	res.Completed = 0
+	for _, p := range parts {
+		fails = append(fails, p.Failures...)
+		res.Completed += p.completed
+		if !p.Complete() {
+			break
+		}
+	}
 	res.summarise(s, bins, fails, opt.Predict)
-	return res, err
+	return res, nil
 }
 
 // check validates the arguments and applies the defaults.
 func check(s *jirga.Scenario, models []jirga.Model, opt Options) (u Uncertainty, n, bins int, err error) {
-	switch {
-	case s == nil:
+	if s == nil {
 		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: no scenario")
-	case len(models) == 0:
+	}
+	return checkOptions(s, len(models), opt)
+}
+
+// checkOptions validates the options of a sweep of s by nm models and
+// applies the defaults.
+func checkOptions(s *jirga.Scenario, nm int, opt Options) (u Uncertainty, n, bins int, err error) {
+	switch {
+	case nm == 0:
 		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: no model")
 	case opt.Draws < 0:
 		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: draws must be ≥ 1, got %d", opt.Draws)
@@ -239,8 +369,8 @@ func check(s *jirga.Scenario, models []jirga.Model, opt Options) (u Uncertainty,
 	}
 	n = cmpOr(opt.Draws, DefaultDraws)
 	bins = cmpOr(opt.Bins, DefaultBins)
-	if total := float64(n) * float64(len(models)) * float64(len(s.Issues)); total > MaxValues {
-		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: %d draws × %d models × %d issues would keep %.0f forecasts; the limit is %d (1 GiB): use fewer draws or models", n, len(models), len(s.Issues), total, MaxValues)
+	if total := float64(n) * float64(nm) * float64(len(s.Issues)); total > MaxValues {
+		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: %d draws × %d models × %d issues would keep %.0f forecasts; the limit is %d (1 GiB): use fewer draws or models", n, nm, len(s.Issues), total, MaxValues)
 	}
 	return u, n, bins, nil
 }
@@ -255,28 +385,26 @@ func cmpOr(v, def int) int {
 // summarise fills the interval fields of every result from the values of
 // draws 1 … Completed, and its predictive intervals with plan, and counts
 // the failures among them.
-func (r *Result) summarise(s *jirga.Scenario, bins int, fails [][]failure, plan *calib.Plan) {
-	var all []failure
-	for _, f := range fails {
-		for _, e := range f {
-			if e.k <= r.Completed {
-				all = append(all, e)
-			}
+func (r *Result) summarise(s *jirga.Scenario, bins int, fails []Failure, plan *calib.Plan) {
+	var all []Failure
+	for _, e := range fails {
+		if e.Draw <= r.Completed {
+			all = append(all, e)
 		}
 	}
-	slices.SortFunc(all, func(a, b failure) int {
-		if a.model != b.model {
-			return a.model - b.model
+	slices.SortFunc(all, func(a, b Failure) int {
+		if a.Model != b.Model {
+			return a.Model - b.Model
 		}
-		return a.k - b.k
+		return a.Draw - b.Draw
 	})
 	for _, f := range all {
-		name := r.models[f.model]
+		name := r.models[f.Model]
 		if r.Failed == nil {
 			r.Failed, r.Errors = map[string]int{}, map[string]string{}
 		}
 		if r.Failed[name] == 0 {
-			r.Errors[name] = fmt.Sprintf("draw %d: %s", f.k, f.msg)
+			r.Errors[name] = fmt.Sprintf("draw %d: %s", f.Draw, f.Error)
 		}
 		r.Failed[name]++
 	}

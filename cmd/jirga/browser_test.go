@@ -451,3 +451,36 @@ func TestBrowserToken(t *testing.T) {
 		t.Fatalf("run with the token: %v", err)
 	}
 }
+
+// TestBrowserProgress (issue 16): the page of a run being computed in
+// parts shows its progress, draws done of all, and its parts, and shows
+// the result when the run ends.
+func TestBrowserProgress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped under -short")
+	}
+	ctx := newBrowser(t)
+	url, _ := startServe(t, filepath.Join(t.TempDir(), "jirga.db"), "--part-time", "1us", "--max-parts", "4", "--workers", "1")
+	var run struct {
+		ID    int64
+		Parts int
+	}
+	body := `{"scenario_id":"` + examples.Flagship + `","kind":"sweep","models":["smp"],"draws":160,"wait":0}`
+	if code := postJSON(t, url+"/api/runs", "", body, &run); code != 202 || run.Parts != 4 {
+		t.Fatalf("sweep: status %d, %d parts", code, run.Parts)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/#/runs/"+strconv.FormatInt(run.ID, 10)), chromedp.WaitVisible(`#run-progress progress`)); err != nil {
+		t.Fatal(err)
+	}
+	max, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("#run-progress progress").max`))
+	if err != nil || max != 160 {
+		t.Errorf("progress of %v draws (%v), want 160", max, err)
+	}
+	if txt, err := chromedp.Run(ctx, chromedp.Text(`#app table`)); err != nil || !strings.Contains(txt, "4 (computed by any worker, then merged)") {
+		t.Errorf("the run page does not show its parts: %q (%v)", txt, err)
+	}
+	screenshot(t, ctx, "9-progress")
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(`#results h2`)); err != nil {
+		t.Fatal(err)
+	}
+}

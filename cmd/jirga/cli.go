@@ -72,6 +72,7 @@ func init() {
 		{"backtest", "score models on decisions with known outcomes (DEU); fit and cross-validate the stacked model", runBacktest},
 		{"convert", "convert any readable format to jirga YAML or JSON", runConvert},
 		{"serve", "serve the JSON API and web UI with a run history", runServe},
+		{"worker", "compute the runs jirga serve stores, beside it, on any machine", runWorker},
 		{"models", "list the models with a line and a citation each", runModels},
 		{"examples", "list the built-in example scenarios", runExamples},
 		{"version", "print the version", runVersion},

@@ -10,10 +10,8 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/examples"
@@ -35,29 +33,27 @@ included (--read-token adds a token for reads only); serve refuses to
 listen beyond loopback without a token unless --insecure. The server
 answers only to localhost, IP addresses and the --host names, refuses
 writes from other sites' pages, and refuses a run whose estimated memory or
-CPU time is over its budget. SIGINT or SIGTERM shut it down gracefully: runs
-still queued or running are kept queued in the database and resumed on the
-next start; a second signal exits at once. The API is in docs/api.md, the
-threat model and deployment behind a proxy in docs/security.md.`)
-	var addr, db, dbPasswordFile, token, readToken string
+CPU time is over its budget.
+
+Runs are River jobs in the database. With PostgreSQL any number of serve
+replicas and jirga worker processes on any number of machines share them;
+sweeps, deals and levers analyses are cut into parts that any of them
+computes. SIGINT or SIGTERM shut serve down gracefully: running runs get
+--grace to finish, then are handed back, queued for the others or the next
+start; a second signal exits at once. The API is in docs/api.md, the threat
+model and deployment behind a proxy in docs/security.md, scaling out in
+docs/scale.md.`)
+	var addr, token, readToken string
 	var hosts, origins listFlag
 	var insecure bool
-	var workers, maxResumes int
-	var maxTime time.Duration
-	maxMemory, cacheMemory := byteSize(httpapi.DefaultMaxRunMemory), byteSize(httpapi.DefaultCacheBytes)
+	var qf queueFlags
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
-	fs.StringVar(&db, "db", "jirga.db", "SQLite file, or a postgres:// URL (default $JIRGA_DB when set, which keeps a password out of the process list)")
-	fs.StringVar(&dbPasswordFile, "db-password-file", "", "file holding the PostgreSQL password (PGPASSWORD and ~/.pgpass also work)")
 	fs.StringVar(&token, "token", "", "bearer token required for every API request (default $JIRGA_TOKEN, which keeps it out of the process list)")
 	fs.StringVar(&readToken, "read-token", "", "a second token that allows reads only (default $JIRGA_READ_TOKEN); needs --token")
 	fs.Var(&hosts, "host", "host name the server answers to beside localhost and IP addresses, repeatable or comma-separated; * for any (behind a proxy that checks names)")
 	fs.Var(&origins, "origin", "origin (scheme://host[:port]) trusted to write from a browser although it differs from the Host the server sees, repeatable")
 	fs.BoolVar(&insecure, "insecure", false, "allow listening beyond loopback without a token")
-	fs.IntVar(&workers, "workers", httpapi.DefaultWorkers, "runs computed at once")
-	fs.Var(&maxMemory, "max-run-memory", "estimated memory a run may need, e.g. 512MiB or 2GB; larger runs are refused")
-	fs.DurationVar(&maxTime, "max-run-time", httpapi.DefaultMaxRunTime, "estimated CPU time a run may need, and the wall time it may run before it is stopped")
-	fs.IntVar(&maxResumes, "max-resumes", httpapi.DefaultMaxResumes, "times a run left running by a crash is resumed before it is failed")
-	fs.Var(&cacheMemory, "cache-memory", "memory of the decoded scenario versions kept for runs")
+	qf.register(fs, true)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -65,42 +61,25 @@ threat model and deployment behind a proxy in docs/security.md.`)
 	if len(pos) > 0 {
 		return usageErr(fs, "serve takes no arguments, got %q", pos)
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if token == "" {
 		token = os.Getenv("JIRGA_TOKEN")
 	}
 	if readToken == "" {
 		readToken = os.Getenv("JIRGA_READ_TOKEN")
 	}
-	if !set["db"] && os.Getenv("JIRGA_DB") != "" {
-		db = os.Getenv("JIRGA_DB")
-	} else if set["db"] && hasPassword(db) {
-		fmt.Fprintln(m.Stderr, "jirga serve: warning: the password in --db is visible in the process list; set JIRGA_DB, PGPASSWORD or --db-password-file instead")
-	}
 	switch {
-	case workers < 1:
-		return jirga.Errorf(jirga.EINVALID, "serve: --workers must be ≥ 1, got %d", workers)
-	case maxMemory < 1<<20:
-		return jirga.Errorf(jirga.EINVALID, "serve: --max-run-memory must be at least 1MiB, got %s", maxMemory.String())
-	case maxTime < time.Second:
-		return jirga.Errorf(jirga.EINVALID, "serve: --max-run-time must be at least 1s, got %v", maxTime)
-	case maxResumes < 0:
-		return jirga.Errorf(jirga.EINVALID, "serve: --max-resumes must be ≥ 0, got %d", maxResumes)
 	case readToken != "" && token == "":
 		return jirga.Errorf(jirga.EINVALID, "serve: --read-token needs --token (the token for writes)")
 	case readToken != "" && readToken == token:
 		return jirga.Errorf(jirga.EINVALID, "serve: --read-token must differ from --token")
 	}
-	if dbPasswordFile != "" {
-		if db, err = withPasswordFile(db, dbPasswordFile); err != nil {
-			return err
-		}
+	if err := qf.check(fs, m); err != nil {
+		return err
 	}
 	if !isLoopback(addr) && token == "" && !insecure {
 		return jirga.Errorf(jirga.EINVALID, "serve: %s is reachable beyond this machine; set --token (or --insecure to serve without one)", addr)
 	}
-	store, err := openStore(ctx, db)
+	store, err := openStore(ctx, qf.db)
 	if err != nil {
 		return err
 	}
@@ -108,26 +87,19 @@ threat model and deployment behind a proxy in docs/security.md.`)
 	if err := seed(ctx, store); err != nil {
 		return err
 	}
-	resumes := maxResumes
-	if resumes == 0 {
-		resumes = -1 // Server: negative means never resume
-	}
-	// A soft memory limit above what the budgets allow (each worker's run,
-	// the scenario cache, an import and the server itself) makes the
-	// garbage collector work harder before the process grows past it.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(int64(workers)*int64(maxMemory) + int64(cacheMemory) + 1<<30)
-	}
+	qf.setMemoryLimit()
+	log := slog.New(slog.NewTextHandler(m.Stderr, nil))
+	cfg := qf.config("serve", log)
 	srv := &httpapi.Server{
-		Addr: addr, Store: store, Token: token, ReadToken: readToken, Workers: workers,
-		Hosts: hosts, Origins: origins,
-		MaxRunMemory: int64(maxMemory), MaxRunTime: maxTime, MaxResumes: resumes, CacheBytes: int64(cacheMemory),
-		Logger: slog.New(slog.NewTextHandler(m.Stderr, nil)),
+		Addr: addr, Store: store, Token: token, ReadToken: readToken, Workers: cfg.Workers,
+		Hosts: hosts, Origins: origins, MaxQueue: cfg.MaxQueue,
+		MaxRunMemory: int64(qf.maxMemory), MaxRunTime: cfg.MaxRunTime, MaxRunCPU: qf.maxCPU, MaxResumes: cfg.MaxResumes, CacheBytes: cfg.CacheBytes, Grace: cfg.Grace,
+		Queue: cfg, Logger: log,
 	}
 	if err := srv.Open(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "jirga: serving on %s (database %s)\n", srv.URL(), redact(db))
+	fmt.Fprintf(m.Stderr, "jirga: serving on %s (database %s)\n", srv.URL(), redact(qf.db))
 	<-ctx.Done()
 	fmt.Fprintln(m.Stderr, "jirga: shutting down")
 	return srv.Close()

@@ -79,12 +79,12 @@ func startServe(t *testing.T, db string, extra ...string) (string, func() int) {
 	}
 }
 
-func getJSON(t *testing.T, url string, out any) int {
+func getJSON(t testing.TB, url string, out any) int {
 	t.Helper()
 	return getJSONToken(t, url, "", out)
 }
 
-func getJSONToken(t *testing.T, url, token string, out any) int {
+func getJSONToken(t testing.TB, url, token string, out any) int {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	if token != "" {
@@ -103,7 +103,7 @@ func getJSONToken(t *testing.T, url, token string, out any) int {
 	return resp.StatusCode
 }
 
-func postJSON(t *testing.T, url, token, body string, out any) int {
+func postJSON(t testing.TB, url, token, body string, out any) int {
 	t.Helper()
 	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -182,7 +182,12 @@ func TestServeFlags(t *testing.T) {
 	}{
 		{[]string{"serve", "--addr", "0.0.0.0:0"}, 2, "reachable beyond this machine; set --token"},
 		{[]string{"serve", "--addr", ":0"}, 2, "reachable beyond this machine"},
-		{[]string{"serve", "--workers", "0"}, 2, "--workers must be ≥ 1"},
+		{[]string{"serve", "--workers", "-1"}, 2, "--workers must be ≥ 0"},
+		{[]string{"worker", "--workers", "0"}, 2, "--workers must be ≥ 1"},
+		{[]string{"worker", "--rescue-after", "1m"}, 2, "--rescue-after must be longer than --max-run-time"},
+		{[]string{"worker", "--worker-timeout", "1s"}, 2, "at least two heartbeats"},
+		{[]string{"worker", "--max-parts", "0"}, 2, "--max-parts must be in [1, 10000]"},
+		{[]string{"worker", "extra"}, 2, "worker takes no arguments"},
 		{[]string{"serve", "extra"}, 2, "serve takes no arguments"},
 	} {
 		if _, stderr, got := run(t, c.args...); got != c.want || !strings.Contains(stderr, c.msg) {
@@ -275,5 +280,36 @@ func TestServeSecurityFlags(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err != nil {
 		t.Errorf("JIRGA_DB was not used: %v", err)
+	}
+}
+
+// TestWorkerSQLite (issue 16): an API-only jirga serve and a jirga worker
+// share a SQLite file: the worker computes the runs the server stores, a
+// sweep cut into parts included, and stops gracefully.
+func TestWorkerSQLite(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "jirga.db")
+	url, _ := startServe(t, db, "--workers", "0", "--part-time", "1us", "--max-parts", "3")
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &syncBuffer{}
+	code := make(chan int, 1)
+	go func() {
+		_, _, c := cli{ctx: ctx, stderr: stderr}.run("worker", "--db", db, "--workers", "2")
+		code <- c
+	}()
+	var run struct {
+		ID     int64
+		Status string
+		Parts  int
+	}
+	if c := postJSON(t, url+"/api/runs", "", `{"scenario_id":"pakistan-ttp-2022","kind":"sweep","models":["mean"],"draws":60,"wait":10}`, &run); c != 201 || run.Status != "done" || run.Parts != 3 {
+		t.Fatalf("sweep: %d %+v\nworker: %s", c, run, stderr.String())
+	}
+	var ws struct{ Workers []struct{ Role string } }
+	if getJSON(t, url+"/api/workers", &ws); len(ws.Workers) != 2 {
+		t.Errorf("workers %+v, want the server and the worker", ws)
+	}
+	cancel()
+	if c := <-code; c != 0 || !strings.Contains(stderr.String(), "computing 2 runs at once") {
+		t.Errorf("worker: exit %d: %s", c, stderr.String())
 	}
 }

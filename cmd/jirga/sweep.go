@@ -20,7 +20,10 @@ import (
 )
 
 func runSweep(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("sweep", "[FILE] [flags]", `
+	if len(args) > 0 && args[0] == "merge" {
+		return runSweepMerge(ctx, m, args[1:])
+	}
+	fs := m.newFlagSet("sweep", "[FILE] [flags]\n       jirga sweep merge [--format F] SHARD…", `
 Run each model on --draws scenarios drawn from the uncertainty of the inputs
 of FILE (the built-in flagship scenario by default) and report, per model and
 issue, the forecast on the point values, its 80% predictive interval, and
@@ -49,7 +52,14 @@ status_quo=FRACTION is given). --uncertainty changes these,
 The output depends only on the input, the models and --seed, never on
 --workers. --keep DIR writes every drawn scenario as DIR/draw-000001.yaml …
 so that any draw can be re-run with jirga forecast. Interrupted (Ctrl-C), the
-sweep prints the summary of the draws done so far. See docs/sweep.md.`)
+sweep prints the summary of the draws done so far. See docs/sweep.md.
+
+For batch systems, --shard I/N --out FILE computes only shard I of N (I from
+0 to N−1, as a Kubernetes Indexed Job or a Slurm array numbers them): its
+range of the draws, into FILE. "jirga sweep merge SHARD…" merges the N
+files into exactly what the sweep prints whole, in any --format; it refuses
+shards of different inputs, seeds, engine versions or shard counts, and a
+set that repeats or misses a shard. See docs/scale.md.`)
 	var in inputFlags
 	var lf layoutFlags
 	var mf modelFlags
@@ -68,6 +78,9 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	fs.StringVar(&outFormat, "format", "table", "output format: table, json or csv")
 	lf.register(fs)
 	fs.StringVar(&keep, "keep", "", "directory to write each drawn scenario to (draw-000001.yaml, …)")
+	var shard, out string
+	fs.StringVar(&shard, "shard", "", "compute only shard I/N of the draws (I from 0 to N−1) into --out; merge the shards with jirga sweep merge")
+	fs.StringVar(&out, "out", "", "file to write the shard of --shard to")
 	uf.register(fs)
 	path, err := parseFileArg(fs, args)
 	if err != nil {
@@ -84,6 +97,12 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	case bins < 1 || bins > 200:
 		return jirga.Errorf(jirga.EINVALID, "sweep: --bins must be in [1, 200], got %d", bins)
 	}
+	var sh shardSpec
+	if shard != "" || out != "" {
+		if sh, err = parseShard(fs, shard, out, outFormat); err != nil {
+			return err
+		}
+	}
 	u, err := uf.value()
 	if err != nil {
 		return err
@@ -98,7 +117,14 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 	}
 	j := mf.job(jirga.KindSweep)
 	j.Draws, j.Workers = draws, workers
+	if sh.n > 0 {
+		lo, hi := sweep.Split(draws, sh.n, sh.i)
+		j.Draws = max(hi-lo, 1)
+	}
 	m.warnCost("sweep", ss, workers, j)
+	if sh.n > 0 {
+		return runShard(ctx, m, sh, ss, ms, &mf, &pf, sweep.Options{Draws: draws, Seed: mf.seed, Workers: workers, Uncertainty: &u, Bins: bins}, keep)
+	}
 	var results []*sweep.Result
 	var runErr error
 	for _, s := range ss {
@@ -132,19 +158,7 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 		}
 	}
 	if len(results) > 0 {
-		var werr error
-		switch outFormat {
-		case "json":
-			werr = writeJSON(m.Stdout, results)
-		case "csv":
-			werr = writeSweepCSV(m.Stdout, results)
-		default:
-			out := lf.writer(m.Stdout)
-			writeSections(out, len(results), func(i int) { writeSweepTable(out, ss[i], results[i]) },
-				func(i int) []string { return sweepFooter(ss[i], results[i]) })
-			werr = out.Flush()
-		}
-		if werr != nil && runErr == nil {
+		if werr := writeSweep(m.Stdout, outFormat, lf, ss, results); werr != nil && runErr == nil {
 			runErr = werr
 		}
 	}
@@ -153,6 +167,20 @@ sweep prints the summary of the draws done so far. See docs/sweep.md.`)
 		fmt.Fprintf(m.Stderr, "jirga sweep: interrupted after %d of %d draws of %s\n", r.Completed, r.Draws, r.Scenario)
 	}
 	return runErr
+}
+
+// writeSweep writes the results of the sweeps of ss in format.
+func writeSweep(w io.Writer, format string, lf layoutFlags, ss []*jirga.Scenario, results []*sweep.Result) error {
+	switch format {
+	case "json":
+		return writeJSON(w, results)
+	case "csv":
+		return writeSweepCSV(w, results)
+	}
+	out := lf.writer(w)
+	writeSections(out, len(results), func(i int) { writeSweepTable(out, ss[i], results[i]) },
+		func(i int) []string { return sweepFooter(ss[i], results[i]) })
+	return out.Flush()
 }
 
 // progressBar returns a sweep progress function that redraws a bar on w

@@ -35,6 +35,18 @@ type DB struct {
 	d  Dialect
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+	// Fault, when set, is called with the name of each operation on runs
+	// and scenarios before it runs ("create run", "update run", "find
+	// run", "find runs", "lock run", "find scenario"); an error it returns
+	// is returned instead. Tests of recovery from store errors set it.
+	Fault func(op string) error
+}
+
+func (db *DB) fault(op string) error {
+	if db.Fault == nil {
+		return nil
+	}
+	return db.Fault(op)
 }
 
 var _ jirga.Store = (*DB)(nil)
@@ -119,6 +131,16 @@ func (db *DB) ts(t time.Time) any {
 	t = t.UTC()
 	if db.d.Name == "sqlite" {
 		return t.Format(time.RFC3339Nano)
+	}
+	return t
+}
+
+// sortable converts a time for storage where the database compares it:
+// in SQLite text of a fixed width, which sorts as the times do.
+func (db *DB) sortable(t time.Time) any {
+	t = t.UTC()
+	if db.d.Name == "sqlite" {
+		return t.Format("2006-01-02T15:04:05.000000000Z")
 	}
 	return t
 }
@@ -231,6 +253,9 @@ func (db *DB) UpdateScenario(ctx context.Context, s *jirga.Scenario) (*jirga.Sce
 
 // FindScenario returns a version of a scenario, the latest for version 0.
 func (db *DB) FindScenario(ctx context.Context, id string, version int) (*jirga.ScenarioVersion, error) {
+	if err := db.fault("find scenario"); err != nil {
+		return nil, err
+	}
 	var row *sql.Row
 	if version == 0 {
 		row = db.db.QueryRowContext(ctx, db.q(`SELECT v.version, v.title, v.body, v.created_at FROM scenario_versions v
@@ -303,6 +328,14 @@ func scanVersions(rows *sql.Rows) ([]*jirga.ScenarioVersion, error) {
 
 // CreateRun stores r and sets its ID and CreatedAt.
 func (db *DB) CreateRun(ctx context.Context, r *jirga.RunRecord) error {
+	return db.Tx(ctx, func(q Querier) error { return db.CreateRunTx(ctx, q, r) })
+}
+
+// CreateRunTx is CreateRun in the transaction q.
+func (db *DB) CreateRunTx(ctx context.Context, q Querier, r *jirga.RunRecord) error {
+	if err := db.fault("create run"); err != nil {
+		return err
+	}
 	models, err := json.Marshal(r.Models)
 	if err != nil {
 		return err
@@ -311,13 +344,8 @@ func (db *DB) CreateRun(ctx context.Context, r *jirga.RunRecord) error {
 	if err != nil {
 		return err
 	}
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM scenario_versions WHERE scenario_id = ? AND version = ?`),
+	if err := q.QueryRow(ctx, db.q(`SELECT COUNT(*) FROM scenario_versions WHERE scenario_id = ? AND version = ?`),
 		r.ScenarioID, r.Version).Scan(&n); err != nil {
 		return err
 	}
@@ -326,17 +354,14 @@ func (db *DB) CreateRun(ctx context.Context, r *jirga.RunRecord) error {
 	}
 	now := db.Now().UTC()
 	var id int64
-	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO runs (scenario_id, version, kind, models, options, seed, engine_version,
-		input_hash, status, result, error, created_at, finished_at, restarts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+	err = q.QueryRow(ctx, db.q(`INSERT INTO runs (scenario_id, version, kind, models, options, seed, engine_version,
+		input_hash, status, result, error, created_at, finished_at, restarts, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		r.ScenarioID, r.Version, string(r.Kind), string(models), string(opts), int64(r.Seed), r.EngineVersion,
-		r.InputHash, string(r.Status), nullJSON(r.Result), r.Error, db.ts(now), db.nullTime(r.FinishedAt), r.Restarts).Scan(&id)
+		r.InputHash, string(r.Status), nullJSON(r.Result), r.Error, db.ts(now), db.nullTime(r.FinishedAt), r.Restarts, max(r.Parts, 1)).Scan(&id)
 	if err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	r.ID, r.CreatedAt = id, now
+	r.ID, r.CreatedAt, r.Parts = id, now, max(r.Parts, 1)
 	return nil
 }
 
@@ -356,6 +381,9 @@ func (db *DB) nullTime(t *time.Time) any {
 
 // UpdateRun stores r's status, result, error and finish time.
 func (db *DB) UpdateRun(ctx context.Context, r *jirga.RunRecord) error {
+	if err := db.fault("update run"); err != nil {
+		return err
+	}
 	res, err := db.db.ExecContext(ctx, db.q(`UPDATE runs SET status = ?, result = ?, error = ?, finished_at = ?, restarts = ? WHERE id = ?`),
 		string(r.Status), nullJSON(r.Result), r.Error, db.nullTime(r.FinishedAt), r.Restarts, r.ID)
 	if err != nil {
@@ -371,10 +399,15 @@ func (db *DB) UpdateRun(ctx context.Context, r *jirga.RunRecord) error {
 	return nil
 }
 
-const runColumns = `id, scenario_id, version, kind, models, options, seed, engine_version, input_hash, status, error, created_at, finished_at, restarts`
+const runColumns = `id, scenario_id, version, kind, models, options, seed, engine_version, input_hash, status, error, created_at, finished_at, restarts, parts,
+	(SELECT COALESCE(SUM(done), 0) FROM run_parts WHERE run_id = runs.id AND part >= 0),
+	(SELECT COALESCE(SUM(hi - lo), 0) FROM run_parts WHERE run_id = runs.id AND part >= 0)`
 
 // FindRun returns the run with the given id.
 func (db *DB) FindRun(ctx context.Context, id int64) (*jirga.RunRecord, error) {
+	if err := db.fault("find run"); err != nil {
+		return nil, err
+	}
 	row := db.db.QueryRowContext(ctx, db.q(`SELECT `+runColumns+`, result FROM runs WHERE id = ?`), id)
 	r, err := scanRun(row.Scan, true)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -385,6 +418,9 @@ func (db *DB) FindRun(ctx context.Context, id int64) (*jirga.RunRecord, error) {
 
 // FindRuns returns the runs matching f, newest first, without results.
 func (db *DB) FindRuns(ctx context.Context, f jirga.RunFilter) ([]*jirga.RunRecord, error) {
+	if err := db.fault("find runs"); err != nil {
+		return nil, err
+	}
 	var where []string
 	var args []any
 	if f.ScenarioID != "" {
@@ -428,8 +464,9 @@ func scanRun(scan func(...any) error, withResult bool) (*jirga.RunRecord, error)
 	var seed int64
 	var created, finished timeVal
 	var result sql.NullString
+	var done, total int64
 	dest := []any{&r.ID, &r.ScenarioID, &r.Version, &kind, &models, &opts, &seed, &r.EngineVersion, &r.InputHash,
-		&status, &r.Error, &created, &finished, &r.Restarts}
+		&status, &r.Error, &created, &finished, &r.Restarts, &r.Parts, &done, &total}
 	if withResult {
 		dest = append(dest, &result)
 	}
@@ -437,6 +474,9 @@ func scanRun(scan func(...any) error, withResult bool) (*jirga.RunRecord, error)
 		return nil, err
 	}
 	r.Kind, r.Status, r.Seed = jirga.RunKind(kind), jirga.RunStatus(status), uint64(seed)
+	if total > 0 {
+		r.Progress = &jirga.Progress{Done: done, Total: total}
+	}
 	// A field that does not decode marks the run damaged rather than
 	// failing it, so that a list of runs still shows the others.
 	var damaged []string

@@ -270,7 +270,7 @@ function runForm(info, results, saveMsg) {
     try {
       if (current.dirty) await save(saveMsg);
       status.replaceChildren("running…");
-      const run = await runToEnd(request(k), st => status.replaceChildren(st + "…"));
+      const run = await runToEnd(request(k), r => status.replaceChildren(r.status + "… ", progressView(r)));
       status.replaceChildren(h("a", { href: "#/runs/" + run.id }, "run " + run.id), " ", h("span", { class: "status-" + run.status }, run.status));
       renderRun(results, run, current.scenario);
       loadScenarioRuns(current.scenario.id);
@@ -299,8 +299,8 @@ function runForm(info, results, saveMsg) {
 async function runToEnd(body, progress) {
   let { data: run } = await api("POST", "/api/runs", body);
   while (run.status === "queued" || run.status === "running") {
-    progress(run.status);
-    run = (await api("GET", "/api/runs/" + run.id + "?wait=5")).data;
+    progress(run);
+    run = (await api("GET", "/api/runs/" + run.id + "?wait=1")).data;
   }
   return run;
 }
@@ -340,6 +340,17 @@ async function loadScenarioRuns(id) {
 
 // ---- run history -----------------------------------------------------
 
+// progressView shows how far a run has come (the draws of a sweep or deal,
+// the nudges of a levers run done of their number, over all its parts),
+// or nothing when the server does not say.
+function progressView(run) {
+  const p = run.progress;
+  if (!p || !p.total) return h("span");
+  const pct = Math.floor(100 * p.done / p.total);
+  return h("span", { class: "progress", title: p.done + " of " + p.total + (run.parts > 1 ? " in " + run.parts + " parts" : "") },
+    h("progress", { max: p.total, value: p.done }), " " + pct + "%");
+}
+
 function runTable(runs) {
   if (!runs.length) return h("p", { class: "muted" }, "No runs yet.");
   return h("table", { class: "runs" },
@@ -348,7 +359,7 @@ function runTable(runs) {
       h("td", {}, h("a", { href: "#/runs/" + r.id }, r.id)),
       h("td", {}, h("a", { href: "#/s/" + encodeURIComponent(r.scenario_id) + "/" + r.version }, r.scenario_id + " v" + r.version)),
       h("td", {}, r.kind), h("td", {}, r.models.join(", ")),
-      h("td", { class: "status-" + r.status }, r.status),
+      h("td", { class: "status-" + r.status }, r.status, r.status === "running" ? [" ", progressView(r)] : null),
       h("td", {}, when(r.created_at)), h("td", {}, when(r.finished_at)))));
 }
 
@@ -399,6 +410,8 @@ async function runPage(id) {
     h("table", {},
       [["scenario", h("a", { href: "#/s/" + encodeURIComponent(run.scenario_id) + "/" + run.version }, run.scenario_id + " version " + run.version)],
        ["status", h("span", { class: "status-" + run.status }, run.status)],
+       run.status === "queued" || run.status === "running" ? ["progress", h("span", { id: "run-progress" }, progressView(run))] : null,
+       run.parts > 1 ? ["parts", run.parts + " (computed by any worker, then merged)"] : null,
        ["models", run.models.join(", ")],
        ["options", Object.entries(o).map(([k, v]) => k + "=" + (typeof v === "object" ? JSON.stringify(v) : v)).join(" ") || "defaults"],
        ["seed", run.seed], ["engine", run.engine_version], ["input hash", h("code", {}, run.input_hash)],
@@ -408,6 +421,14 @@ async function runPage(id) {
     h("div", { class: "row", style: "margin-top:.6rem" }, rerun, run.status === "queued" || run.status === "running" ? cancel : null),
     msg, results);
   renderRun(results, run, sv.scenario);
+  // While it runs, follow its progress; show the result when it ends.
+  while (run.status === "queued" || run.status === "running") {
+    run = (await api("GET", "/api/runs/" + id + "?wait=1")).data;
+    if (location.hash !== "#/runs/" + id) return;
+    const where = $("#run-progress");
+    if (where) where.replaceChildren(progressView(run));
+  }
+  if (location.hash === "#/runs/" + id) route();
 }
 
 // ---- results ---------------------------------------------------------

@@ -1,4 +1,4 @@
-package httpapi
+package queue
 
 import (
 	"context"
@@ -8,13 +8,13 @@ import (
 	"github.com/jirga/jirga/cost"
 )
 
-// versionCache keeps recently used scenario versions, decoded, up to a
+// VersionCache keeps recently used scenario versions, decoded, up to a
 // bound on their memory (estimated by cost.ScenarioBytes). A saved version
 // never changes, so a cached one is never stale; the cache spares every run
 // two decodings of its scenario. Models must not modify a scenario (see
 // jirga.Model), so runs may share one. Concurrent loads of one version share
 // one decoding.
-type versionCache struct {
+type VersionCache struct {
 	mu      sync.Mutex
 	max     int64 // bytes
 	used    int64
@@ -40,8 +40,8 @@ type load struct {
 	err  error
 }
 
-func newVersionCache(maxBytes int64) *versionCache {
-	return &versionCache{max: maxBytes, m: map[versionKey]*cached{}, loading: map[versionKey]*load{}}
+func NewVersionCache(maxBytes int64) *VersionCache {
+	return &VersionCache{max: maxBytes, m: map[versionKey]*cached{}, loading: map[versionKey]*load{}}
 }
 
 // versionBytes estimates the memory of a decoded scenario version.
@@ -52,8 +52,9 @@ func versionBytes(sv *jirga.ScenarioVersion) int64 {
 	return int64(cost.ScenarioBytes(cost.SizeOf(sv.Scenario)))
 }
 
-// find returns the given version (never 0) of scenario id.
-func (c *versionCache) find(ctx context.Context, store jirga.Store, id string, version int) (*jirga.ScenarioVersion, error) {
+// Find returns the given version (never 0) of scenario id, from the cache
+// or from store.
+func (c *VersionCache) Find(ctx context.Context, store jirga.Store, id string, version int) (*jirga.ScenarioVersion, error) {
 	k := versionKey{id, version}
 	c.mu.Lock()
 	if e, ok := c.m[k]; ok {
@@ -86,7 +87,7 @@ func (c *versionCache) find(ctx context.Context, store jirga.Store, id string, v
 
 // add caches sv under k, evicting the oldest versions until it fits; a
 // version larger than the whole cache is not kept. c.mu is held.
-func (c *versionCache) add(k versionKey, sv *jirga.ScenarioVersion) {
+func (c *VersionCache) add(k versionKey, sv *jirga.ScenarioVersion) {
 	n := versionBytes(sv)
 	if n > c.max {
 		return
@@ -102,8 +103,8 @@ func (c *versionCache) add(k versionKey, sv *jirga.ScenarioVersion) {
 	c.fifo = append(c.fifo, k)
 }
 
-// size returns the number of cached versions and their estimated bytes.
-func (c *versionCache) size() (int, int64) {
+// Size returns the number of cached versions and their estimated bytes.
+func (c *VersionCache) Size() (int, int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.m), c.used
