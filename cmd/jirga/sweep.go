@@ -23,7 +23,7 @@ func runSweep(ctx context.Context, m *Main, args []string) error {
 	if len(args) > 0 && args[0] == "merge" {
 		return runSweepMerge(ctx, m, args[1:])
 	}
-	fs := m.newFlagSet("sweep", "[FILE] [flags]\n       jirga sweep merge [--format F] SHARD…", `
+	fs := m.newFlagSet("sweep", "[FILE] [flags]\n       jirga sweep merge [--format F] [--wide] SHARD…", `
 Run each model on --draws scenarios drawn from the uncertainty of the inputs
 of FILE (the built-in flagship scenario by default) and report, per model and
 issue, the forecast on the point values, its 80% predictive interval, and
