@@ -19,7 +19,7 @@ import (
 func shippedOptions() backtest.CalibrateOptions {
 	return backtest.CalibrateOptions{
 		CVOptions: backtest.CVOptions{Folds: 10, Seed: 1},
-		Coverage:  backtest.Coverage{Draws: backtest.DefaultCalibrationDraws, Seed: 1, Uncertainty: sweep.DefaultUncertainty},
+		Coverage:  backtest.Coverage{Draws: backtest.DefaultCalibrationDraws, Seed: 1, Uncertainty: sweep.DefaultUncertainty()},
 	}
 }
 

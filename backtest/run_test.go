@@ -88,7 +88,7 @@ func TestRunEveryRegisteredModel(t *testing.T) {
 func TestCoverageDeterministic(t *testing.T) {
 	ss := loadDEU(t, "equal")[:40]
 	ms := []jirga.Model{baseline.Mean{}, backtest.PlainMedian{}}
-	opt := backtest.Options{Coverage: backtest.Coverage{Draws: 30, Seed: 7, Uncertainty: sweep.DefaultUncertainty}}
+	opt := backtest.Options{Coverage: backtest.Coverage{Draws: 30, Seed: 7, Uncertainty: sweep.DefaultUncertainty()}}
 	var reps []*backtest.Report
 	for _, w := range []int{1, 3} {
 		opt.Workers = w
@@ -163,7 +163,7 @@ func TestRunCancel(t *testing.T) {
 			leaks := canceltest.Goroutines(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			m := &canceltest.Model{Model: baseline.Mean{}, N: 5, Cancel: cancel}
-			opt := backtest.Options{Workers: w, Coverage: backtest.Coverage{Draws: cover, Uncertainty: sweep.DefaultUncertainty}}
+			opt := backtest.Options{Workers: w, Coverage: backtest.Coverage{Draws: cover, Uncertainty: sweep.DefaultUncertainty()}}
 			var err error
 			canceltest.Returns(t, fmt.Sprintf("Run with coverage %d on %d workers", cover, w), func() {
 				_, _, err = backtest.Run(ctx, ss, []jirga.Model{m, backtest.PlainMean{}}, opt)

@@ -209,7 +209,7 @@ func Size(s *jirga.Scenario, opt Options) int {
 // at the point values, and whether a joint deal exists under each variant.
 // [Merge] adds the probabilities.
 func Point(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Options) (*Result, error) {
-	u := sweep.DefaultUncertainty
+	u := sweep.DefaultUncertainty()
 	if opt.Uncertainty != nil {
 		u = *opt.Uncertainty
 	}
@@ -318,7 +318,7 @@ type Part struct {
 // estimate is drawn from sweep.DrawRand(opt.Seed, k), so the baseline and
 // each variant see the same draws. Progress counts the part's draws.
 func RunPart(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt Options, from, to int) (*Part, error) {
-	u := sweep.DefaultUncertainty
+	u := sweep.DefaultUncertainty()
 	if opt.Uncertainty != nil {
 		u = *opt.Uncertainty
 	}

@@ -49,7 +49,7 @@ func TestRunDefaults(t *testing.T) {
 	code, raw := ts.do("GET", "/api/models", "", nil, &info)
 	wantStatus(t, "models", code, 200, raw)
 	if strings.Join(info.Default, ",") != models.DefaultForecast || strings.Join(info.Defaults["sweep"], ",") != models.DefaultSweep ||
-		strings.Join(info.Defaults["levers"], ",") != models.DefaultLevers || info.Draws != sweep.DefaultDraws || info.Uncertainty != sweep.DefaultUncertainty {
+		strings.Join(info.Defaults["levers"], ",") != models.DefaultLevers || info.Draws != sweep.DefaultDraws || info.Uncertainty != sweep.DefaultUncertainty() {
 		t.Errorf("GET /api/models defaults: %s", raw)
 	}
 }
@@ -67,7 +67,7 @@ func TestRunUncertainty(t *testing.T) {
 	code, raw := ts.do("POST", "/api/runs", "", req, &run)
 	wantStatus(t, "sweep with uncertainty", code, 201, raw)
 	// The same sweep in the library, with the CLI's flag value.
-	u := sweep.DefaultUncertainty
+	u := sweep.DefaultUncertainty()
 	if err := u.Parse("salience=5,status_quo=0.05"); err != nil {
 		t.Fatal(err)
 	}

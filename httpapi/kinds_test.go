@@ -148,7 +148,7 @@ func TestRunReport(t *testing.T) {
 	code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "report", "models": []string{"mean", "median"}, "draws": 16, "seed": 7, "as_of": "2022-07-06"}, &run)
 	wantStatus(t, "report", code, 201, raw)
 	var want bytes.Buffer
-	u := sweep.DefaultUncertainty
+	u := sweep.DefaultUncertainty()
 	s := flagship(t)
 	if err := report.Write(context.Background(), &want, s, buildAll(t, "mean", "median"), report.Options{Draws: 16, Seed: 7, Uncertainty: &u, AsOf: "2022-07-06", Predict: shippedPlan(t, s, "mean", "median"),
 		Engine: run.EngineVersion, InputHash: run.InputHash, Date: run.CreatedAt.UTC().Format(time.DateOnly)}); err != nil {

@@ -429,5 +429,5 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"models": out, "kinds": kinds.Names(),
 		// default is the forecast's; defaults are every kind's.
 		"default": strings.Split(models.DefaultForecast, ","), "defaults": defaults,
-		"draws": sweep.DefaultDraws, "uncertainty": sweep.DefaultUncertainty})
+		"draws": sweep.DefaultDraws, "uncertainty": sweep.DefaultUncertainty()})
 }

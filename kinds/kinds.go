@@ -269,7 +269,7 @@ func checkDraws(r *jirga.RunRecord) error {
 // uncertainty returns the default uncertainty of a run that draws: the
 // sweep's default with the fields the run sets, as --uncertainty sets them.
 func uncertainty(r *jirga.RunRecord) (*sweep.Uncertainty, error) {
-	u := sweep.DefaultUncertainty
+	u := sweep.DefaultUncertainty()
 	if err := u.Apply(r.Options.Uncertainty); err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func TestForecastTable(t *testing.T) {
 			}
 			// A table built on another draw of the same structure and
 			// refreshed reads the current numbers.
-			sm := sweep.NewSampler(s, sweep.DefaultUncertainty)
+			sm := sweep.NewSampler(s, sweep.DefaultUncertainty())
 			d := sm.Draw(sweep.DrawRand(1, 1))
 			fresh, err := m.Forecast(context.Background(), d)
 			if err != nil {

@@ -73,7 +73,7 @@ func topLevers(ctx context.Context, s *jirga.Scenario, ls []levers.Lever, draws 
 		withDeal[j] = make([]bool, max(draws, 0))
 	}
 	if draws > 0 {
-		u := sweep.DefaultUncertainty
+		u := sweep.DefaultUncertainty()
 		if opt.Uncertainty != nil {
 			u = *opt.Uncertainty
 		}

@@ -66,11 +66,11 @@ func benchmarkDraw(b *testing.B, size int) {
 	b.Run("clone", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			sweep.Draw(s, rng, sweep.DefaultUncertainty)
+			sweep.Draw(s, rng, sweep.DefaultUncertainty())
 		}
 	})
 	b.Run("sampler", func(b *testing.B) {
-		p := sweep.NewSampler(s, sweep.DefaultUncertainty)
+		p := sweep.NewSampler(s, sweep.DefaultUncertainty())
 		b.ReportAllocs()
 		for b.Loop() {
 			p.Draw(rng)

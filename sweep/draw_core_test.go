@@ -23,8 +23,8 @@ func TestDrawCore(t *testing.T) {
 	s := ss[0]
 	before := s.Clone()
 	for seed := range uint64(50) {
-		a := sweep.Draw(s, rand.New(rand.NewPCG(seed, 1)), sweep.DefaultUncertainty)
-		b := sweep.Draw(s, rand.New(rand.NewPCG(seed, 1)), sweep.DefaultUncertainty)
+		a := sweep.Draw(s, rand.New(rand.NewPCG(seed, 1)), sweep.DefaultUncertainty())
+		b := sweep.Draw(s, rand.New(rand.NewPCG(seed, 1)), sweep.DefaultUncertainty())
 		if !reflect.DeepEqual(a, b) {
 			t.Fatalf("seed %d: two draws differ", seed)
 		}

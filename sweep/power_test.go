@@ -65,7 +65,7 @@ func TestSweepDrawsDecidePower(t *testing.T) {
 	}
 	// A bare power takes the capability's default uncertainty (±20%).
 	pow.Low, pow.High = nil, nil
-	d := sweep.Draw(s, rand.New(rand.NewPCG(3, 4)), sweep.DefaultUncertainty)
+	d := sweep.Draw(s, rand.New(rand.NewPCG(3, 4)), sweep.DefaultUncertainty())
 	if got := d.Actor("A").Stances["x"].Power.Value; got == 3 || got < 2.4 || got > 3.6 {
 		t.Errorf("bare power 3 drawn as %g, want a value in [2.4, 3.6] other than 3", got)
 	}

@@ -36,7 +36,9 @@ type Uncertainty struct {
 // otherwise: ±10% of the scale on positions, ±15 points on saliences and
 // ±20% on capabilities, each triangular around the point value; status quo
 // points stay fixed unless they carry a range of their own.
-var DefaultUncertainty = Uncertainty{Position: 0.10, Salience: 15, Capability: 0.20}
+func DefaultUncertainty() Uncertainty {
+	return Uncertainty{Position: 0.10, Salience: 15, Capability: 0.20}
+}
 
 // capabilityFloor is the lower truncation point of a capability or a power
 // as a fraction of its value: both must stay > 0, so a normal or a wide

@@ -191,7 +191,7 @@ func TestValueConsumesOne(t *testing.T) {
 func TestDraw(t *testing.T) {
 	s := flagship(t)
 	before, _ := json.Marshal(s)
-	d := sweep.Draw(s, rand.New(rand.NewPCG(1, 1)), sweep.DefaultUncertainty)
+	d := sweep.Draw(s, rand.New(rand.NewPCG(1, 1)), sweep.DefaultUncertainty())
 	if after, _ := json.Marshal(s); string(after) != string(before) {
 		t.Fatal("Draw modified its scenario")
 	}
@@ -216,7 +216,7 @@ func TestDraw(t *testing.T) {
 		t.Error("no position changed in a draw with the default uncertainty")
 	}
 	// Same seed, same scenario; a Sampler gives the same as Draw.
-	d2 := sweep.NewSampler(s, sweep.DefaultUncertainty).Draw(rand.New(rand.NewPCG(1, 1)))
+	d2 := sweep.NewSampler(s, sweep.DefaultUncertainty()).Draw(rand.New(rand.NewPCG(1, 1)))
 	if a, b := mustJSON(t, d), mustJSON(t, d2); a != b {
 		t.Error("Sampler.Draw differs from Draw with the same seed")
 	}
@@ -232,7 +232,7 @@ func TestDraw(t *testing.T) {
 // off leaves the drawn positions and capabilities unchanged.
 func TestDrawCommonRandomNumbers(t *testing.T) {
 	s := small()
-	u1 := sweep.DefaultUncertainty
+	u1 := sweep.DefaultUncertainty()
 	u2 := u1
 	u2.Salience = 0
 	d1 := sweep.Draw(s, rand.New(rand.NewPCG(9, 9)), u1)
@@ -267,7 +267,7 @@ func TestDrawBounds(t *testing.T) {
 }
 
 func TestSamplerAllocs(t *testing.T) {
-	p := sweep.NewSampler(flagship(t), sweep.DefaultUncertainty)
+	p := sweep.NewSampler(flagship(t), sweep.DefaultUncertainty())
 	rng := rand.New(rand.NewPCG(1, 1))
 	if n := testing.AllocsPerRun(100, func() { p.Draw(rng) }); n != 0 {
 		t.Errorf("Sampler.Draw allocates %g times per draw, want 0", n)

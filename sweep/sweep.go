@@ -360,7 +360,7 @@ func checkOptions(s *jirga.Scenario, nm int, opt Options) (u Uncertainty, n, bin
 	case opt.Bins < 0:
 		return u, 0, 0, jirga.Errorf(jirga.EINVALID, "sweep: bins must be ≥ 1, got %d", opt.Bins)
 	}
-	u = DefaultUncertainty
+	u = DefaultUncertainty()
 	if opt.Uncertainty != nil {
 		u = *opt.Uncertainty
 	}

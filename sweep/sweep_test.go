@@ -89,7 +89,7 @@ func TestRunSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Draws != n || r.Completed != n || r.Seed != 7 || r.Scenario != s.ID || r.Uncertainty != sweep.DefaultUncertainty {
+	if r.Draws != n || r.Completed != n || r.Seed != 7 || r.Scenario != s.ID || r.Uncertainty != sweep.DefaultUncertainty() {
 		t.Errorf("draws %d completed %d seed %d scenario %q uncertainty %+v", r.Draws, r.Completed, r.Seed, r.Scenario, r.Uncertainty)
 	}
 	if len(r.Failed) != 0 {
@@ -218,7 +218,7 @@ func TestRunCancelPrefix(t *testing.T) {
 	mean, _ := models.New("mean", models.Options{})
 	const seed = 3
 	ctx, cancel := context.WithCancel(context.Background())
-	first := mustJSON(t, sweep.Draw(s, sweep.DrawRand(seed, 1), sweep.DefaultUncertainty))
+	first := mustJSON(t, sweep.Draw(s, sweep.DrawRand(seed, 1), sweep.DefaultUncertainty()))
 	m := &stallDraw{Model: &canceltest.Model{Model: mean, N: 30, Cancel: cancel}, draw: first, t: t}
 	progress := 0
 	r, err := sweep.Run(ctx, s, []jirga.Model{m}, sweep.Options{Draws: 1000, Seed: seed, Workers: 3,
@@ -345,7 +345,7 @@ func TestRunKeep(t *testing.T) {
 		t.Fatalf("%d draws kept, want %d", len(kept), n)
 	}
 	for _, k := range []int{1, 7, 12} {
-		d := sweep.Draw(s, sweep.DrawRand(5, k), sweep.DefaultUncertainty)
+		d := sweep.Draw(s, sweep.DrawRand(5, k), sweep.DefaultUncertainty())
 		if got := mustJSON(t, d); got != kept[k] {
 			t.Errorf("draw %d: Draw with DrawRand differs from the kept scenario", k)
 		}

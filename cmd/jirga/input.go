@@ -241,7 +241,7 @@ func (f *uncertaintyFlags) register(fs *flag.FlagSet) {
 
 // value returns the default uncertainty the flags ask for.
 func (f *uncertaintyFlags) value() (sweep.Uncertainty, error) {
-	u := sweep.DefaultUncertainty
+	u := sweep.DefaultUncertainty()
 	if f.none {
 		u = sweep.Uncertainty{}
 	}
