@@ -460,7 +460,12 @@ func TestBrowserProgress(t *testing.T) {
 		t.Skip("browser test skipped under -short")
 	}
 	ctx := newBrowser(t)
-	url, _ := startServe(t, filepath.Join(t.TempDir(), "jirga.db"), "--part-time", "1us", "--max-parts", "4", "--workers", "1")
+	// An API-only server (--workers 0) holds the run queued until the page
+	// shows its progress; a worker started then computes it. A server that
+	// computed it at once could finish before the page loads (smp's 160
+	// draws take a fraction of a second), and the bar would never show.
+	db := filepath.Join(t.TempDir(), "jirga.db")
+	url, _ := startServe(t, db, "--part-time", "1us", "--max-parts", "4", "--workers", "0")
 	var run struct {
 		ID    int64
 		Parts int
@@ -480,6 +485,13 @@ func TestBrowserProgress(t *testing.T) {
 		t.Errorf("the run page does not show its parts: %q (%v)", txt, err)
 	}
 	screenshot(t, ctx, "9-progress")
+	wctx, stop := context.WithCancel(context.Background())
+	exited := make(chan int, 1)
+	go func() {
+		_, _, code := cli{ctx: wctx, stderr: &syncBuffer{}}.run("worker", "--db", db, "--workers", "1")
+		exited <- code
+	}()
+	t.Cleanup(func() { stop(); <-exited })
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(`#results h2`)); err != nil {
 		t.Fatal(err)
 	}
