@@ -75,11 +75,12 @@ the scenario's as_of, so that the same input and seed give the same bytes.`)
 	if err != nil {
 		return err
 	}
-	// A report holds a forecast, a sweep and a deal analysis.
-	sw, dl := mf.job(jirga.KindSweep), mf.job(jirga.KindDeal)
-	sw.Draws, sw.Workers = draws, workers
-	dl.Draws, dl.Workers, dl.Interventions = draws, workers, true
-	m.warnCost("report", []*jirga.Scenario{s}, workers, mf.job(jirga.KindForecast), sw, dl)
+	// The server's estimate of a report run: every analysis the report
+	// holds (forecast, sweep, deal under each intervention, comparison,
+	// levers, and the timeline when there are snapshots).
+	job := mf.job(jirga.KindReport)
+	job.Draws, job.Workers = max(draws, 0), workers
+	m.warnCost("report", []*jirga.Scenario{s}, workers, job)
 	var buf bytes.Buffer
 	u, err := uf.value()
 	if err != nil {
