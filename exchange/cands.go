@@ -122,10 +122,10 @@ func (st *state) decode(id int) cand {
 func (st *state) valuesOf(id int) (cand, bool) {
 	c := st.decode(id)
 	switch {
-	case st.snap[id] < 0:
+	case st.sl[id].snap < 0:
 		return c, st.compute(&c, st.x)
 	case st.decide:
-		head := st.snap[id]
+		head := st.sl[id].snap
 		return c, st.computeDecide(&c, st.view(c.p, c.j, head), st.view(c.q, c.i, head))
 	default:
 		return c, st.compute(&c, st.y)
@@ -196,15 +196,15 @@ type knownNode struct {
 // snap[id] is 0 for an empty list, else the index + 1 of its first node in
 // st.known.
 func (st *state) learn(id, p, q int, cell int32) {
-	if st.snap[id] < 0 {
-		st.snap[id] = 0
+	if st.sl[id].snap < 0 {
+		st.sl[id].snap = 0
 	}
 	c := st.moved[cell]
 	if int(c.k) != p && int(c.k) != q {
 		return
 	}
 	last := int32(0) // index + 1 of the list's last node; 0: the list is empty
-	for n := st.snap[id]; n != 0; n = st.known[n-1].next {
+	for n := st.sl[id].snap; n != 0; n = st.known[n-1].next {
 		if k := &st.known[n-1]; st.moved[k.cell].a == c.a && st.moved[k.cell].k == c.k {
 			k.cell = cell // where the cell is now
 			return
@@ -213,7 +213,7 @@ func (st *state) learn(id, p, q int, cell int32) {
 	}
 	st.known = append(st.known, knownNode{cell: cell})
 	if last == 0 {
-		st.snap[id] = int32(len(st.known))
+		st.sl[id].snap = int32(len(st.known))
 	} else {
 		st.known[last-1].next = int32(len(st.known))
 	}
@@ -322,7 +322,7 @@ func (st *state) round(ctx context.Context) (ex []Exchange, executed int, capped
 			}
 		}
 		e := st.pop()
-		if st.ver[e.id] != e.version {
+		if st.sl[e.id].ver != e.version {
 			st.stale--
 			continue
 		}
@@ -334,7 +334,7 @@ func (st *state) round(ctx context.Context) (ex []Exchange, executed int, capped
 		if !ok || c.gain != e.gain {
 			return nil, 0, false, jirga.Errorf(jirga.EINTERNAL, "exchange: the values of a candidate exchange changed between their computations")
 		}
-		st.ver[e.id] = -1 // done
+		st.sl[e.id].ver = -1 // done
 		if st.tiedTop(&e) {
 			st.ties++
 		}
@@ -371,7 +371,7 @@ func (st *state) round(ctx context.Context) (ex []Exchange, executed int, capped
 func (st *state) tiedTop(e *entry) bool {
 	for len(st.h) > 0 {
 		top := &st.h[0]
-		if st.ver[top.id] == top.version {
+		if st.sl[top.id].ver == top.version {
 			d := e.gain - top.gain
 			t := 1e-9 * max(e.gain, top.gain)
 			return d <= t && d >= -t
@@ -423,7 +423,7 @@ func (st *state) touch(a, k, j, p, i, q int, ev int32) {
 		// not: its identity from the block, without reading the actors'
 		// rows (as pairOf gives it).
 		axp, axq := b.xp[grp][idx], b.xq[grp][idx]
-		slot := func(y int, aSuppliesP bool) (int, cand) {
+		slotOf := func(y int, aSuppliesP bool) (int, cand) {
 			o, oxp, oxq := int(b.g[og][y]), b.xp[og][y], b.xq[og][y]
 			c := cand{p: b.p, q: b.q, u: -1}
 			if aSuppliesP {
@@ -439,7 +439,7 @@ func (st *state) touch(a, k, j, p, i, q int, ev int32) {
 			// Only the exchanges in which a supplies k.
 			live := sup[:0]
 			for _, y := range sup {
-				id, c := slot(int(y), k == b.p)
+				id, c := slotOf(int(y), k == b.p)
 				if st.touchSlot(id, &c, a, k, j, p, i, q, ev) {
 					live = append(live, y)
 				}
@@ -457,7 +457,7 @@ func (st *state) touch(a, k, j, p, i, q int, ev int32) {
 			} else {
 				y, d = dem[d], d+1
 			}
-			id, c := slot(int(y), fromSup == (k == b.p))
+			id, c := slotOf(int(y), fromSup == (k == b.p))
 			if !st.touchSlot(id, &c, a, k, j, p, i, q, ev) {
 				continue
 			}
@@ -497,7 +497,7 @@ func (l *plist) setLen(onP bool, n int) {
 // touchSlot is touch for slot id, of exchange c; it reports whether the
 // exchange is still live.
 func (st *state) touchSlot(id int, c *cand, a, k, j, p, i, q int, ev int32) bool {
-	if st.ver[id] < 0 {
+	if st.sl[id].ver < 0 {
 		return false
 	}
 	switch {
@@ -505,7 +505,7 @@ func (st *state) touchSlot(id int, c *cand, a, k, j, p, i, q int, ev int32) bool
 		return true // a only demands k here (touch does not pass these)
 	case st.drop:
 		if (c.j == j && c.p == p) || (c.j == i && c.p == q) || (c.i == j && c.q == p) || (c.i == i && c.q == q) {
-			st.ver[id] = -1
+			st.sl[id].ver = -1
 			st.stale++
 			return false
 		}
@@ -524,18 +524,18 @@ func (st *state) touchSlot(id int, c *cand, a, k, j, p, i, q int, ev int32) bool
 			other = ev + 1 // (i, q)
 		}
 		st.learn(id, c.p, c.q, other)
-		head := st.snap[id]
+		head := st.sl[id].snap
 		ok = st.computeDecide(c, st.view(c.p, c.j, head), st.view(c.q, c.i, head))
 	} else {
-		st.snap[id] = 0
+		st.sl[id].snap = 0
 		ok = st.compute(c, st.y)
 	}
 	if !ok {
-		st.ver[id] = -1
+		st.sl[id].ver = -1
 		return false
 	}
-	st.ver[id]++
-	st.push(entry{gain: c.gain, id: int32(id), version: st.ver[id]})
+	st.sl[id].ver++
+	st.push(entry{gain: c.gain, id: int32(id), version: st.sl[id].ver})
 	return true
 }
 
@@ -544,7 +544,7 @@ func (st *state) touchSlot(id int, c *cand, a, k, j, p, i, q int, ev int32) bool
 func (st *state) compact() {
 	live := st.h[:0]
 	for _, e := range st.h {
-		if st.ver[e.id] == e.version {
+		if st.sl[e.id].ver == e.version {
 			live = append(live, e)
 		}
 	}
@@ -626,7 +626,7 @@ func (st *state) enumerate() error {
 	// The slots and the heap keep their memory from round to round, with
 	// room for a round a quarter larger, so that the next one seldom needs
 	// more (the rounds' sizes vary by a few per cent).
-	st.ver, st.snap = resize32(st.ver, total), resize32(st.snap, total)
+	st.sl = resizeSlots(st.sl, total)
 	if st.rng != nil {
 		if cap(st.u) < total {
 			st.u = make([]float64, total)
@@ -668,8 +668,8 @@ func (st *state) enumerate() error {
 		})
 	}
 	live := st.h[:0]
-	for id, v := range st.ver {
-		if v >= 0 {
+	for id := range st.sl {
+		if st.sl[id].ver >= 0 {
 			live = append(live, st.h[id])
 		}
 	}
@@ -700,7 +700,7 @@ func (st *state) enumerateBlock(b *block) {
 			}
 			xsp, xsq, xxp, xxq := b.sp[ga][ix], b.sq[ga][ix], b.xp[ga][ix], b.xq[ga][ix]
 			for iy, y := range ys {
-				st.ver[id] = -1
+				st.sl[id].ver = -1
 				l, r := xsp*ysq[iy], ysp[iy]*xsq
 				var c cand
 				switch {
@@ -718,7 +718,7 @@ func (st *state) enumerateBlock(b *block) {
 					c.u = st.u[id]
 				}
 				if st.size(&c, sx[c.j][p], sx[c.i][p], sx[c.i][q], sx[c.j][q], o[p], o[q]) {
-					st.ver[id], st.snap[id] = 0, -1
+					st.sl[id].ver, st.sl[id].snap = 0, -1
 					st.h[id] = entry{gain: c.gain, id: int32(id)}
 				}
 				id++
@@ -798,8 +798,8 @@ func (st *state) context() context.Context {
 // (for tests).
 func (st *state) candidates() []cand {
 	var out []cand
-	for id, v := range st.ver {
-		if v >= 0 {
+	for id := range st.sl {
+		if st.sl[id].ver >= 0 {
 			c, _ := st.valuesOf(id)
 			out = append(out, c)
 		}
@@ -807,9 +807,9 @@ func (st *state) candidates() []cand {
 	return out
 }
 
-func resize32(b []int32, n int) []int32 {
+func resizeSlots(b []slot, n int) []slot {
 	if cap(b) < n {
-		return make([]int32, n, n+n/4)
+		return make([]slot, n, n+n/4)
 	}
 	return b[:n]
 }

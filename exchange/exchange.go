@@ -338,8 +338,7 @@ type roundBufs struct {
 	member []int32   // per block and actor (b·n + a): group·2²⁴ + index in it, or -1
 	gFlat  []int32   // the blocks' groups (n a block)
 	fFlat  []float64 // the blocks' groups' saliences and positions (4n a block)
-	ver    []int32   // per slot: the candidate's version, -1 for none or done
-	snap   []int32   // per slot: -1 as enumerated, ≥ 0 computed again since (Decide's rule: see learn)
+	sl     []slot    // per slot: its candidate's version and recalculation
 	// known holds, under within_round=decide, the cells (other than its
 	// own suppliers') that each pending exchange was told about when an
 	// executed exchange recalculated it: that exchange's other moved cell,
@@ -352,6 +351,15 @@ type roundBufs struct {
 	lists  []uint16 // the members' partners by the issue they supply (see plist)
 	plists []plist  // per block and actor (b·n + a)
 	h      candHeap
+}
+
+// slot is what a round keeps of a slot's candidate exchange. The two
+// numbers are read together whenever a candidate is recalculated, so they
+// share a cache line (as two arrays, each recalculation missed the cache
+// twice at 500 actors).
+type slot struct {
+	ver  int32 // the candidate's version, -1 for none or done
+	snap int32 // -1 as enumerated, ≥ 0 computed again since (Decide's rule: see learn)
 }
 
 // newState prepares a run. With percent, positions are measured in percent
