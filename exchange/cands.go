@@ -3,7 +3,10 @@ package exchange
 import (
 	"context"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/sweep"
@@ -542,16 +545,40 @@ func (st *state) touchSlot(id int, c *cand, a, k, j, p, i, q int, ev int32) bool
 // compact drops the stale entries from the heap: cheaper than popping them
 // one by one, as most candidates of a round die before they reach the top.
 func (st *state) compact() {
-	live := st.h[:0]
-	for _, e := range st.h {
-		if st.sl[e.id].ver == e.version {
-			live = append(live, e)
-		}
+	h := st.h
+	if len(h) < heapParallelMin || runtime.GOMAXPROCS(0) < 2 {
+		st.h = h[:st.keepLive(h)]
+	} else {
+		// Each half in place on its own goroutine, then the second's
+		// entries after the first's: the order one loop gives.
+		m := len(h) / 2
+		var b int
+		var wg sync.WaitGroup
+		wg.Go(func() { b = st.keepLive(h[m:]) })
+		a := st.keepLive(h[:m])
+		wg.Wait()
+		st.h = h[:a+copy(h[a:], h[m:m+b])]
 	}
-	st.h = live
 	st.stale = 0
 	st.init()
 }
+
+// keepLive moves the live entries of h to its front, in order, and
+// returns their number.
+func (st *state) keepLive(h []entry) int {
+	n := 0
+	for _, e := range h {
+		if st.sl[e.id].ver == e.version {
+			h[n] = e
+			n++
+		}
+	}
+	return n
+}
+
+// heapParallelMin is the number of heap entries from which compact and
+// init use two goroutines (tests lower it).
+var heapParallelMin = 1 << 16
 
 // enumerate lists every feasible exchange of the round's start positions:
 // it fills the blocks, the slots and the heap.
@@ -872,7 +899,39 @@ func (st *state) tied(a, b *entry) bool {
 }
 
 func (st *state) init() {
-	for i := len(st.h)/2 - 1; i >= 0; i-- {
+	n := len(st.h)
+	if n < heapParallelMin || runtime.GOMAXPROCS(0) < 2 {
+		for i := n/2 - 1; i >= 0; i-- {
+			st.down(i)
+		}
+		return
+	}
+	// down(i) moves entries only within i's subtree, so the eight
+	// subtrees below depth 3 are built on two goroutines, each subtree's
+	// nodes in the order of the loop above (deepest level first, from
+	// the right), then the seven nodes above them: the same heap.
+	const depth = 3
+	var next atomic.Int32
+	next.Store(1<<depth - 1)
+	sub := func() {
+		for r := int(next.Add(1)) - 1; r < 1<<(depth+1)-1; r = int(next.Add(1)) - 1 {
+			levels := 0
+			for (r+1)<<levels-1 <= n/2-1 {
+				levels++
+			}
+			for t := levels - 1; t >= 0; t-- {
+				first := (r+1)<<t - 1
+				for i := min(first+1<<t-1, n/2-1); i >= first; i-- {
+					st.down(i)
+				}
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Go(sub)
+	sub()
+	wg.Wait()
+	for i := 1<<depth - 2; i >= 0; i-- {
 		st.down(i)
 	}
 }
