@@ -442,6 +442,9 @@ func (st *state) touch(a, k, j, p, i, q int, ev int32) {
 			// Only the exchanges in which a supplies k.
 			live := sup[:0]
 			for _, y := range sup {
+				if st.sl[base+int(y)*stride].ver < 0 {
+					continue // done: touchSlot would drop it as it is
+				}
 				id, c := slotOf(int(y), k == b.p)
 				if st.touchSlot(id, &c, a, k, j, p, i, q, ev) {
 					live = append(live, y)
@@ -459,6 +462,9 @@ func (st *state) touch(a, k, j, p, i, q int, ev int32) {
 				y, s = sup[s], s+1
 			} else {
 				y, d = dem[d], d+1
+			}
+			if st.sl[base+int(y)*stride].ver < 0 {
+				continue // done: touchSlot would drop it as it is
 			}
 			id, c := slotOf(int(y), fromSup == (k == b.p))
 			if !st.touchSlot(id, &c, a, k, j, p, i, q, ev) {
