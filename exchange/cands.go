@@ -584,7 +584,7 @@ func (st *state) keepLive(h []entry) int {
 
 // heapParallelMin is the number of heap entries from which compact and
 // init use two goroutines (tests lower it).
-var heapParallelMin = 1 << 16
+var heapParallelMin = 1 << 18
 
 // enumerate lists every feasible exchange of the round's start positions:
 // it fills the blocks, the slots and the heap.
