@@ -520,17 +520,11 @@ type drawOutcome struct {
 // and counted in order, so they do not depend on the number of workers.
 func (p *Part) count(ctx context.Context, s *jirga.Scenario, nec []string, models []jirga.Model, opt Options, u sweep.Uncertainty, b, lo, hi int) error {
 	loop := sweep.Loop{Workers: opt.Workers, Seed: opt.Seed, Progress: opt.Progress, Offset: lo}
-	samplers := make([]*sweep.Sampler, loop.Goroutines(hi-lo))
-	scratch := make([][]float64, len(samplers))
+	samplers := sweep.NewSamplers(s, u, loop, hi-lo)
+	scratch := make([][]float64, loop.Goroutines(hi-lo))
 	res := make([]drawOutcome, hi-lo)
 	_, err := sweep.For(ctx, hi-lo, loop, func(it sweep.Iter) error {
-		sm := samplers[it.Worker]
-		if sm == nil {
-			sm = sweep.NewSampler(s, u)
-			samplers[it.Worker] = sm
-		}
-		sm.Draw(it.Rand())
-		o, err := oneDraw(ctx, sm.Table(), nec, models, &scratch[it.Worker])
+		o, err := oneDraw(ctx, samplers.Draw(it).Table(), nec, models, &scratch[it.Worker])
 		if err != nil {
 			return fmt.Errorf("draw %d: %w", it.I+1, err)
 		}

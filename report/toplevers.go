@@ -78,15 +78,9 @@ func topLevers(ctx context.Context, s *jirga.Scenario, ls []levers.Lever, draws 
 			u = *opt.Uncertainty
 		}
 		loop := sweep.Loop{Workers: opt.Workers, Seed: opt.Seed}
-		samplers := make([]*sweep.Sampler, loop.Goroutines(draws))
+		samplers := sweep.NewSamplers(s, u, loop, draws)
 		_, err := sweep.For(ctx, draws, loop, func(it sweep.Iter) error {
-			sm := samplers[it.Worker]
-			if sm == nil {
-				sm = sweep.NewSampler(s, u)
-				samplers[it.Worker] = sm
-			}
-			sm.Draw(it.Rand())
-			sc := sm.Table().Scenario()
+			sc := samplers.Draw(it).Table().Scenario()
 			base, err := deal.Slack(sc)
 			if err != nil {
 				return err

@@ -110,6 +110,34 @@ func NewSampler(s *jirga.Scenario, u Uncertainty) *Sampler {
 	return p
 }
 
+// Samplers gives each worker of a [For] loop its own [Sampler] of one
+// scenario, made on the worker's first draw: the loops over draws (sweeps,
+// deal probabilities, the report's levers) draw through it.
+type Samplers struct {
+	s  *jirga.Scenario
+	u  Uncertainty
+	sm []*Sampler
+}
+
+// NewSamplers returns the samplers of s with default uncertainty u for a
+// loop of n iterations.
+func NewSamplers(s *jirga.Scenario, u Uncertainty, loop Loop, n int) *Samplers {
+	return &Samplers{s: s, u: u, sm: make([]*Sampler, loop.Goroutines(n))}
+}
+
+// Draw draws iteration it's scenario, from it.Rand(), on the sampler of
+// it's worker and returns that sampler: its Table (and the table's
+// Scenario) is the draw, valid until the worker's next draw.
+func (ss *Samplers) Draw(it Iter) *Sampler {
+	sm := ss.sm[it.Worker]
+	if sm == nil {
+		sm = NewSampler(ss.s, ss.u)
+		ss.sm[it.Worker] = sm
+	}
+	sm.Draw(it.Rand())
+	return sm
+}
+
 // halfWidth returns the half-width of the default range of in.
 func (u Uncertainty) halfWidth(in jirga.Input) float64 {
 	switch in.Field {

@@ -208,19 +208,14 @@ func RunPart(ctx context.Context, s *jirga.Scenario, models []jirga.Model, opt O
 		p.values = append(p.values, vals)
 	}
 	loop := Loop{Workers: opt.Workers, Seed: opt.Seed, Progress: opt.Progress, Offset: from}
-	samplers := make([]*Sampler, loop.Goroutines(m))
-	scratch := make([][]float64, len(samplers))
-	fails := make([][]Failure, len(samplers))
+	samplers := NewSamplers(s, u, loop, m)
+	scratch := make([][]float64, loop.Goroutines(m))
+	fails := make([][]Failure, loop.Goroutines(m))
 	done, err := For(ctx, m, loop, func(it Iter) error {
-		sm := samplers[it.Worker]
-		if sm == nil {
-			sm = NewSampler(s, u)
-			samplers[it.Worker] = sm
-		}
-		d := sm.Draw(it.Rand())
+		sm := samplers.Draw(it)
 		k := it.I + 1
 		if opt.Keep != nil {
-			if err := opt.Keep(k, d); err != nil {
+			if err := opt.Keep(k, sm.Table().Scenario()); err != nil {
 				return fmt.Errorf("sweep: keeping draw %d: %w", k, err)
 			}
 		}
