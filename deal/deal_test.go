@@ -11,8 +11,7 @@ import (
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
 	"github.com/jirga/jirga/deal"
-	"github.com/jirga/jirga/examples"
-	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/internal/exampletest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
@@ -154,7 +153,7 @@ func TestJointLogroll(t *testing.T) {
 // Deal probability is the same for any number of workers, and draws with
 // the same seed give the same answer.
 func TestDealProbabilityDeterministic(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	var ps []float64
 	for _, w := range []int{1, 2, 7} {
 		r, err := deal.Analyze(context.Background(), s, []jirga.Model{baseline.Mean{}, baseline.Median{}},
@@ -186,7 +185,7 @@ func TestNoUncertainty(t *testing.T) {
 // Every issue zone non-empty implies a joint deal: checked on random draws
 // of the flagship scenario with widened reservations.
 func TestPerIssueImpliesJoint(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	for _, a := range s.Actors {
 		for _, st := range a.Stances {
 			st.Reservation = nil
@@ -200,15 +199,6 @@ func TestPerIssueImpliesJoint(t *testing.T) {
 	if r.DealProbability < all {
 		t.Errorf("deal probability %g below the least issue probability %g", r.DealProbability, all)
 	}
-}
-
-func flagship(t *testing.T) *jirga.Scenario {
-	t.Helper()
-	ss, err := examples.Load(examples.Flagship, format.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ss[0]
 }
 
 // synthetic returns a scenario with n actors (the first three necessary)
@@ -266,7 +256,7 @@ func TestNoReferencePoint(t *testing.T) {
 // settle.
 func TestMergeParts(t *testing.T) {
 	ctx := context.Background()
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	if len(s.Interventions) < 2 {
 		t.Fatalf("the flagship has %d interventions; the test needs two", len(s.Interventions))
 	}
@@ -340,7 +330,7 @@ func TestMergeParts(t *testing.T) {
 // each model and each intervention; that 0 of 1000 draws reads
 // "below 0.4% (95%)"; and that without draws there is no interval.
 func TestDealProbabilityCI(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	const n = 400
 	r, err := deal.Analyze(context.Background(), s, []jirga.Model{baseline.Mean{}}, deal.Options{Draws: n, Seed: 1, Interventions: true})
 	if err != nil {

@@ -13,20 +13,12 @@ import (
 	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/examples"
 	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/internal/exampletest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/report"
 	"github.com/jirga/jirga/sweep"
 	"github.com/jirga/jirga/whatif"
 )
-
-func flagship(t *testing.T) *jirga.Scenario {
-	t.Helper()
-	ss, err := examples.Load(examples.Flagship, format.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ss[0]
-}
 
 // shippedPlan is how the CLI makes the predictive intervals of the named
 // models, run with their defaults, on s (jirga compare, jirga report).
@@ -57,7 +49,7 @@ func TestRunCompare(t *testing.T) {
 	var run runView
 	code, raw := ts.do("POST", "/api/runs", "", map[string]any{"scenario_id": examples.Flagship, "kind": "compare", "models": []string{"mean", "bdm"}, "seed": 7}, &run)
 	wantStatus(t, "compare", code, 201, raw)
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	c, err := whatif.Compare(context.Background(), s, buildAll(t, "mean", "bdm"), whatif.Options{Predict: shippedPlan(t, s, "mean", "bdm")})
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +100,7 @@ func TestRunExplain(t *testing.T) {
 			t.Fatal(err)
 		}
 		var want bytes.Buffer
-		r, err := models.Explain(context.Background(), &want, flagship(t), buildAll(t, "bdm")[0], issue)
+		r, err := models.Explain(context.Background(), &want, exampletest.Flagship(t), buildAll(t, "bdm")[0], issue)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +141,7 @@ func TestRunReport(t *testing.T) {
 	wantStatus(t, "report", code, 201, raw)
 	var want bytes.Buffer
 	u := sweep.DefaultUncertainty()
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	if err := report.Write(context.Background(), &want, s, buildAll(t, "mean", "median"), report.Options{Draws: 16, Seed: 7, Uncertainty: &u, AsOf: "2022-07-06", Predict: shippedPlan(t, s, "mean", "median"),
 		Engine: run.EngineVersion, InputHash: run.InputHash, Date: run.CreatedAt.UTC().Format(time.DateOnly)}); err != nil {
 		t.Fatal(err)

@@ -7,27 +7,17 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/examples"
-	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/internal/exampletest"
 	"github.com/jirga/jirga/kinds"
 	"github.com/jirga/jirga/sweep"
 )
-
-func flagship(t *testing.T) *jirga.Scenario {
-	t.Helper()
-	ss, err := examples.Load(examples.Flagship, format.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ss[0]
-}
 
 // TestPartsMerge: every kind with a loop, cut into any number of parts,
 // merges into the bytes Compute gives for the whole run, the predictive
 // intervals, settle ranges and Wilson intervals of the deal included.
 func TestPartsMerge(t *testing.T) {
 	ctx := context.Background()
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	for _, c := range []struct {
 		r   *jirga.RunRecord
 		has []string // in the result: honest's intervals and settle ranges

@@ -12,8 +12,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
 	"github.com/jirga/jirga/calib"
+	"github.com/jirga/jirga/internal/exampletest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/report"
 )
@@ -37,7 +37,7 @@ func flagshipReport(t *testing.T) []byte {
 // the registry, the shipped calibration, draws draws and seed 1.
 func calibrated(t *testing.T, names []string, draws int) []byte {
 	t.Helper()
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	ms, err := models.Build(names, 0, 1, nil, models.Trusted)
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func TestBrowserBriefing(t *testing.T) {
 	if strings.Join(table.Models, ",") != strings.Join(names, ",") {
 		t.Errorf("forecast table models %v, want %v", table.Models, names)
 	}
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	if len(table.Cells) != len(s.Issues) {
 		t.Errorf("forecast table has %d rows, want one per issue (%d)", len(table.Cells), len(s.Issues))
 	}

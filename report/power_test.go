@@ -8,6 +8,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
+	"github.com/jirga/jirga/internal/exampletest"
 	"github.com/jirga/jirga/report"
 )
 
@@ -15,7 +16,7 @@ import (
 // scenario (it walks Scenario.Estimates), so an issue-specific power and
 // its source appear in it.
 func TestInputsShowPower(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	a := s.Actors[0]
 	var issue string
 	for _, is := range s.Issues {

@@ -13,19 +13,9 @@ import (
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/baseline"
 	"github.com/jirga/jirga/calib"
-	"github.com/jirga/jirga/examples"
-	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/internal/exampletest"
 	"github.com/jirga/jirga/report"
 )
-
-func flagship(t testing.TB) *jirga.Scenario {
-	t.Helper()
-	ss, err := examples.Load(examples.Flagship, format.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ss[0]
-}
 
 // dynamic is a stand-in dynamic model for the rounds chart: each round it
 // moves every actor a third of the way to the weighted mean.
@@ -68,7 +58,7 @@ func render(t testing.TB, draws int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	models := []jirga.Model{baseline.Mean{}, baseline.Median{}, baseline.NBS{}, dynamic{}}
-	if err := report.Write(context.Background(), &buf, flagship(t), models, report.Options{Draws: draws, Seed: 1}); err != nil {
+	if err := report.Write(context.Background(), &buf, exampletest.Flagship(t), models, report.Options{Draws: draws, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -99,7 +89,7 @@ func TestSelfContained(t *testing.T) {
 
 func TestContent(t *testing.T) {
 	page := string(render(t, 50))
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	for _, want := range []string{
 		`id="chart-zopa"`, `id="chart-tornado-deal"`, `id="chart-interventions"`, `id="deal-probability"`,
 		`id="chart-rounds-toy-dynamic-merger"`, `id="chart-timeline-deal"`, `id="chart-timeline-slack"`,
@@ -136,7 +126,7 @@ func TestContent(t *testing.T) {
 // report counts the estimate on its first page and lists it with the later
 // source and the note.
 func TestHindsight(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	res := s.Actor("ttp").Stances["merger"].Reservation
 	res.Sources = append(res.Sources, "dawn-2022-06-30")
 	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), `cites source "dawn-2022-06-30" published 2022-06-30, after the scenario's as_of 2022-06-03`) {
@@ -185,7 +175,7 @@ func TestDeterministic(t *testing.T) {
 // negotiation, borrows the calibration of EU legislation; without a plan
 // it says that the forecasts carry none.
 func TestPredictive(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	c, err := calib.Shipped()
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +211,7 @@ func TestPredictive(t *testing.T) {
 // says there are none and how to add them; without sources, the sources
 // section says the numbers rest on judgement alone.
 func TestNothingToShow(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	s.Interventions, s.Snapshots = nil, nil
 	s.Sources = nil
 	for _, a := range s.Actors {

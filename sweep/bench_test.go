@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jirga/jirga"
+	"github.com/jirga/jirga/internal/exampletest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
 )
@@ -36,7 +37,7 @@ func synthetic(n int) *jirga.Scenario {
 // scenarioOf returns the benchmark scenario of a size: 0 is the flagship.
 func scenarioOf(tb testing.TB, size int) *jirga.Scenario {
 	if size == 0 {
-		return flagship(tb)
+		return exampletest.Flagship(tb)
 	}
 	return synthetic(size)
 }
@@ -161,7 +162,7 @@ func benchmarkFlagship10k(b *testing.B, withBDM bool) {
 	if withBDM && len(names) == len(staticModels(b)) {
 		b.Skip("bdm is not registered")
 	}
-	s := flagship(b)
+	s := exampletest.Flagship(b)
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			b.Logf("models: %v", names)
@@ -230,7 +231,7 @@ func rate(r float64) string {
 // 1,000 draws.
 func BenchmarkFlagshipAll(b *testing.B) {
 	ms := registered(b, true)
-	s := flagship(b)
+	s := exampletest.Flagship(b)
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			c0 := cpuTime()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/calib"
+	"github.com/jirga/jirga/internal/exampletest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/sweep"
 )
@@ -69,7 +70,7 @@ func runParts(t *testing.T, s *jirga.Scenario, ms []jirga.Model, opt sweep.Optio
 // from the merged draws and the settle ranges of a model that does not
 // settle.
 func TestMergeParts(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	ms := staticModels(t)
 	bdm, err := models.New("bdm", models.Options{})
 	if err != nil {
@@ -133,7 +134,7 @@ func (m *failEvery) Forecast(ctx context.Context, s *jirga.Scenario) (*jirga.Res
 
 func TestMergeRefuses(t *testing.T) {
 	ctx := context.Background()
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	ms := staticModels(t)[:1]
 	opt := sweep.Options{Draws: 30, Seed: 1}
 	points, err := sweep.Points(ctx, s, ms)

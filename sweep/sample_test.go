@@ -7,22 +7,13 @@ import (
 	"testing"
 
 	"github.com/jirga/jirga"
-	"github.com/jirga/jirga/examples"
-	"github.com/jirga/jirga/format"
+	"github.com/jirga/jirga/internal/exampletest"
 	"github.com/jirga/jirga/sweep"
 )
 
 func fp(x float64) *float64 { return &x }
 
 // flagship loads the flagship scenario.
-func flagship(tb testing.TB) *jirga.Scenario {
-	tb.Helper()
-	ss, err := examples.Load(examples.Flagship, format.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return ss[0]
-}
 
 // small is a two-issue, three-actor scenario of bare numbers except where a
 // test adds ranges.
@@ -189,7 +180,7 @@ func TestValueConsumesOne(t *testing.T) {
 }
 
 func TestDraw(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	before, _ := json.Marshal(s)
 	d := sweep.Draw(s, rand.New(rand.NewPCG(1, 1)), sweep.DefaultUncertainty())
 	if after, _ := json.Marshal(s); string(after) != string(before) {
@@ -267,7 +258,7 @@ func TestDrawBounds(t *testing.T) {
 }
 
 func TestSamplerAllocs(t *testing.T) {
-	p := sweep.NewSampler(flagship(t), sweep.DefaultUncertainty())
+	p := sweep.NewSampler(exampletest.Flagship(t), sweep.DefaultUncertainty())
 	rng := rand.New(rand.NewPCG(1, 1))
 	if n := testing.AllocsPerRun(100, func() { p.Draw(rng) }); n != 0 {
 		t.Errorf("Sampler.Draw allocates %g times per draw, want 0", n)

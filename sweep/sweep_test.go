@@ -15,6 +15,7 @@ import (
 	"github.com/jirga/jirga"
 	"github.com/jirga/jirga/calib"
 	"github.com/jirga/jirga/internal/canceltest"
+	"github.com/jirga/jirga/internal/exampletest"
 	"github.com/jirga/jirga/models"
 	"github.com/jirga/jirga/stat"
 	"github.com/jirga/jirga/sweep"
@@ -52,7 +53,7 @@ func mustRun(tb testing.TB, s *jirga.Scenario, ms []jirga.Model, opt sweep.Optio
 }
 
 func TestRunDeterministic(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	// Every model with a few draws (the dynamic ones are slow), the static
 	// ones with more.
 	t.Run("all", func(t *testing.T) { testDeterministic(t, s, allModels(t), 16) })
@@ -81,7 +82,7 @@ func testDeterministic(t *testing.T, s *jirga.Scenario, ms []jirga.Model, draws 
 }
 
 func TestRunSummary(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	ms := staticModels(t)
 	const n = 400
 	r := mustRun(t, s, ms, sweep.Options{Draws: n, Seed: 7, Bins: 10})
@@ -171,7 +172,7 @@ func TestRunNoUncertainty(t *testing.T) {
 // so with several workers Completed may be anything from 0 up, and the test
 // asserts only bounds that hold for every interleaving.
 func TestRunCancel(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	mean, _ := models.New("mean", models.Options{})
 	const calls = 50 // the cancel comes with the 50th forecast: the point values, then draws
 	for _, workers := range []int{1, 3} {
@@ -214,7 +215,7 @@ func TestRunCancel(t *testing.T) {
 // the cancel while the other workers finish dozens of draws. The summary
 // is then of no draw at all (Completed 0), though progress counted many.
 func TestRunCancelPrefix(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	mean, _ := models.New("mean", models.Options{})
 	const seed = 3
 	ctx, cancel := context.WithCancel(context.Background())
@@ -323,7 +324,7 @@ func TestRunFailures(t *testing.T) {
 // k), u), whose forecasts are the sweep's values for draw k; an error from
 // Keep stops the sweep.
 func TestRunKeep(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	ms := allModels(t)
 	if testing.Short() {
 		ms = staticModels(t)
@@ -429,7 +430,7 @@ func TestResultJSON(t *testing.T) {
 // input-only interval's middle, and the plan's notes; a model without a
 // calibration gets none.
 func TestRunPredict(t *testing.T) {
-	s := flagship(t)
+	s := exampletest.Flagship(t)
 	c, err := calib.Shipped()
 	if err != nil {
 		t.Fatal(err)
